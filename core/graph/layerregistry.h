@@ -1,0 +1,93 @@
+#pragma once
+
+#include "graph/graph.h"
+#include "graph/shape.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lepton {
+
+enum class ParamType { Int, Float, Bool, Choice, IntList };
+
+struct ParamSpec {
+    std::string name;
+    ParamType type = ParamType::Int;
+    nlohmann::json defaultValue;
+    double minimum = -std::numeric_limits<double>::infinity();
+    double maximum = std::numeric_limits<double>::infinity();
+    std::vector<std::string> choices; // ParamType::Choice only
+    std::string help;
+};
+
+// Output shapes of a layer, or a readable reason why its inputs do not fit.
+// Errors are phrased to follow "<Type> '<name>' ", e.g.
+// "expects 784 input features, got 1568".
+struct ShapeResult {
+    std::vector<Shape> outputs;
+    std::string error;
+
+    bool ok() const { return error.empty(); }
+    static ShapeResult fail(std::string message) { return {{}, std::move(message)}; }
+};
+
+using ShapeRule = std::function<ShapeResult(const Node& node, const std::vector<Shape>& inputs)>;
+
+// Everything the palette, inspector, validation and shape inference know about
+// one layer type. The torch builder lives in core/model (keyed by `type`) so
+// this header stays free of LibTorch.
+struct LayerSpec {
+    std::string type;        // stable key stored in project files: "Conv2d"
+    std::string displayName; // "Conv 2D"
+    std::string category;    // palette group: "Input/Output", "Dense", ...
+    std::string description; // one line for tooltips
+    std::vector<std::string> inputPorts;  // port names, in order
+    std::vector<std::string> outputPorts;
+    // When set, the node has as many input ports as this Int parameter says
+    // (Add, Concat); inputPorts then holds only the name prefix.
+    std::string inputCountParam;
+    std::vector<ParamSpec> params;
+    ShapeRule shapeRule;
+
+    const ParamSpec* param(const std::string& name) const;
+};
+
+class LayerRegistry {
+public:
+    // The built-in layers; constructed once, never modified afterwards.
+    static const LayerRegistry& builtin();
+
+    void add(LayerSpec spec);
+    const LayerSpec* find(const std::string& type) const;
+    // In registration order (the palette order).
+    const std::vector<LayerSpec>& specs() const { return m_specs; }
+
+    int inputCount(const Node& node) const;
+    int outputCount(const Node& node) const;
+    std::string inputPortName(const Node& node, int port) const;
+    std::string outputPortName(const Node& node, int port) const;
+
+    // Every parameter at its default.
+    nlohmann::json defaultParams(const std::string& type) const;
+    // A node of this type with default params, a unique name and a fresh id of 0.
+    Node makeNode(const std::string& type, const Graph& graph, Position position = {}) const;
+    // Empty if every param of the node is known, of the right type and in
+    // range; otherwise the first problem, naming the parameter.
+    std::string validateParams(const Node& node) const;
+    // The node's param value, or the spec default when it is absent.
+    nlohmann::json paramValue(const Node& node, const std::string& name) const;
+
+private:
+    std::vector<LayerSpec> m_specs;
+    std::map<std::string, size_t> m_index;
+};
+
+// "Linear 'fc1'", the prefix every per-node message starts with.
+std::string describeNode(const Node& node);
+
+} // namespace lepton

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "graph/graph.h"
+#include "graph/shape.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lepton {
+
+class LayerRegistry;
+
+struct NodeShapes {
+    std::vector<Shape> inputs;  // one per input port, empty if unknown
+    std::vector<Shape> outputs; // empty if the node could not be resolved
+    std::string error;          // this node's own problem, full sentence
+};
+
+struct ShapeReport {
+    std::map<NodeId, NodeShapes> nodes;
+    // Topological order of all nodes; empty when the graph has a cycle.
+    std::vector<NodeId> order;
+    // Every problem, each naming its layer: mismatches, unknown types, bad
+    // params, unconnected inputs, cycles. Nodes downstream of a failed node
+    // are left unresolved without repeating the error.
+    std::vector<std::string> errors;
+
+    bool ok() const { return errors.empty(); }
+};
+
+// Never throws on user input; all problems land in ShapeReport::errors.
+ShapeReport inferShapes(const Graph& graph, const LayerRegistry& registry);
+
+} // namespace lepton

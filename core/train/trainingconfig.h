@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace lepton {
+
+enum class OptimizerKind { Adam, SGD };
+enum class LossKind { CrossEntropy, MSE };
+
+struct TrainingConfig {
+    OptimizerKind optimizer = OptimizerKind::Adam;
+    double learningRate = 1e-3;
+    double momentum = 0.9;    // SGD only
+    double weightDecay = 0.0;
+    LossKind loss = LossKind::CrossEntropy;
+    int64_t batchSize = 64;
+    int epochs = 10;
+    uint64_t seed = 42;
+    double validationSplit = 0.2; // fraction of the training set held out
+    std::string device = "cpu";   // "cpu" or "cuda" / "cuda:N"
+};
+
+// Stable spellings used in project files and on the command line.
+std::string toString(OptimizerKind kind);          // "adam", "sgd"
+std::string toString(LossKind kind);               // "cross_entropy", "mse"
+std::optional<OptimizerKind> optimizerFromString(const std::string& text);
+std::optional<LossKind> lossFromString(const std::string& text);
+
+} // namespace lepton

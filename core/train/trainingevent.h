@@ -1,0 +1,76 @@
+#pragma once
+
+#include <condition_variable>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lepton {
+
+enum class TrainerState { Idle, Preparing, Running, Stopping, Finished, Stopped, Failed };
+std::string toString(TrainerState state); // "running", ...
+bool isActive(TrainerState state);        // Preparing, Running or Stopping
+
+// Accuracy fields are NaN for regression tasks.
+struct BatchMetrics {
+    int epoch = 0;              // 1-based
+    int64_t batch = 0;          // 1-based within the epoch
+    int64_t batchesPerEpoch = 0;
+    double loss = 0.0;
+    double accuracy = 0.0;
+    double samplesPerSecond = 0.0; // running average over the epoch
+    double elapsedSeconds = 0.0;   // since training started
+};
+
+struct EpochMetrics {
+    int epoch = 0;
+    int epochs = 0;
+    double trainLoss = 0.0;
+    double trainAccuracy = 0.0;
+    std::optional<double> validationLoss; // absent without a validation split
+    std::optional<double> validationAccuracy;
+    double samplesPerSecond = 0.0; // training samples per second of this epoch
+    double elapsedSeconds = 0.0;
+};
+
+struct TrainingSummary {
+    int epochsCompleted = 0;
+    std::optional<EpochMetrics> lastEpoch;
+    std::optional<double> testLoss;     // when the dataset has a test set
+    std::optional<double> testAccuracy;
+    double samplesPerSecond = 0.0;      // over all training batches
+    double seconds = 0.0;               // wall time of the whole run
+    std::string device;                 // "cpu", "cuda:0"
+};
+
+struct TrainingEvent {
+    enum class Kind { Batch, Epoch, State, Log, Finished };
+    Kind kind = Kind::Log;
+    BatchMetrics batch;       // Kind::Batch
+    EpochMetrics epoch;       // Kind::Epoch
+    TrainerState state = TrainerState::Idle; // Kind::State and Kind::Finished
+    std::string message;      // Kind::Log, and the error for a Failed state
+    TrainingSummary summary;  // Kind::Finished (last event of every run)
+};
+
+// Multi-producer, multi-consumer queue between the training thread and
+// whoever shows progress (the GUI drains it on a timer, the CLI blocks).
+class EventQueue {
+public:
+    void push(TrainingEvent event);
+    // Everything queued so far, without waiting.
+    std::vector<TrainingEvent> takeAll();
+    // Waits up to `timeout` for at least one event, then takes all.
+    std::vector<TrainingEvent> waitAndTakeAll(std::chrono::milliseconds timeout);
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::deque<TrainingEvent> m_events;
+};
+
+} // namespace lepton
