@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace lepton::cli {
+
+struct TrainOptions {
+    std::string projectPath;
+    std::optional<int> epochs;         // overrides the project's setting
+    std::optional<std::string> device; // "cpu", "cuda", "cuda:N"
+    bool json = false;                 // summary as JSON on stdout, progress on stderr
+};
+
+struct InspectOptions {
+    std::string projectPath;
+};
+
+// Each returns the process exit code; errors propagate as exceptions and
+// main() turns them into one readable line on stderr.
+int runTrain(const TrainOptions& options);
+int runInspect(const InspectOptions& options);
+
+} // namespace lepton::cli

@@ -1,0 +1,44 @@
+// lepton: the headless front end of the training engine.
+#include "commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace lepton::cli;
+
+    CLI::App app{"Lepton Workbench command line: train and inspect .lepton projects headless."};
+    app.require_subcommand(1);
+
+    TrainOptions train;
+    CLI::App* trainCommand = app.add_subcommand("train", "Train a project's network on its dataset");
+    trainCommand->add_option("project", train.projectPath, ".lepton project file")
+        ->required()
+        ->check(CLI::ExistingFile);
+    trainCommand->add_option("--epochs", train.epochs, "Number of epochs (default: the project's)")
+        ->check(CLI::Range(1, 1000000));
+    trainCommand->add_option("--device", train.device, "cpu, cuda or cuda:N (default: the project's)");
+    trainCommand->add_flag("--json", train.json,
+                           "Print the final summary as one JSON object on stdout; progress goes to stderr");
+
+    InspectOptions inspect;
+    CLI::App* inspectCommand =
+        app.add_subcommand("inspect", "List every layer with its output shape and parameter count");
+    inspectCommand->add_option("project", inspect.projectPath, ".lepton project file")
+        ->required()
+        ->check(CLI::ExistingFile);
+
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        if (trainCommand->parsed())
+            return runTrain(train);
+        return runInspect(inspect);
+    } catch (const std::exception& error) {
+        std::cerr << "lepton: error: " << error.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,151 @@
+#include "commands.h"
+
+#include "graph/layerregistry.h"
+#include "project/project.h"
+#include "train/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+namespace lepton::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+std::string percent(double fraction)
+{
+    if (std::isnan(fraction))
+        return "-";
+    char text[16];
+    std::snprintf(text, sizeof text, "%.2f%%", 100.0 * fraction);
+    return text;
+}
+
+std::string number(double value, const char* format = "%.4f")
+{
+    char text[32];
+    std::snprintf(text, sizeof text, format, value);
+    return text;
+}
+
+void printEpoch(std::ostream& out, const EpochMetrics& m)
+{
+    out << "epoch " << m.epoch << '/' << m.epochs << "  loss " << number(m.trainLoss)
+        << "  acc " << percent(m.trainAccuracy);
+    if (m.validationLoss)
+        out << "  val_loss " << number(*m.validationLoss) << "  val_acc "
+            << percent(m.validationAccuracy.value_or(NAN));
+    out << "  " << number(m.samplesPerSecond, "%.0f") << " samples/s  "
+        << number(m.elapsedSeconds, "%.1f") << " s" << std::endl;
+}
+
+// NaN accuracies (regression) and absent values become JSON null.
+nlohmann::json jsonNumber(std::optional<double> value)
+{
+    if (!value || !std::isfinite(*value))
+        return nullptr;
+    return *value;
+}
+
+nlohmann::json summaryJson(const TrainingSummary& s, TrainerState state, const std::string& error)
+{
+    const std::optional<EpochMetrics>& last = s.lastEpoch;
+    nlohmann::json json = {
+        {"state", toString(state)},
+        {"device", s.device},
+        {"epochs", s.epochsCompleted},
+        {"train_loss", jsonNumber(last ? std::optional(last->trainLoss) : std::nullopt)},
+        {"train_accuracy", jsonNumber(last ? std::optional(last->trainAccuracy) : std::nullopt)},
+        {"validation_loss", jsonNumber(last ? last->validationLoss : std::nullopt)},
+        {"validation_accuracy", jsonNumber(last ? last->validationAccuracy : std::nullopt)},
+        {"test_loss", jsonNumber(s.testLoss)},
+        {"test_accuracy", jsonNumber(s.testAccuracy)},
+        {"samples_per_second", s.samplesPerSecond},
+        {"seconds", s.seconds},
+    };
+    if (!error.empty())
+        json["error"] = error;
+    return json;
+}
+
+void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState state)
+{
+    out << toString(state) << ": " << s.epochsCompleted << " epochs in " << number(s.seconds, "%.1f")
+        << " s on " << s.device << ", " << number(s.samplesPerSecond, "%.0f") << " samples/s\n";
+    if (s.lastEpoch) {
+        out << "  train       loss " << number(s.lastEpoch->trainLoss) << "  accuracy "
+            << percent(s.lastEpoch->trainAccuracy) << '\n';
+        if (s.lastEpoch->validationLoss)
+            out << "  validation  loss " << number(*s.lastEpoch->validationLoss) << "  accuracy "
+                << percent(s.lastEpoch->validationAccuracy.value_or(NAN)) << '\n';
+    }
+    if (s.testLoss)
+        out << "  test        loss " << number(*s.testLoss) << "  accuracy "
+            << percent(s.testAccuracy.value_or(NAN)) << '\n';
+}
+
+} // namespace
+
+int runTrain(const TrainOptions& options)
+{
+    Project project = loadProject(options.projectPath, LayerRegistry::builtin());
+    TrainingJob job{project.graph, project.dataset,
+                    std::filesystem::path(options.projectPath).parent_path().string(),
+                    project.training};
+    if (options.epochs)
+        job.config.epochs = *options.epochs;
+    if (options.device)
+        job.config.device = *options.device;
+
+    // With --json, stdout carries only the summary so scripts can parse it.
+    std::ostream& progress = options.json ? std::cerr : std::cout;
+    std::signal(SIGINT, onInterrupt);
+
+    Trainer trainer;
+    trainer.start(std::move(job));
+    std::string error;
+    bool stopRequested = false;
+    for (;;) {
+        if (g_interrupted && !stopRequested) {
+            progress << "interrupted: stopping after the current batch" << std::endl;
+            trainer.requestStop();
+            stopRequested = true;
+        }
+        for (const TrainingEvent& event : trainer.events().waitAndTakeAll(std::chrono::milliseconds(200))) {
+            switch (event.kind) {
+            case TrainingEvent::Kind::Epoch:
+                printEpoch(progress, event.epoch);
+                break;
+            case TrainingEvent::Kind::State:
+                if (event.state == TrainerState::Failed)
+                    error = event.message;
+                break;
+            case TrainingEvent::Kind::Log:
+                progress << event.message << std::endl;
+                break;
+            case TrainingEvent::Kind::Finished:
+                trainer.wait();
+                if (options.json)
+                    std::cout << summaryJson(event.summary, event.state, error).dump(2) << std::endl;
+                else
+                    printSummary(std::cout, event.summary, event.state);
+                if (event.state == TrainerState::Failed)
+                    std::cerr << "lepton: training failed: " << error << '\n';
+                return event.state == TrainerState::Finished ? 0 : 1;
+            case TrainingEvent::Kind::Batch:
+                break;
+            }
+        }
+    }
+}
+
+} // namespace lepton::cli

@@ -1,0 +1,157 @@
+// Runs the real `lepton` executable on the example projects and on broken ones.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <functional>
+
+namespace {
+
+struct CliResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+CliResult runCli(const QStringList& arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(LEPTON_CLI), arguments);
+    if (!process.waitForFinished(5 * 60 * 1000))
+        qWarning() << "lepton did not finish:" << arguments;
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString exampleProject(const char* name)
+{
+    return QStringLiteral(LEPTON_SOURCE_DIR "/projects/%1.lepton").arg(QLatin1String(name));
+}
+
+QJsonObject readJson(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+// Writes the spiral example with `edit` applied and returns the new file's path.
+QString writeVariant(const QTemporaryDir& dir, const QString& name,
+                     const std::function<void(QJsonObject&)>& edit)
+{
+    QJsonObject project = readJson(exampleProject("spiral-mlp"));
+    edit(project);
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(QJsonDocument(project).toJson());
+    return path;
+}
+
+// Replaces one node's params in a project object.
+void setNodeParams(QJsonObject& project, int nodeIndex, const QJsonObject& params)
+{
+    QJsonObject graph = project["graph"].toObject();
+    QJsonArray nodes = graph["nodes"].toArray();
+    QJsonObject node = nodes[nodeIndex].toObject();
+    node["params"] = params;
+    nodes[nodeIndex] = node;
+    graph["nodes"] = nodes;
+    project["graph"] = graph;
+}
+
+} // namespace
+
+class CliTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void inspectListsLayersAndParameterCounts_data()
+    {
+        QTest::addColumn<QString>("project");
+        QTest::addColumn<QStringList>("expectedFragments");
+        // Parameter totals computed by hand: weights + biases of each layer.
+        QTest::newRow("spiral-mlp") << exampleProject("spiral-mlp")
+                                    << QStringList{"fc1", "[64]", "residual", "[3]",
+                                                   "4,547 parameters"};
+        QTest::newRow("fashion-mnist-cnn")
+            << exampleProject("fashion-mnist-cnn")
+            << QStringList{"conv1", "[16, 28, 28]", "[32, 7, 7]", "[1568]", "200,832",
+                           "206,922 parameters"};
+    }
+
+    void inspectListsLayersAndParameterCounts()
+    {
+        QFETCH(QString, project);
+        QFETCH(QStringList, expectedFragments);
+        const CliResult result = runCli({"inspect", project});
+        QCOMPARE(result.exitCode, 0);
+        for (const QString& fragment : expectedFragments)
+            QVERIFY2(result.out.contains(fragment), qPrintable(fragment + " missing in:\n" + result.out));
+    }
+
+    void trainPrintsEpochsAndJsonSummary()
+    {
+        const CliResult result = runCli({"train", exampleProject("spiral-mlp"), "--epochs", "3", "--json"});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QCOMPARE(result.err.count(QRegularExpression("^epoch \\d+/3 ", QRegularExpression::MultilineOption)), 3);
+
+        const QJsonObject summary = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        QCOMPARE(summary["state"].toString(), QStringLiteral("finished"));
+        QCOMPARE(summary["epochs"].toInt(), 3);
+        for (const char* key : {"train_loss", "train_accuracy", "validation_loss",
+                                "validation_accuracy", "test_loss", "test_accuracy",
+                                "samples_per_second", "seconds"})
+            QVERIFY2(summary[key].isDouble(), key);
+        QVERIFY(summary["validation_accuracy"].toDouble() > 0.34); // better than chance after 3 epochs
+        QVERIFY(summary["samples_per_second"].toDouble() > 0);
+    }
+
+    void errorsExitNonZeroWithAClearMessage_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expectedMessage");
+
+        static QTemporaryDir dir;
+        const QString unknownLayer = writeVariant(dir, "unknown-layer.lepton", [](QJsonObject& p) {
+            QJsonObject graph = p["graph"].toObject();
+            QJsonArray nodes = graph["nodes"].toArray();
+            QJsonObject node = nodes[1].toObject();
+            node["type"] = "Linaer";
+            nodes[1] = node;
+            graph["nodes"] = nodes;
+            p["graph"] = graph;
+        });
+        const QString shapeMismatch = writeVariant(dir, "mismatch.lepton", [](QJsonObject& p) {
+            setNodeParams(p, 1, {{"in_features", 5}, {"out_features", 64}, {"bias", true}});
+        });
+
+        QTest::newRow("missing file") << QStringList{"train", dir.filePath("nope.lepton")} << "nope.lepton";
+        QTest::newRow("unknown layer") << QStringList{"train", unknownLayer} << "graph.nodes[1].type";
+        QTest::newRow("shape mismatch, train")
+            << QStringList{"train", shapeMismatch} << "Linear 'fc1' expects 5 input features, got 2";
+        QTest::newRow("shape mismatch, inspect")
+            << QStringList{"inspect", shapeMismatch} << "Linear 'fc1' expects 5 input features, got 2";
+        QTest::newRow("zero epochs") << QStringList{"train", exampleProject("spiral-mlp"), "--epochs", "0"}
+                                     << "--epochs";
+        QTest::newRow("unknown command") << QStringList{"fly"} << "fly";
+    }
+
+    void errorsExitNonZeroWithAClearMessage()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expectedMessage);
+        const CliResult result = runCli(arguments);
+        QVERIFY(result.exitCode != 0);
+        QVERIFY2(result.err.contains(expectedMessage),
+                 qPrintable("expected '" + expectedMessage + "' in:\n" + result.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "tst_cli.moc"
