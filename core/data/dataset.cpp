@@ -1,0 +1,13 @@
+#include "data/dataset.h"
+
+namespace lepton {
+
+int64_t Dataset::size() const
+{
+    if (task == TaskType::Classification)
+        return static_cast<int64_t>(labels.size());
+    const int64_t perSample = shapeElementCount(targetShape);
+    return perSample > 0 ? static_cast<int64_t>(targets.size()) / perSample : 0;
+}
+
+} // namespace lepton

@@ -1,0 +1,147 @@
+#include "project/jsonreader.h"
+
+#include "project/project.h"
+
+#include <algorithm>
+
+namespace lepton {
+
+JsonReader::JsonReader(const nlohmann::json& value, std::string path)
+    : m_value(&value), m_path(std::move(path))
+{
+}
+
+std::string JsonReader::childPath(const std::string& key) const
+{
+    return m_path.empty() ? key : m_path + "." + key;
+}
+
+void JsonReader::fail(const std::string& problem) const
+{
+    throw ProjectError(std::string(), m_path, problem);
+}
+
+void JsonReader::failType(const char* expected) const
+{
+    fail(std::string("expected ") + expected + ", got " + m_value->type_name());
+}
+
+const JsonReader& JsonReader::expectObject() const
+{
+    if (!m_value->is_object())
+        failType("an object");
+    return *this;
+}
+
+std::optional<JsonReader> JsonReader::find(const std::string& key) const
+{
+    expectObject();
+    auto it = m_value->find(key);
+    if (it == m_value->end())
+        return std::nullopt;
+    return JsonReader(*it, childPath(key));
+}
+
+JsonReader JsonReader::at(const std::string& key) const
+{
+    std::optional<JsonReader> member = find(key);
+    if (!member)
+        throw ProjectError({}, childPath(key), "required key is missing");
+    return *member;
+}
+
+size_t JsonReader::size() const
+{
+    if (!m_value->is_array())
+        failType("an array");
+    return m_value->size();
+}
+
+JsonReader JsonReader::at(size_t index) const
+{
+    if (index >= size())
+        fail("has no element " + std::to_string(index));
+    return JsonReader((*m_value)[index], m_path + "[" + std::to_string(index) + "]");
+}
+
+void JsonReader::rejectUnknownKeys(std::initializer_list<const char*> known) const
+{
+    expectObject();
+    for (auto it = m_value->begin(); it != m_value->end(); ++it) {
+        const bool isKnown = std::any_of(known.begin(), known.end(),
+                                         [&](const char* key) { return it.key() == key; });
+        if (!isKnown)
+            at(it.key()).fail("unknown key '" + it.key() + "'");
+    }
+}
+
+int64_t JsonReader::toInt(int64_t minimum, int64_t maximum) const
+{
+    if (!m_value->is_number_integer())
+        failType("an integer");
+    if (m_value->is_number_unsigned() && m_value->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+        fail("is too large: " + m_value->dump());
+    const int64_t value = m_value->get<int64_t>();
+    if (value < minimum || value > maximum) {
+        const std::string range = maximum == INT64_MAX
+            ? "at least " + std::to_string(minimum)
+            : "between " + std::to_string(minimum) + " and " + std::to_string(maximum);
+        fail("must be " + range + ", got " + std::to_string(value));
+    }
+    return value;
+}
+
+uint64_t JsonReader::toUnsigned() const
+{
+    if (!m_value->is_number_integer())
+        failType("an integer");
+    if (!m_value->is_number_unsigned())
+        fail("must be 0 or more, got " + m_value->dump());
+    return m_value->get<uint64_t>();
+}
+
+double JsonReader::toDouble() const
+{
+    if (!m_value->is_number())
+        failType("a number");
+    return m_value->get<double>();
+}
+
+std::string JsonReader::toString() const
+{
+    if (!m_value->is_string())
+        failType("a string");
+    return m_value->get<std::string>();
+}
+
+void JsonReader::read(const std::string& key, int64_t& out, int64_t minimum) const
+{
+    if (auto member = find(key))
+        out = member->toInt(minimum);
+}
+
+void JsonReader::read(const std::string& key, int& out, int minimum) const
+{
+    if (auto member = find(key))
+        out = static_cast<int>(member->toInt(minimum, INT32_MAX));
+}
+
+void JsonReader::read(const std::string& key, uint64_t& out) const
+{
+    if (auto member = find(key))
+        out = member->toUnsigned();
+}
+
+void JsonReader::read(const std::string& key, double& out) const
+{
+    if (auto member = find(key))
+        out = member->toDouble();
+}
+
+void JsonReader::read(const std::string& key, std::string& out) const
+{
+    if (auto member = find(key))
+        out = member->toString();
+}
+
+} // namespace lepton

@@ -1,0 +1,147 @@
+#include "util/atomicfile.h"
+
+#include <atomic>
+#include <cerrno>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lepton {
+
+namespace {
+
+// Errors derive from std::system_error so callers can report the bare reason
+// (code().message()) while what() still names the file.
+[[noreturn]] void throwFileError(int error, const std::string& action, const std::string& path)
+{
+    throw std::system_error(error, std::generic_category(), "cannot " + action + " '" + path + "'");
+}
+
+// Closes the descriptor and removes the temp file unless released.
+class TempFile {
+public:
+    TempFile(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
+    ~TempFile()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        if (!m_path.empty())
+            ::unlink(m_path.c_str());
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    int fd() const { return m_fd; }
+    const std::string& path() const { return m_path; }
+    // Returns the result of close(2); the descriptor is gone either way.
+    int close()
+    {
+        int result = ::close(m_fd);
+        m_fd = -1;
+        return result;
+    }
+    void release() { m_path.clear(); }
+
+private:
+    int m_fd;
+    std::string m_path;
+};
+
+// A fresh file beside `path`, created with O_EXCL so concurrent saves never
+// share one. Mode 0666 lets the umask decide the permissions, as for any new file.
+TempFile createTempBeside(const std::string& path)
+{
+    static std::atomic<unsigned> counter{0};
+    const std::filesystem::path target(path);
+    const std::string base = target.filename().string();
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const std::string name = "." + base + ".tmp-" + std::to_string(::getpid()) + "-"
+            + std::to_string(counter++);
+        const std::string tempPath = (target.parent_path() / name).string();
+        int fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            return TempFile(fd, tempPath);
+        if (errno != EEXIST)
+            throwFileError(errno, "save", path);
+    }
+    throwFileError(EEXIST, "save", path);
+}
+
+void writeAll(int fd, const std::string& contents, const std::string& path)
+{
+    const char* data = contents.data();
+    size_t left = contents.size();
+    while (left > 0) {
+        ssize_t written = ::write(fd, data, left);
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            throwFileError(errno, "save", path);
+        }
+        data += written;
+        left -= static_cast<size_t>(written);
+    }
+}
+
+// Makes the rename itself durable; best effort, as some file systems refuse it.
+void syncFolderOf(const std::string& path)
+{
+    std::string folder = std::filesystem::path(path).parent_path().string();
+    int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+void writeFileAtomically(const std::string& path, const std::string& contents)
+{
+    TempFile temp = createTempBeside(path);
+    writeAll(temp.fd(), contents, path);
+
+    // An existing file keeps its permissions.
+    struct stat existing;
+    if (::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode))
+        ::fchmod(temp.fd(), existing.st_mode & 07777);
+
+    if (::fsync(temp.fd()) != 0)
+        throwFileError(errno, "save", path);
+    if (temp.close() != 0)
+        throwFileError(errno, "save", path);
+    if (::rename(temp.path().c_str(), path.c_str()) != 0)
+        throwFileError(errno, "save", path);
+    temp.release();
+    syncFolderOf(path);
+}
+
+std::string readFile(const std::string& path)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throwFileError(errno, "read", path);
+    std::string contents;
+    char buffer[1 << 16];
+    for (;;) {
+        ssize_t count = ::read(fd, buffer, sizeof buffer);
+        if (count < 0) {
+            if (errno == EINTR)
+                continue;
+            int error = errno;
+            ::close(fd);
+            throwFileError(error, "read", path);
+        }
+        if (count == 0)
+            break;
+        contents.append(buffer, static_cast<size_t>(count));
+    }
+    ::close(fd);
+    return contents;
+}
+
+} // namespace lepton

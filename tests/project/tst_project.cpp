@@ -1,0 +1,414 @@
+#include "graph/layerregistry.h"
+#include "project/project.h"
+#include "util/atomicfile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <functional>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace lepton;
+using nlohmann::json;
+
+namespace {
+
+const LayerRegistry& registry()
+{
+    return LayerRegistry::builtin();
+}
+
+Node makeNode(NodeId id, const std::string& name, const std::string& type, json params, Position position)
+{
+    Node node;
+    node.id = id;
+    node.name = name;
+    node.type = type;
+    node.params = std::move(params);
+    node.position = position;
+    return node;
+}
+
+void connect(Graph& graph, NodeId from, int fromPort, NodeId to, int toPort)
+{
+    const Edge edge{from, fromPort, to, toPort};
+    QCOMPARE(QString::fromStdString(graph.canConnect(edge, registry())), QString());
+    graph.addEdge(edge);
+}
+
+// Two branches merged by Add, then Concat of the sum and both branches.
+Project mergeProject(bool idxData)
+{
+    Project project;
+    project.name = "Merge \u00e9tude";
+    Graph& g = project.graph;
+    g.addNode(makeNode(1, "input", "Input", {{"shape", {4}}}, {0, 0}));
+    g.addNode(makeNode(2, "fc1", "Linear", {{"out_features", 8}}, {120.5, -40.25}));
+    g.addNode(makeNode(3, "fc2", "Linear", {{"in_features", 4}, {"out_features", 8}, {"bias", false}}, {120, 40}));
+    g.addNode(makeNode(5, "sum", "Add", json::object(), {240, 0}));
+    g.addNode(makeNode(7, "cat", "Concat", {{"inputs", 3}, {"dim", -1}}, {360, 0.1}));
+    g.addNode(makeNode(8, "drop", "Dropout", {{"p", 0.3}}, {480, 0}));
+    g.addNode(makeNode(9, "output", "Output", json::object(), {600, 0}));
+    connect(g, 1, 0, 2, 0);
+    connect(g, 1, 0, 3, 0);
+    connect(g, 2, 0, 5, 0);
+    connect(g, 3, 0, 5, 1);
+    connect(g, 5, 0, 7, 0);
+    connect(g, 2, 0, 7, 1);
+    connect(g, 3, 0, 7, 2);
+    connect(g, 7, 0, 8, 0);
+    connect(g, 8, 0, 9, 0);
+
+    DatasetSpec& data = project.dataset;
+    if (idxData) {
+        data.source = DatasetSpec::Source::Idx;
+        data.trainImages = "data/train-images.gz";
+        data.trainLabels = "data/train-labels.gz";
+        data.testImages = "/abs/t10k-images.gz";
+        data.testLabels = "/abs/t10k-labels.gz";
+        data.classNames = {"T-shirt/top", "Trouser", "\u00dcberzieher"};
+    } else {
+        data.generator = "moons";
+        data.samples = 4321;
+        data.testSamples = 100;
+        data.classes = 2;
+        data.noise = 0.07;
+        data.seed = 18446744073709551615ull;
+    }
+
+    TrainingConfig& training = project.training;
+    training.optimizer = OptimizerKind::SGD;
+    training.learningRate = 0.0125;
+    training.momentum = 0.5;
+    training.weightDecay = 1e-4;
+    training.loss = LossKind::MSE;
+    training.batchSize = 32;
+    training.epochs = 3;
+    training.seed = 99;
+    training.validationSplit = 0.1;
+    training.device = "cuda:1";
+
+    project.ui = {{"zoom", 1.5}, {"selected", {2, 5}}, {"panels", {{"dashboard", true}}}};
+    return project;
+}
+
+QByteArray readBytes(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A small valid project as JSON, which the bad-file rows break one way each.
+json validJson()
+{
+    Project project;
+    Graph& g = project.graph;
+    g.addNode(makeNode(1, "input", "Input", {{"shape", {4}}}, {}));
+    g.addNode(makeNode(2, "fc1", "Linear", {{"out_features", 8}}, {}));
+    g.addNode(makeNode(3, "act", "ReLU", json::object(), {}));
+    g.addNode(makeNode(4, "sum", "Add", json::object(), {}));
+    g.addNode(makeNode(5, "out", "Output", json::object(), {}));
+    g.addEdge({1, 0, 2, 0});
+    g.addEdge({2, 0, 3, 0});
+    g.addEdge({2, 0, 4, 0});
+    g.addEdge({3, 0, 4, 1});
+    g.addEdge({4, 0, 5, 0});
+    return json::parse(projectToJson(project).dump());
+}
+
+json edgeJson(NodeId from, int fromPort, NodeId to, int toPort)
+{
+    return {{"from", {{"node", from}, {"port", fromPort}}}, {"to", {{"node", to}, {"port", toPort}}}};
+}
+
+QByteArray broken(const std::function<void(json&)>& change)
+{
+    json document = validJson();
+    change(document);
+    return QByteArray::fromStdString(document.dump(2));
+}
+
+} // namespace
+
+class TestProject : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTrip_data();
+    void roundTrip();
+    void keyOrder();
+    void defaults();
+    void badFiles_data();
+    void badFiles();
+    void missingFile();
+    void atomicSaveLeavesNoTemp();
+    void atomicSaveKeepsOldFile_data();
+    void atomicSaveKeepsOldFile();
+    void dataDir();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestProject::roundTrip_data()
+{
+    QTest::addColumn<bool>("idxData");
+    QTest::newRow("idx data") << true;
+    QTest::newRow("synthetic data") << false;
+}
+
+void TestProject::roundTrip()
+{
+    QFETCH(bool, idxData);
+    const Project original = mergeProject(idxData);
+    const std::string first = m_dir.filePath(QStringLiteral("first.lepton")).toStdString();
+    const std::string second = m_dir.filePath(QStringLiteral("second.lepton")).toStdString();
+    saveProject(original, first);
+    const Project loaded = loadProject(first, registry());
+
+    QCOMPARE(loaded.name, original.name);
+    QCOMPARE(loaded.graph.nodes().size(), original.graph.nodes().size());
+    for (size_t i = 0; i < original.graph.nodes().size(); ++i) {
+        const Node& a = original.graph.nodes()[i];
+        const Node& b = loaded.graph.nodes()[i];
+        QCOMPARE(b.id, a.id);
+        QCOMPARE(b.name, a.name);
+        QCOMPARE(b.type, a.type);
+        QCOMPARE(b.params, a.params);
+        QCOMPARE(b.position.x, a.position.x);
+        QCOMPARE(b.position.y, a.position.y);
+    }
+    QCOMPARE(loaded.graph.edges(), original.graph.edges());
+    QCOMPARE(loaded.graph.nextId(), 10);
+
+    const DatasetSpec& d = loaded.dataset;
+    QCOMPARE(d.source, original.dataset.source);
+    QCOMPARE(d.generator, original.dataset.generator);
+    QCOMPARE(d.samples, original.dataset.samples);
+    QCOMPARE(d.testSamples, original.dataset.testSamples);
+    QCOMPARE(d.classes, original.dataset.classes);
+    QCOMPARE(d.noise, original.dataset.noise);
+    QCOMPARE(d.seed, original.dataset.seed);
+    QCOMPARE(d.trainImages, original.dataset.trainImages);
+    QCOMPARE(d.trainLabels, original.dataset.trainLabels);
+    QCOMPARE(d.testImages, original.dataset.testImages);
+    QCOMPARE(d.testLabels, original.dataset.testLabels);
+    QCOMPARE(d.classNames, original.dataset.classNames);
+
+    const TrainingConfig& t = loaded.training;
+    // Compared as their file spellings: lepton::toString shadows QTest's for these enums.
+    QCOMPARE(lepton::toString(t.optimizer), lepton::toString(original.training.optimizer));
+    QCOMPARE(t.learningRate, original.training.learningRate);
+    QCOMPARE(t.momentum, original.training.momentum);
+    QCOMPARE(t.weightDecay, original.training.weightDecay);
+    QCOMPARE(lepton::toString(t.loss), lepton::toString(original.training.loss));
+    QCOMPARE(t.batchSize, original.training.batchSize);
+    QCOMPARE(t.epochs, original.training.epochs);
+    QCOMPARE(t.seed, original.training.seed);
+    QCOMPARE(t.validationSplit, original.training.validationSplit);
+    QCOMPARE(t.device, original.training.device);
+    QCOMPARE(loaded.ui, original.ui);
+
+    saveProject(loaded, second);
+    const QByteArray text = readBytes(QString::fromStdString(first));
+    QVERIFY(text.endsWith("}\n"));
+    QVERIFY(text.startsWith("{\n  \"schema_version\": 1,\n  \"name\": "));
+    QCOMPARE(readBytes(QString::fromStdString(second)), text);
+}
+
+void TestProject::keyOrder()
+{
+    const nlohmann::ordered_json document = projectToJson(mergeProject(false));
+    auto keys = [](const nlohmann::ordered_json& object) {
+        QStringList names;
+        for (auto it = object.begin(); it != object.end(); ++it)
+            names << QString::fromStdString(it.key());
+        return names.join(QLatin1Char(','));
+    };
+    QCOMPARE(keys(document), QStringLiteral("schema_version,name,graph,dataset,training,ui"));
+    QCOMPARE(keys(document["graph"]["nodes"][0]), QStringLiteral("id,name,type,params,position"));
+    QCOMPARE(keys(document["graph"]["edges"][0]), QStringLiteral("from,to"));
+    QCOMPARE(keys(document["dataset"]),
+             QStringLiteral("source,generator,samples,test_samples,classes,noise,seed"));
+    QCOMPARE(keys(document["training"]),
+             QStringLiteral("optimizer,learning_rate,momentum,weight_decay,loss,batch_size,epochs,seed,"
+                            "validation_split,device"));
+    QCOMPARE(keys(projectToJson(mergeProject(true))["dataset"]),
+             QStringLiteral("source,train_images,train_labels,test_images,test_labels,class_names"));
+}
+
+void TestProject::defaults()
+{
+    const json minimal = {{"schema_version", 1},
+                          {"graph", {{"nodes", {{{"id", 4}, {"name", "x"}, {"type", "Input"}}}},
+                                     {"edges", json::array()}}},
+                          {"dataset", json::object()},
+                          {"training", json::object()}};
+    const Project project = projectFromJson(minimal, registry());
+    QCOMPARE(project.name, std::string());
+    QCOMPARE(project.graph.nodes().size(), size_t(1));
+    const Node& node = project.graph.nodes().front();
+    QCOMPARE(node.params, json::object());
+    QCOMPARE(node.position.x, 0.0);
+    QCOMPARE(node.position.y, 0.0);
+    QCOMPARE(project.ui, json::object());
+
+    const DatasetSpec dataDefaults;
+    QCOMPARE(project.dataset.source, dataDefaults.source);
+    QCOMPARE(project.dataset.generator, dataDefaults.generator);
+    QCOMPARE(project.dataset.samples, dataDefaults.samples);
+    QCOMPARE(project.dataset.seed, dataDefaults.seed);
+    const TrainingConfig trainingDefaults;
+    QCOMPARE(lepton::toString(project.training.optimizer), lepton::toString(trainingDefaults.optimizer));
+    QCOMPARE(project.training.learningRate, trainingDefaults.learningRate);
+    QCOMPARE(project.training.batchSize, trainingDefaults.batchSize);
+    QCOMPARE(project.training.epochs, trainingDefaults.epochs);
+    QCOMPARE(project.training.device, trainingDefaults.device);
+}
+
+void TestProject::badFiles_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("path");     // expected ProjectError::jsonPath()
+    QTest::addColumn<QString>("fragment"); // expected in the problem
+
+    QTest::newRow("missing schema version") << broken([](json& j) { j.erase("schema_version"); })
+                                            << "schema_version" << "required key is missing";
+    QTest::newRow("missing edges") << broken([](json& j) { j["graph"].erase("edges"); })
+                                   << "graph.edges" << "required key is missing";
+    QTest::newRow("missing node type") << broken([](json& j) { j["graph"]["nodes"][2].erase("type"); })
+                                       << "graph.nodes[2].type" << "required key is missing";
+    QTest::newRow("wrong type") << broken([](json& j) { j["training"]["epochs"] = "ten"; })
+                                << "training.epochs" << "expected an integer, got string";
+    QTest::newRow("nodes not an array") << broken([](json& j) { j["graph"]["nodes"] = json::object(); })
+                                        << "graph.nodes" << "expected an array, got object";
+    QTest::newRow("unknown layer") << broken([](json& j) { j["graph"]["nodes"][1]["type"] = "Linaer"; })
+                                   << "graph.nodes[1].type" << "unknown layer type 'Linaer'";
+    QTest::newRow("bad param")
+        << broken([](json& j) { j["graph"]["nodes"][1]["params"]["out_features"] = 0; })
+        << "graph.nodes[1].params.out_features" << "out_features";
+    QTest::newRow("unknown param") << broken([](json& j) { j["graph"]["nodes"][1]["params"]["units"] = 3; })
+                                   << "graph.nodes[1].params.units" << "units";
+    QTest::newRow("unknown node key") << broken([](json& j) { j["graph"]["nodes"][0]["pos"] = {1, 2}; })
+                                      << "graph.nodes[0].pos" << "unknown key 'pos'";
+    QTest::newRow("unknown training key") << broken([](json& j) { j["training"]["learnig_rate"] = 0.1; })
+                                          << "training.learnig_rate" << "unknown key";
+    QTest::newRow("key of another source") << broken([](json& j) { j["dataset"]["train_images"] = "x"; })
+                                           << "dataset.train_images" << "unknown key";
+    QTest::newRow("duplicate id") << broken([](json& j) { j["graph"]["nodes"][3]["id"] = 2; })
+                                  << "graph.nodes[3].id" << "duplicate node id 2";
+    QTest::newRow("duplicate name") << broken([](json& j) { j["graph"]["nodes"][4]["name"] = "act"; })
+                                    << "graph.nodes[4].name" << "duplicate node name 'act'";
+    QTest::newRow("cycle") << broken([](json& j) {
+        j["graph"]["edges"][1] = edgeJson(4, 0, 3, 0); // sum -> act while act -> sum
+    }) << "graph.edges[3]" << "cycle";
+    QTest::newRow("edge to missing port") << broken([](json& j) { j["graph"]["edges"][4] = edgeJson(4, 0, 5, 1); })
+                                          << "graph.edges[4]" << "no input port 1";
+    QTest::newRow("edge to missing node") << broken([](json& j) { j["graph"]["edges"][0] = edgeJson(1, 0, 12, 0); })
+                                          << "graph.edges[0]" << "12";
+    QTest::newRow("negative port") << broken([](json& j) { j["graph"]["edges"][0]["to"]["port"] = -1; })
+                                   << "graph.edges[0].to.port" << "must be";
+    QTest::newRow("newer schema") << broken([](json& j) { j["schema_version"] = kProjectSchemaVersion + 1; })
+                                  << "schema_version" << "written by a newer version";
+    QTest::newRow("unknown optimizer") << broken([](json& j) { j["training"]["optimizer"] = "adamw"; })
+                                       << "training.optimizer" << "unknown optimizer 'adamw'";
+    QTest::newRow("validation split") << broken([](json& j) { j["training"]["validation_split"] = 1.5; })
+                                      << "training.validation_split" << "below 1";
+    QTest::newRow("unknown data source") << broken([](json& j) { j["dataset"]["source"] = "csv"; })
+                                         << "dataset.source" << "unknown data source 'csv'";
+    QTest::newRow("syntax error") << QByteArray("{\n  \"schema_version\": 1,\n  \"graph\": {,\n}\n") << ""
+                                  << "line 3, column";
+}
+
+void TestProject::badFiles()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, path);
+    QFETCH(QString, fragment);
+    const QString file = m_dir.filePath(QStringLiteral("bad.lepton"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    out.write(text);
+    out.close();
+
+    try {
+        loadProject(file.toStdString(), registry());
+        QFAIL("no ProjectError");
+    } catch (const ProjectError& error) {
+        const QString message = QString::fromStdString(error.what());
+        QCOMPARE(QString::fromStdString(error.file()), file);
+        QCOMPARE(QString::fromStdString(error.jsonPath()), path);
+        QVERIFY2(message.startsWith(file + QStringLiteral(": ") + (path.isEmpty() ? QString() : path + ": ")),
+                 qPrintable(message));
+        QVERIFY2(QString::fromStdString(error.problem()).contains(fragment), qPrintable(message));
+    }
+}
+
+void TestProject::missingFile()
+{
+    const std::string file = m_dir.filePath(QStringLiteral("nowhere.lepton")).toStdString();
+    try {
+        loadProject(file, registry());
+        QFAIL("no ProjectError");
+    } catch (const ProjectError& error) {
+        QCOMPARE(error.file(), file);
+        QVERIFY2(QString::fromStdString(error.problem()).contains(QStringLiteral("No such file")), error.what());
+    }
+}
+
+void TestProject::atomicSaveLeavesNoTemp()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("net.lepton"));
+    saveProject(mergeProject(false), file.toStdString());
+    saveProject(mergeProject(true), file.toStdString());
+    const QStringList entries = QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+    QCOMPARE(entries, QStringList{QStringLiteral("net.lepton")});
+    QCOMPARE(loadProject(file.toStdString(), registry()).dataset.source, DatasetSpec::Source::Idx);
+}
+
+void TestProject::atomicSaveKeepsOldFile_data()
+{
+    QTest::addColumn<bool>("targetIsFolder");
+    QTest::newRow("target is a folder") << true;
+    QTest::newRow("folder not writable") << false;
+}
+
+void TestProject::atomicSaveKeepsOldFile()
+{
+    QFETCH(bool, targetIsFolder);
+    if (!targetIsFolder && ::geteuid() == 0)
+        QSKIP("permissions do not stop root");
+    QTemporaryDir dir;
+    const QString target = dir.filePath(QStringLiteral("net.lepton"));
+    const QString old = targetIsFolder ? target + QStringLiteral("/keep.txt") : target;
+    QVERIFY(!targetIsFolder || QDir(dir.path()).mkdir(QStringLiteral("net.lepton")));
+    writeFileAtomically(old.toStdString(), "old contents");
+    const QStringList before = QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+    if (!targetIsFolder)
+        QCOMPARE(::chmod(QFile::encodeName(dir.path()).constData(), 0555), 0);
+
+    QString message;
+    try {
+        saveProject(mergeProject(false), target.toStdString());
+    } catch (const std::runtime_error& error) {
+        message = QString::fromStdString(error.what());
+    }
+    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
+
+    QVERIFY2(message.contains(target), qPrintable(message));
+    QCOMPARE(readBytes(old), QByteArray("old contents"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), before);
+}
+
+void TestProject::dataDir()
+{
+    QCOMPARE(projectDataDir("dir/net.lepton"), std::string("dir/net.lepton.d"));
+}
+
+QTEST_GUILESS_MAIN(TestProject)
+#include "tst_project.moc"
