@@ -11,7 +11,7 @@ int main(int argc, char** argv)
     using namespace lepton::cli;
 
     CLI::App app{"Lepton Workbench command line: train and inspect .lepton projects headless."};
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1); // unknown words then read "not expected: WORD"
 
     TrainOptions train;
     CLI::App* trainCommand = app.add_subcommand("train", "Train a project's network on its dataset");
@@ -32,6 +32,10 @@ int main(int argc, char** argv)
         ->check(CLI::ExistingFile);
 
     CLI11_PARSE(app, argc, argv);
+    if (!trainCommand->parsed() && !inspectCommand->parsed()) {
+        std::cerr << app.help();
+        return 2;
+    }
 
     try {
         if (trainCommand->parsed())

@@ -242,6 +242,18 @@ private Q_SLOTS:
         QCOMPARE(weightShape(fc), (std::vector<int64_t>{2, 4 * 3 * 3}));
     }
 
+    void dropoutFollowsTrainAndEval()
+    {
+        GraphModule model(singleLayer({1000}, "Dropout", {{"p", 0.5}}), LayerRegistry::builtin());
+        torch::Tensor x = torch::ones({2, 1000});
+        torch::Tensor dropped = model->forward(x);
+        const int64_t zeros = dropped.eq(0).sum().item<int64_t>();
+        QVERIFY(zeros > 0 && zeros < x.numel());
+        QVERIFY(torch::equal(dropped.ne(0), dropped.eq(2))); // survivors scaled by 1 / (1 - p)
+        model->eval();
+        QVERIFY(torch::equal(model->forward(x), x));
+    }
+
     void forwardRejectsWrongSampleShape()
     {
         GraphModule model(residualMlp(), LayerRegistry::builtin());
@@ -333,7 +345,8 @@ private Q_SLOTS:
         QFETCH(QString, outputShape);
         QFETCH(qint64, parameters);
         Shape shape = nlohmann::json::parse(inputShape.toStdString()).get<Shape>();
-        Graph graph = singleLayer(shape, type.toStdString(), nlohmann::json::parse(params.toStdString()));
+        Graph graph = singleLayer(shape, type.toStdString(),
+                                  nlohmann::json::parse(params.toStdString()));
         ModelSummary summary = summarizeModel(graph, LayerRegistry::builtin());
 
         QCOMPARE(summary.layers.size(), size_t(3));

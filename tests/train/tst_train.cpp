@@ -1,0 +1,354 @@
+#include "graph/layerregistry.h"
+#include "train/trainer.h"
+
+#include <QElapsedTimer>
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace lepton;
+
+namespace {
+
+using Kind = TrainingEvent::Kind;
+
+// Guards against a hung run only; a healthy run here takes seconds.
+constexpr std::chrono::seconds kRunLimit{300};
+constexpr std::chrono::milliseconds kPoll{100};
+
+// Input -> Linear(hidden) -> ReLU -> ... -> Linear(outputs) -> Output.
+Graph mlp(const Shape& inputShape, const std::vector<int64_t>& hidden, int64_t outputs)
+{
+    const LayerRegistry& registry = LayerRegistry::builtin();
+    Graph graph;
+    auto add = [&](const std::string& type, const std::string& name, const nlohmann::json& params) {
+        Node node = registry.makeNode(type, graph);
+        node.name = name;
+        node.params.update(params);
+        NodeId previous = graph.nodes().empty() ? 0 : graph.nodes().back().id;
+        NodeId id = graph.addNode(node);
+        if (previous != 0)
+            graph.addEdge({previous, 0, id, 0});
+    };
+    add("Input", "input", {{"shape", inputShape}});
+    for (size_t i = 0; i < hidden.size(); ++i) {
+        add("Linear", "fc" + std::to_string(i + 1), {{"out_features", hidden[i]}});
+        add("ReLU", "relu" + std::to_string(i + 1), nlohmann::json::object());
+    }
+    add("Linear", "head", {{"out_features", outputs}});
+    add("Output", "out", nlohmann::json::object());
+    return graph;
+}
+
+// The spiral MLP 2-64-64-3 on 3000 spiral samples, Adam at 0.01. Low noise:
+// at 0.1 the arms of this 1.5-turn spiral overlap and no model passes ~0.75.
+TrainingJob spiralJob(int epochs)
+{
+    TrainingJob job;
+    job.graph = mlp({2}, {64, 64}, 3);
+    job.dataset.generator = "spiral";
+    job.dataset.samples = 3000;
+    job.dataset.classes = 3;
+    job.dataset.noise = 0.02;
+    job.config.optimizer = OptimizerKind::Adam;
+    job.config.learningRate = 0.01;
+    job.config.batchSize = 64;
+    job.config.epochs = epochs;
+    job.config.validationSplit = 0.2;
+    return job;
+}
+
+// Every event of a run, up to and including its Finished event.
+std::vector<TrainingEvent> runToEnd(Trainer& trainer)
+{
+    std::vector<TrainingEvent> events;
+    const auto deadline = std::chrono::steady_clock::now() + kRunLimit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        for (TrainingEvent& event : trainer.events().waitAndTakeAll(kPoll))
+            events.push_back(std::move(event));
+        if (!events.empty() && events.back().kind == Kind::Finished)
+            break;
+    }
+    trainer.wait();
+    for (TrainingEvent& event : trainer.events().takeAll())
+        events.push_back(std::move(event));
+    return events;
+}
+
+std::vector<TrainingEvent> run(TrainingJob job)
+{
+    Trainer trainer;
+    trainer.start(std::move(job));
+    return runToEnd(trainer);
+}
+
+template <typename T>
+std::vector<T> pick(const std::vector<TrainingEvent>& events, Kind kind, T TrainingEvent::*field)
+{
+    std::vector<T> picked;
+    for (const TrainingEvent& event : events) {
+        if (event.kind == kind)
+            picked.push_back(event.*field);
+    }
+    return picked;
+}
+
+// Readable in QCOMPARE failures.
+QString name(TrainerState state)
+{
+    return QString::fromStdString(toString(state));
+}
+
+std::vector<TrainerState> states(const std::vector<TrainingEvent>& events)
+{
+    return pick(events, Kind::State, &TrainingEvent::state);
+}
+
+// A run ends with exactly one Finished event whose state the last State event announced.
+bool endsOnce(const std::vector<TrainingEvent>& events, TrainerState expected)
+{
+    const auto finished = std::count_if(events.begin(), events.end(), [](const TrainingEvent& e) {
+        return e.kind == Kind::Finished;
+    });
+    const std::vector<TrainerState> seen = states(events);
+    return finished == 1 && events.back().kind == Kind::Finished
+        && events.back().state == expected && !seen.empty() && seen.back() == expected;
+}
+
+} // namespace
+
+class TestTrain : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void spiralMlpLearns()
+    {
+        const int epochs = 30;
+        QElapsedTimer timer;
+        timer.start();
+        std::vector<TrainingEvent> events = run(spiralJob(epochs));
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        QVERIFY((states(events)
+                 == std::vector<TrainerState>{TrainerState::Preparing, TrainerState::Running,
+                                              TrainerState::Finished}));
+
+        const auto epochMetrics = pick(events, Kind::Epoch, &TrainingEvent::epoch);
+        const auto batches = pick(events, Kind::Batch, &TrainingEvent::batch);
+        QCOMPARE(int(epochMetrics.size()), epochs);
+        QVERIFY(!batches.empty());
+        // 2400 training samples in batches of 64: 37 full ones and one of 32.
+        QCOMPARE(batches.front().batchesPerEpoch, int64_t(38));
+        QCOMPARE(int64_t(batches.size()), epochs * batches.front().batchesPerEpoch);
+        QCOMPARE(batches.back().epoch, epochs);
+        for (const BatchMetrics& batch : batches) {
+            QVERIFY(std::isfinite(batch.loss));
+            QVERIFY(batch.accuracy >= 0.0 && batch.accuracy <= 1.0);
+        }
+
+        const EpochMetrics& first = epochMetrics.front();
+        const EpochMetrics& last = epochMetrics.back();
+        QVERIFY(last.trainLoss < first.trainLoss);
+        QVERIFY(last.validationAccuracy.has_value() && last.validationLoss.has_value());
+        QVERIFY2(*last.validationAccuracy > 0.90,
+                 qPrintable(QString::number(*last.validationAccuracy)));
+
+        const TrainingSummary& summary = events.back().summary;
+        QCOMPARE(summary.epochsCompleted, epochs);
+        QVERIFY(summary.lastEpoch.has_value());
+        QCOMPARE(summary.lastEpoch->validationAccuracy, last.validationAccuracy);
+        QCOMPARE(summary.device, std::string("cpu"));
+        QVERIFY(summary.samplesPerSecond > 0.0);
+        QVERIFY(!summary.testAccuracy.has_value());
+        qInfo("spiral MLP: %d epochs in %.2f s (test wall time %.2f s), validation accuracy %.4f, "
+              "%.0f samples/s",
+              epochs, summary.seconds, timer.elapsed() / 1000.0, *last.validationAccuracy,
+              summary.samplesPerSecond);
+    }
+
+    void sameSeedSameRun()
+    {
+        auto losses = [](uint64_t seed) {
+            TrainingJob job = spiralJob(2);
+            job.config.seed = seed;
+            std::vector<double> values;
+            for (const EpochMetrics& epoch : pick(run(job), Kind::Epoch, &TrainingEvent::epoch)) {
+                values.push_back(epoch.trainLoss);
+                values.push_back(epoch.validationLoss.value_or(-1.0));
+            }
+            return values;
+        };
+        const std::vector<double> first = losses(7);
+        QCOMPARE(first.size(), size_t(4));
+        QVERIFY(first == losses(7));
+        QVERIFY(first != losses(8));
+    }
+
+    void otherTasksAndSettings_data()
+    {
+        QTest::addColumn<QString>("variant");
+        QTest::addColumn<bool>("classification");
+        QTest::newRow("mse on one-hot classes") << "mse" << true;
+        QTest::newRow("sgd with weight decay") << "sgd" << true;
+        QTest::newRow("sine regression") << "sine" << false;
+        QTest::newRow("with test set, no validation") << "test" << true;
+    }
+
+    void otherTasksAndSettings()
+    {
+        QFETCH(QString, variant);
+        QFETCH(bool, classification);
+        TrainingJob job = spiralJob(2);
+        if (variant == "mse")
+            job.config.loss = LossKind::MSE;
+        if (variant == "sgd") {
+            job.config.optimizer = OptimizerKind::SGD;
+            job.config.weightDecay = 1e-4;
+        }
+        if (variant == "sine") {
+            job.dataset.generator = "sine";
+            job.graph = mlp({1}, {16}, 1);
+            job.config.loss = LossKind::MSE;
+        }
+        if (variant == "test") {
+            job.dataset.testSamples = 500;
+            job.config.validationSplit = 0.0;
+        }
+
+        std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        const auto epochs = pick(events, Kind::Epoch, &TrainingEvent::epoch);
+        QCOMPARE(epochs.size(), size_t(2));
+        QVERIFY(std::isfinite(epochs.back().trainLoss));
+        QCOMPARE(std::isnan(epochs.back().trainAccuracy), !classification);
+        QCOMPARE(epochs.back().validationLoss.has_value(), variant != "test");
+        const TrainingSummary& summary = events.back().summary;
+        QCOMPARE(summary.testLoss.has_value(), variant == "test");
+        QCOMPARE(summary.testAccuracy.has_value(), variant == "test");
+    }
+
+    void stopTakesEffectWithinOneBatch()
+    {
+        TrainingJob job = spiralJob(1000);
+        job.config.batchSize = 16;
+        Trainer trainer;
+        trainer.start(job);
+        QVERIFY(trainer.isActive());
+
+        // Drain everything up to the first Batch event, stop, then count what follows.
+        std::vector<TrainingEvent> before;
+        const auto deadline = std::chrono::steady_clock::now() + kRunLimit;
+        auto hasBatch = [&] {
+            return std::any_of(before.begin(), before.end(),
+                               [](const TrainingEvent& e) { return e.kind == Kind::Batch; });
+        };
+        while (!hasBatch() && std::chrono::steady_clock::now() < deadline) {
+            for (TrainingEvent& event : trainer.events().waitAndTakeAll(kPoll))
+                before.push_back(std::move(event));
+        }
+        QVERIFY(hasBatch());
+        for (TrainingEvent& event : trainer.events().takeAll())
+            before.push_back(std::move(event));
+        trainer.requestStop();
+
+        std::vector<TrainingEvent> after = runToEnd(trainer);
+        QVERIFY2(endsOnce(after, TrainerState::Stopped), after.back().message.c_str());
+        QVERIFY(pick(after, Kind::Batch, &TrainingEvent::batch).size() <= 1);
+        QCOMPARE(name(trainer.state()), name(TrainerState::Stopped));
+        QVERIFY(!trainer.isActive());
+        QVERIFY(after.back().summary.epochsCompleted < 1000);
+        QVERIFY(after.back().message.empty());
+    }
+
+    void hugeLearningRateFailsWithNaN()
+    {
+        TrainingJob job = spiralJob(5);
+        job.config.optimizer = OptimizerKind::SGD;
+        job.config.learningRate = 1e30;
+        std::vector<TrainingEvent> events = run(job);
+        QVERIFY(endsOnce(events, TrainerState::Failed));
+        const std::string& message = events.back().message;
+        QVERIFY2(message.find("loss became NaN at epoch 1, batch ") != std::string::npos,
+                 message.c_str());
+        QVERIFY2(message.find("try a lower learning rate") != std::string::npos, message.c_str());
+        QCOMPARE(name(states(events).back()), name(TrainerState::Failed));
+        QCOMPARE(events.back().summary.epochsCompleted, 0);
+    }
+
+    void problemsFailWithReadableMessage_data()
+    {
+        QTest::addColumn<QString>("problem");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("input shape")
+            << "input"
+            << "Input 'input' expects samples of shape [3], but dataset 'spiral' has [2]";
+        QTest::newRow("output classes")
+            << "classes" << "Output 'out' gives 5 values per sample but the dataset has 3 classes";
+        QTest::newRow("mse output vs one-hot")
+            << "mse" << "Output 'out' gives samples of shape [5]";
+        QTest::newRow("regression target")
+            << "sine" << "Output 'out' gives samples of shape [3], but dataset 'sine' has targets";
+        QTest::newRow("cross entropy on regression") << "sineCe" << "cross_entropy";
+        QTest::newRow("invalid graph") << "graph" << "Linear 'fc2' expects 7 input features";
+        QTest::newRow("several graph problems") << "graphs" << "; ";
+        QTest::newRow("unknown generator") << "data" << "unknown synthetic generator";
+        QTest::newRow("batch size") << "batch" << "batch size must be at least 1, got 0";
+        QTest::newRow("unknown device") << "device" << "unknown device 'tpu'";
+        QTest::newRow("missing gpu") << "gpu" << "cuda:99";
+    }
+
+    void problemsFailWithReadableMessage()
+    {
+        QFETCH(QString, problem);
+        QFETCH(QString, expected);
+        TrainingJob job = spiralJob(2);
+        if (problem == "input")
+            job.graph = mlp({3}, {8}, 3);
+        if (problem == "classes" || problem == "mse")
+            job.graph = mlp({2}, {8}, 5);
+        if (problem == "mse")
+            job.config.loss = LossKind::MSE;
+        if (problem == "sine" || problem == "sineCe") {
+            job.dataset.generator = "sine";
+            job.graph = mlp({1}, {8}, 3);
+            job.config.loss = problem == "sine" ? LossKind::MSE : LossKind::CrossEntropy;
+        }
+        if (problem == "graph" || problem == "graphs")
+            job.graph.node(job.graph.nodeByName("fc2")->id)->params["in_features"] = 7;
+        if (problem == "graphs")
+            job.graph.addNode(LayerRegistry::builtin().makeNode("Input", job.graph));
+        if (problem == "data")
+            job.dataset.generator = "spiralz";
+        if (problem == "batch")
+            job.config.batchSize = 0;
+        if (problem == "device")
+            job.config.device = "tpu";
+        if (problem == "gpu")
+            job.config.device = "cuda:99";
+
+        std::vector<TrainingEvent> events = run(job);
+        QVERIFY(endsOnce(events, TrainerState::Failed));
+        const std::string& message = events.back().message;
+        QVERIFY2(message.find(expected.toStdString()) != std::string::npos, message.c_str());
+        QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
+        QCOMPARE(name(states(events).front()), name(TrainerState::Preparing));
+        QVERIFY(pick(events, Kind::Batch, &TrainingEvent::batch).empty());
+    }
+
+    void startWhileActiveThrowsAndRestartWorks()
+    {
+        Trainer trainer;
+        QCOMPARE(name(trainer.state()), name(TrainerState::Idle));
+        trainer.start(spiralJob(1000));
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, trainer.start(spiralJob(1)));
+        trainer.requestStop();
+        QVERIFY(endsOnce(runToEnd(trainer), TrainerState::Stopped));
+
+        trainer.start(spiralJob(1));
+        QVERIFY(endsOnce(runToEnd(trainer), TrainerState::Finished));
+        QCOMPARE(name(trainer.state()), name(TrainerState::Finished));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrain)
+#include "tst_train.moc"

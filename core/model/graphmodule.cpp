@@ -1,0 +1,127 @@
+#include "model/graphmodule.h"
+
+#include "graph/layerregistry.h"
+#include "model/modelsummary.h"
+
+#include <map>
+#include <set>
+
+namespace lepton {
+
+namespace {
+
+// Every problem of the graph as a model, one per line.
+std::string joinLines(const std::vector<std::string>& lines)
+{
+    std::string text;
+    for (const std::string& line : lines)
+        text += (text.empty() ? "" : "\n") + line;
+    return text;
+}
+
+std::vector<const Node*> nodesOfType(const Graph& graph, const std::string& type)
+{
+    std::vector<const Node*> found;
+    for (const Node& node : graph.nodes()) {
+        if (node.type == type)
+            found.push_back(&node);
+    }
+    return found;
+}
+
+// Nodes the output depends on; anything else is left out of forward().
+std::set<NodeId> ancestorsOf(const Graph& graph, NodeId id)
+{
+    std::set<NodeId> needed{id};
+    std::vector<NodeId> pending{id};
+    while (!pending.empty()) {
+        NodeId current = pending.back();
+        pending.pop_back();
+        for (const Edge& edge : graph.edges()) {
+            if (edge.toNode == current && needed.insert(edge.fromNode).second)
+                pending.push_back(edge.fromNode);
+        }
+    }
+    return needed;
+}
+
+} // namespace
+
+GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& registry)
+    : m_shapes(inferShapes(graph, registry))
+{
+    std::vector<std::string> problems = m_shapes.errors;
+    std::vector<const Node*> inputs = nodesOfType(graph, "Input");
+    std::vector<const Node*> outputs = nodesOfType(graph, "Output");
+    if (inputs.size() != 1)
+        problems.push_back("the network needs exactly one Input layer, found "
+                           + std::to_string(inputs.size()));
+    if (outputs.size() != 1)
+        problems.push_back("the network needs exactly one Output layer, found "
+                           + std::to_string(outputs.size()));
+    if (!problems.empty())
+        throw ModelError(joinLines(problems));
+
+    m_inputNode = *inputs.front();
+    m_outputNode = *outputs.front();
+    m_inputShape = m_shapes.nodes.at(m_inputNode.id).outputs.at(0);
+    m_outputShape = m_shapes.nodes.at(m_outputNode.id).inputs.at(0);
+
+    // Every node gets its module, used or not, so the weights of a branch
+    // survive while it is temporarily disconnected.
+    std::set<NodeId> needed = ancestorsOf(graph, m_outputNode.id);
+    std::map<NodeId, size_t> stepOf;
+    for (NodeId id : m_shapes.order) {
+        const Node& node = *graph.node(id);
+        BuiltLayer layer = buildLayer({node, registry, m_shapes.nodes.at(id).inputs});
+        if (layer.module)
+            register_module(moduleName(id), layer.module);
+        if (!needed.count(id))
+            continue;
+
+        Step step;
+        step.id = id;
+        step.forward = std::move(layer.forward);
+        // Every layer has at most one output, so an edge's source step is enough.
+        for (int port = 0; port < registry.inputCount(node); ++port)
+            step.inputs.push_back(stepOf.at(graph.edgeInto(id, port)->fromNode));
+        stepOf[id] = m_steps.size();
+        m_steps.push_back(std::move(step));
+    }
+}
+
+torch::Tensor GraphModuleImpl::forward(torch::Tensor input)
+{
+    std::vector<int64_t> sample(input.sizes().begin() + std::min<int64_t>(1, input.dim()),
+                                input.sizes().end());
+    if (input.dim() < 1 || sample != m_inputShape)
+        throw ModelError(describeNode(m_inputNode) + " expects samples of shape "
+                         + shapeToString(m_inputShape) + ", got " + shapeToString(sample));
+
+    std::vector<torch::Tensor> values(m_steps.size());
+    std::vector<torch::Tensor> args;
+    for (size_t i = 0; i < m_steps.size(); ++i) {
+        const Step& step = m_steps[i];
+        args.clear();
+        if (step.id == m_inputNode.id)
+            args.push_back(input);
+        for (size_t source : step.inputs)
+            args.push_back(values[source]);
+        values[i] = step.forward(args, is_training());
+    }
+    return values.back(); // the Output step comes last: everything else is its ancestor
+}
+
+std::shared_ptr<torch::nn::Module> GraphModuleImpl::layerModule(NodeId id) const
+{
+    auto children = named_children();
+    const auto* child = children.find(moduleName(id));
+    return child ? *child : nullptr;
+}
+
+std::string GraphModuleImpl::moduleName(NodeId id)
+{
+    return "n" + std::to_string(id);
+}
+
+} // namespace lepton

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "graph/graph.h"
+#include "graph/shape.h"
+#include "graph/shapeinference.h"
+#include "model/layerbuilders.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lepton {
+
+class LayerRegistry;
+
+// A torch module that executes a Graph: any DAG with exactly one Input and one
+// Output node. Children are registered as "n<id>" after the node's stable id,
+// so saved weights still load after the graph is edited elsewhere.
+class GraphModuleImpl : public torch::nn::Module {
+public:
+    // Throws ModelError listing every problem of the graph, one per line.
+    GraphModuleImpl(const Graph& graph, const LayerRegistry& registry);
+
+    // input: [batch, inputShape()...] -> [batch, outputShape()...].
+    torch::Tensor forward(torch::Tensor input);
+
+    const Node& inputNode() const { return m_inputNode; }
+    const Node& outputNode() const { return m_outputNode; }
+    // Per sample; the Output node's shape is the shape of what flows into it.
+    const Shape& inputShape() const { return m_inputShape; }
+    const Shape& outputShape() const { return m_outputShape; }
+    // Inferred shapes of every node, with the topological order.
+    const ShapeReport& shapes() const { return m_shapes; }
+
+    // The node's child module; null for parameter-free layers.
+    std::shared_ptr<torch::nn::Module> layerModule(NodeId id) const;
+
+    // "n7": the name the node's module is registered under.
+    static std::string moduleName(NodeId id);
+
+private:
+    struct Step {
+        NodeId id = 0;
+        std::vector<size_t> inputs; // indices of earlier steps, one per input port
+        LayerForward forward;
+    };
+
+    std::vector<Step> m_steps; // topological order, only nodes the Output needs
+    ShapeReport m_shapes;
+    Node m_inputNode;
+    Node m_outputNode;
+    Shape m_inputShape;
+    Shape m_outputShape;
+};
+
+TORCH_MODULE(GraphModule);
+
+} // namespace lepton

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "data/dataset.h"
+#include "graph/graph.h"
+#include "graph/shape.h"
+#include "train/trainingconfig.h"
+
+#include <string>
+
+namespace lepton {
+
+// Checks made before a run starts, so a mistake reads as a sentence instead
+// of a tensor error deep inside the first batch. Each returns an empty string
+// when all is well, otherwise the problem.
+
+// Settings out of range ("batch size must be at least 1, got 0").
+std::string configProblem(const TrainingConfig& config);
+
+// Whether the dataset suits the model's Input and Output layers under `loss`,
+// naming the layer: "Input 'input' expects samples of shape [2], but dataset
+// 'mnist' has [1, 28, 28]".
+std::string dataFitProblem(const Dataset& data, LossKind loss, const Node& input,
+                           const Shape& inputShape, const Node& output, const Shape& outputShape);
+
+} // namespace lepton

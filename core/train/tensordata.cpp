@@ -1,0 +1,137 @@
+#include "train/tensordata.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace lepton {
+
+namespace {
+
+std::vector<int64_t> batchSizes(int64_t samples, const Shape& shape)
+{
+    std::vector<int64_t> sizes{samples};
+    sizes.insert(sizes.end(), shape.begin(), shape.end());
+    return sizes;
+}
+
+void checkLabels(const Dataset& dataset)
+{
+    if (dataset.numClasses < 1)
+        throw DataError("dataset '" + dataset.name + "' has no classes");
+    for (size_t i = 0; i < dataset.labels.size(); ++i) {
+        int64_t label = dataset.labels[i];
+        if (label < 0 || label >= dataset.numClasses)
+            throw DataError("dataset '" + dataset.name + "': sample " + std::to_string(i)
+                            + " has label " + std::to_string(label) + ", but there are only "
+                            + std::to_string(dataset.numClasses) + " classes");
+    }
+}
+
+} // namespace
+
+TensorData TensorData::select(const torch::Tensor& indices) const
+{
+    TensorData part;
+    part.features = features.index_select(0, indices);
+    part.targets = targets.index_select(0, indices);
+    if (labels.defined())
+        part.labels = labels.index_select(0, indices);
+    return part;
+}
+
+TensorData TensorData::slice(int64_t begin, int64_t end) const
+{
+    TensorData part;
+    part.features = features.slice(0, begin, end);
+    part.targets = targets.slice(0, begin, end);
+    if (labels.defined())
+        part.labels = labels.slice(0, begin, end);
+    return part;
+}
+
+TensorData TensorData::to(const torch::Device& device) const
+{
+    TensorData moved;
+    moved.features = features.to(device);
+    moved.targets = targets.to(device);
+    if (labels.defined())
+        moved.labels = labels.to(device);
+    return moved;
+}
+
+TensorData toTensors(Dataset& dataset, LossKind loss)
+{
+    const int64_t samples = dataset.size();
+    if (samples == 0)
+        throw DataError("dataset '" + dataset.name + "' has no samples");
+    const int64_t expected = samples * shapeElementCount(dataset.featureShape);
+    if (static_cast<int64_t>(dataset.features.size()) != expected)
+        throw DataError("dataset '" + dataset.name + "' has "
+                        + std::to_string(dataset.features.size()) + " feature values, expected "
+                        + std::to_string(samples) + " samples of shape "
+                        + shapeToString(dataset.featureShape));
+
+    TensorData data;
+    data.features = torch::from_blob(dataset.features.data(),
+                                     batchSizes(samples, dataset.featureShape), torch::kFloat32);
+    if (dataset.task == TaskType::Regression) {
+        data.targets = torch::from_blob(dataset.targets.data(),
+                                        batchSizes(samples, dataset.targetShape), torch::kFloat32);
+        return data;
+    }
+    checkLabels(dataset);
+    data.labels = torch::from_blob(dataset.labels.data(), {samples}, torch::kInt64);
+    data.targets = loss == LossKind::CrossEntropy
+        ? data.labels
+        : torch::one_hot(data.labels, dataset.numClasses).to(torch::kFloat32);
+    return data;
+}
+
+TrainValidation splitValidation(const TensorData& data, double fraction,
+                                torch::Generator& generator)
+{
+    const int64_t samples = data.size();
+    int64_t held = static_cast<int64_t>(std::llround(fraction * static_cast<double>(samples)));
+    if (fraction > 0.0)
+        held = std::max<int64_t>(held, 1);
+    if (held >= samples) {
+        std::ostringstream text;
+        text << "a validation split of " << fraction << " leaves no training samples out of "
+             << samples;
+        throw DataError(text.str());
+    }
+
+    torch::Tensor order = torch::randperm(samples, generator, torch::kInt64);
+    TrainValidation split;
+    split.train = data.select(order.slice(0, held));
+    if (held > 0)
+        split.validation = data.select(order.slice(0, 0, held));
+    return split;
+}
+
+std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize)
+{
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    for (int64_t begin = 0; begin < samples; begin += batchSize)
+        ranges.emplace_back(begin, std::min(samples, begin + batchSize));
+    if (ranges.size() > 1 && ranges.back().second - ranges.back().first == 1) {
+        ranges.pop_back();
+        ranges.back().second = samples;
+    }
+    return ranges;
+}
+
+torch::Tensor computeLoss(const torch::Tensor& output, const torch::Tensor& targets,
+                          LossKind loss)
+{
+    if (loss == LossKind::CrossEntropy)
+        return torch::nn::functional::cross_entropy(output, targets);
+    return torch::mse_loss(output, targets);
+}
+
+int64_t countCorrect(const torch::Tensor& output, const torch::Tensor& labels)
+{
+    return output.argmax(1).eq(labels).sum().item<int64_t>();
+}
+
+} // namespace lepton

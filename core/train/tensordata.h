@@ -1,0 +1,53 @@
+#pragma once
+
+#include "data/dataset.h"
+#include "train/trainingconfig.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace lepton {
+
+// A dataset as whole-set tensors, batch first: batches are index_select calls
+// on these, never per-sample copies.
+struct TensorData {
+    torch::Tensor features; // [N, featureShape...], float
+    // What the loss compares with: class indices for cross_entropy, one-hot
+    // rows (classification) or the targets (regression) for mse.
+    torch::Tensor targets;
+    torch::Tensor labels; // class indices for accuracy; undefined for regression
+
+    int64_t size() const { return features.size(0); }
+    TensorData select(const torch::Tensor& indices) const;
+    TensorData slice(int64_t begin, int64_t end) const;
+    TensorData to(const torch::Device& device) const;
+};
+
+// Wraps the dataset's buffers without copying, so `dataset` must outlive the
+// result. Throws DataError, naming the dataset, for sizes that do not add up
+// or labels outside [0, numClasses).
+TensorData toTensors(Dataset& dataset, LossKind loss);
+
+struct TrainValidation {
+    TensorData train;
+    std::optional<TensorData> validation;
+};
+
+// Shuffles with `generator` and holds out round(fraction * N) samples (at
+// least one when fraction > 0). Both parts are fresh contiguous tensors.
+TrainValidation splitValidation(const TensorData& data, double fraction,
+                                torch::Generator& generator);
+
+// [begin, end) of each batch. A trailing batch of one sample joins the one
+// before it: BatchNorm cannot train on a single sample.
+std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize);
+
+torch::Tensor computeLoss(const torch::Tensor& output, const torch::Tensor& targets,
+                          LossKind loss);
+int64_t countCorrect(const torch::Tensor& output, const torch::Tensor& labels);
+
+} // namespace lepton
