@@ -49,17 +49,17 @@ void printEpoch(std::ostream& out, const EpochMetrics& m)
 }
 
 // NaN accuracies (regression) and absent values become JSON null.
-nlohmann::json jsonNumber(std::optional<double> value)
+nlohmann::ordered_json jsonNumber(std::optional<double> value)
 {
     if (!value || !std::isfinite(*value))
         return nullptr;
     return *value;
 }
 
-nlohmann::json summaryJson(const TrainingSummary& s, TrainerState state, const std::string& error)
+nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state, const std::string& error)
 {
     const std::optional<EpochMetrics>& last = s.lastEpoch;
-    nlohmann::json json = {
+    nlohmann::ordered_json json = {
         {"state", toString(state)},
         {"device", s.device},
         {"epochs", s.epochsCompleted},

@@ -1,0 +1,41 @@
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QTimer>
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Lepton"));
+    QApplication::setApplicationName(QStringLiteral("Lepton Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setStyle(QStringLiteral("Fusion"));
+
+    QIcon icon;
+    for (int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/lepton-%1.png").arg(size), QSize(size, size));
+    QApplication::setWindowIcon(icon);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Design, train and inspect neural networks."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A .lepton project to open."),
+                                 QStringLiteral("[PROJECT]"));
+    const QCommandLineOption trainOption(QStringLiteral("train"),
+                                         QStringLiteral("Start training as soon as the project is open."));
+    parser.addOption(trainOption);
+    parser.process(app);
+
+    lepton::MainWindow window;
+    window.restoreLayout();
+    const QStringList arguments = parser.positionalArguments();
+    if (!arguments.isEmpty())
+        window.openProject(arguments.front());
+    window.show();
+    if (parser.isSet(trainOption))
+        QTimer::singleShot(0, &window, &lepton::MainWindow::train);
+    return app.exec();
+}

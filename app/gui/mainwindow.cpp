@@ -1,0 +1,491 @@
+#include "mainwindow.h"
+
+#include "graphdocument.h"
+#include "graphscene.h"
+#include "graphview.h"
+#include "layerpalette.h"
+#include "propertypanel.h"
+#include "recentfilesmenu.h"
+#include "trainingdashboard.h"
+#include "trainingsession.h"
+
+#include "graph/layerregistry.h"
+#include "model/modelsummary.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGraphicsItem>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QUndoStack>
+
+namespace lepton {
+
+namespace {
+
+constexpr int kStatusTimeoutMs = 8000;
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kLastDirKey = QStringLiteral("lastDirectory");
+
+QIcon themedIcon(const char* name, QStyle::StandardPixmap fallback)
+{
+    return QIcon::fromTheme(QString::fromLatin1(name), QApplication::style()->standardIcon(fallback));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_document(new GraphDocument(this))
+    , m_session(new TrainingSession(this))
+    , m_scene(new GraphScene(m_document, this))
+    , m_view(new GraphView(m_scene, this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setCentralWidget(m_view);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
+    createActions();
+    createMenus();
+    createToolBar();
+    createDocks();
+    createStatusBar();
+    connectSignals();
+    resize(1400, 900);
+    updateTitle();
+    updateActions();
+    updateModelStatus();
+    m_view->fitToContents();
+}
+
+MainWindow::~MainWindow()
+{
+    // The scene outlives the document among our children; its last
+    // selection changes must not reach panels that read the document.
+    m_scene->disconnect(this);
+}
+
+bool MainWindow::openProject(const QString& path)
+{
+    try {
+        m_document->open(path);
+    } catch (const std::exception& error) {
+        if (!QFileInfo::exists(path))
+            m_recentMenu->removeFile(path);
+        showError(tr("Cannot open project"), QString::fromStdString(error.what()));
+        return false;
+    }
+    m_recentMenu->addFile(path);
+    QSettings().setValue(kLastDirKey, QFileInfo(path).absolutePath());
+    m_view->fitToContents();
+    statusBar()->showMessage(tr("Opened %1").arg(m_document->fileName()), kStatusTimeoutMs);
+    return true;
+}
+
+bool MainWindow::saveProjectAs(const QString& path)
+{
+    try {
+        m_document->saveAs(path);
+    } catch (const std::exception& error) {
+        showError(tr("Cannot save project"), QString::fromStdString(error.what()));
+        return false;
+    }
+    m_recentMenu->addFile(path);
+    QSettings().setValue(kLastDirKey, QFileInfo(path).absolutePath());
+    statusBar()->showMessage(tr("Saved %1").arg(m_document->fileName()), kStatusTimeoutMs);
+    return true;
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    restoreState(settings.value(kStateKey).toByteArray());
+}
+
+void MainWindow::newProject()
+{
+    if (!maybeSave())
+        return;
+    m_document->newProject();
+    m_view->fitToContents();
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Project"), QSettings().value(kLastDirKey).toString(),
+        tr("Lepton projects (*.lepton);;All files (*)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    try {
+        m_document->save();
+    } catch (const std::exception& error) {
+        showError(tr("Cannot save project"), QString::fromStdString(error.what()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(m_document->fileName()), kStatusTimeoutMs);
+    return true;
+}
+
+bool MainWindow::saveAs()
+{
+    const QString start = m_document->filePath().isEmpty()
+        ? QDir(QSettings().value(kLastDirKey, QDir::homePath()).toString()).filePath(m_document->fileName())
+        : m_document->filePath();
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), start,
+                                                tr("Lepton projects (*.lepton)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QStringLiteral(".lepton")))
+        path += QStringLiteral(".lepton");
+    return saveProjectAs(path);
+}
+
+void MainWindow::train()
+{
+    if (m_session->isActive() || !m_document->shapes().ok())
+        return;
+    const Project& project = m_document->project();
+    TrainingJob job{project.graph, project.dataset, m_document->baseDir().toStdString(), project.training};
+    const QString error = m_session->start(std::move(job));
+    if (!error.isEmpty()) {
+        m_dashboard->showError(error);
+        statusBar()->showMessage(tr("Training could not start: %1").arg(error), kStatusTimeoutMs);
+    }
+    m_dashboardDock->show();
+    m_dashboardDock->raise();
+    updateActions();
+}
+
+void MainWindow::stopTraining()
+{
+    m_session->stop();
+    statusBar()->showMessage(tr("Stopping after the current batch..."), kStatusTimeoutMs);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    m_session->stop();
+    event->accept();
+}
+
+void MainWindow::createActions()
+{
+    m_newAction = new QAction(themedIcon("document-new", QStyle::SP_FileIcon), tr("&New"), this);
+    m_newAction->setShortcut(QKeySequence::New);
+    m_newAction->setStatusTip(tr("Start a new project"));
+    connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
+
+    m_openAction = new QAction(themedIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open..."), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
+
+    m_saveAction = new QAction(themedIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Save"), this);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
+
+    m_saveAsAction = new QAction(themedIcon("document-save-as", QStyle::SP_DialogSaveButton), tr("Save &As..."), this);
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
+
+    m_quitAction = new QAction(themedIcon("application-exit", QStyle::SP_DialogCloseButton), tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    QUndoStack* undoStack = m_document->undoStack();
+    m_undoAction = undoStack->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setIcon(themedIcon("edit-undo", QStyle::SP_ArrowBack));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_redoAction = undoStack->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setIcon(themedIcon("edit-redo", QStyle::SP_ArrowForward));
+    m_redoAction->setShortcut(QKeySequence::Redo);
+
+    m_deleteAction = new QAction(themedIcon("edit-delete", QStyle::SP_TrashIcon), tr("&Delete"), this);
+    m_deleteAction->setShortcuts({QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)});
+    m_deleteAction->setStatusTip(tr("Delete the selected layers and connections"));
+    connect(m_deleteAction, &QAction::triggered, m_scene, &GraphScene::deleteSelection);
+
+    m_selectAllAction = new QAction(tr("Select &All"), this);
+    m_selectAllAction->setShortcut(QKeySequence::SelectAll);
+    connect(m_selectAllAction, &QAction::triggered, this, [this] {
+        for (QGraphicsItem* item : m_scene->items()) {
+            if (item->flags() & QGraphicsItem::ItemIsSelectable)
+                item->setSelected(true);
+        }
+    });
+    // Their keys mean text editing elsewhere (palette filter, inspector).
+    for (QAction* canvasAction : {m_deleteAction, m_selectAllAction}) {
+        canvasAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(canvasAction);
+    }
+
+    m_zoomInAction = new QAction(themedIcon("zoom-in", QStyle::SP_ArrowUp), tr("Zoom &In"), this);
+    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
+    connect(m_zoomInAction, &QAction::triggered, m_view, &GraphView::zoomIn);
+    m_zoomOutAction = new QAction(themedIcon("zoom-out", QStyle::SP_ArrowDown), tr("Zoom &Out"), this);
+    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    connect(m_zoomOutAction, &QAction::triggered, m_view, &GraphView::zoomOut);
+    m_fitAction = new QAction(QIcon::fromTheme(QStringLiteral("zoom-fit-best")), tr("&Fit to View"), this);
+    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(m_fitAction, &QAction::triggered, m_view, &GraphView::fitToContents);
+
+    m_trainAction = new QAction(themedIcon("media-playback-start", QStyle::SP_MediaPlay), tr("&Train"), this);
+    m_trainAction->setShortcut(QKeySequence(Qt::Key_F5));
+    connect(m_trainAction, &QAction::triggered, this, &MainWindow::train);
+    m_stopAction = new QAction(themedIcon("media-playback-stop", QStyle::SP_MediaStop), tr("&Stop"), this);
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopTraining);
+
+    m_aboutAction = new QAction(tr("&About Lepton Workbench"), this);
+    connect(m_aboutAction, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Lepton Workbench"),
+                           tr("<b>Lepton Workbench %1</b><p>Design neural networks as graphs, train "
+                              "them with LibTorch and watch them learn.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+
+    const std::pair<QAction*, const char*> names[] = {
+        {m_newAction, "actionNew"},       {m_openAction, "actionOpen"},
+        {m_saveAction, "actionSave"},     {m_saveAsAction, "actionSaveAs"},
+        {m_quitAction, "actionQuit"},     {m_undoAction, "actionUndo"},
+        {m_redoAction, "actionRedo"},     {m_deleteAction, "actionDelete"},
+        {m_selectAllAction, "actionSelectAll"}, {m_zoomInAction, "actionZoomIn"},
+        {m_zoomOutAction, "actionZoomOut"}, {m_fitAction, "actionFitToView"},
+        {m_trainAction, "actionTrain"},   {m_stopAction, "actionStop"},
+    };
+    for (const auto& [action, name] : names)
+        action->setObjectName(QString::fromLatin1(name));
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newAction);
+    file->addAction(m_openAction);
+    m_recentMenu = new RecentFilesMenu(tr("Open &Recent"), file);
+    file->addMenu(m_recentMenu);
+    file->addSeparator();
+    file->addAction(m_saveAction);
+    file->addAction(m_saveAsAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+    edit->addSeparator();
+    edit->addAction(m_deleteAction);
+    edit->addAction(m_selectAllAction);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    view->addAction(m_zoomInAction);
+    view->addAction(m_zoomOutAction);
+    view->addAction(m_fitAction);
+    view->addSeparator();
+
+    QMenu* trainMenu = menuBar()->addMenu(tr("&Train"));
+    trainMenu->addAction(m_trainAction);
+    trainMenu->addAction(m_stopAction);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setIconSize(QSize(18, 18));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_newAction);
+    bar->addAction(m_openAction);
+    bar->addAction(m_saveAction);
+    bar->addSeparator();
+    bar->addAction(m_undoAction);
+    bar->addAction(m_redoAction);
+    bar->addAction(m_deleteAction);
+    bar->addSeparator();
+    bar->addAction(m_fitAction);
+    bar->addSeparator();
+    bar->addAction(m_trainAction);
+    bar->addAction(m_stopAction);
+}
+
+void MainWindow::createDocks()
+{
+    m_palette = new LayerPalette(m_document->registry(), this);
+    m_paletteDock = new QDockWidget(tr("Layers"), this);
+    m_paletteDock->setObjectName(QStringLiteral("paletteDock"));
+    m_paletteDock->setWidget(m_palette);
+    addDockWidget(Qt::LeftDockWidgetArea, m_paletteDock);
+
+    m_properties = new PropertyPanel(m_document, this);
+    m_propertiesDock = new QDockWidget(tr("Properties"), this);
+    m_propertiesDock->setObjectName(QStringLiteral("propertiesDock"));
+    m_propertiesDock->setWidget(m_properties);
+    addDockWidget(Qt::RightDockWidgetArea, m_propertiesDock);
+
+    m_dashboard = new TrainingDashboard(m_session, this);
+    m_dashboardDock = new QDockWidget(tr("Training"), this);
+    m_dashboardDock->setObjectName(QStringLiteral("dashboardDock"));
+    m_dashboardDock->setWidget(m_dashboard);
+    addDockWidget(Qt::BottomDockWidgetArea, m_dashboardDock);
+
+    // The canvas keeps the full height; the dashboard sits under it only.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    resizeDocks({m_paletteDock, m_propertiesDock}, {180, 270}, Qt::Horizontal);
+    resizeDocks({m_dashboardDock}, {250}, Qt::Vertical);
+
+    QMenu* view = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
+    for (QDockWidget* dock : {m_paletteDock, m_propertiesDock, m_dashboardDock})
+        view->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::createStatusBar()
+{
+    m_modelStatus = new QLabel(this);
+    m_modelStatus->setObjectName(QStringLiteral("modelStatus"));
+    statusBar()->addPermanentWidget(m_modelStatus);
+    statusBar()->showMessage(tr("Ready"), kStatusTimeoutMs);
+}
+
+void MainWindow::connectSignals()
+{
+    QUndoStack* undoStack = m_document->undoStack();
+    connect(undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
+    connect(m_document, &GraphDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &GraphDocument::shapesChanged, this, [this] {
+        updateActions();
+        updateModelStatus();
+    });
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
+        const std::vector<NodeId> nodes = m_scene->selectedNodeIds();
+        m_properties->setNode(nodes.size() == 1 ? nodes.front() : 0);
+        updateActions();
+    });
+    connect(m_scene, &GraphScene::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
+    connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerAtCentre);
+    connect(m_recentMenu, &RecentFilesMenu::fileTriggered, this, [this](const QString& path) {
+        if (maybeSave())
+            openProject(path);
+    });
+    connect(m_session, &TrainingSession::stateChanged, this, &MainWindow::trainingStateChanged);
+    connect(m_session, &TrainingSession::finished, this, &MainWindow::updateActions);
+    connect(m_session, &TrainingSession::logMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved Changes"),
+        tr("%1 has unsaved changes. Save them first?").arg(m_document->fileName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] - Lepton Workbench").arg(m_document->fileName()));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::updateActions()
+{
+    const bool training = m_session->isActive();
+    const ShapeReport& shapes = m_document->shapes();
+    m_trainAction->setEnabled(!training && shapes.ok());
+    if (training) {
+        m_trainAction->setToolTip(tr("A training run is in progress"));
+    } else if (!shapes.ok()) {
+        QString reason = tr("Cannot train: %1").arg(QString::fromStdString(shapes.errors.front()));
+        if (shapes.errors.size() > 1)
+            reason += tr(" (and %1 more problems)").arg(shapes.errors.size() - 1);
+        m_trainAction->setToolTip(reason);
+    } else {
+        m_trainAction->setToolTip(tr("Train the model on the project's dataset (F5)"));
+    }
+    m_stopAction->setEnabled(training);
+    m_deleteAction->setEnabled(!m_scene->selectedItems().isEmpty());
+}
+
+void MainWindow::updateModelStatus()
+{
+    const ShapeReport& shapes = m_document->shapes();
+    if (!shapes.ok()) {
+        m_modelStatus->setText(shapes.errors.size() == 1
+                                   ? tr("1 shape problem")
+                                   : tr("%1 shape problems").arg(shapes.errors.size()));
+        m_modelStatus->setStyleSheet(QStringLiteral("color: #d93025;"));
+        m_modelStatus->setToolTip(QString::fromStdString(shapes.errors.front()));
+        return;
+    }
+    m_modelStatus->setStyleSheet(QString());
+    m_modelStatus->setToolTip(QString());
+    const ModelSummary* summary = m_document->modelSummary();
+    m_modelStatus->setText(summary ? tr("%1 trainable parameters")
+                                         .arg(QLocale().toString(qlonglong(summary->trainableParameters)))
+                                   : tr("Shapes OK"));
+}
+
+void MainWindow::trainingStateChanged(TrainerState state, const QString& message)
+{
+    updateActions();
+    switch (state) {
+    case TrainerState::Failed:
+        statusBar()->showMessage(tr("Training failed: %1").arg(message), kStatusTimeoutMs);
+        break;
+    case TrainerState::Stopped:
+        statusBar()->showMessage(tr("Training stopped"), kStatusTimeoutMs);
+        break;
+    case TrainerState::Finished:
+        statusBar()->showMessage(tr("Training finished"), kStatusTimeoutMs);
+        break;
+    default:
+        break;
+    }
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    // Window-modal but not blocking: the event loop (and training) go on.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace lepton

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "train/trainingevent.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+
+namespace lepton {
+
+class GraphDocument;
+class GraphScene;
+class GraphView;
+class LayerPalette;
+class PropertyPanel;
+class RecentFilesMenu;
+class TrainingDashboard;
+class TrainingSession;
+
+// The workbench: the graph canvas in the middle, the layer palette on the
+// left, the inspector on the right and the training dashboard below.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    GraphDocument* document() const { return m_document; }
+    GraphScene* scene() const { return m_scene; }
+    GraphView* view() const { return m_view; }
+    LayerPalette* palette() const { return m_palette; }
+    PropertyPanel* propertyPanel() const { return m_properties; }
+    TrainingDashboard* dashboard() const { return m_dashboard; }
+    TrainingSession* session() const { return m_session; }
+
+    // Opens a project and fits it into view. On failure the error is shown
+    // and the current project stays.
+    bool openProject(const QString& path);
+    // Saves under `path`; on failure the error is shown.
+    bool saveProjectAs(const QString& path);
+    // Window geometry and dock layout from the last session.
+    void restoreLayout();
+
+public Q_SLOTS:
+    void newProject();
+    void open();
+    bool save();
+    bool saveAs();
+    void train();
+    void stopTraining();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    void connectSignals();
+    // Asks about unsaved changes; false when the user cancels.
+    bool maybeSave();
+    void updateTitle();
+    void updateActions();
+    void updateModelStatus();
+    void trainingStateChanged(TrainerState state, const QString& message);
+    void showError(const QString& title, const QString& message);
+
+    GraphDocument* m_document;
+    TrainingSession* m_session;
+    GraphScene* m_scene;
+    GraphView* m_view;
+    LayerPalette* m_palette = nullptr;
+    PropertyPanel* m_properties = nullptr;
+    TrainingDashboard* m_dashboard = nullptr;
+    QDockWidget* m_paletteDock = nullptr;
+    QDockWidget* m_propertiesDock = nullptr;
+    QDockWidget* m_dashboardDock = nullptr;
+    RecentFilesMenu* m_recentMenu = nullptr;
+    QLabel* m_modelStatus = nullptr;
+
+    QAction* m_newAction = nullptr;
+    QAction* m_openAction = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_saveAsAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+    QAction* m_deleteAction = nullptr;
+    QAction* m_selectAllAction = nullptr;
+    QAction* m_zoomInAction = nullptr;
+    QAction* m_zoomOutAction = nullptr;
+    QAction* m_fitAction = nullptr;
+    QAction* m_trainAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_aboutAction = nullptr;
+};
+
+} // namespace lepton

@@ -1,0 +1,11 @@
+#pragma once
+
+namespace lepton {
+
+// QUndoCommand::id() of the commands that merge into their predecessor.
+enum class CommandId {
+    MoveNodes = 1,
+    SetParam,
+};
+
+} // namespace lepton

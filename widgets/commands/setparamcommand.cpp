@@ -1,0 +1,87 @@
+#include "commands/setparamcommand.h"
+
+#include "commands/commandids.h"
+#include "graph/layerregistry.h"
+#include "graphdocument.h"
+
+#include <algorithm>
+
+namespace lepton {
+
+namespace {
+
+// Edits closer together than this count as one change.
+constexpr std::chrono::milliseconds kMergeWindow{1000};
+
+} // namespace
+
+SetParamCommand::SetParamCommand(GraphDocument* document, NodeId node, std::string name,
+                                 nlohmann::json value, QUndoCommand* parent)
+    : QUndoCommand(parent)
+    , m_document(document)
+    , m_nodeId(node)
+    , m_name(std::move(name))
+    , m_newValue(std::move(value))
+    , m_editedAt(std::chrono::steady_clock::now())
+{
+    const Node* target = document->graph().node(node);
+    if (target) {
+        auto it = target->params.find(m_name);
+        if (it != target->params.end())
+            m_oldValue = *it;
+    }
+    setText(QObject::tr("Set %1 of '%2'")
+                .arg(QString::fromStdString(m_name),
+                     QString::fromStdString(target ? target->name : std::string())));
+}
+
+int SetParamCommand::id() const
+{
+    return int(CommandId::SetParam);
+}
+
+bool SetParamCommand::mergeWith(const QUndoCommand* other)
+{
+    const auto* next = static_cast<const SetParamCommand*>(other);
+    if (next->m_nodeId != m_nodeId || next->m_name != m_name
+        || next->m_editedAt - m_editedAt > kMergeWindow)
+        return false;
+    m_newValue = next->m_newValue;
+    m_editedAt = next->m_editedAt;
+    m_droppedEdges.insert(m_droppedEdges.end(), next->m_droppedEdges.begin(), next->m_droppedEdges.end());
+    // Back where it started with nothing else to restore: drop the step.
+    setObsolete(m_newValue == m_oldValue && m_droppedEdges.empty());
+    return true;
+}
+
+void SetParamCommand::redo()
+{
+    m_droppedEdges = edgesBeyondPortCount();
+    for (const Edge& edge : m_droppedEdges)
+        m_document->removeEdge(edge);
+    m_document->setParam(m_nodeId, m_name, m_newValue);
+}
+
+void SetParamCommand::undo()
+{
+    m_document->setParam(m_nodeId, m_name, m_oldValue);
+    for (const Edge& edge : m_droppedEdges)
+        m_document->addEdge(edge);
+}
+
+std::vector<Edge> SetParamCommand::edgesBeyondPortCount() const
+{
+    const Node* node = m_document->graph().node(m_nodeId);
+    const LayerSpec* spec = node ? m_document->registry().find(node->type) : nullptr;
+    if (!spec || spec->inputCountParam != m_name || !m_newValue.is_number_integer())
+        return {};
+    const int ports = m_newValue.get<int>();
+    std::vector<Edge> beyond;
+    for (const Edge& edge : m_document->graph().edgesOf(m_nodeId)) {
+        if (edge.toNode == m_nodeId && edge.toPort >= ports)
+            beyond.push_back(edge);
+    }
+    return beyond;
+}
+
+} // namespace lepton

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "graph/graph.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QUndoCommand>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace lepton {
+
+class GraphDocument;
+
+// Changes one parameter of one node. Rapid edits of the same parameter (spin
+// box steps, wheel turns) merge into one undo step. Lowering a port count
+// parameter (Add/Concat "inputs") drops the edges into the vanished ports;
+// undo restores them.
+class SetParamCommand : public QUndoCommand {
+public:
+    SetParamCommand(GraphDocument* document, NodeId node, std::string name, nlohmann::json value,
+                    QUndoCommand* parent = nullptr);
+
+    int id() const override;
+    bool mergeWith(const QUndoCommand* other) override;
+    void redo() override;
+    void undo() override;
+
+private:
+    std::vector<Edge> edgesBeyondPortCount() const;
+
+    GraphDocument* m_document;
+    NodeId m_nodeId;
+    std::string m_name;
+    nlohmann::json m_oldValue; // null when the param was absent (default applied)
+    nlohmann::json m_newValue;
+    std::vector<Edge> m_droppedEdges;
+    std::chrono::steady_clock::time_point m_editedAt;
+};
+
+} // namespace lepton

@@ -1,0 +1,62 @@
+#include "edgeitem.h"
+
+#include <QPainter>
+#include <QPainterPathStroker>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lepton {
+
+EdgeItem::EdgeItem(const Edge& edge)
+    : m_edge(edge)
+{
+    setFlag(ItemIsSelectable);
+    setZValue(-1); // under the nodes
+}
+
+void EdgeItem::setEndpoints(QPointF from, QPointF to)
+{
+    setPath(wirePath(from, to));
+}
+
+QPainterPath EdgeItem::wirePath(QPointF from, QPointF to)
+{
+    QPainterPath path(from);
+    const qreal dx = to.x() - from.x();
+    if (dx >= 0) {
+        // Horizontal tangents at both ports, bending with the edge's length.
+        const qreal bend = std::max(40.0, dx * 0.5);
+        path.cubicTo(from + QPointF(bend, 0), to - QPointF(bend, 0), to);
+        return path;
+    }
+    // Backwards (to the next row, or leftwards in the same one): leave to the
+    // right, turn, run back along the gap between rows and enter from the left.
+    const qreal dy = to.y() - from.y();
+    const qreal laneY = std::abs(dy) >= 80 ? from.y() + dy / 2 : std::max(from.y(), to.y()) + 70;
+    const qreal turn = std::clamp(std::abs(laneY - from.y()) * 0.75, 25.0, 60.0);
+    path.cubicTo(from + QPointF(turn, 0), QPointF(from.x() + turn, laneY), QPointF(from.x(), laneY));
+    path.lineTo(to.x(), laneY);
+    const qreal turnIn = std::clamp(std::abs(to.y() - laneY) * 0.75, 25.0, 60.0);
+    path.cubicTo(QPointF(to.x() - turnIn, laneY), to - QPointF(turnIn, 0), to);
+    return path;
+}
+
+QPainterPath EdgeItem::shape() const
+{
+    QPainterPathStroker stroker;
+    stroker.setWidth(12); // easy to click
+    return stroker.createStroke(path());
+}
+
+void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    const bool selected = isSelected();
+    painter->setPen(QPen(selected ? QColor(0x2d, 0x7f, 0xf9) : QColor(0x7d, 0x88, 0x99),
+                         selected ? 3.0 : 2.0, Qt::SolidLine, Qt::RoundCap));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPath(path());
+}
+
+} // namespace lepton

@@ -1,0 +1,196 @@
+#include "graphdocument.h"
+
+#include "graph/layerregistry.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QUndoStack>
+
+#include <stdexcept>
+
+namespace lepton {
+
+GraphDocument::GraphDocument(QObject* parent)
+    : QObject(parent)
+    , m_undoStack(new QUndoStack(this))
+{
+    newProject();
+}
+
+GraphDocument::~GraphDocument() = default;
+
+const LayerRegistry& GraphDocument::registry() const
+{
+    return LayerRegistry::builtin();
+}
+
+const NodeShapes* GraphDocument::nodeShapes(NodeId id) const
+{
+    auto it = m_shapes.nodes.find(id);
+    return it == m_shapes.nodes.end() ? nullptr : &it->second;
+}
+
+const ModelSummary* GraphDocument::modelSummary() const
+{
+    if (!m_summaryValid) {
+        m_summaryValid = true;
+        m_summary.reset();
+        if (m_shapes.ok()) {
+            try {
+                m_summary = summarizeModel(m_project.graph, registry());
+            } catch (const std::exception&) {
+                // The graph cannot become a model yet; callers show no counts.
+            }
+        }
+    }
+    return m_summary ? &*m_summary : nullptr;
+}
+
+QString GraphDocument::fileName() const
+{
+    return m_filePath.isEmpty() ? QStringLiteral("untitled.lepton") : QFileInfo(m_filePath).fileName();
+}
+
+QString GraphDocument::baseDir() const
+{
+    return m_filePath.isEmpty() ? QDir::currentPath() : QFileInfo(m_filePath).absolutePath();
+}
+
+bool GraphDocument::isModified() const
+{
+    return !m_undoStack->isClean();
+}
+
+void GraphDocument::newProject()
+{
+    Project project;
+    project.name = "Untitled";
+    const LayerRegistry& layers = registry();
+    project.graph.addNode(layers.makeNode("Input", project.graph, {0.0, 0.0}));
+    project.graph.addNode(layers.makeNode("Output", project.graph, {360.0, 0.0}));
+    replaceProject(std::move(project), QString());
+}
+
+void GraphDocument::open(const QString& path)
+{
+    Project project = loadProject(path.toStdString(), registry());
+    replaceProject(std::move(project), QFileInfo(path).absoluteFilePath());
+}
+
+void GraphDocument::save()
+{
+    if (m_filePath.isEmpty())
+        throw std::logic_error("the project has no file name yet");
+    saveProject(m_project, m_filePath.toStdString());
+    m_undoStack->setClean();
+}
+
+void GraphDocument::saveAs(const QString& path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    saveProject(m_project, absolute.toStdString());
+    m_filePath = absolute;
+    m_undoStack->setClean();
+    Q_EMIT filePathChanged();
+}
+
+std::string GraphDocument::connectionProblem(const Edge& edge) const
+{
+    const Graph& graph = m_project.graph;
+    if (graph.hasEdge(edge))
+        return "these ports are already connected";
+    const std::optional<Edge> occupied = graph.edgeInto(edge.toNode, edge.toPort);
+    if (!occupied)
+        return graph.canConnect(edge, registry());
+    Graph replaced = graph;
+    replaced.removeEdge(*occupied);
+    return replaced.canConnect(edge, registry());
+}
+
+NodeId GraphDocument::insertNode(const Node& node)
+{
+    const NodeId id = m_project.graph.addNode(node);
+    Q_EMIT nodeAdded(id);
+    reinferShapes();
+    return id;
+}
+
+void GraphDocument::removeNode(NodeId id)
+{
+    nodeRef(id);
+    for (const Edge& edge : m_project.graph.edgesOf(id)) {
+        m_project.graph.removeEdge(edge);
+        Q_EMIT edgeRemoved(edge);
+    }
+    m_project.graph.removeNode(id);
+    Q_EMIT nodeRemoved(id);
+    reinferShapes();
+}
+
+void GraphDocument::addEdge(const Edge& edge)
+{
+    m_project.graph.addEdge(edge);
+    Q_EMIT edgeAdded(edge);
+    reinferShapes();
+}
+
+void GraphDocument::removeEdge(const Edge& edge)
+{
+    if (!m_project.graph.removeEdge(edge))
+        return;
+    Q_EMIT edgeRemoved(edge);
+    reinferShapes();
+}
+
+void GraphDocument::setNodePosition(NodeId id, Position position)
+{
+    nodeRef(id).position = position;
+    Q_EMIT nodeMoved(id); // positions do not affect shapes
+}
+
+void GraphDocument::setParam(NodeId id, const std::string& name, const nlohmann::json& value)
+{
+    Node& node = nodeRef(id);
+    if (value.is_null())
+        node.params.erase(name);
+    else
+        node.params[name] = value;
+    Q_EMIT nodeChanged(id);
+    reinferShapes();
+}
+
+void GraphDocument::renameNode(NodeId id, const std::string& name)
+{
+    nodeRef(id).name = name;
+    Q_EMIT nodeChanged(id);
+    reinferShapes(); // messages name the node
+}
+
+void GraphDocument::replaceProject(Project project, const QString& path)
+{
+    m_project = std::move(project);
+    m_filePath = path;
+    m_undoStack->clear();
+    m_shapes = inferShapes(m_project.graph, registry());
+    m_summaryValid = false;
+    Q_EMIT projectReplaced();
+    Q_EMIT shapesChanged();
+    Q_EMIT filePathChanged();
+}
+
+void GraphDocument::reinferShapes()
+{
+    m_shapes = inferShapes(m_project.graph, registry());
+    m_summaryValid = false;
+    Q_EMIT shapesChanged();
+}
+
+Node& GraphDocument::nodeRef(NodeId id)
+{
+    Node* node = m_project.graph.node(id);
+    if (!node)
+        throw std::out_of_range("no layer with id " + std::to_string(id));
+    return *node;
+}
+
+} // namespace lepton

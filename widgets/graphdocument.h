@@ -1,0 +1,101 @@
+#pragma once
+
+#include "graph/shapeinference.h"
+#include "model/modelsummary.h"
+#include "project/project.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QObject>
+#include <QString>
+
+#include <optional>
+#include <string>
+
+class QUndoStack;
+
+namespace lepton {
+
+class LayerRegistry;
+
+// The project being edited: owns the Project, its file path and the undo
+// stack. Views listen to its signals; every change goes through an undo
+// command in commands/, which calls the primitive edits below. Shapes are
+// re-inferred after each change so views always show the current report.
+class GraphDocument : public QObject {
+    Q_OBJECT
+
+public:
+    explicit GraphDocument(QObject* parent = nullptr);
+    ~GraphDocument() override;
+
+    const Project& project() const { return m_project; }
+    const Graph& graph() const { return m_project.graph; }
+    const LayerRegistry& registry() const;
+    const ShapeReport& shapes() const { return m_shapes; }
+    // The node's inferred shapes, or nullptr when inference did not reach it.
+    const NodeShapes* nodeShapes(NodeId id) const;
+    // Parameter counts of the model the graph builds; nullptr while it cannot
+    // become a model. Built on first use after a change.
+    const ModelSummary* modelSummary() const;
+    QUndoStack* undoStack() const { return m_undoStack; }
+
+    QString filePath() const { return m_filePath; }
+    // "spiral-mlp.lepton", or "untitled.lepton" before the first save.
+    QString fileName() const;
+    // Where relative dataset paths resolve: the project file's folder.
+    QString baseDir() const;
+    bool isModified() const;
+
+    // A project with one Input and one Output node, nothing to undo.
+    void newProject();
+    // Throws ProjectError (the message names file and JSON path); on failure
+    // the current project stays as it was.
+    void open(const QString& path);
+    // Throws std::runtime_error naming the file; std::logic_error when the
+    // document has no path yet.
+    void save();
+    void saveAs(const QString& path);
+
+    // Why `edge` may not be added, or empty if it may. An edge into an
+    // occupied input port is judged as if it replaced the edge there.
+    std::string connectionProblem(const Edge& edge) const;
+
+    // Primitive edits, used only by the commands in commands/.
+    // insertNode keeps a non-zero id (undo restores it) and returns the id.
+    NodeId insertNode(const Node& node);
+    // Removes the node's edges first (each signalled), then the node.
+    void removeNode(NodeId id);
+    void addEdge(const Edge& edge);
+    void removeEdge(const Edge& edge);
+    void setNodePosition(NodeId id, Position position);
+    // A null value removes the param, so the layer's default applies.
+    void setParam(NodeId id, const std::string& name, const nlohmann::json& value);
+    void renameNode(NodeId id, const std::string& name);
+
+Q_SIGNALS:
+    void nodeAdded(lepton::NodeId id);
+    void nodeRemoved(lepton::NodeId id);
+    void nodeMoved(lepton::NodeId id);
+    void nodeChanged(lepton::NodeId id); // name or params
+    void edgeAdded(const lepton::Edge& edge);
+    void edgeRemoved(const lepton::Edge& edge);
+    void shapesChanged();
+    // New or opened project: views rebuild from scratch.
+    void projectReplaced();
+    void filePathChanged();
+
+private:
+    void replaceProject(Project project, const QString& path);
+    void reinferShapes();
+    Node& nodeRef(NodeId id);
+
+    Project m_project;
+    QString m_filePath;
+    ShapeReport m_shapes;
+    mutable std::optional<ModelSummary> m_summary;
+    mutable bool m_summaryValid = false;
+    QUndoStack* m_undoStack;
+};
+
+} // namespace lepton

@@ -1,0 +1,34 @@
+#include "layerstyle.h"
+
+#include <QStringList>
+
+#include <map>
+
+namespace lepton {
+
+QColor categoryColor(const std::string& category)
+{
+    static const std::map<std::string, QColor> colors = {
+        {"Input/Output", QColor(0x4b, 0x5b, 0x70)},
+        {"Dense", QColor(0x2f, 0x6f, 0xd0)},
+        {"Convolution", QColor(0x1f, 0x8f, 0x82)},
+        {"Pooling", QColor(0x6f, 0x55, 0xc2)},
+        {"Normalization", QColor(0xb7, 0x7a, 0x12)},
+        {"Regularization", QColor(0x8a, 0x65, 0x58)},
+        {"Reshape", QColor(0x55, 0x73, 0x82)},
+        {"Activation", QColor(0xd4, 0x6a, 0x2a)},
+        {"Merge", QColor(0x3d, 0x9a, 0x48)},
+    };
+    auto it = colors.find(category);
+    return it == colors.end() ? QColor(0x70, 0x70, 0x70) : it->second;
+}
+
+QString shapeListText(const std::vector<Shape>& shapes)
+{
+    QStringList parts;
+    for (const Shape& shape : shapes)
+        parts << QString::fromStdString(shapeToString(shape));
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace lepton

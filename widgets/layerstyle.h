@@ -1,0 +1,20 @@
+#pragma once
+
+#include "graph/shape.h"
+
+#include <QColor>
+#include <QString>
+
+#include <string>
+#include <vector>
+
+namespace lepton {
+
+// Colour of a layer category (LayerSpec::category), shared by the node
+// headers on the canvas and the palette icons so both read the same.
+QColor categoryColor(const std::string& category);
+
+// "[64]", or "[16, 28, 28], [32]" for several shapes.
+QString shapeListText(const std::vector<Shape>& shapes);
+
+} // namespace lepton

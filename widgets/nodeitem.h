@@ -1,0 +1,52 @@
+#pragma once
+
+#include "graph/graph.h"
+
+#include <QGraphicsItem>
+
+#include <vector>
+
+namespace lepton {
+
+class GraphDocument;
+class PortItem;
+
+// A layer on the canvas: header with the node's name, the layer type and the
+// inferred output shape, inputs on the left and outputs on the right. It
+// holds only its id and reads everything else from the document.
+class NodeItem : public QGraphicsItem {
+public:
+    enum { Type = QGraphicsItem::UserType + 1 };
+    static constexpr qreal kWidth = 184.0;
+    static constexpr qreal kHeaderHeight = 34.0;
+
+    NodeItem(const GraphDocument* document, NodeId id);
+
+    int type() const override { return Type; }
+    NodeId nodeId() const { return m_id; }
+    // Re-reads position, port counts, shapes and errors from the document.
+    void refresh();
+    // True when shape inference reported a problem with this node.
+    bool hasError() const;
+    PortItem* inputPort(int index) const;
+    PortItem* outputPort(int index) const;
+
+    QRectF boundingRect() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+
+private:
+    void rebuildPorts(int inputs, int outputs);
+    void updateToolTips();
+    QString shapeText() const;
+
+    const GraphDocument* m_document;
+    NodeId m_id;
+    qreal m_height = 0;
+    std::vector<PortItem*> m_inputs;
+    std::vector<PortItem*> m_outputs;
+};
+
+} // namespace lepton

@@ -1,0 +1,293 @@
+#include "trainingdashboard.h"
+
+#include "qcustomplotheader.h"
+#include "trainingsession.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lepton {
+
+namespace {
+
+const QColor kTrainColor(0x2d, 0x7f, 0xf9);
+const QColor kValidationColor(0xe8, 0x71, 0x0a);
+// Weight of the history in the smoothed batch curves.
+constexpr double kSmoothing = 0.9;
+const QString kSeparator = QStringLiteral(" &nbsp;·&nbsp; ");
+
+QString formatDuration(double seconds)
+{
+    const long long total = std::llround(seconds);
+    const long long hours = total / 3600;
+    const long long minutes = (total / 60) % 60;
+    const QChar zero = QLatin1Char('0');
+    if (hours > 0)
+        return QStringLiteral("%1:%2:%3").arg(hours).arg(minutes, 2, 10, zero).arg(total % 60, 2, 10, zero);
+    return QStringLiteral("%1:%2").arg(minutes).arg(total % 60, 2, 10, zero);
+}
+
+QString stateName(TrainerState state)
+{
+    QString name = QString::fromStdString(toString(state));
+    if (!name.isEmpty())
+        name[0] = name[0].toUpper();
+    return name;
+}
+
+// Accuracy arrives as a fraction and is NaN for regression tasks.
+bool hasAccuracy(double accuracy)
+{
+    return std::isfinite(accuracy);
+}
+
+} // namespace
+
+TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
+    : QWidget(parent)
+    , m_status(new QLabel(this))
+    , m_error(new QLabel(this))
+    , m_lossPlot(createPlot(QStringLiteral("lossPlot"), tr("loss")))
+    , m_accuracyPlot(createPlot(QStringLiteral("accuracyPlot"), tr("accuracy (%)")))
+{
+    m_trainLoss = addBatchGraph(m_lossPlot, tr("training, per batch"), 70, 1.0);
+    m_smoothedLoss = addBatchGraph(m_lossPlot, tr("training, smoothed"), 255, 2.0);
+    m_validationLoss = addEpochGraph(m_lossPlot, tr("validation"));
+    m_trainAccuracy = addBatchGraph(m_accuracyPlot, tr("training, per batch"), 70, 1.0);
+    m_smoothedAccuracy = addBatchGraph(m_accuracyPlot, tr("training, smoothed"), 255, 2.0);
+    m_validationAccuracy = addEpochGraph(m_accuracyPlot, tr("validation"));
+    m_accuracyPlot->yAxis->setRange(0, 102); // room for markers at 100%
+
+    m_status->setObjectName(QStringLiteral("trainingStatus"));
+    m_status->setTextFormat(Qt::RichText);
+    m_error->setObjectName(QStringLiteral("trainingError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #d93025;"));
+    m_error->hide();
+
+    auto* plots = new QSplitter(Qt::Horizontal, this);
+    plots->addWidget(m_lossPlot);
+    plots->addWidget(m_accuracyPlot);
+    plots->setChildrenCollapsible(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 6, 8, 6);
+    layout->setSpacing(4);
+    layout->addWidget(m_status);
+    layout->addWidget(m_error);
+    layout->addWidget(plots, 1);
+
+    connect(session, &TrainingSession::started, this, &TrainingDashboard::clear);
+    connect(session, &TrainingSession::batchReported, this, &TrainingDashboard::addBatch);
+    connect(session, &TrainingSession::epochReported, this, &TrainingDashboard::addEpoch);
+    connect(session, &TrainingSession::stateChanged, this, &TrainingDashboard::setState);
+    connect(session, &TrainingSession::finished, this, &TrainingDashboard::setFinished);
+    connect(session, &TrainingSession::eventsDrained, this, &TrainingDashboard::replotIfChanged);
+    clear();
+}
+
+QString TrainingDashboard::statusText() const
+{
+    return m_status->text();
+}
+
+QString TrainingDashboard::errorText() const
+{
+    return m_error->text();
+}
+
+void TrainingDashboard::clear()
+{
+    for (QCPGraph* graph : {m_trainLoss, m_smoothedLoss, m_validationLoss, m_trainAccuracy,
+                            m_smoothedAccuracy, m_validationAccuracy})
+        graph->data()->clear();
+    m_state = TrainerState::Idle;
+    m_epoch = 0;
+    m_epochs = 0;
+    m_batch = 0;
+    m_batchesPerEpoch = 0;
+    m_samplesPerSecond = 0.0;
+    m_elapsedSeconds = 0.0;
+    m_lastX = 0.0;
+    m_summary.clear();
+    m_error->clear();
+    m_error->hide();
+    m_changed = true;
+    updateStatus();
+    replotIfChanged();
+}
+
+void TrainingDashboard::showError(const QString& message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+QCustomPlot* TrainingDashboard::createPlot(const QString& objectName, const QString& valueLabel)
+{
+    auto* plot = new QCustomPlot(this);
+    plot->setObjectName(objectName);
+    plot->setMinimumSize(240, 140);
+    plot->xAxis->setLabel(tr("epoch"));
+    plot->yAxis->setLabel(valueLabel);
+    QFont font = plot->font();
+    font.setPointSizeF(8.5);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->setTickLabelFont(font);
+        axis->setLabelFont(font);
+        axis->setBasePen(QPen(QColor(0x9a, 0xa3, 0xb0)));
+        axis->setTickPen(QPen(QColor(0x9a, 0xa3, 0xb0)));
+        axis->setSubTickPen(QPen(QColor(0xc4, 0xc9, 0xd1)));
+        axis->grid()->setPen(QPen(QColor(0xe6, 0xe8, 0xec)));
+    }
+    plot->xAxis->setRange(0, 1);
+    // The legend goes in a row above the axes, where it never hides a curve.
+    plot->legend->setVisible(true);
+    plot->legend->setFont(font);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setIconSize(22, 10);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot->legend->setMargins(QMargins(0, 2, 0, 0));
+    return plot;
+}
+
+QCPGraph* TrainingDashboard::addBatchGraph(QCustomPlot* plot, const QString& name, int alpha, double width)
+{
+    QCPGraph* graph = plot->addGraph();
+    graph->setName(name);
+    QColor color = kTrainColor;
+    color.setAlpha(alpha);
+    graph->setPen(QPen(color, width));
+    return graph;
+}
+
+QCPGraph* TrainingDashboard::addEpochGraph(QCustomPlot* plot, const QString& name)
+{
+    QCPGraph* graph = plot->addGraph();
+    graph->setName(name);
+    graph->setPen(QPen(kValidationColor, 2.0));
+    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, kValidationColor, Qt::white, 7));
+    return graph;
+}
+
+void TrainingDashboard::addBatch(const BatchMetrics& metrics)
+{
+    const double x = metrics.epoch - 1
+        + (metrics.batchesPerEpoch > 0 ? double(metrics.batch) / double(metrics.batchesPerEpoch) : 0.0);
+    auto smooth = [](double average, double value, bool first) {
+        return first ? value : kSmoothing * average + (1.0 - kSmoothing) * value;
+    };
+    if (std::isfinite(metrics.loss)) {
+        m_lossAverage = smooth(m_lossAverage, metrics.loss, m_trainLoss->dataCount() == 0);
+        m_trainLoss->addData(x, metrics.loss);
+        m_smoothedLoss->addData(x, m_lossAverage);
+    }
+    if (hasAccuracy(metrics.accuracy)) {
+        const double percent = metrics.accuracy * 100.0;
+        m_accuracyAverage = smooth(m_accuracyAverage, percent, m_trainAccuracy->dataCount() == 0);
+        m_trainAccuracy->addData(x, percent);
+        m_smoothedAccuracy->addData(x, m_accuracyAverage);
+    }
+    m_lastX = std::max(m_lastX, x);
+    m_epoch = metrics.epoch;
+    m_batch = metrics.batch;
+    m_batchesPerEpoch = metrics.batchesPerEpoch;
+    m_samplesPerSecond = metrics.samplesPerSecond;
+    m_elapsedSeconds = metrics.elapsedSeconds;
+    m_changed = true;
+}
+
+void TrainingDashboard::addEpoch(const EpochMetrics& metrics)
+{
+    if (metrics.validationLoss)
+        m_validationLoss->addData(metrics.epoch, *metrics.validationLoss);
+    if (metrics.validationAccuracy && hasAccuracy(*metrics.validationAccuracy))
+        m_validationAccuracy->addData(metrics.epoch, *metrics.validationAccuracy * 100.0);
+    m_lastX = std::max(m_lastX, double(metrics.epoch));
+    m_epoch = metrics.epoch;
+    m_epochs = metrics.epochs;
+    m_samplesPerSecond = metrics.samplesPerSecond;
+    m_elapsedSeconds = metrics.elapsedSeconds;
+    m_changed = true;
+}
+
+void TrainingDashboard::setState(TrainerState state, const QString& message)
+{
+    m_state = state;
+    if (state == TrainerState::Failed)
+        showError(message.isEmpty() ? tr("Training failed.") : message);
+    m_changed = true;
+}
+
+void TrainingDashboard::setFinished(const TrainingSummary& summary)
+{
+    QStringList parts;
+    parts << (summary.epochsCompleted == 1
+                  ? tr("1 epoch in %1").arg(formatDuration(summary.seconds))
+                  : tr("%1 epochs in %2").arg(summary.epochsCompleted).arg(formatDuration(summary.seconds)));
+    parts << tr("%1 samples/s").arg(QLocale().toString(qlonglong(std::llround(summary.samplesPerSecond))));
+    if (summary.testAccuracy && hasAccuracy(*summary.testAccuracy))
+        parts << tr("test accuracy %1%").arg(*summary.testAccuracy * 100.0, 0, 'f', 1);
+    if (summary.testLoss)
+        parts << tr("test loss %1").arg(*summary.testLoss, 0, 'g', 4);
+    if (!summary.device.empty())
+        parts << QString::fromStdString(summary.device);
+    m_summary = parts.join(kSeparator);
+    m_changed = true;
+}
+
+void TrainingDashboard::replotIfChanged()
+{
+    if (!m_changed)
+        return;
+    m_changed = false;
+    updateStatus();
+
+    const double xMax = std::max(1.0, m_epochs > 0 ? double(m_epochs) : std::ceil(m_lastX));
+    m_lossPlot->xAxis->setRange(0, xMax);
+    m_accuracyPlot->xAxis->setRange(0, xMax);
+    double lossMax = 0.0;
+    for (QCPGraph* graph : {m_trainLoss, m_smoothedLoss, m_validationLoss}) {
+        bool found = false;
+        const QCPRange range = graph->getValueRange(found);
+        if (found)
+            lossMax = std::max(lossMax, range.upper);
+    }
+    m_lossPlot->yAxis->setRange(0, lossMax > 0 ? lossMax * 1.08 : 1.0);
+    m_lossPlot->replot(QCustomPlot::rpQueuedReplot);
+    m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingDashboard::updateStatus()
+{
+    if (m_state == TrainerState::Idle) {
+        m_status->setText(tr("<span style='color:#5f6b7a'>No training run yet. Press <b>Train</b> "
+                             "to train the model on the project's dataset.</span>"));
+        return;
+    }
+    QStringList parts;
+    parts << QStringLiteral("<b>%1</b>").arg(stateName(m_state));
+    if (!m_summary.isEmpty()) {
+        parts << m_summary; // the run is over: its totals say it all
+    } else if (m_epoch > 0) {
+        parts << (m_epochs > 0 ? tr("epoch %1 / %2").arg(m_epoch).arg(m_epochs) : tr("epoch %1").arg(m_epoch));
+        if (m_batchesPerEpoch > 0 && isActive(m_state))
+            parts << tr("batch %1 / %2").arg(m_batch).arg(m_batchesPerEpoch);
+        parts << tr("%1 samples/s").arg(QLocale().toString(qlonglong(std::llround(m_samplesPerSecond))));
+        parts << tr("%1 elapsed").arg(formatDuration(m_elapsedSeconds));
+    }
+    m_status->setText(parts.join(kSeparator));
+}
+
+} // namespace lepton

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "train/trainingevent.h"
+
+#include <QWidget>
+
+class QCPGraph;
+class QCustomPlot;
+class QLabel;
+
+namespace lepton {
+
+class TrainingSession;
+
+// Live curves of a training run: training loss per batch (raw and smoothed)
+// and validation loss per epoch on one plot, the same for accuracy on the
+// other, and a status line with the epoch, throughput, elapsed time, state
+// and last error. Data arrives per event; the plots redraw at most once per
+// session tick.
+class TrainingDashboard : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit TrainingDashboard(TrainingSession* session, QWidget* parent = nullptr);
+
+    QCustomPlot* lossPlot() const { return m_lossPlot; }
+    QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
+    QString statusText() const;
+    QString errorText() const;
+
+public Q_SLOTS:
+    // Forgets the previous run (called when a new one starts).
+    void clear();
+    // A problem that kept a run from starting or ended it.
+    void showError(const QString& message);
+
+private:
+    QCustomPlot* createPlot(const QString& objectName, const QString& valueLabel);
+    QCPGraph* addBatchGraph(QCustomPlot* plot, const QString& name, int alpha, double width);
+    QCPGraph* addEpochGraph(QCustomPlot* plot, const QString& name);
+    void addBatch(const BatchMetrics& metrics);
+    void addEpoch(const EpochMetrics& metrics);
+    void setState(TrainerState state, const QString& message);
+    void setFinished(const TrainingSummary& summary);
+    void replotIfChanged();
+    void updateStatus();
+
+    QLabel* m_status;
+    QLabel* m_error;
+    QCustomPlot* m_lossPlot;
+    QCustomPlot* m_accuracyPlot;
+    QCPGraph* m_trainLoss;
+    QCPGraph* m_smoothedLoss;
+    QCPGraph* m_validationLoss;
+    QCPGraph* m_trainAccuracy;
+    QCPGraph* m_smoothedAccuracy;
+    QCPGraph* m_validationAccuracy;
+
+    TrainerState m_state = TrainerState::Idle;
+    int m_epoch = 0;
+    int m_epochs = 0;
+    int64_t m_batch = 0;
+    int64_t m_batchesPerEpoch = 0;
+    double m_samplesPerSecond = 0.0;
+    double m_elapsedSeconds = 0.0;
+    double m_lastX = 0.0;
+    double m_lossAverage = 0.0; // exponential moving averages of the batches
+    double m_accuracyAverage = 0.0;
+    QString m_summary;
+    bool m_changed = false;
+};
+
+} // namespace lepton

@@ -1,0 +1,82 @@
+#include "trainingsession.h"
+
+#include <exception>
+
+namespace lepton {
+
+namespace {
+
+constexpr int kDrainIntervalMs = 33; // about 30 frames per second
+
+} // namespace
+
+TrainingSession::TrainingSession(QObject* parent)
+    : QObject(parent)
+    , m_trainer(std::make_unique<Trainer>())
+{
+    m_timer.setInterval(kDrainIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &TrainingSession::drain);
+}
+
+TrainingSession::~TrainingSession()
+{
+    m_trainer->requestStop(); // ~Trainer joins the worker
+}
+
+QString TrainingSession::start(TrainingJob job)
+{
+    if (m_active)
+        return tr("A training run is already active.");
+    try {
+        m_trainer->start(std::move(job));
+    } catch (const std::exception& error) {
+        return QString::fromStdString(error.what());
+    }
+    m_active = true;
+    m_state = TrainerState::Preparing;
+    m_timer.start();
+    Q_EMIT started(); // the trainer's own Preparing event follows on the next tick
+    return {};
+}
+
+void TrainingSession::stop()
+{
+    if (m_active)
+        m_trainer->requestStop();
+}
+
+void TrainingSession::drain()
+{
+    std::vector<TrainingEvent> events = m_trainer->events().takeAll();
+    if (events.empty())
+        return;
+    for (const TrainingEvent& event : events) {
+        switch (event.kind) {
+        case TrainingEvent::Kind::Batch:
+            Q_EMIT batchReported(event.batch);
+            break;
+        case TrainingEvent::Kind::Epoch:
+            Q_EMIT epochReported(event.epoch);
+            break;
+        case TrainingEvent::Kind::State:
+            m_state = event.state;
+            Q_EMIT stateChanged(event.state, QString::fromStdString(event.message));
+            break;
+        case TrainingEvent::Kind::Log:
+            Q_EMIT logMessage(QString::fromStdString(event.message));
+            break;
+        case TrainingEvent::Kind::Finished:
+            m_timer.stop();
+            m_active = false;
+            if (m_state != event.state) {
+                m_state = event.state;
+                Q_EMIT stateChanged(event.state, QString::fromStdString(event.message));
+            }
+            Q_EMIT finished(event.summary);
+            break;
+        }
+    }
+    Q_EMIT eventsDrained();
+}
+
+} // namespace lepton

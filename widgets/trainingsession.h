@@ -1,0 +1,57 @@
+#pragma once
+
+#include "train/trainer.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+
+namespace lepton {
+
+// Runs one Trainer for the GUI. Training happens on the trainer's own
+// thread; this object drains its event queue on a ~30 Hz timer in the GUI
+// thread and re-emits the events as signals, followed by one eventsDrained()
+// per tick so views redraw once per frame however many batches arrived.
+class TrainingSession : public QObject {
+    Q_OBJECT
+
+public:
+    explicit TrainingSession(QObject* parent = nullptr);
+    ~TrainingSession() override; // stops a running job and waits for it
+
+    // Starts a run; returns why it cannot start, or an empty string.
+    QString start(TrainingJob job);
+    // Asks the run to stop before its next batch.
+    void stop();
+    // From start() until the run's Finished event has been delivered.
+    bool isActive() const { return m_active; }
+    // The state as delivered so far (not ahead of the signals).
+    TrainerState state() const { return m_state; }
+
+Q_SIGNALS:
+    void started();
+    void batchReported(const lepton::BatchMetrics& metrics);
+    void epochReported(const lepton::EpochMetrics& metrics);
+    void stateChanged(lepton::TrainerState state, const QString& message);
+    void logMessage(const QString& message);
+    void finished(const lepton::TrainingSummary& summary);
+    void eventsDrained();
+
+private:
+    void drain();
+
+    std::unique_ptr<Trainer> m_trainer;
+    QTimer m_timer;
+    TrainerState m_state = TrainerState::Idle;
+    bool m_active = false;
+};
+
+} // namespace lepton
+
+Q_DECLARE_METATYPE(lepton::BatchMetrics)
+Q_DECLARE_METATYPE(lepton::EpochMetrics)
+Q_DECLARE_METATYPE(lepton::TrainingSummary)
+Q_DECLARE_METATYPE(lepton::TrainerState)
