@@ -11,6 +11,7 @@ int main(int argc, char** argv)
     using namespace lepton::cli;
 
     CLI::App app{"Lepton Workbench command line: train and inspect .lepton projects headless."};
+    app.set_version_flag("--version", LEPTON_VERSION);
     app.require_subcommand(0, 1); // unknown words then read "not expected: WORD"
 
     TrainOptions train;

@@ -10,7 +10,7 @@ int main(int argc, char* argv[])
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Lepton"));
     QApplication::setApplicationName(QStringLiteral("Lepton Workbench"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(QStringLiteral(LEPTON_VERSION));
     QApplication::setStyle(QStringLiteral("Fusion"));
 
     QIcon icon;

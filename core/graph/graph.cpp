@@ -49,8 +49,10 @@ NodeId Graph::addNode(Node node)
     if (this->node(node.id))
         throw std::invalid_argument("node id " + std::to_string(node.id) + " is already taken");
     m_nextId = std::max(m_nextId, node.id + 1);
-    m_nodes.push_back(std::move(node));
-    return m_nodes.back().id;
+    const NodeId id = node.id;
+    auto byId = [](const Node& a, NodeId b) { return a.id < b; };
+    m_nodes.insert(std::lower_bound(m_nodes.begin(), m_nodes.end(), id, byId), std::move(node));
+    return id;
 }
 
 std::vector<Edge> Graph::removeNode(NodeId id)
@@ -70,7 +72,7 @@ void Graph::addEdge(const Edge& edge)
     if (!node(edge.fromNode) || !node(edge.toNode))
         throw std::invalid_argument("edge " + std::to_string(edge.fromNode) + " -> "
                                     + std::to_string(edge.toNode) + " refers to a missing node");
-    m_edges.push_back(edge);
+    m_edges.insert(std::lower_bound(m_edges.begin(), m_edges.end(), edge), edge);
 }
 
 bool Graph::removeEdge(const Edge& edge)

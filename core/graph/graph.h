@@ -39,7 +39,10 @@ struct Edge {
     bool operator<(const Edge& other) const;
 };
 
-// The network as the user drew it: nodes in insertion order plus edges.
+// The network as the user drew it. Nodes are kept in id order (ids grow with
+// each new node, so this is creation order) and edges in Edge::operator<
+// order: undoing a deletion puts everything back exactly where it was, and
+// saved files list both canonically.
 // Graph keeps ids consistent (no edge to a missing node) but does not judge
 // layer semantics; canConnect() and inferShapes() do that with a registry.
 class Graph {

@@ -73,7 +73,7 @@ std::string describeCycle(const Graph& graph, const std::vector<NodeId>& order)
     std::reverse(cycle.begin(), cycle.end());
     // Start at the node added first, so the message does not depend on where the walk began.
     auto first = std::min_element(cycle.begin(), cycle.end(), [&](NodeId a, NodeId b) {
-        return graph.node(a) < graph.node(b); // nodes are stored in insertion order
+        return graph.node(a) < graph.node(b); // nodes are stored in id (creation) order
     });
     std::rotate(cycle.begin(), first, cycle.end());
 

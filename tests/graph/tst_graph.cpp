@@ -125,7 +125,8 @@ void TestGraph::removeNodeReturnsItsEdges()
     QVERIFY(graph.edgesOf(b).empty());
     QVERIFY(graph.removeNode(b).empty());
 
-    // What removeNode returned is enough to undo it.
+    // What removeNode returned is enough to undo it, down to the order of
+    // nodes and edges.
     Node restored = makeLayer("ReLU", "b");
     restored.id = b;
     graph.addNode(restored);
@@ -133,6 +134,11 @@ void TestGraph::removeNodeReturnsItsEdges()
         graph.addEdge(edge);
     QCOMPARE(graph.edges().size(), size_t(4));
     QVERIFY(inferShapes(graph, registry()).ok());
+    std::vector<NodeId> order;
+    for (const Node& node : graph.nodes())
+        order.push_back(node.id);
+    QVERIFY(order == (std::vector<NodeId>{in, a, b, add}));
+    QVERIFY(std::is_sorted(graph.edges().begin(), graph.edges().end()));
 }
 
 void TestGraph::edgeQueries()
