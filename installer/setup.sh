@@ -41,7 +41,7 @@ install_packages() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 build() {
@@ -58,7 +58,7 @@ case "$command" in
   launch)
     install_packages
     build
-    exec "$BUILD_DIR/app/gui/lepton-workbench" "${1:-$ROOT/projects/spiral-mlp.lepton}"
+    exec "$BUILD_DIR/bin/lepton-workbench" "${1:-$ROOT/projects/spiral-mlp.lepton}"
     ;;
   test)
     install_packages

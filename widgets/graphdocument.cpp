@@ -35,15 +35,24 @@ const ModelSummary* GraphDocument::modelSummary() const
     if (!m_summaryValid) {
         m_summaryValid = true;
         m_summary.reset();
-        if (m_shapes.ok()) {
-            try {
-                m_summary = summarizeModel(m_project.graph, registry());
-            } catch (const std::exception&) {
-                // The graph cannot become a model yet; callers show no counts.
-            }
+        m_modelProblem.clear();
+        try {
+            m_summary = summarizeModel(m_project.graph, registry());
+        } catch (const std::exception& error) {
+            // The graph cannot become a model yet: shape problems, or no
+            // single Input or Output. Callers show no counts, and say why.
+            m_modelProblem = error.what();
+            if (m_modelProblem.empty())
+                m_modelProblem = "the graph cannot become a model";
         }
     }
     return m_summary ? &*m_summary : nullptr;
+}
+
+const std::string& GraphDocument::modelProblem() const
+{
+    modelSummary();
+    return m_modelProblem;
 }
 
 QString GraphDocument::fileName() const

@@ -38,6 +38,9 @@ public:
     // Parameter counts of the model the graph builds; nullptr while it cannot
     // become a model. Built on first use after a change.
     const ModelSummary* modelSummary() const;
+    // Why modelSummary() is nullptr (the ModelError text: one problem a
+    // line); empty while the graph can become a model.
+    const std::string& modelProblem() const;
     QUndoStack* undoStack() const { return m_undoStack; }
 
     QString filePath() const { return m_filePath; }
@@ -94,6 +97,7 @@ private:
     QString m_filePath;
     ShapeReport m_shapes;
     mutable std::optional<ModelSummary> m_summary;
+    mutable std::string m_modelProblem;
     mutable bool m_summaryValid = false;
     QUndoStack* m_undoStack;
 };

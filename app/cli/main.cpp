@@ -1,10 +1,14 @@
 // lepton: the headless front end of the training engine.
 #include "commands.h"
 
+#include "train/trainingconfig.h"
+
 #include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>
+#include <sstream>
+#include <string>
 
 int main(int argc, char** argv)
 {
@@ -21,7 +25,12 @@ int main(int argc, char** argv)
         ->check(CLI::ExistingFile);
     trainCommand->add_option("--epochs", train.epochs, "Number of epochs (default: the project's)")
         ->check(CLI::Range(1, 1000000));
-    trainCommand->add_option("--device", train.device, "cpu, cuda or cuda:N (default: the project's)");
+    trainCommand->add_option("--device", train.device, "cpu, cuda or cuda:N (default: the project's)")
+        ->check(CLI::Validator(
+            [](std::string& name) {
+                return lepton::parseDeviceName(name) ? std::string() : "expected cpu, cuda or cuda:N";
+            },
+            "DEVICE"));
     trainCommand->add_flag("--json", train.json,
                            "Print the final summary as one JSON object on stdout; progress goes to stderr");
 
@@ -43,7 +52,10 @@ int main(int argc, char** argv)
             return runTrain(train);
         return runInspect(inspect);
     } catch (const std::exception& error) {
-        std::cerr << "lepton: error: " << error.what() << '\n';
+        // A model error lists one problem per line; each gets the prefix.
+        std::istringstream lines(error.what());
+        for (std::string line; std::getline(lines, line);)
+            std::cerr << "lepton: error: " << line << '\n';
         return 1;
     }
 }

@@ -19,7 +19,12 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void onInterrupt(int) { g_interrupted = true; }
+// The first Ctrl+C asks for a clean stop; a second one ends the process.
+extern "C" void onInterrupt(int)
+{
+    g_interrupted = true;
+    std::signal(SIGINT, SIG_DFL);
+}
 
 std::string percent(double fraction)
 {

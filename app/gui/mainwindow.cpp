@@ -162,7 +162,7 @@ bool MainWindow::saveAs()
 
 void MainWindow::train()
 {
-    if (m_session->isActive() || !m_document->shapes().ok())
+    if (m_session->isActive() || !m_document->modelSummary())
         return;
     const Project& project = m_document->project();
     TrainingJob job{project.graph, project.dataset, m_document->baseDir().toStdString(), project.training};
@@ -427,15 +427,16 @@ void MainWindow::updateTitle()
 void MainWindow::updateActions()
 {
     const bool training = m_session->isActive();
-    const ShapeReport& shapes = m_document->shapes();
-    m_trainAction->setEnabled(!training && shapes.ok());
+    // Shapes that check out are not enough: the graph must become a model
+    // (exactly one Input and one Output), or the run would only fail.
+    const bool model = m_document->modelSummary() != nullptr;
+    m_trainAction->setEnabled(!training && model);
     if (training) {
         m_trainAction->setToolTip(tr("A training run is in progress"));
-    } else if (!shapes.ok()) {
-        QString reason = tr("Cannot train: %1").arg(QString::fromStdString(shapes.errors.front()));
-        if (shapes.errors.size() > 1)
-            reason += tr(" (and %1 more problems)").arg(shapes.errors.size() - 1);
-        m_trainAction->setToolTip(reason);
+    } else if (!model) {
+        // One problem a line, each naming its layer.
+        m_trainAction->setToolTip(
+            tr("Cannot train: %1").arg(QString::fromStdString(m_document->modelProblem())));
     } else {
         m_trainAction->setToolTip(tr("Train the model on the project's dataset (F5)"));
     }
@@ -454,12 +455,18 @@ void MainWindow::updateModelStatus()
         m_modelStatus->setToolTip(QString::fromStdString(shapes.errors.front()));
         return;
     }
+    const ModelSummary* summary = m_document->modelSummary();
+    if (!summary) {
+        // Shapes check out, but the graph is not a model yet (no Output...).
+        m_modelStatus->setText(tr("Not a model yet"));
+        m_modelStatus->setStyleSheet(QStringLiteral("color: #d93025;"));
+        m_modelStatus->setToolTip(QString::fromStdString(m_document->modelProblem()));
+        return;
+    }
     m_modelStatus->setStyleSheet(QString());
     m_modelStatus->setToolTip(QString());
-    const ModelSummary* summary = m_document->modelSummary();
-    m_modelStatus->setText(summary ? tr("%1 trainable parameters")
-                                         .arg(QLocale().toString(qlonglong(summary->trainableParameters)))
-                                   : tr("Shapes OK"));
+    m_modelStatus->setText(
+        tr("%1 trainable parameters").arg(QLocale().toString(qlonglong(summary->trainableParameters))));
 }
 
 void MainWindow::trainingStateChanged(TrainerState state, const QString& message)

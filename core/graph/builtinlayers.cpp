@@ -87,6 +87,18 @@ std::optional<size_t> resolveDim(int64_t dim, size_t rank)
     return static_cast<size_t>(index);
 }
 
+std::optional<int64_t> weightCount(std::initializer_list<int64_t> factors, int64_t extra)
+{
+    int64_t count = 1;
+    for (int64_t factor : factors) {
+        if (__builtin_mul_overflow(count, factor, &count))
+            return std::nullopt;
+    }
+    if (__builtin_add_overflow(count, extra, &count))
+        return std::nullopt;
+    return count;
+}
+
 ShapeResult sameShape(const Node&, const std::vector<Shape>& inputs)
 {
     return {{inputs.at(0)}, {}};

@@ -6,6 +6,8 @@
 #include "graph/layerregistry.h"
 
 #include <cstdint>
+#include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,9 @@
 namespace lepton {
 
 LayerRegistry makeBuiltinRegistry();
+
+// Upper bound of params that have none.
+constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 
 // Spec factories, one per layer (or family of look-alike layers).
 LayerSpec inputSpec();
@@ -50,6 +55,9 @@ int64_t intValue(const Node& node, const std::string& name);
 // A sample dim (negative counts from the end) as an index into a shape of
 // `rank` dims; nothing when out of range.
 std::optional<size_t> resolveDim(int64_t dim, size_t rank);
+
+// Product of the factors plus `extra`, or nothing if it overflows int64.
+std::optional<int64_t> weightCount(std::initializer_list<int64_t> factors, int64_t extra);
 
 // The rule of layers whose output has their input's shape.
 ShapeResult sameShape(const Node& node, const std::vector<Shape>& inputs);

@@ -72,7 +72,11 @@ void Graph::addEdge(const Edge& edge)
     if (!node(edge.fromNode) || !node(edge.toNode))
         throw std::invalid_argument("edge " + std::to_string(edge.fromNode) + " -> "
                                     + std::to_string(edge.toNode) + " refers to a missing node");
-    m_edges.insert(std::lower_bound(m_edges.begin(), m_edges.end(), edge), edge);
+    const auto place = std::lower_bound(m_edges.begin(), m_edges.end(), edge);
+    if (place != m_edges.end() && *place == edge)
+        throw std::invalid_argument("edge " + std::to_string(edge.fromNode) + " -> "
+                                    + std::to_string(edge.toNode) + " already exists");
+    m_edges.insert(place, edge);
 }
 
 bool Graph::removeEdge(const Edge& edge)

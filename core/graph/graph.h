@@ -60,7 +60,8 @@ public:
     // Removes the node and every edge touching it; returns the removed edges.
     std::vector<Edge> removeNode(NodeId id);
 
-    // Adds the edge as is; callers check canConnect() first.
+    // Adds the edge as is; callers check canConnect() first. Throws
+    // std::invalid_argument for a missing node or an edge already present.
     void addEdge(const Edge& edge);
     bool removeEdge(const Edge& edge);
     bool hasEdge(const Edge& edge) const;

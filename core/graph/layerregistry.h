@@ -31,6 +31,9 @@ struct ParamSpec {
 struct ShapeResult {
     std::vector<Shape> outputs;
     std::string error;
+    // Weights the layer learns for these inputs: known from shapes alone, so
+    // editors and `lepton inspect` count them without building a model.
+    int64_t parameters = 0;
 
     bool ok() const { return error.empty(); }
     static ShapeResult fail(std::string message) { return {{}, std::move(message)}; }

@@ -155,6 +155,7 @@ public:
         if (!result.ok())
             return fail(shapes, describeNode(node) + " " + result.error);
         shapes.outputs = std::move(result.outputs);
+        shapes.parameters = result.parameters;
         m_resolved.insert(node.id);
     }
 

@@ -15,6 +15,7 @@ struct NodeShapes {
     std::vector<Shape> inputs;  // one per input port, empty if unknown
     std::vector<Shape> outputs; // empty if the node could not be resolved
     std::string error;          // this node's own problem, full sentence
+    int64_t parameters = 0;     // weights it learns, once resolved
 };
 
 struct ShapeReport {

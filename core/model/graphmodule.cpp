@@ -10,25 +10,6 @@ namespace lepton {
 
 namespace {
 
-// Every problem of the graph as a model, one per line.
-std::string joinLines(const std::vector<std::string>& lines)
-{
-    std::string text;
-    for (const std::string& line : lines)
-        text += (text.empty() ? "" : "\n") + line;
-    return text;
-}
-
-std::vector<const Node*> nodesOfType(const Graph& graph, const std::string& type)
-{
-    std::vector<const Node*> found;
-    for (const Node& node : graph.nodes()) {
-        if (node.type == type)
-            found.push_back(&node);
-    }
-    return found;
-}
-
 // Nodes the output depends on; anything else is left out of forward().
 std::set<NodeId> ancestorsOf(const Graph& graph, NodeId id)
 {
@@ -50,20 +31,9 @@ std::set<NodeId> ancestorsOf(const Graph& graph, NodeId id)
 GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& registry)
     : m_shapes(inferShapes(graph, registry))
 {
-    std::vector<std::string> problems = m_shapes.errors;
-    std::vector<const Node*> inputs = nodesOfType(graph, "Input");
-    std::vector<const Node*> outputs = nodesOfType(graph, "Output");
-    if (inputs.size() != 1)
-        problems.push_back("the network needs exactly one Input layer, found "
-                           + std::to_string(inputs.size()));
-    if (outputs.size() != 1)
-        problems.push_back("the network needs exactly one Output layer, found "
-                           + std::to_string(outputs.size()));
-    if (!problems.empty())
-        throw ModelError(joinLines(problems));
-
-    m_inputNode = *inputs.front();
-    m_outputNode = *outputs.front();
+    const ModelSummary summary = summarizeModel(graph, m_shapes);
+    m_inputNode = *graph.node(summary.inputNode);
+    m_outputNode = *graph.node(summary.outputNode);
     m_inputShape = m_shapes.nodes.at(m_inputNode.id).outputs.at(0);
     m_outputShape = m_shapes.nodes.at(m_outputNode.id).inputs.at(0);
 
@@ -79,6 +49,8 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
         if (!needed.count(id))
             continue;
 
+        if (layer.module && !layer.module->parameters().empty())
+            m_outputDependsOnWeights = true;
         Step step;
         step.id = id;
         step.forward = std::move(layer.forward);

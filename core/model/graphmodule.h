@@ -34,6 +34,9 @@ public:
     // Inferred shapes of every node, with the topological order.
     const ShapeReport& shapes() const { return m_shapes; }
 
+    // False when no layer with weights feeds the Output: nothing to train.
+    bool outputDependsOnWeights() const { return m_outputDependsOnWeights; }
+
     // The node's child module; null for parameter-free layers.
     std::shared_ptr<torch::nn::Module> layerModule(NodeId id) const;
 
@@ -53,6 +56,7 @@ private:
     Node m_outputNode;
     Shape m_inputShape;
     Shape m_outputShape;
+    bool m_outputDependsOnWeights = false;
 };
 
 TORCH_MODULE(GraphModule);

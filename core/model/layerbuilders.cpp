@@ -1,7 +1,7 @@
 #include "model/layerbuilders.h"
 
 #include "graph/layerregistry.h"
-#include "model/modelsummary.h"
+#include "model/modelerror.h"
 
 #include <map>
 

@@ -1,33 +1,72 @@
 #include "model/modelsummary.h"
 
-#include "graph/layerregistry.h"
-#include "model/graphmodule.h"
+#include "graph/shapeinference.h"
 
 namespace lepton {
 
+namespace {
+
+std::vector<const Node*> nodesOfType(const Graph& graph, const std::string& type)
+{
+    std::vector<const Node*> found;
+    for (const Node& node : graph.nodes()) {
+        if (node.type == type)
+            found.push_back(&node);
+    }
+    return found;
+}
+
+std::string joinLines(const std::vector<std::string>& lines)
+{
+    std::string text;
+    for (const std::string& line : lines)
+        text += (text.empty() ? "" : "\n") + line;
+    return text;
+}
+
+} // namespace
+
+std::vector<std::string> modelProblems(const Graph& graph, const ShapeReport& shapes)
+{
+    std::vector<std::string> problems = shapes.errors;
+    for (const char* type : {"Input", "Output"}) {
+        const size_t count = nodesOfType(graph, type).size();
+        if (count != 1)
+            problems.push_back(std::string("the network needs exactly one ") + type
+                               + " layer, found " + std::to_string(count));
+    }
+    return problems;
+}
+
 ModelSummary summarizeModel(const Graph& graph, const LayerRegistry& registry)
 {
-    GraphModule model(graph, registry);
+    return summarizeModel(graph, inferShapes(graph, registry));
+}
+
+ModelSummary summarizeModel(const Graph& graph, const ShapeReport& shapes)
+{
+    const std::vector<std::string> problems = modelProblems(graph, shapes);
+    if (!problems.empty())
+        throw ModelError(joinLines(problems));
+
     ModelSummary summary;
-    for (NodeId id : model->shapes().order) {
+    summary.inputNode = nodesOfType(graph, "Input").front()->id;
+    summary.outputNode = nodesOfType(graph, "Output").front()->id;
+    for (NodeId id : shapes.order) {
         const Node& node = *graph.node(id);
-        const NodeShapes& shapes = model->shapes().nodes.at(id);
+        const NodeShapes& nodeShapes = shapes.nodes.at(id);
         LayerSummary layer;
         layer.id = id;
         layer.name = node.name;
         layer.type = node.type;
         // The Output layer has no output port; what it hands out is its input.
-        layer.outputShapes = id == model->outputNode().id ? shapes.inputs : shapes.outputs;
-        if (auto module = model->layerModule(id)) {
-            for (const torch::Tensor& parameter : module->parameters()) {
-                layer.parameters += parameter.numel();
-                if (parameter.requires_grad())
-                    summary.trainableParameters += parameter.numel();
-            }
-        }
+        layer.outputShapes = id == summary.outputNode ? nodeShapes.inputs : nodeShapes.outputs;
+        layer.parameters = nodeShapes.parameters;
         summary.totalParameters += layer.parameters;
         summary.layers.push_back(std::move(layer));
     }
+    // Every weight of a built-in layer is trained; frozen layers would differ.
+    summary.trainableParameters = summary.totalParameters;
     return summary;
 }
 

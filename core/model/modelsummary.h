@@ -2,39 +2,41 @@
 
 #include "graph/graph.h"
 #include "graph/shape.h"
+#include "model/modelerror.h"
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace lepton {
 
 class LayerRegistry;
-
-// A graph that cannot become a model (shape errors, no Input/Output, ...);
-// the message lists every problem, one per line, each naming its layer.
-class ModelError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+struct ShapeReport;
 
 struct LayerSummary {
     NodeId id = 0;
     std::string name;
     std::string type;
     std::vector<Shape> outputShapes;
-    int64_t parameters = 0; // counted on the real module
+    int64_t parameters = 0;
 };
 
 struct ModelSummary {
     std::vector<LayerSummary> layers; // topological order
     int64_t totalParameters = 0;
     int64_t trainableParameters = 0;
+    NodeId inputNode = 0;
+    NodeId outputNode = 0;
 };
 
-// Builds the model once on the CPU and counts its parameters per layer.
-// Torch-free header: callable from the CLI and GUI. Throws ModelError.
+// Why the graph cannot become a model: every shape problem, plus a missing or
+// repeated Input or Output layer. Empty when it can.
+std::vector<std::string> modelProblems(const Graph& graph, const ShapeReport& shapes);
+
+// Layers, shapes and parameter counts worked out from shape inference alone:
+// nothing is allocated, so editors can call it after every edit.
+// Throws ModelError listing modelProblems() when there are any.
 ModelSummary summarizeModel(const Graph& graph, const LayerRegistry& registry);
+ModelSummary summarizeModel(const Graph& graph, const ShapeReport& shapes);
 
 } // namespace lepton

@@ -5,13 +5,17 @@
 #include "util/atomicfile.h"
 
 #include <algorithm>
-#include <cctype>
 #include <system_error>
 #include <tuple>
 
 namespace lepton {
 
 namespace {
+
+// Leaves room for Graph to hand out the next id.
+constexpr int64_t kMaxNodeId = INT32_MAX - 1;
+// Far deeper than any project; keeps recursive JSON copies off the stack's edge.
+constexpr int kMaxJsonDepth = 64;
 
 std::string joinMessage(const std::string& file, const std::string& jsonPath, const std::string& problem)
 {
@@ -40,7 +44,7 @@ Node readNode(const JsonReader& json, const LayerRegistry& registry)
 {
     json.rejectUnknownKeys({"id", "name", "type", "params", "position"});
     Node node;
-    node.id = static_cast<NodeId>(json.at("id").toInt(1, INT32_MAX));
+    node.id = static_cast<NodeId>(json.at("id").toInt(1, kMaxNodeId));
     const JsonReader name = json.at("name");
     node.name = name.toString();
     if (node.name.empty())
@@ -67,7 +71,7 @@ Node readNode(const JsonReader& json, const LayerRegistry& registry)
 std::pair<NodeId, int> readEndpoint(const JsonReader& json)
 {
     json.rejectUnknownKeys({"node", "port"});
-    return {static_cast<NodeId>(json.at("node").toInt(1, INT32_MAX)),
+    return {static_cast<NodeId>(json.at("node").toInt(1, kMaxNodeId)),
             static_cast<int>(json.at("port").toInt(0, INT32_MAX))};
 }
 
@@ -109,10 +113,15 @@ DatasetSpec readDataset(const JsonReader& json)
         json.rejectUnknownKeys({"source", "generator", "samples", "test_samples", "classes", "noise",
                                 "seed", "class_names"});
         json.read("generator", spec.generator);
-        json.read("samples", spec.samples);
-        json.read("test_samples", spec.testSamples);
-        json.read("classes", spec.classes);
+        if (spec.generator != "spiral" && spec.generator != "moons" && spec.generator != "sine")
+            json.at("generator").fail("unknown generator '" + spec.generator
+                                      + "' (expected spiral, moons or sine)");
+        json.read("samples", spec.samples, 1);
+        json.read("test_samples", spec.testSamples, 0);
+        json.read("classes", spec.classes, 2);
         json.read("noise", spec.noise);
+        if (!(spec.noise >= 0.0))
+            json.at("noise").fail("must be 0 or more");
         json.read("seed", spec.seed);
     } else if (source == "idx") {
         spec.source = DatasetSpec::Source::Idx;
@@ -130,17 +139,6 @@ DatasetSpec readDataset(const JsonReader& json)
             spec.classNames.push_back(names->at(i).toString());
     }
     return spec;
-}
-
-// "cpu", "cuda" or "cuda:N".
-bool isDeviceName(const std::string& text)
-{
-    if (text == "cpu" || text == "cuda")
-        return true;
-    const std::string prefix = "cuda:";
-    return text.size() > prefix.size() && text.compare(0, prefix.size(), prefix) == 0
-        && std::all_of(text.begin() + prefix.size(), text.end(),
-                       [](unsigned char c) { return std::isdigit(c); });
 }
 
 TrainingConfig readTraining(const JsonReader& json)
@@ -177,7 +175,7 @@ TrainingConfig readTraining(const JsonReader& json)
         json.at("weight_decay").fail("must be 0 or more");
     if (config.validationSplit < 0.0 || config.validationSplit >= 1.0)
         json.at("validation_split").fail("must be at least 0 and below 1");
-    if (!isDeviceName(config.device))
+    if (!parseDeviceName(config.device))
         json.at("device").fail("unknown device '" + config.device + "' (expected cpu, cuda or cuda:N)");
     return config;
 }
@@ -298,9 +296,16 @@ Project loadProject(const std::string& path, const LayerRegistry& registry)
     } catch (const std::system_error& error) {
         throw ProjectError(path, {}, "cannot read the file: " + error.code().message());
     }
+    // Copying JSON recurses once per level: a hostile file must not overflow the stack.
+    const auto limitDepth = [&path](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        if (depth > kMaxJsonDepth)
+            throw ProjectError(path, {}, "nested more than " + std::to_string(kMaxJsonDepth)
+                                             + " levels deep");
+        return true;
+    };
     nlohmann::json json;
     try {
-        json = nlohmann::json::parse(text);
+        json = nlohmann::json::parse(text, limitDepth);
     } catch (const nlohmann::json::parse_error& error) {
         throw ProjectError(path, {}, syntaxProblem(error));
     }
@@ -317,11 +322,6 @@ void saveProject(const Project& project, const std::string& path)
     const std::string text = projectToJson(project).dump(2, ' ', false,
                                                           nlohmann::json::error_handler_t::replace);
     writeFileAtomically(path, text + "\n");
-}
-
-std::string projectDataDir(const std::string& projectPath)
-{
-    return projectPath + ".d";
 }
 
 } // namespace lepton

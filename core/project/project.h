@@ -55,8 +55,4 @@ Project loadProject(const std::string& path, const LayerRegistry& registry);
 // over the target. Throws std::runtime_error naming the file on failure.
 void saveProject(const Project& project, const std::string& path);
 
-// The folder beside a project file that holds its runs and checkpoints:
-// "dir/net.lepton" -> "dir/net.lepton.d".
-std::string projectDataDir(const std::string& projectPath);
-
 } // namespace lepton

@@ -2,7 +2,7 @@
 
 #include "graph/layerregistry.h"
 #include "model/graphmodule.h"
-#include "model/modelsummary.h"
+#include "model/modelerror.h"
 #include "train/runchecks.h"
 #include "train/tensordata.h"
 
@@ -63,25 +63,21 @@ void matchBlasThreadsToTorch()
         setThreads(at::get_num_threads());
 }
 
-torch::Device parseDevice(const std::string& name)
+torch::Device toTorchDevice(const std::string& name)
 {
-    if (name == "cpu")
-        return torch::kCPU;
-    const std::string prefix = "cuda:";
-    const bool indexed = name.rfind(prefix, 0) == 0 && name.size() > prefix.size()
-        && name.find_first_not_of("0123456789", prefix.size()) == std::string::npos
-        && name.size() - prefix.size() <= 3;
-    if (name != "cuda" && !indexed)
+    const std::optional<DeviceName> device = parseDeviceName(name);
+    if (!device)
         throw std::runtime_error("unknown device '" + name + "'; use cpu, cuda or cuda:N");
+    if (!device->cuda)
+        return torch::kCPU;
     if (!torch::cuda::is_available())
         throw std::runtime_error("device '" + name + "' is not available: no CUDA GPU found"
                                  " (or this LibTorch build has no CUDA support); use cpu");
-    const int index = indexed ? std::stoi(name.substr(prefix.size())) : 0;
     const auto count = torch::cuda::device_count();
-    if (static_cast<size_t>(index) >= count)
+    if (static_cast<size_t>(device->index) >= count)
         throw std::runtime_error("device '" + name + "' does not exist: found "
                                  + std::to_string(count) + " CUDA GPU(s)");
-    return {torch::kCUDA, static_cast<torch::DeviceIndex>(index)};
+    return {torch::kCUDA, static_cast<torch::DeviceIndex>(device->index)};
 }
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
@@ -102,14 +98,18 @@ struct Score {
     double accuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
-// Mean loss and accuracy over a whole set in eval mode; leaves the model in eval mode.
-Score evaluate(GraphModule& model, const TensorData& data, LossKind loss, int64_t batchSize)
+// Mean loss and accuracy over a whole set in eval mode; leaves the model in
+// eval mode. Nothing when `stop` is raised before a batch.
+std::optional<Score> evaluate(GraphModule& model, const TensorData& data, LossKind loss,
+                              int64_t batchSize, const std::atomic<bool>& stop)
 {
     torch::NoGradGuard noGrad;
     model->eval();
     double lossSum = 0.0;
     int64_t correct = 0;
     for (auto [begin, end] : batchRanges(data.size(), batchSize)) {
+        if (stop.load())
+            return std::nullopt;
         TensorData batch = data.slice(begin, end);
         torch::Tensor output = model->forward(batch.features);
         lossSum += computeLoss(output, batch.targets, loss).item<double>()
@@ -220,10 +220,12 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
                                           model->inputShape(), model->outputNode(),
                                           model->outputShape()));
     }
-    if (model->parameters().empty())
-        throw ModelError("the network has no weights to train; add a Linear or Conv2d layer");
+    if (!model->outputDependsOnWeights())
+        throw ModelError(describeNode(model->outputNode())
+                         + " does not depend on any layer with weights; connect a Linear or"
+                           " Conv2d layer on its path");
 
-    const torch::Device device = parseDevice(config.device);
+    const torch::Device device = toTorchDevice(config.device);
     summary.device = device.str();
     model->to(device);
 
@@ -328,25 +330,32 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         metrics.trainLoss = lossSum / static_cast<double>(seen);
         metrics.trainAccuracy =
             classification ? static_cast<double>(correct) / static_cast<double>(seen) : noAccuracy;
+        summary.samplesPerSecond = rate(trainedSamples, trainingSeconds);
         if (sets.validation) {
-            Score score =
-                evaluate(model, *sets.validation, config.loss, evaluationBatchSize(config));
-            metrics.validationLoss = score.loss;
-            metrics.validationAccuracy = score.accuracy;
+            const std::optional<Score> score = evaluate(model, *sets.validation, config.loss,
+                                                        evaluationBatchSize(config),
+                                                        m_trainer.m_stopRequested);
+            if (!score)
+                return TrainerState::Stopped; // this epoch's metrics stay incomplete
+            metrics.validationLoss = score->loss;
+            metrics.validationAccuracy = score->accuracy;
         }
         metrics.samplesPerSecond = rate(seen, epochSeconds);
         metrics.elapsedSeconds = secondsSince(start);
         summary.epochsCompleted = epoch;
         summary.lastEpoch = metrics;
-        summary.samplesPerSecond = rate(trainedSamples, trainingSeconds);
         push(std::move(event));
     }
 
-    if (test && !stopRequested()) {
-        Score score = evaluate(model, *test, config.loss, evaluationBatchSize(config));
-        summary.testLoss = score.loss;
+    if (test) {
+        const std::optional<Score> score = evaluate(model, *test, config.loss,
+                                                    evaluationBatchSize(config),
+                                                    m_trainer.m_stopRequested);
+        if (!score)
+            return TrainerState::Stopped;
+        summary.testLoss = score->loss;
         if (classification)
-            summary.testAccuracy = score.accuracy;
+            summary.testAccuracy = score->accuracy;
     }
     return TrainerState::Finished;
 }

@@ -1,5 +1,7 @@
 #include "train/trainingconfig.h"
 
+#include <algorithm>
+
 namespace lepton {
 
 std::string toString(OptimizerKind kind)
@@ -27,6 +29,20 @@ std::optional<OptimizerKind> optimizerFromString(const std::string& text)
             return kind;
     }
     return std::nullopt;
+}
+
+std::optional<DeviceName> parseDeviceName(const std::string& text)
+{
+    if (text == "cpu")
+        return DeviceName{};
+    if (text == "cuda")
+        return DeviceName{true, 0};
+    const std::string prefix = "cuda:";
+    const std::string digits = text.substr(std::min(text.size(), prefix.size()));
+    if (text.compare(0, prefix.size(), prefix) != 0 || digits.empty() || digits.size() > 3
+        || digits.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    return DeviceName{true, std::stoi(digits)};
 }
 
 std::optional<LossKind> lossFromString(const std::string& text)

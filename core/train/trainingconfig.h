@@ -28,4 +28,12 @@ std::string toString(LossKind kind);               // "cross_entropy", "mse"
 std::optional<OptimizerKind> optimizerFromString(const std::string& text);
 std::optional<LossKind> lossFromString(const std::string& text);
 
+// A training device as spelled in project files and on the command line.
+struct DeviceName {
+    bool cuda = false;
+    int index = 0; // CUDA device index
+};
+// "cpu", "cuda" (= "cuda:0") or "cuda:N" with N < 1000; nothing otherwise.
+std::optional<DeviceName> parseDeviceName(const std::string& text);
+
 } // namespace lepton

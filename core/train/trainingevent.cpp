@@ -23,7 +23,6 @@ std::string toString(TrainerState state)
     case TrainerState::Idle: return "idle";
     case TrainerState::Preparing: return "preparing";
     case TrainerState::Running: return "running";
-    case TrainerState::Stopping: return "stopping";
     case TrainerState::Finished: return "finished";
     case TrainerState::Stopped: return "stopped";
     case TrainerState::Failed: return "failed";
@@ -33,8 +32,7 @@ std::string toString(TrainerState state)
 
 bool isActive(TrainerState state)
 {
-    return state == TrainerState::Preparing || state == TrainerState::Running
-        || state == TrainerState::Stopping;
+    return state == TrainerState::Preparing || state == TrainerState::Running;
 }
 
 void EventQueue::push(TrainingEvent event)

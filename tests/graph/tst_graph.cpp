@@ -139,6 +139,8 @@ void TestGraph::removeNodeReturnsItsEdges()
         order.push_back(node.id);
     QVERIFY(order == (std::vector<NodeId>{in, a, b, add}));
     QVERIFY(std::is_sorted(graph.edges().begin(), graph.edges().end()));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, graph.addEdge(removed[0]));
+    QCOMPARE(graph.edges().size(), size_t(4));
 }
 
 void TestGraph::edgeQueries()

@@ -356,6 +356,14 @@ private Q_SLOTS:
         QCOMPARE(layer.outputShapes.size(), size_t(1));
         QCOMPARE(QString::fromStdString(shapeToString(layer.outputShapes[0])), outputShape);
         QCOMPARE(layer.parameters, int64_t(parameters));
+        // The count comes from shapes alone; the built module must agree.
+        GraphModule model(graph, LayerRegistry::builtin());
+        int64_t built = 0;
+        if (auto module = model->layerModule(layer.id)) {
+            for (const torch::Tensor& weight : module->parameters())
+                built += weight.numel();
+        }
+        QCOMPARE(built, layer.parameters);
         QCOMPARE(summary.totalParameters, int64_t(parameters));
         QCOMPARE(summary.trainableParameters, int64_t(parameters));
         // The Output layer reports what flows into it.

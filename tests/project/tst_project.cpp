@@ -148,7 +148,6 @@ private Q_SLOTS:
     void atomicSaveLeavesNoTemp();
     void atomicSaveKeepsOldFile_data();
     void atomicSaveKeepsOldFile();
-    void dataDir();
 
 private:
     QTemporaryDir m_dir;
@@ -320,6 +319,22 @@ void TestProject::badFiles_data()
                                       << "training.validation_split" << "below 1";
     QTest::newRow("unknown data source") << broken([](json& j) { j["dataset"]["source"] = "csv"; })
                                          << "dataset.source" << "unknown data source 'csv'";
+    QTest::newRow("unknown generator") << broken([](json& j) { j["dataset"]["generator"] = "spiro"; })
+                                       << "dataset.generator" << "unknown generator 'spiro'";
+    QTest::newRow("no samples") << broken([](json& j) { j["dataset"]["samples"] = -5; })
+                                << "dataset.samples" << "must be";
+    QTest::newRow("negative noise") << broken([](json& j) { j["dataset"]["noise"] = -0.1; })
+                                    << "dataset.noise" << "must be 0 or more";
+    QTest::newRow("unknown device") << broken([](json& j) { j["training"]["device"] = "cuda:1234"; })
+                                    << "training.device" << "unknown device 'cuda:1234'";
+    QTest::newRow("largest node id") << broken([](json& j) { j["graph"]["nodes"][0]["id"] = INT32_MAX; })
+                                     << "graph.nodes[0].id" << "must be";
+    QTest::newRow("nested too deep") << [] {
+        json project = json::parse(broken([](json&) {}).toStdString());
+        std::string deep = std::string(300000, '[') + std::string(300000, ']');
+        std::string text = project.dump();
+        return QByteArray::fromStdString(text.insert(text.rfind('}'), ", \"ui\": " + deep));
+    }() << "" << "nested more than 64 levels deep";
     QTest::newRow("syntax error") << QByteArray("{\n  \"schema_version\": 1,\n  \"graph\": {,\n}\n") << ""
                                   << "line 3, column";
 }
@@ -403,11 +418,6 @@ void TestProject::atomicSaveKeepsOldFile()
     QVERIFY2(message.contains(target), qPrintable(message));
     QCOMPARE(readBytes(old), QByteArray("old contents"));
     QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), before);
-}
-
-void TestProject::dataDir()
-{
-    QCOMPARE(projectDataDir("dir/net.lepton"), std::string("dir/net.lepton.d"));
 }
 
 QTEST_GUILESS_MAIN(TestProject)

@@ -295,6 +295,8 @@ private Q_SLOTS:
         QTest::newRow("batch size") << "batch" << "batch size must be at least 1, got 0";
         QTest::newRow("unknown device") << "device" << "unknown device 'tpu'";
         QTest::newRow("missing gpu") << "gpu" << "cuda:99";
+        QTest::newRow("weights off the output's path")
+            << "noWeights" << "Output 'out' does not depend on any layer with weights";
     }
 
     void problemsFailWithReadableMessage()
@@ -325,6 +327,16 @@ private Q_SLOTS:
             job.config.device = "tpu";
         if (problem == "gpu")
             job.config.device = "cuda:99";
+        if (problem == "noWeights") {
+            // Input -> Output directly; the Linear hangs off to the side.
+            job.dataset.classes = 2;
+            job.graph = mlp({2}, {}, 2);
+            const NodeId input = job.graph.nodeByName("input")->id;
+            const NodeId head = job.graph.nodeByName("head")->id;
+            const NodeId out = job.graph.nodeByName("out")->id;
+            job.graph.removeEdge({head, 0, out, 0});
+            job.graph.addEdge({input, 0, out, 0});
+        }
 
         std::vector<TrainingEvent> events = run(job);
         QVERIFY(endsOnce(events, TrainerState::Failed));

@@ -4,8 +4,6 @@
 #include "graph/layerregistry.h"
 #include "graphdocument.h"
 
-#include <algorithm>
-
 namespace lepton {
 
 namespace {
@@ -25,11 +23,6 @@ SetParamCommand::SetParamCommand(GraphDocument* document, NodeId node, std::stri
     , m_editedAt(std::chrono::steady_clock::now())
 {
     const Node* target = document->graph().node(node);
-    if (target) {
-        auto it = target->params.find(m_name);
-        if (it != target->params.end())
-            m_oldValue = *it;
-    }
     setText(QObject::tr("Set %1 of '%2'")
                 .arg(QString::fromStdString(m_name),
                      QString::fromStdString(target ? target->name : std::string())));
@@ -46,9 +39,13 @@ bool SetParamCommand::mergeWith(const QUndoCommand* other)
     if (next->m_nodeId != m_nodeId || next->m_name != m_name
         || next->m_editedAt - m_editedAt > kMergeWindow)
         return false;
+    // `next` ran on the graph this command left behind, so its dropped edges
+    // are ones this command kept: together they are everything the merged
+    // step removes, and undo puts back each exactly once.
     m_newValue = next->m_newValue;
     m_editedAt = next->m_editedAt;
-    m_droppedEdges.insert(m_droppedEdges.end(), next->m_droppedEdges.begin(), next->m_droppedEdges.end());
+    m_droppedEdges.insert(m_droppedEdges.end(), next->m_droppedEdges.begin(),
+                          next->m_droppedEdges.end());
     // Back where it started with nothing else to restore: drop the step.
     setObsolete(m_newValue == m_oldValue && m_droppedEdges.empty());
     return true;
@@ -56,7 +53,18 @@ bool SetParamCommand::mergeWith(const QUndoCommand* other)
 
 void SetParamCommand::redo()
 {
-    m_droppedEdges = edgesBeyondPortCount();
+    if (!m_captured) {
+        // The state before the first redo is what undo returns to; later
+        // redos start from that same state, so nothing is recomputed.
+        const Node* node = m_document->graph().node(m_nodeId);
+        if (node) {
+            auto it = node->params.find(m_name);
+            if (it != node->params.end())
+                m_oldValue = *it;
+        }
+        m_droppedEdges = edgesBeyondPortCount();
+        m_captured = true;
+    }
     for (const Edge& edge : m_droppedEdges)
         m_document->removeEdge(edge);
     m_document->setParam(m_nodeId, m_name, m_newValue);

@@ -18,6 +18,12 @@ class GraphDocument;
 // box steps, wheel turns) merge into one undo step. Lowering a port count
 // parameter (Add/Concat "inputs") drops the edges into the vanished ports;
 // undo restores them.
+//
+// The old value and the dropped edges are taken once, from the graph as the
+// first redo() finds it, and never recomputed: redo and undo then replay
+// exactly the same change however often they run. A merged command drops
+// the edges of both steps (the second step's are disjoint from the first's,
+// since the first already removed its own), so it stays exact too.
 class SetParamCommand : public QUndoCommand {
 public:
     SetParamCommand(GraphDocument* document, NodeId node, std::string name, nlohmann::json value,
@@ -37,6 +43,7 @@ private:
     nlohmann::json m_oldValue; // null when the param was absent (default applied)
     nlohmann::json m_newValue;
     std::vector<Edge> m_droppedEdges;
+    bool m_captured = false; // m_oldValue and m_droppedEdges taken
     std::chrono::steady_clock::time_point m_editedAt;
 };
 

@@ -2,15 +2,7 @@
 
 #include "graph/builtinlayers.h"
 
-#include <limits>
-
 namespace lepton {
-
-namespace {
-
-constexpr double kNoLimit = std::numeric_limits<double>::infinity();
-
-} // namespace
 
 LayerSpec inputSpec()
 {
@@ -52,8 +44,14 @@ LayerSpec linearSpec()
         if (expected > 0 && shape.back() != expected)
             return ShapeResult::fail("expects " + std::to_string(expected)
                                      + " input features, got " + std::to_string(shape.back()));
-        shape.back() = intValue(node, "out_features");
-        return ShapeResult{{shape}, {}};
+        const int64_t inFeatures = shape.back();
+        const int64_t outFeatures = intValue(node, "out_features");
+        const std::optional<int64_t> weights =
+            weightCount({inFeatures, outFeatures}, node.params.at("bias").get<bool>() ? outFeatures : 0);
+        if (!weights)
+            return ShapeResult::fail("would have more weights than can be counted");
+        shape.back() = outFeatures;
+        return ShapeResult{{shape}, {}, *weights};
     };
     return spec;
 }

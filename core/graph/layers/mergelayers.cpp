@@ -2,13 +2,9 @@
 
 #include "graph/builtinlayers.h"
 
-#include <limits>
-
 namespace lepton {
 
 namespace {
-
-constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 
 LayerSpec mergeLayer(const std::string& type, const std::string& displayName,
                      const std::string& description)
@@ -72,7 +68,8 @@ LayerSpec concatSpec()
                     return ShapeResult::fail(name + ", expected " + shapeExcept(first, *axis)
                                              + " like input 1");
             }
-            output[*axis] += shape[*axis];
+            if (__builtin_add_overflow(output[*axis], shape[*axis], &output[*axis]))
+                return ShapeResult::fail("would join more elements than can be counted");
         }
         return ShapeResult{{output}, {}};
     };

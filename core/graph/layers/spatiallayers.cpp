@@ -3,13 +3,9 @@
 
 #include "graph/builtinlayers.h"
 
-#include <limits>
-
 namespace lepton {
 
 namespace {
-
-constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 
 std::optional<ShapeResult> requireChw(const Shape& input)
 {
@@ -63,8 +59,16 @@ LayerSpec conv2dSpec()
         if (expected > 0 && input[0] != expected)
             return ShapeResult::fail("expects " + std::to_string(expected)
                                      + " input channels, got " + std::to_string(input[0]));
-        return slideWindow(input, intValue(node, "out_channels"), intValue(node, "kernel_size"),
-                           intValue(node, "stride"), intValue(node, "padding"));
+        const int64_t outChannels = intValue(node, "out_channels");
+        const int64_t kernel = intValue(node, "kernel_size");
+        ShapeResult result = slideWindow(input, outChannels, kernel, intValue(node, "stride"),
+                                         intValue(node, "padding"));
+        const std::optional<int64_t> weights = weightCount(
+            {input[0], outChannels, kernel, kernel}, node.params.at("bias").get<bool>() ? outChannels : 0);
+        if (!weights)
+            return ShapeResult::fail("would have more weights than can be counted");
+        result.parameters = *weights;
+        return result;
     };
     return spec;
 }
@@ -103,7 +107,7 @@ LayerSpec batchNorm1dSpec()
         if (input.size() != 1 && input.size() != 2)
             return ShapeResult::fail("expects a [features] or [features, length] input, got "
                                      + shapeToString(input));
-        return ShapeResult{{input}, {}};
+        return ShapeResult{{input}, {}, 2 * input[0]}; // a scale and a shift per feature
     };
     return spec;
 }
@@ -116,7 +120,7 @@ LayerSpec batchNorm2dSpec()
     spec.shapeRule = [](const Node&, const std::vector<Shape>& inputs) {
         if (auto failure = requireChw(inputs.at(0)))
             return *failure;
-        return ShapeResult{{inputs[0]}, {}};
+        return ShapeResult{{inputs[0]}, {}, 2 * inputs[0][0]}; // a scale and a shift per channel
     };
     return spec;
 }
