@@ -141,7 +141,7 @@ int runTrain(const TrainOptions& options)
                 trainer.wait();
                 if (options.json)
                     std::cout << summaryJson(event.summary, event.state, error).dump(2) << std::endl;
-                else
+                else if (event.state != TrainerState::Failed)
                     printSummary(std::cout, event.summary, event.state);
                 if (event.state == TrainerState::Failed)
                     std::cerr << "lepton: training failed: " << error << '\n';
