@@ -1,0 +1,198 @@
+#pragma once
+
+// Fixtures shared by the widget tests (tests/gui, tests/undo): the spiral
+// project, scene mouse input and checks that the canvas mirrors the document.
+// Checks return what is wrong, empty when all is well, so that a test can
+// write QCOMPARE(sceneMismatch(window), QString()) and stop at the first fault.
+#include "edgeitem.h"
+#include "graphdocument.h"
+#include "graphscene.h"
+#include "mainwindow.h"
+#include "nodeitem.h"
+#include "portitem.h"
+#include "project/project.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCoreApplication>
+#include <QGraphicsSceneMouseEvent>
+#include <QPainterPath>
+#include <QSettings>
+#include <QString>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lepton::testing {
+
+inline const QString kSpiral = QStringLiteral(LEPTON_SOURCE_DIR "/projects/spiral-mlp.lepton");
+
+// Ids in projects/spiral-mlp.lepton.
+inline constexpr NodeId kFc1 = 2;
+inline constexpr NodeId kFc2 = 4;
+inline constexpr NodeId kRelu2 = 5;
+inline constexpr NodeId kResidual = 6;
+inline constexpr NodeId kClassifier = 7;
+
+// Recent files and window state go to `dir`, never to the user's settings.
+inline void useScratchSettings(const QTemporaryDir& dir, const QString& application)
+{
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
+    QCoreApplication::setOrganizationName(QStringLiteral("LeptonTest"));
+    QCoreApplication::setApplicationName(application);
+}
+
+// The project as its file would hold it. Graph keeps nodes in id order and
+// edges sorted, so undo must give back these exact bytes, order included.
+inline QString snapshot(const Project& project)
+{
+    return QString::fromStdString(projectToJson(project).dump());
+}
+
+inline NodeId nodeNamed(const GraphDocument& document, const std::string& name)
+{
+    const Node* node = document.graph().nodeByName(name);
+    return node ? node->id : 0;
+}
+
+inline QAction* action(const MainWindow& window, const char* name)
+{
+    auto* found = window.findChild<QAction*>(QString::fromLatin1(name));
+    if (!found)
+        qFatal("no action %s", name);
+    return found;
+}
+
+template <typename Item>
+int countItems(const QGraphicsScene* scene)
+{
+    int count = 0;
+    for (QGraphicsItem* item : scene->items())
+        count += qgraphicsitem_cast<Item*>(item) != nullptr;
+    return count;
+}
+
+inline QPointF outputPortPos(const GraphScene* scene, NodeId node, int port = 0)
+{
+    return scene->nodeItem(node)->outputPort(port)->scenePos();
+}
+
+inline QPointF inputPortPos(const GraphScene* scene, NodeId node, int port = 0)
+{
+    return scene->nodeItem(node)->inputPort(port)->scenePos();
+}
+
+inline void sendMouse(QGraphicsScene* scene, QEvent::Type type, QPointF pos, QPointF downPos,
+                      Qt::MouseButton button, Qt::MouseButtons buttons)
+{
+    QGraphicsSceneMouseEvent event(type);
+    event.setScenePos(pos);
+    event.setScreenPos(pos.toPoint());
+    event.setLastScenePos(pos);
+    event.setButtonDownScenePos(Qt::LeftButton, downPos);
+    event.setButtonDownScreenPos(Qt::LeftButton, downPos.toPoint());
+    event.setButton(button);
+    event.setButtons(buttons);
+    QApplication::sendEvent(scene, &event);
+}
+
+// A left-button drag as the scene sees it from a view: press, moves, release.
+inline void dragOnScene(QGraphicsScene* scene, QPointF from, QPointF to)
+{
+    sendMouse(scene, QEvent::GraphicsSceneMousePress, from, from, Qt::LeftButton, Qt::LeftButton);
+    sendMouse(scene, QEvent::GraphicsSceneMouseMove, (from + to) / 2, from, Qt::NoButton, Qt::LeftButton);
+    sendMouse(scene, QEvent::GraphicsSceneMouseMove, to, from, Qt::NoButton, Qt::LeftButton);
+    sendMouse(scene, QEvent::GraphicsSceneMouseRelease, to, from, Qt::LeftButton, Qt::NoButton);
+}
+
+inline QString describe(QPointF point)
+{
+    return QStringLiteral("(%1, %2)").arg(point.x()).arg(point.y());
+}
+
+inline QString describe(const Edge& edge)
+{
+    return QStringLiteral("%1:%2 -> %3:%4")
+        .arg(edge.fromNode).arg(edge.fromPort).arg(edge.toNode).arg(edge.toPort);
+}
+
+// Empty when every node and edge has exactly one item, nodes sit at their
+// positions, edges end on their ports, no edge is there twice and no input
+// port takes two; otherwise the first difference.
+inline QString sceneMismatch(const MainWindow& window)
+{
+    const Graph& graph = window.document()->graph();
+    const GraphScene* scene = window.scene();
+    const int nodeItems = countItems<NodeItem>(scene);
+    if (nodeItems != int(graph.nodes().size()))
+        return QStringLiteral("%1 node items for %2 nodes").arg(nodeItems).arg(graph.nodes().size());
+    const int edgeItems = countItems<EdgeItem>(scene);
+    if (edgeItems != int(graph.edges().size()))
+        return QStringLiteral("%1 edge items for %2 edges").arg(edgeItems).arg(graph.edges().size());
+
+    std::vector<Edge> edges = graph.edges();
+    std::sort(edges.begin(), edges.end());
+    if (auto twice = std::adjacent_find(edges.begin(), edges.end()); twice != edges.end())
+        return QStringLiteral("the edge %1 is there twice").arg(describe(*twice));
+    const auto sameInput = [](const Edge& a, const Edge& b) {
+        return a.toNode == b.toNode && a.toPort == b.toPort;
+    };
+    std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+        return std::pair(a.toNode, a.toPort) < std::pair(b.toNode, b.toPort);
+    });
+    if (auto shared = std::adjacent_find(edges.begin(), edges.end(), sameInput); shared != edges.end())
+        return QStringLiteral("an input port takes two edges: %1 and %2")
+            .arg(describe(shared[0]), describe(shared[1]));
+
+    for (const Node& node : graph.nodes()) {
+        const NodeItem* item = scene->nodeItem(node.id);
+        if (!item)
+            return QStringLiteral("node %1 has no item").arg(node.id);
+        const QPointF expected(node.position.x, node.position.y);
+        if (item->pos() != expected)
+            return QStringLiteral("node %1's item is at %2, the graph says %3")
+                .arg(node.id).arg(describe(item->pos()), describe(expected));
+    }
+    for (const Edge& edge : graph.edges()) {
+        const EdgeItem* item = scene->edgeItem(edge);
+        if (!item)
+            return QStringLiteral("edge %1 has no item").arg(describe(edge));
+        const QPainterPath& path = item->path();
+        const QPointF from = outputPortPos(scene, edge.fromNode, edge.fromPort);
+        const QPointF to = inputPortPos(scene, edge.toNode, edge.toPort);
+        if (path.pointAtPercent(0) != from)
+            return QStringLiteral("edge %1 starts at %2, its output port is at %3")
+                .arg(describe(edge), describe(path.pointAtPercent(0)), describe(from));
+        if (path.pointAtPercent(1) != to)
+            return QStringLiteral("edge %1 ends at %2, its input port is at %3")
+                .arg(describe(edge), describe(path.pointAtPercent(1)), describe(to));
+    }
+    return {};
+}
+
+// Empty when `actual` is `expected` byte for byte; otherwise where they part.
+inline QString snapshotMismatch(const QString& actual, const QString& expected)
+{
+    if (actual == expected)
+        return {};
+    const auto parted = std::mismatch(actual.begin(), actual.end(), expected.begin(), expected.end());
+    const qsizetype at = parted.first - actual.begin();
+    const qsizetype from = std::max<qsizetype>(0, at - 40);
+    return QStringLiteral("project differs at byte %1 (%2 vs %3 bytes):\n  actual:   ...%4\n  expected: ...%5")
+        .arg(at).arg(actual.size()).arg(expected.size())
+        .arg(actual.mid(from, 120), expected.mid(from, 120));
+}
+
+// Empty when the window's project is `expected` byte for byte and its scene
+// mirrors the graph; otherwise the first difference.
+inline QString projectMismatch(const MainWindow& window, const QString& expected)
+{
+    const QString differs = snapshotMismatch(snapshot(window.document()->project()), expected);
+    return differs.isEmpty() ? sceneMismatch(window) : differs;
+}
+
+} // namespace lepton::testing
