@@ -37,7 +37,7 @@ const ModelSummary* GraphDocument::modelSummary() const
         m_summary.reset();
         m_modelProblem.clear();
         try {
-            m_summary = summarizeModel(m_project.graph, registry());
+            m_summary = summarizeModel(m_project.graph, m_shapes); // shapes are current
         } catch (const std::exception& error) {
             // The graph cannot become a model yet: shape problems, or no
             // single Input or Output. Callers show no counts, and say why.
