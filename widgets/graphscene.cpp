@@ -270,7 +270,7 @@ void GraphScene::refreshShapes()
                           .arg(QString::fromStdString(from ? from->name : std::string()),
                                QString::fromStdString(to ? to->name : std::string()));
         if (shapes && size_t(edge.fromPort) < shapes->outputs.size())
-            tip += QStringLiteral(": ") + QString::fromStdString(shapeToString(shapes->outputs[size_t(edge.fromPort)]));
+            tip += QStringLiteral(": ") + QString::fromStdString(tensorTypeToString(shapes->outputs[size_t(edge.fromPort)]));
         item->setToolTip(tip);
         placeEdge(item);
     }

@@ -23,11 +23,11 @@ QColor categoryColor(const std::string& category)
     return it == colors.end() ? QColor(0x70, 0x70, 0x70) : it->second;
 }
 
-QString shapeListText(const std::vector<Shape>& shapes)
+QString shapeListText(const std::vector<TensorType>& types)
 {
     QStringList parts;
-    for (const Shape& shape : shapes)
-        parts << QString::fromStdString(shapeToString(shape));
+    for (const TensorType& type : types)
+        parts << QString::fromStdString(tensorTypeToString(type));
     return parts.join(QStringLiteral(", "));
 }
 

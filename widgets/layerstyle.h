@@ -15,6 +15,6 @@ namespace lepton {
 QColor categoryColor(const std::string& category);
 
 // "[64]", or "[16, 28, 28], [32]" for several shapes.
-QString shapeListText(const std::vector<Shape>& shapes);
+QString shapeListText(const std::vector<TensorType>& types);
 
 } // namespace lepton

@@ -186,10 +186,11 @@ void NodeItem::updateToolTips()
         tip += QObject::tr("<br>Output: %1").arg(shapeListText(shapes->outputs));
     setToolTip(tip);
 
-    auto portTip = [](const std::string& name, const std::vector<Shape>* shapesOfPorts, size_t i) {
+    auto portTip = [](const std::string& name, const std::vector<TensorType>* shapesOfPorts, size_t i) {
         QString text = QString::fromStdString(name);
-        if (shapesOfPorts && i < shapesOfPorts->size() && !(*shapesOfPorts)[i].empty())
-            text += QStringLiteral(": ") + QString::fromStdString(shapeToString((*shapesOfPorts)[i]));
+        if (shapesOfPorts && i < shapesOfPorts->size() && !(*shapesOfPorts)[i].shape.empty())
+            text += QStringLiteral(": ")
+                + QString::fromStdString(tensorTypeToString((*shapesOfPorts)[i]));
         return text;
     };
     for (size_t i = 0; i < m_inputs.size(); ++i)
@@ -208,7 +209,7 @@ QString NodeItem::shapeText() const
     if (!shapes->outputs.empty())
         return QStringLiteral("\u2192 ") + shapeListText(shapes->outputs);
     // A sink (Output) shows what reaches it.
-    if (m_outputs.empty() && !shapes->inputs.empty() && !shapes->inputs.front().empty())
+    if (m_outputs.empty() && !shapes->inputs.empty() && !shapes->inputs.front().shape.empty())
         return QStringLiteral("\u2190 ") + shapeListText(shapes->inputs);
     return QStringLiteral("?");
 }

@@ -236,7 +236,7 @@ void PropertyPanel::refresh()
         if (shapes && !shapes->outputs.empty())
             text = shapeListText(shapes->outputs);
         else if (shapes && registry.outputCount(*node) == 0 && !shapes->inputs.empty()
-                 && !shapes->inputs.front().empty())
+                 && !shapes->inputs.front().shape.empty())
             text = shapeListText(shapes->inputs); // a sink shows what reaches it
         m_shape->setText(text);
         m_shape->setStyleSheet(QString());

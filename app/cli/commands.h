@@ -16,9 +16,14 @@ struct InspectOptions {
     std::string projectPath;
 };
 
+struct LayersOptions {
+    bool json = false; // one JSON array on stdout instead of the readable list
+};
+
 // Each returns the process exit code; errors propagate as exceptions and
 // main() turns them into one readable line on stderr.
 int runTrain(const TrainOptions& options);
 int runInspect(const InspectOptions& options);
+int runLayers(const LayersOptions& options);
 
 } // namespace lepton::cli

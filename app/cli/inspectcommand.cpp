@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 namespace lepton::cli {
@@ -20,11 +21,26 @@ std::string withThousands(int64_t value)
     return digits;
 }
 
-std::string shapesText(const std::vector<Shape>& shapes)
+std::string typesText(const std::vector<TensorType>& types)
 {
     std::string text;
-    for (const Shape& shape : shapes)
-        text += (text.empty() ? "" : " ") + shapeToString(shape);
+    for (const TensorType& type : types)
+        text += (text.empty() ? "" : " ") + tensorTypeToString(type);
+    return text;
+}
+
+// 3.2 MB, 1.5 GB: memory estimates read at a glance.
+std::string bytesText(int64_t bytes)
+{
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    double value = static_cast<double>(bytes);
+    size_t unit = 0;
+    while (value >= 1000 && unit + 1 < std::size(units)) {
+        value /= 1000;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
     return text;
 }
 
@@ -36,15 +52,21 @@ int runInspect(const InspectOptions& options)
     ModelSummary summary = summarizeModel(project.graph, LayerRegistry::builtin());
 
     std::cout << project.name << " (" << options.projectPath << ")\n";
-    std::printf("%-4s %-16s %-12s %-18s %12s\n", "#", "layer", "type", "output shape", "parameters");
+    std::printf("%-4s %-16s %-18s %-18s %12s %14s\n", "#", "layer", "type", "output shape",
+                "parameters", "MACs");
     int index = 1;
     for (const LayerSummary& layer : summary.layers) {
-        std::printf("%-4d %-16s %-12s %-18s %12s\n", index++, layer.name.c_str(), layer.type.c_str(),
-                    shapesText(layer.outputShapes).c_str(), withThousands(layer.parameters).c_str());
+        std::printf("%-4d %-16s %-18s %-18s %12s %14s\n", index++, layer.name.c_str(),
+                    layer.type.c_str(), typesText(layer.outputs).c_str(),
+                    withThousands(layer.parameters).c_str(), withThousands(layer.macs).c_str());
     }
-    std::printf("%zu layers, %s parameters (%s trainable)\n", summary.layers.size(),
-                withThousands(summary.totalParameters).c_str(),
-                withThousands(summary.trainableParameters).c_str());
+    const int64_t batch = project.training.batchSize;
+    std::printf("%zu layers, %s parameters (%s trainable), %s multiply-adds per sample\n",
+                summary.layers.size(), withThousands(summary.totalParameters).c_str(),
+                withThousands(summary.trainableParameters).c_str(),
+                withThousands(summary.macs).c_str());
+    std::printf("training memory at batch %lld: about %s\n", static_cast<long long>(batch),
+                bytesText(summary.trainingBytes(batch)).c_str());
     return 0;
 }
 

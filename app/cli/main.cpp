@@ -41,8 +41,13 @@ int main(int argc, char** argv)
         ->required()
         ->check(CLI::ExistingFile);
 
+    LayersOptions layers;
+    CLI::App* layersCommand = app.add_subcommand(
+        "layers", "List every layer type with its ports, parameters and help");
+    layersCommand->add_flag("--json", layers.json, "Print one JSON array instead of the list");
+
     CLI11_PARSE(app, argc, argv);
-    if (!trainCommand->parsed() && !inspectCommand->parsed()) {
+    if (!trainCommand->parsed() && !inspectCommand->parsed() && !layersCommand->parsed()) {
         std::cerr << app.help();
         return 2;
     }
@@ -50,6 +55,8 @@ int main(int argc, char** argv)
     try {
         if (trainCommand->parsed())
             return runTrain(train);
+        if (layersCommand->parsed())
+            return runLayers(layers);
         return runInspect(inspect);
     } catch (const std::exception& error) {
         // A model error lists one problem per line; each gets the prefix.

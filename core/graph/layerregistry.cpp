@@ -1,6 +1,6 @@
 #include "graph/layerregistry.h"
 
-#include "graph/builtinlayers.h"
+#include "layers/layerkit.h"
 
 #include <algorithm>
 #include <cctype>
@@ -89,8 +89,8 @@ std::string valueProblem(const ParamSpec& spec, const nlohmann::json& value)
 // whoever calls them.
 ShapeRule withDefaults(ShapeRule rule, std::vector<ParamSpec> params)
 {
-    return [rule = std::move(rule), params = std::move(params)](const Node& node,
-                                                                const std::vector<Shape>& inputs) {
+    return [rule = std::move(rule), params = std::move(params)](
+               const Node& node, const std::vector<TensorType>& inputs) {
         Node complete = node;
         if (!complete.params.is_object())
             complete.params = nlohmann::json::object();
@@ -113,7 +113,7 @@ const ParamSpec* LayerSpec::param(const std::string& name) const
 
 const LayerRegistry& LayerRegistry::builtin()
 {
-    static const LayerRegistry registry = makeBuiltinRegistry();
+    static const LayerRegistry registry = layer_specs::makeBuiltinRegistry();
     return registry;
 }
 
@@ -133,19 +133,17 @@ const LayerSpec* LayerRegistry::find(const std::string& type) const
     return it == m_index.end() ? nullptr : &m_specs[it->second];
 }
 
-int LayerRegistry::inputCount(const Node& node) const
+namespace {
+
+// The port count a count param asks for; an invalid value falls back into the
+// allowed range, so a bad file never asks for millions of ports.
+int countFromParam(const LayerRegistry& registry, const LayerSpec& spec, const Node& node,
+                   const std::string& name)
 {
-    const LayerSpec* spec = find(node.type);
-    if (!spec)
-        return 0;
-    if (spec->inputCountParam.empty())
-        return static_cast<int>(spec->inputPorts.size());
-    // An invalid count falls back into the allowed range, so a bad file
-    // never asks for millions of ports.
-    const ParamSpec* countSpec = spec->param(spec->inputCountParam);
+    const ParamSpec* countSpec = spec.param(name);
     if (!countSpec)
         return 0;
-    nlohmann::json value = paramValue(node, spec->inputCountParam);
+    nlohmann::json value = registry.paramValue(node, name);
     double count = value.is_number_integer() ? value.get<double>()
                                              : countSpec->defaultValue.get<double>();
     count = std::clamp(count, std::max(countSpec->minimum, 0.0),
@@ -153,10 +151,31 @@ int LayerRegistry::inputCount(const Node& node) const
     return static_cast<int>(count);
 }
 
+std::string portName(const std::vector<std::string>& ports, bool counted, int port)
+{
+    return counted ? ports.at(0) + std::to_string(port + 1) : ports[static_cast<size_t>(port)];
+}
+
+} // namespace
+
+int LayerRegistry::inputCount(const Node& node) const
+{
+    const LayerSpec* spec = find(node.type);
+    if (!spec)
+        return 0;
+    if (spec->inputCountParam.empty())
+        return static_cast<int>(spec->inputPorts.size());
+    return countFromParam(*this, *spec, node, spec->inputCountParam);
+}
+
 int LayerRegistry::outputCount(const Node& node) const
 {
     const LayerSpec* spec = find(node.type);
-    return spec ? static_cast<int>(spec->outputPorts.size()) : 0;
+    if (!spec)
+        return 0;
+    if (spec->outputCountParam.empty())
+        return static_cast<int>(spec->outputPorts.size());
+    return countFromParam(*this, *spec, node, spec->outputCountParam);
 }
 
 std::string LayerRegistry::inputPortName(const Node& node, int port) const
@@ -164,9 +183,7 @@ std::string LayerRegistry::inputPortName(const Node& node, int port) const
     const LayerSpec* spec = find(node.type);
     if (!spec || port < 0 || port >= inputCount(node))
         return {};
-    if (!spec->inputCountParam.empty())
-        return spec->inputPorts.at(0) + std::to_string(port + 1);
-    return spec->inputPorts[static_cast<size_t>(port)];
+    return portName(spec->inputPorts, !spec->inputCountParam.empty(), port);
 }
 
 std::string LayerRegistry::outputPortName(const Node& node, int port) const
@@ -174,7 +191,14 @@ std::string LayerRegistry::outputPortName(const Node& node, int port) const
     const LayerSpec* spec = find(node.type);
     if (!spec || port < 0 || port >= outputCount(node))
         return {};
-    return spec->outputPorts[static_cast<size_t>(port)];
+    return portName(spec->outputPorts, !spec->outputCountParam.empty(), port);
+}
+
+bool LayerRegistry::isPortCountParam(const std::string& type, const std::string& param) const
+{
+    const LayerSpec* spec = find(type);
+    return spec && !param.empty()
+        && (spec->inputCountParam == param || spec->outputCountParam == param);
 }
 
 nlohmann::json LayerRegistry::defaultParams(const std::string& type) const

@@ -91,14 +91,26 @@ std::string quotedList(const std::vector<std::string>& names)
     return text;
 }
 
+// Edges into each node, grouped once so every check below is local.
+using IncomingEdges = std::unordered_map<NodeId, std::vector<Edge>>;
+
+IncomingEdges incomingEdges(const Graph& graph)
+{
+    IncomingEdges incoming;
+    for (const Edge& edge : graph.edges())
+        incoming[edge.toNode].push_back(edge);
+    return incoming;
+}
+
 // What is wrong with the edges into `node`, phrased to follow its description.
-std::string connectionProblem(const Node& node, const Graph& graph, const LayerRegistry& registry)
+std::string connectionProblem(const Node& node, const std::vector<Edge>& edges, const Graph& graph,
+                              const LayerRegistry& registry)
 {
     int count = registry.inputCount(node);
     std::vector<int> connections(static_cast<size_t>(count), 0);
-    for (const Edge& edge : graph.edges()) {
+    for (const Edge& edge : edges) {
         const Node* source = graph.node(edge.fromNode);
-        if (edge.toNode != node.id || !source)
+        if (!source)
             continue;
         if (edge.toPort < 0 || edge.toPort >= count)
             return "has no input port " + std::to_string(edge.toPort) + ", but "
@@ -124,10 +136,43 @@ std::string connectionProblem(const Node& node, const Graph& graph, const LayerR
     return "inputs " + quotedList(open) + " are not connected";
 }
 
+// Empty when every input has an element type the layer takes.
+std::string dtypeProblem(const LayerSpec& spec, const Node& node, const LayerRegistry& registry,
+                         const std::vector<TensorType>& inputs)
+{
+    if (spec.inputDType == InputDType::Any)
+        return {};
+    const DType wanted = spec.inputDType == InputDType::Int64 ? DType::Int64 : DType::Float32;
+    for (size_t port = 0; port < inputs.size(); ++port) {
+        if (inputs[port].dtype == wanted)
+            continue;
+        std::string problem = "input '" + registry.inputPortName(node, static_cast<int>(port))
+            + "' must be " + dtypeName(wanted) + ", got " + tensorTypeToString(inputs[port]);
+        if (wanted == DType::Float32)
+            problem += " (token ids go through an Embedding first)";
+        return problem;
+    }
+    return {};
+}
+
+// The node's params with every default filled in.
+nlohmann::json completeParams(const Node& node, const LayerSpec& spec)
+{
+    nlohmann::json params = node.params.is_object() ? node.params : nlohmann::json::object();
+    for (const ParamSpec& param : spec.params) {
+        if (!params.contains(param.name))
+            params[param.name] = param.defaultValue;
+    }
+    return params;
+}
+
 class Inference {
 public:
     Inference(const Graph& graph, const LayerRegistry& registry, ShapeReport& report)
-        : m_graph(graph), m_registry(registry), m_report(report)
+        : m_graph(graph)
+        , m_registry(registry)
+        , m_report(report)
+        , m_incoming(incomingEdges(graph))
     {
     }
 
@@ -139,9 +184,10 @@ public:
         if (!spec)
             return fail(shapes, describeNode(node) + " has an unknown layer type");
 
-        shapes.inputs.assign(static_cast<size_t>(m_registry.inputCount(node)), Shape());
-        std::string connection = connectionProblem(node, m_graph, m_registry);
-        bool inputsKnown = connection.empty() && gatherInputs(node, shapes);
+        shapes.inputs.assign(static_cast<size_t>(m_registry.inputCount(node)), TensorType());
+        const std::vector<Edge>& edges = edgesInto(node.id);
+        std::string connection = connectionProblem(node, edges, m_graph, m_registry);
+        bool inputsKnown = connection.empty() && gatherInputs(edges, shapes);
 
         std::string params = m_registry.validateParams(node);
         if (!params.empty())
@@ -150,33 +196,47 @@ public:
             return fail(shapes, describeNode(node) + " " + connection);
         if (!inputsKnown)
             return; // an upstream node failed and said so
+        std::string dtype = dtypeProblem(*spec, node, m_registry, shapes.inputs);
+        if (!dtype.empty())
+            return fail(shapes, describeNode(node) + " " + dtype);
 
         ShapeResult result = applyRule(*spec, node, shapes.inputs);
         if (!result.ok())
             return fail(shapes, describeNode(node) + " " + result.error);
         shapes.outputs = std::move(result.outputs);
         shapes.parameters = result.parameters;
-        m_resolved.insert(node.id);
+        shapes.macs = result.macs;
+        shapes.params = completeParams(node, *spec);
+        shapes.params.update(result.resolved);
     }
 
 private:
-    bool gatherInputs(const Node& node, NodeShapes& shapes) const
+    const std::vector<Edge>& edgesInto(NodeId id) const
+    {
+        static const std::vector<Edge> none;
+        auto it = m_incoming.find(id);
+        return it == m_incoming.end() ? none : it->second;
+    }
+
+    // True when every input's source is resolved; connectionProblem() has
+    // already made sure each port has exactly one valid edge.
+    bool gatherInputs(const std::vector<Edge>& edges, NodeShapes& shapes) const
     {
         bool known = true;
-        for (size_t port = 0; port < shapes.inputs.size(); ++port) {
-            std::optional<Edge> edge = m_graph.edgeInto(node.id, static_cast<int>(port));
-            if (!edge || !m_resolved.count(edge->fromNode)) {
+        for (const Edge& edge : edges) {
+            const NodeShapes& source = m_report.nodes.at(edge.fromNode);
+            if (!source.resolved()) {
                 known = false;
                 continue;
             }
-            shapes.inputs[port] = m_report.nodes.at(edge->fromNode).outputs.at(
-                static_cast<size_t>(edge->fromPort));
+            shapes.inputs[static_cast<size_t>(edge.toPort)] =
+                source.outputs.at(static_cast<size_t>(edge.fromPort));
         }
         return known;
     }
 
-    static ShapeResult applyRule(const LayerSpec& spec, const Node& node,
-                                 const std::vector<Shape>& inputs)
+    ShapeResult applyRule(const LayerSpec& spec, const Node& node,
+                          const std::vector<TensorType>& inputs) const
     {
         if (!spec.shapeRule)
             return ShapeResult::fail("has no shape rule");
@@ -186,10 +246,11 @@ private:
         } catch (const std::exception& e) {
             return ShapeResult::fail(std::string("could not work out its shape: ") + e.what());
         }
-        if (result.ok() && result.outputs.size() != spec.outputPorts.size())
+        const size_t outputs = static_cast<size_t>(m_registry.outputCount(node));
+        if (result.ok() && result.outputs.size() != outputs)
             return ShapeResult::fail("gave " + std::to_string(result.outputs.size())
-                                     + " output shapes for "
-                                     + std::to_string(spec.outputPorts.size()) + " outputs");
+                                     + " output shapes for " + std::to_string(outputs)
+                                     + " outputs");
         return result;
     }
 
@@ -202,7 +263,7 @@ private:
     const Graph& m_graph;
     const LayerRegistry& m_registry;
     ShapeReport& m_report;
-    std::set<NodeId> m_resolved;
+    IncomingEdges m_incoming;
 };
 
 } // namespace

@@ -3,6 +3,8 @@
 #include "graph/graph.h"
 #include "graph/shape.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -12,10 +14,16 @@ namespace lepton {
 class LayerRegistry;
 
 struct NodeShapes {
-    std::vector<Shape> inputs;  // one per input port, empty if unknown
-    std::vector<Shape> outputs; // empty if the node could not be resolved
-    std::string error;          // this node's own problem, full sentence
-    int64_t parameters = 0;     // weights it learns, once resolved
+    std::vector<TensorType> inputs;  // one per input port, empty shape if unknown
+    std::vector<TensorType> outputs; // empty if the node could not be resolved
+    std::string error;               // this node's own problem, full sentence
+    int64_t parameters = 0;          // weights it learns, once resolved
+    int64_t macs = 0;                // multiply-adds per sample, once resolved
+    // Once resolved: every parameter, defaults filled in and inferred values
+    // ("in_features": 784) in place of "0 means infer".
+    nlohmann::json params;
+
+    bool resolved() const { return !params.is_null(); }
 };
 
 struct ShapeReport {

@@ -34,8 +34,10 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
     const ModelSummary summary = summarizeModel(graph, m_shapes);
     m_inputNode = *graph.node(summary.inputNode);
     m_outputNode = *graph.node(summary.outputNode);
-    m_inputShape = m_shapes.nodes.at(m_inputNode.id).outputs.at(0);
-    m_outputShape = m_shapes.nodes.at(m_outputNode.id).inputs.at(0);
+    const TensorType& input = m_shapes.nodes.at(m_inputNode.id).outputs.at(0);
+    m_inputShape = input.shape;
+    m_inputType = input.dtype == DType::Int64 ? torch::kInt64 : torch::kFloat32;
+    m_outputShape = m_shapes.nodes.at(m_outputNode.id).inputs.at(0).shape;
 
     // Every node gets its module, used or not, so the weights of a branch
     // survive while it is temporarily disconnected.
@@ -43,7 +45,7 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
     std::map<NodeId, size_t> stepOf;
     for (NodeId id : m_shapes.order) {
         const Node& node = *graph.node(id);
-        BuiltLayer layer = buildLayer({node, registry, m_shapes.nodes.at(id).inputs});
+        BuiltLayer layer = buildLayer({node, m_shapes.nodes.at(id)});
         if (layer.module)
             register_module(moduleName(id), layer.module);
         if (!needed.count(id))
@@ -54,9 +56,11 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
         Step step;
         step.id = id;
         step.forward = std::move(layer.forward);
-        // Every layer has at most one output, so an edge's source step is enough.
-        for (int port = 0; port < registry.inputCount(node); ++port)
-            step.inputs.push_back(stepOf.at(graph.edgeInto(id, port)->fromNode));
+        for (int port = 0; port < registry.inputCount(node); ++port) {
+            const Edge edge = *graph.edgeInto(id, port);
+            step.inputs.push_back(
+                {stepOf.at(edge.fromNode), static_cast<size_t>(edge.fromPort)});
+        }
         stepOf[id] = m_steps.size();
         m_steps.push_back(std::move(step));
     }
@@ -70,18 +74,23 @@ torch::Tensor GraphModuleImpl::forward(torch::Tensor input)
         throw ModelError(describeNode(m_inputNode) + " expects samples of shape "
                          + shapeToString(m_inputShape) + ", got " + shapeToString(sample));
 
-    std::vector<torch::Tensor> values(m_steps.size());
-    std::vector<torch::Tensor> args;
+    if (input.scalar_type() != m_inputType)
+        input = input.to(m_inputType);
+
+    std::vector<Tensors> values(m_steps.size());
+    Tensors args;
     for (size_t i = 0; i < m_steps.size(); ++i) {
         const Step& step = m_steps[i];
         args.clear();
         if (step.id == m_inputNode.id)
             args.push_back(input);
-        for (size_t source : step.inputs)
-            args.push_back(values[source]);
+        for (const Source& source : step.inputs)
+            args.push_back(values[source.step].at(source.port));
         values[i] = step.forward(args, is_training());
     }
-    return values.back(); // the Output step comes last: everything else is its ancestor
+    // The Output step comes last (everything else is its ancestor) and hands
+    // out what flows into it.
+    return values.back().at(0);
 }
 
 std::shared_ptr<torch::nn::Module> GraphModuleImpl::layerModule(NodeId id) const

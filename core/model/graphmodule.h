@@ -3,7 +3,7 @@
 #include "graph/graph.h"
 #include "graph/shape.h"
 #include "graph/shapeinference.h"
-#include "model/layerbuilders.h"
+#include "model/layerbuilder.h"
 
 #include <torch/torch.h>
 
@@ -23,7 +23,8 @@ public:
     // Throws ModelError listing every problem of the graph, one per line.
     GraphModuleImpl(const Graph& graph, const LayerRegistry& registry);
 
-    // input: [batch, inputShape()...] -> [batch, outputShape()...].
+    // input: [batch, inputShape()...] -> [batch, outputShape()...]. A float
+    // input feeding an int64 Input (token ids) is converted.
     torch::Tensor forward(torch::Tensor input);
 
     const Node& inputNode() const { return m_inputNode; }
@@ -44,9 +45,14 @@ public:
     static std::string moduleName(NodeId id);
 
 private:
+    // Where an input comes from: an output port of an earlier step.
+    struct Source {
+        size_t step = 0;
+        size_t port = 0;
+    };
     struct Step {
         NodeId id = 0;
-        std::vector<size_t> inputs; // indices of earlier steps, one per input port
+        std::vector<Source> inputs; // one per input port
         LayerForward forward;
     };
 
@@ -55,6 +61,7 @@ private:
     Node m_inputNode;
     Node m_outputNode;
     Shape m_inputShape;
+    torch::ScalarType m_inputType = torch::kFloat32;
     Shape m_outputShape;
     bool m_outputDependsOnWeights = false;
 };

@@ -2,6 +2,8 @@
 
 #include "graph/shapeinference.h"
 
+#include <limits>
+
 namespace lepton {
 
 namespace {
@@ -14,6 +16,12 @@ std::vector<const Node*> nodesOfType(const Graph& graph, const std::string& type
             found.push_back(&node);
     }
     return found;
+}
+
+int64_t saturatingAdd(int64_t a, int64_t b)
+{
+    int64_t sum = 0;
+    return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<int64_t>::max() : sum;
 }
 
 std::string joinLines(const std::vector<std::string>& lines)
@@ -60,14 +68,35 @@ ModelSummary summarizeModel(const Graph& graph, const ShapeReport& shapes)
         layer.name = node.name;
         layer.type = node.type;
         // The Output layer has no output port; what it hands out is its input.
-        layer.outputShapes = id == summary.outputNode ? nodeShapes.inputs : nodeShapes.outputs;
+        layer.outputs = id == summary.outputNode ? nodeShapes.inputs : nodeShapes.outputs;
         layer.parameters = nodeShapes.parameters;
-        summary.totalParameters += layer.parameters;
+        layer.macs = nodeShapes.macs;
+        summary.totalParameters = saturatingAdd(summary.totalParameters, layer.parameters);
+        summary.macs = saturatingAdd(summary.macs, layer.macs);
+        if (id != summary.outputNode) {
+            for (const TensorType& output : layer.outputs)
+                summary.activationElements =
+                    saturatingAdd(summary.activationElements, shapeElementCount(output.shape));
+        }
         summary.layers.push_back(std::move(layer));
     }
     // Every weight of a built-in layer is trained; frozen layers would differ.
     summary.trainableParameters = summary.totalParameters;
     return summary;
+}
+
+} // namespace lepton
+
+namespace lepton {
+
+int64_t ModelSummary::trainingBytes(int64_t batchSize) const
+{
+    constexpr double floatBytes = 4;
+    const double weights = 4.0 * static_cast<double>(totalParameters);
+    const double activations = 2.0 * static_cast<double>(activationElements)
+        * static_cast<double>(batchSize);
+    const double bytes = floatBytes * (weights + activations);
+    return bytes >= 9.2e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(bytes);
 }
 
 } // namespace lepton

@@ -63,9 +63,9 @@ inline QString flowingShape(const ShapeReport& report, NodeId id)
 {
     const NodeShapes& shapes = report.nodes.at(id);
     if (!shapes.outputs.empty())
-        return QString::fromStdString(shapeToString(shapes.outputs[0]));
-    if (!shapes.inputs.empty() && !shapes.inputs[0].empty())
-        return QString::fromStdString(shapeToString(shapes.inputs[0]));
+        return QString::fromStdString(tensorTypeToString(shapes.outputs[0]));
+    if (!shapes.inputs.empty() && !shapes.inputs[0].shape.empty())
+        return QString::fromStdString(tensorTypeToString(shapes.inputs[0]));
     return {};
 }
 

@@ -251,13 +251,14 @@ void TestGraph::registryHasCatalogue_data()
     QTest::addColumn<int>("outputs");
     QTest::addColumn<QStringList>("params");
 
-    QTest::newRow("Input") << "Input" << "Input/Output" << 0 << 1 << QStringList{"shape"};
+    QTest::newRow("Input") << "Input" << "Input/Output" << 0 << 1
+                           << QStringList{"shape", "dtype"};
     QTest::newRow("Output") << "Output" << "Input/Output" << 1 << 0 << QStringList{};
     QTest::newRow("Linear") << "Linear" << "Dense" << 1 << 1
                             << QStringList{"in_features", "out_features", "bias"};
     QTest::newRow("Conv2d") << "Conv2d" << "Convolution" << 1 << 1
                             << QStringList{"in_channels", "out_channels", "kernel_size", "stride",
-                                           "padding", "bias"};
+                                           "padding", "dilation", "groups", "bias"};
     for (const char* pool : {"MaxPool2d", "AvgPool2d"})
         QTest::newRow(pool) << pool << "Pooling" << 1 << 1
                             << QStringList{"kernel_size", "stride", "padding"};
@@ -270,6 +271,14 @@ void TestGraph::registryHasCatalogue_data()
     QTest::newRow("Softmax") << "Softmax" << "Activation" << 1 << 1 << QStringList{"dim"};
     QTest::newRow("Add") << "Add" << "Merge" << 2 << 1 << QStringList{"inputs"};
     QTest::newRow("Concat") << "Concat" << "Merge" << 2 << 1 << QStringList{"inputs", "dim"};
+    // Several outputs: a port count from a param, a sequence and a final state,
+    // attention's output and weights.
+    QTest::newRow("Split") << "Split" << "Merge" << 1 << 2 << QStringList{"parts", "dim"};
+    QTest::newRow("LSTM") << "LSTM" << "Recurrent" << 1 << 2
+                          << QStringList{"input_size", "hidden_size", "num_layers",
+                                         "bidirectional", "dropout", "bias"};
+    QTest::newRow("MultiheadAttention") << "MultiheadAttention" << "Attention" << 3 << 2
+                                        << QStringList{"embed_dim", "num_heads", "dropout", "bias"};
 }
 
 void TestGraph::registryHasCatalogue()
@@ -299,7 +308,7 @@ void TestGraph::registryHasCatalogue()
 void TestGraph::everyDefaultIsValid()
 {
     const std::vector<LayerSpec>& specs = registry().specs();
-    QCOMPARE(specs.size(), size_t(17));
+    QCOMPARE(specs.size(), size_t(44));
     QCOMPARE(specs.front().type, std::string("Input"));
     for (const LayerSpec& spec : specs) {
         QCOMPARE(registry().find(spec.type), &spec);
@@ -431,10 +440,12 @@ void TestGraph::customSpec()
     ParamSpec mode{"mode", ParamType::Choice, "stack", {}, {}, {"stack", "tile"}, "layout"};
     spec.params = {times, mode};
     // Reads its parameters without fallbacks: the registry supplies defaults.
-    spec.shapeRule = [](const Node& node, const std::vector<Shape>& inputs) {
-        Shape shape = inputs.at(0);
+    spec.shapeRule = [](const Node& node, const std::vector<TensorType>& inputs) {
+        Shape shape = inputs.at(0).shape;
         shape.insert(shape.begin(), node.params.at("times").get<int64_t>());
-        return ShapeResult{{shape}, {}};
+        ShapeResult result;
+        result.outputs = {shape};
+        return result;
     };
 
     LayerRegistry custom;
@@ -443,11 +454,11 @@ void TestGraph::customSpec()
     QCOMPARE(custom.specs().size(), size_t(1));
 
     const ShapeRule& rule = custom.find("Repeat")->shapeRule;
-    const std::vector<Shape> input{{4}};
+    const std::vector<TensorType> input{TensorType({4})};
     Node node = makeLayer("Repeat", "r");
-    QCOMPARE(shapeToString(rule(node, input).outputs.at(0)), std::string("[3, 4]"));
+    QCOMPARE(shapeToString(rule(node, input).outputs.at(0).shape), std::string("[3, 4]"));
     node.params["times"] = 5;
-    QCOMPARE(shapeToString(rule(node, input).outputs.at(0)), std::string("[5, 4]"));
+    QCOMPARE(shapeToString(rule(node, input).outputs.at(0).shape), std::string("[5, 4]"));
 
     node.params["mode"] = "tile";
     QCOMPARE(custom.validateParams(node), std::string());

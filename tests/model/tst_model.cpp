@@ -1,6 +1,6 @@
 #include "graph/layerregistry.h"
 #include "model/graphmodule.h"
-#include "model/layerbuilders.h"
+#include "model/layerbuilder.h"
 #include "model/modelsummary.h"
 
 #include <torch/torch.h>
@@ -353,8 +353,8 @@ private Q_SLOTS:
         const LayerSummary& layer = summary.layers[1];
         QCOMPARE(layer.name, std::string("layer"));
         QCOMPARE(layer.type, type.toStdString());
-        QCOMPARE(layer.outputShapes.size(), size_t(1));
-        QCOMPARE(QString::fromStdString(shapeToString(layer.outputShapes[0])), outputShape);
+        QCOMPARE(layer.outputs.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(tensorTypeToString(layer.outputs[0])), outputShape);
         QCOMPARE(layer.parameters, int64_t(parameters));
         // The count comes from shapes alone; the built module must agree.
         GraphModule model(graph, LayerRegistry::builtin());
@@ -368,7 +368,7 @@ private Q_SLOTS:
         QCOMPARE(summary.trainableParameters, int64_t(parameters));
         // The Output layer reports what flows into it.
         QCOMPARE(summary.layers[2].type, std::string("Output"));
-        QCOMPARE(QString::fromStdString(shapeToString(summary.layers[2].outputShapes.at(0))),
+        QCOMPARE(QString::fromStdString(tensorTypeToString(summary.layers[2].outputs.at(0))),
                  outputShape);
     }
 

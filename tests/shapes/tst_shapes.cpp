@@ -129,7 +129,7 @@ void TestShapes::layerShapes()
     if (expected.startsWith('[')) {
         QCOMPARE(toQStringList(report.errors), QStringList());
         QCOMPARE(shapes.outputs.size(), size_t(1));
-        QCOMPARE(QString::fromStdString(shapeToString(shapes.outputs[0])), expected);
+        QCOMPARE(QString::fromStdString(tensorTypeToString(shapes.outputs[0])), expected);
     } else {
         QCOMPARE(toQStringList(report.errors), QStringList{expected});
         QCOMPARE(QString::fromStdString(shapes.error), expected);

@@ -1,34 +1,9 @@
-#include "graph/builtinlayers.h"
+#include "layers/layerkit.h"
 
-#include <limits>
+#include <algorithm>
 #include <utility>
 
 namespace lepton {
-
-LayerRegistry makeBuiltinRegistry()
-{
-    LayerRegistry registry;
-    // Palette order: data in and out, then the layers roughly in the order a
-    // network uses them, merges last.
-    registry.add(inputSpec());
-    registry.add(outputSpec());
-    registry.add(linearSpec());
-    registry.add(conv2dSpec());
-    registry.add(poolSpec("MaxPool2d", "Max Pool 2D", "Keeps the largest value of each window"));
-    registry.add(poolSpec("AvgPool2d", "Avg Pool 2D", "Averages each window"));
-    registry.add(activationSpec("ReLU", "ReLU", "max(0, x), element-wise"));
-    registry.add(activationSpec("Sigmoid", "Sigmoid", "1 / (1 + exp(-x)), element-wise"));
-    registry.add(activationSpec("Tanh", "Tanh", "Hyperbolic tangent, element-wise"));
-    registry.add(activationSpec("GELU", "GELU", "Gaussian error linear unit, element-wise"));
-    registry.add(softmaxSpec());
-    registry.add(batchNorm1dSpec());
-    registry.add(batchNorm2dSpec());
-    registry.add(dropoutSpec());
-    registry.add(flattenSpec());
-    registry.add(addSpec());
-    registry.add(concatSpec());
-    return registry;
-}
 
 LayerSpec unaryLayer(const std::string& type, const std::string& displayName,
                      const std::string& category, const std::string& description)
@@ -65,10 +40,22 @@ ParamSpec boolParam(const std::string& name, bool defaultValue, const std::strin
     return spec;
 }
 
+ParamSpec choiceParam(const std::string& name, const std::string& defaultValue,
+                      std::vector<std::string> choices, const std::string& help)
+{
+    ParamSpec spec;
+    spec.name = name;
+    spec.type = ParamType::Choice;
+    spec.defaultValue = defaultValue;
+    spec.choices = std::move(choices);
+    spec.help = help;
+    return spec;
+}
+
 ParamSpec intListParam(const std::string& name, std::vector<int64_t> defaultValue, double minimum,
                        const std::string& help)
 {
-    ParamSpec spec = intParam(name, 0, minimum, std::numeric_limits<double>::infinity(), help);
+    ParamSpec spec = intParam(name, 0, minimum, kNoLimit, help);
     spec.type = ParamType::IntList;
     spec.defaultValue = std::move(defaultValue);
     return spec;
@@ -77,6 +64,26 @@ ParamSpec intListParam(const std::string& name, std::vector<int64_t> defaultValu
 int64_t intValue(const Node& node, const std::string& name)
 {
     return node.params.at(name).get<int64_t>();
+}
+
+double floatValue(const Node& node, const std::string& name)
+{
+    return node.params.at(name).get<double>();
+}
+
+bool boolValue(const Node& node, const std::string& name)
+{
+    return node.params.at(name).get<bool>();
+}
+
+std::string choiceValue(const Node& node, const std::string& name)
+{
+    return node.params.at(name).get<std::string>();
+}
+
+std::vector<int64_t> intListValue(const Node& node, const std::string& name)
+{
+    return node.params.at(name).get<std::vector<int64_t>>();
 }
 
 std::optional<size_t> resolveDim(int64_t dim, size_t rank)
@@ -99,9 +106,42 @@ std::optional<int64_t> weightCount(std::initializer_list<int64_t> factors, int64
     return count;
 }
 
-ShapeResult sameShape(const Node&, const std::vector<Shape>& inputs)
+int64_t saturatingProduct(std::initializer_list<int64_t> factors)
 {
-    return {{inputs.at(0)}, {}};
+    int64_t product = 1;
+    for (int64_t factor : factors) {
+        if (__builtin_mul_overflow(product, factor, &product))
+            return std::numeric_limits<int64_t>::max();
+    }
+    return product;
+}
+
+int64_t clampedCount(double estimate)
+{
+    constexpr double limit = 9.2e18; // just below the int64 maximum
+    return estimate >= limit ? std::numeric_limits<int64_t>::max()
+                             : static_cast<int64_t>(estimate);
+}
+
+std::optional<ShapeResult> requireRank(const TensorType& input, size_t rank,
+                                       const std::string& layout)
+{
+    if (input.shape.size() == rank)
+        return std::nullopt;
+    return ShapeResult::fail("expects a " + layout + " input, got "
+                             + shapeToString(input.shape));
+}
+
+std::string spatialLayout(size_t spatialDims)
+{
+    return spatialDims == 1 ? "[channels, length]" : "[channels, height, width]";
+}
+
+ShapeResult sameType(const Node&, const std::vector<TensorType>& inputs)
+{
+    ShapeResult result;
+    result.outputs = {inputs.at(0)};
+    return result;
 }
 
 } // namespace lepton

@@ -1,0 +1,135 @@
+// Fully connected layers.
+
+#include "layers/layerkit.h"
+
+#include <algorithm>
+
+namespace lepton::LEPTON_LAYERS_NAMESPACE {
+
+namespace {
+
+// Product of every dim but the last: how many times a dense layer is applied.
+int64_t leadingCount(const Shape& shape)
+{
+    return saturatingProduct({shapeElementCount(Shape(shape.begin(), shape.end() - 1))});
+}
+
+// The configured feature count if it matches `actual`, 0 meaning "infer".
+std::string featureProblem(const Node& node, const char* param, int64_t actual,
+                           const std::string& what)
+{
+    int64_t expected = intValue(node, param);
+    if (expected > 0 && expected != actual)
+        return "expects " + std::to_string(expected) + " " + what + ", got "
+            + std::to_string(actual);
+    return {};
+}
+
+#ifdef LEPTON_ENGINE
+BuiltLayer buildLinear(const LayerContext& c)
+{
+    return moduleLayer(torch::nn::Linear(
+        torch::nn::LinearOptions(c.integer("in_features"), c.integer("out_features"))
+            .bias(c.flag("bias"))));
+}
+
+BuiltLayer buildBilinear(const LayerContext& c)
+{
+    torch::nn::Bilinear bilinear(torch::nn::BilinearOptions(c.integer("in1_features"),
+                                                            c.integer("in2_features"),
+                                                            c.integer("out_features"))
+                                     .bias(c.flag("bias")));
+    return {bilinear.ptr(), [bilinear](const Tensors& in, bool) mutable {
+                return Tensors{bilinear->forward(in.at(0), in.at(1))};
+            }};
+}
+#endif
+
+LayerSpec linear()
+{
+    LayerSpec spec = unaryLayer("Linear", "Linear", "Dense",
+                                "Fully connected: y = xW^T + b over the last dimension");
+    spec.params = {
+        intParam("in_features", 0, 0, kNoLimit, "Size of the last input dimension; 0 infers it"),
+        intParam("out_features", 64, 1, kNoLimit, "Size of the last output dimension"),
+        boolParam("bias", true, "Learn an additive bias"),
+    };
+    spec.shapeRule = [](const Node& node, const std::vector<TensorType>& inputs) {
+        Shape shape = inputs.at(0).shape;
+        if (shape.empty())
+            return ShapeResult::fail("expects an input with at least one dimension, got []");
+        const int64_t in = shape.back();
+        std::string problem = featureProblem(node, "in_features", in, "input features");
+        if (!problem.empty())
+            return ShapeResult::fail(problem);
+        const int64_t out = intValue(node, "out_features");
+        const std::optional<int64_t> weights =
+            weightCount({in, out}, boolValue(node, "bias") ? out : 0);
+        if (!weights)
+            return ShapeResult::fail("would have more weights than can be counted");
+        ShapeResult result;
+        result.parameters = *weights;
+        result.macs = saturatingProduct({leadingCount(shape), in, out});
+        result.resolved["in_features"] = in;
+        shape.back() = out;
+        result.outputs = {shape};
+        return result;
+    };
+    spec.build = LEPTON_BUILDER(buildLinear);
+    return spec;
+}
+
+LayerSpec bilinear()
+{
+    LayerSpec spec = unaryLayer("Bilinear", "Bilinear", "Dense",
+                                "y = x1^T A x2 + b: every pair of features of two inputs");
+    spec.inputPorts = {"in1", "in2"};
+    spec.params = {
+        intParam("in1_features", 0, 0, kNoLimit, "Size of input 1's last dimension; 0 infers it"),
+        intParam("in2_features", 0, 0, kNoLimit, "Size of input 2's last dimension; 0 infers it"),
+        intParam("out_features", 16, 1, kNoLimit, "Size of the last output dimension"),
+        boolParam("bias", true, "Learn an additive bias"),
+    };
+    spec.shapeRule = [](const Node& node, const std::vector<TensorType>& inputs) {
+        const Shape& first = inputs.at(0).shape;
+        const Shape& second = inputs.at(1).shape;
+        if (first.empty() || second.empty())
+            return ShapeResult::fail("expects inputs with at least one dimension");
+        if (!std::equal(first.begin(), first.end() - 1, second.begin(), second.end() - 1))
+            return ShapeResult::fail("expects inputs that differ only in the last dimension, got "
+                                     + shapeToString(first) + " and " + shapeToString(second));
+        const int64_t in1 = first.back();
+        const int64_t in2 = second.back();
+        for (std::string problem : {featureProblem(node, "in1_features", in1, "features in input 1"),
+                                    featureProblem(node, "in2_features", in2, "features in input 2")}) {
+            if (!problem.empty())
+                return ShapeResult::fail(problem);
+        }
+        const int64_t out = intValue(node, "out_features");
+        const std::optional<int64_t> weights =
+            weightCount({out, in1, in2}, boolValue(node, "bias") ? out : 0);
+        if (!weights)
+            return ShapeResult::fail("would have more weights than can be counted");
+        ShapeResult result;
+        result.parameters = *weights;
+        result.macs = saturatingProduct({leadingCount(first), out, in1, in2});
+        result.resolved["in1_features"] = in1;
+        result.resolved["in2_features"] = in2;
+        Shape shape = first;
+        shape.back() = out;
+        result.outputs = {shape};
+        return result;
+    };
+    spec.build = LEPTON_BUILDER(buildBilinear);
+    return spec;
+}
+
+} // namespace
+
+void addDenseLayers(LayerRegistry& registry)
+{
+    registry.add(linear());
+    registry.add(bilinear());
+}
+
+} // namespace lepton::LEPTON_LAYERS_NAMESPACE

@@ -1,0 +1,159 @@
+// Pooling over [channels, length] and [channels, height, width] samples.
+
+#include "layers/layerkit.h"
+
+namespace lepton::LEPTON_LAYERS_NAMESPACE {
+
+namespace {
+
+#ifdef LEPTON_ENGINE
+struct Window {
+    int64_t kernel;
+    int64_t stride;
+    int64_t padding;
+};
+
+Window windowOf(const LayerContext& c)
+{
+    return {c.integer("kernel_size"), c.integer("stride"), c.integer("padding")};
+}
+
+BuiltLayer buildMaxPool1d(const LayerContext& c)
+{
+    const Window w = windowOf(c);
+    return unaryOp([w](const torch::Tensor& x) {
+        return torch::max_pool1d(x, {w.kernel}, {w.stride}, {w.padding});
+    });
+}
+
+BuiltLayer buildMaxPool2d(const LayerContext& c)
+{
+    const Window w = windowOf(c);
+    return unaryOp([w](const torch::Tensor& x) {
+        return torch::max_pool2d(x, {w.kernel, w.kernel}, {w.stride, w.stride},
+                                 {w.padding, w.padding});
+    });
+}
+
+BuiltLayer buildAvgPool1d(const LayerContext& c)
+{
+    const Window w = windowOf(c);
+    return unaryOp([w](const torch::Tensor& x) {
+        return torch::avg_pool1d(x, {w.kernel}, {w.stride}, {w.padding});
+    });
+}
+
+BuiltLayer buildAvgPool2d(const LayerContext& c)
+{
+    const Window w = windowOf(c);
+    return unaryOp([w](const torch::Tensor& x) {
+        return torch::avg_pool2d(x, {w.kernel, w.kernel}, {w.stride, w.stride},
+                                 {w.padding, w.padding});
+    });
+}
+
+BuiltLayer buildAdaptiveAvgPool2d(const LayerContext& c)
+{
+    const std::vector<int64_t> size = c.integers("output_size");
+    return unaryOp([size](const torch::Tensor& x) { return torch::adaptive_avg_pool2d(x, size); });
+}
+
+BuiltLayer buildGlobalAvgPool2d(const LayerContext&)
+{
+    return unaryOp([](const torch::Tensor& x) { return x.mean({-2, -1}); });
+}
+#endif
+
+// MaxPool and AvgPool in 1D and 2D: one rule over one or two spatial dims.
+LayerSpec pool(const std::string& type, const std::string& displayName,
+               const std::string& description, size_t spatialDims, LayerBuilder build)
+{
+    LayerSpec spec = unaryLayer(type, displayName, "Pooling",
+                                description + " over " + spatialLayout(spatialDims));
+    spec.params = {
+        intParam("kernel_size", 2, 1, kNoLimit, "Length (or height and width) of each window"),
+        intParam("stride", 0, 0, kNoLimit, "Step between windows; 0 uses the kernel size"),
+        intParam("padding", 0, 0, kNoLimit, "Padding on every side, at most half the kernel"),
+    };
+    spec.shapeRule = [spatialDims](const Node& node, const std::vector<TensorType>& inputs) {
+        const Shape& input = inputs.at(0).shape;
+        if (auto failure = requireRank(inputs[0], spatialDims + 1, spatialLayout(spatialDims)))
+            return *failure;
+        const int64_t kernel = intValue(node, "kernel_size");
+        const int64_t padding = intValue(node, "padding");
+        const int64_t stride = intValue(node, "stride") > 0 ? intValue(node, "stride") : kernel;
+        if (padding > kernel / 2)
+            return ShapeResult::fail("padding " + std::to_string(padding)
+                                     + " is more than half of kernel " + std::to_string(kernel));
+        Shape shape{input[0]};
+        for (size_t d = 1; d <= spatialDims; ++d) {
+            const int64_t span = input[d] + 2 * padding - kernel;
+            if (span < 0) {
+                std::string size = std::to_string(input[1])
+                    + (spatialDims == 2 ? "x" + std::to_string(input[2]) : "");
+                std::string padded = padding > 0 ? " with padding " + std::to_string(padding) : "";
+                return ShapeResult::fail("kernel " + std::to_string(kernel) + " does not fit a "
+                                         + size + " input" + padded);
+            }
+            shape.push_back(span / stride + 1);
+        }
+        ShapeResult result;
+        result.outputs = {shape};
+        result.resolved["stride"] = stride;
+        return result;
+    };
+    spec.build = build;
+    return spec;
+}
+
+LayerSpec adaptiveAvgPool2d()
+{
+    LayerSpec spec = unaryLayer("AdaptiveAvgPool2d", "Adaptive Avg Pool 2D", "Pooling",
+                                "Averages [channels, height, width] down to a fixed height and "
+                                "width, whatever the input size");
+    spec.params = {intListParam("output_size", {1, 1}, 1, "Output height and width")};
+    spec.shapeRule = [](const Node& node, const std::vector<TensorType>& inputs) {
+        if (auto failure = requireRank(inputs.at(0), 3, spatialLayout(2)))
+            return *failure;
+        const std::vector<int64_t> size = intListValue(node, "output_size");
+        if (size.size() != 2)
+            return ShapeResult::fail("needs an output_size of two values (height, width), got "
+                                     + shapeToString(size));
+        ShapeResult result;
+        result.outputs = {Shape{inputs[0].shape[0], size[0], size[1]}};
+        return result;
+    };
+    spec.build = LEPTON_BUILDER(buildAdaptiveAvgPool2d);
+    return spec;
+}
+
+LayerSpec globalAvgPool2d()
+{
+    LayerSpec spec = unaryLayer("GlobalAvgPool2d", "Global Avg Pool 2D", "Pooling",
+                                "Averages each channel of [channels, height, width] to one value");
+    spec.shapeRule = [](const Node&, const std::vector<TensorType>& inputs) {
+        if (auto failure = requireRank(inputs.at(0), 3, spatialLayout(2)))
+            return *failure;
+        ShapeResult result;
+        result.outputs = {Shape{inputs[0].shape[0]}};
+        return result;
+    };
+    spec.build = LEPTON_BUILDER(buildGlobalAvgPool2d);
+    return spec;
+}
+
+} // namespace
+
+void addPoolingLayers(LayerRegistry& registry)
+{
+    const std::string max = "Keeps the largest value of each window";
+    const std::string average = "Averages each window";
+    registry.add(pool("MaxPool1d", "Max Pool 1D", max, 1, LEPTON_BUILDER(buildMaxPool1d)));
+    registry.add(pool("MaxPool2d", "Max Pool 2D", max, 2, LEPTON_BUILDER(buildMaxPool2d)));
+    registry.add(pool("AvgPool1d", "Avg Pool 1D", average, 1, LEPTON_BUILDER(buildAvgPool1d)));
+    registry.add(pool("AvgPool2d", "Avg Pool 2D", average, 2, LEPTON_BUILDER(buildAvgPool2d)));
+    registry.add(adaptiveAvgPool2d());
+    registry.add(globalAvgPool2d());
+}
+
+} // namespace lepton::LEPTON_LAYERS_NAMESPACE

@@ -1,0 +1,131 @@
+// Recurrent layers over [length, features] sequences. Each has two outputs:
+// the whole sequence of hidden states and the final hidden state of the last
+// layer (both directions joined), which is what a classifier head reads.
+
+#include "layers/layerkit.h"
+
+namespace lepton::LEPTON_LAYERS_NAMESPACE {
+
+namespace {
+
+#ifdef LEPTON_ENGINE
+// h_n is [layers * directions, batch, hidden]: the last layer's states, with
+// the directions side by side -> [batch, directions * hidden].
+torch::Tensor lastLayerState(const torch::Tensor& hn, int64_t layers, int64_t directions)
+{
+    torch::Tensor last = hn.slice(0, (layers - 1) * directions, layers * directions);
+    return last.transpose(0, 1).reshape({hn.size(1), directions * hn.size(2)});
+}
+
+template <typename Options>
+Options recurrentOptions(const LayerContext& c)
+{
+    return Options(c.integer("input_size"), c.integer("hidden_size"))
+        .num_layers(c.integer("num_layers"))
+        .bias(c.flag("bias"))
+        .batch_first(true)
+        .dropout(c.number("dropout"))
+        .bidirectional(c.flag("bidirectional"));
+}
+
+BuiltLayer buildLSTM(const LayerContext& c)
+{
+    torch::nn::LSTM lstm(recurrentOptions<torch::nn::LSTMOptions>(c));
+    const int64_t layers = c.integer("num_layers");
+    const int64_t directions = c.flag("bidirectional") ? 2 : 1;
+    return {lstm.ptr(), [lstm, layers, directions](const Tensors& in, bool) mutable {
+                auto [sequence, state] = lstm->forward(in.at(0));
+                return Tensors{sequence, lastLayerState(std::get<0>(state), layers, directions)};
+            }};
+}
+
+// GRU and RNN return (sequence, h_n) alike.
+template <typename Holder>
+BuiltLayer sequenceAndState(Holder holder, const LayerContext& c)
+{
+    const int64_t layers = c.integer("num_layers");
+    const int64_t directions = c.flag("bidirectional") ? 2 : 1;
+    return {holder.ptr(), [holder, layers, directions](const Tensors& in, bool) mutable {
+                auto [sequence, hn] = holder->forward(in.at(0));
+                return Tensors{sequence, lastLayerState(hn, layers, directions)};
+            }};
+}
+
+BuiltLayer buildGRU(const LayerContext& c)
+{
+    return sequenceAndState(torch::nn::GRU(recurrentOptions<torch::nn::GRUOptions>(c)), c);
+}
+
+BuiltLayer buildRNN(const LayerContext& c)
+{
+    auto options = recurrentOptions<torch::nn::RNNOptions>(c);
+    if (c.choice("nonlinearity") == "relu")
+        options.nonlinearity(torch::kReLU);
+    else
+        options.nonlinearity(torch::kTanh);
+    return sequenceAndState(torch::nn::RNN(options), c);
+}
+#endif
+
+// `gates`: weight blocks per cell (LSTM 4, GRU 3, plain RNN 1).
+LayerSpec recurrent(const std::string& type, const std::string& displayName,
+                    const std::string& description, int64_t gates, LayerBuilder build)
+{
+    LayerSpec spec = unaryLayer(type, displayName, "Recurrent",
+                                description + " over [length, features]; outputs the sequence "
+                                              "of states and the final state");
+    spec.outputPorts = {"sequence", "final"};
+    spec.params = {
+        intParam("input_size", 0, 0, kNoLimit, "Features per step; 0 infers them"),
+        intParam("hidden_size", 64, 1, kNoLimit, "Features of the hidden state"),
+        intParam("num_layers", 1, 1, 64, "Stacked recurrent layers"),
+        boolParam("bidirectional", false, "Also read the sequence backwards; doubles the features"),
+        floatParam("dropout", 0, 0, 1, "Dropout between stacked layers while training"),
+        boolParam("bias", true, "Learn additive biases"),
+    };
+    spec.shapeRule = [gates](const Node& node, const std::vector<TensorType>& inputs) {
+        if (auto failure = requireRank(inputs.at(0), 2, "[length, features]"))
+            return *failure;
+        const Shape& input = inputs[0].shape;
+        const int64_t expected = intValue(node, "input_size");
+        if (expected > 0 && expected != input[1])
+            return ShapeResult::fail("expects " + std::to_string(expected)
+                                     + " features per step, got " + std::to_string(input[1]));
+        const int64_t hidden = intValue(node, "hidden_size");
+        const int64_t layers = intValue(node, "num_layers");
+        const int64_t directions = boolValue(node, "bidirectional") ? 2 : 1;
+        const int64_t biases = boolValue(node, "bias") ? 2 * gates * hidden : 0;
+        int64_t weights = 0;
+        double macs = 0;
+        for (int64_t layer = 0; layer < layers; ++layer) {
+            const int64_t in = layer == 0 ? input[1] : directions * hidden;
+            std::optional<int64_t> cell = weightCount({gates, hidden, in + hidden}, biases);
+            if (!cell || __builtin_mul_overflow(*cell, directions, &*cell)
+                || __builtin_add_overflow(weights, *cell, &weights))
+                return ShapeResult::fail("would have more weights than can be counted");
+            macs += static_cast<double>(input[0]) * directions * gates * hidden * (in + hidden);
+        }
+        ShapeResult result;
+        result.outputs = {Shape{input[0], directions * hidden}, Shape{directions * hidden}};
+        result.parameters = weights;
+        result.macs = clampedCount(macs);
+        result.resolved["input_size"] = input[1];
+        return result;
+    };
+    spec.build = build;
+    return spec;
+}
+
+} // namespace
+
+void addRecurrentLayers(LayerRegistry& registry)
+{
+    registry.add(recurrent("LSTM", "LSTM", "Long short-term memory", 4, LEPTON_BUILDER(buildLSTM)));
+    registry.add(recurrent("GRU", "GRU", "Gated recurrent unit", 3, LEPTON_BUILDER(buildGRU)));
+    LayerSpec rnn = recurrent("RNN", "RNN", "Plain recurrent layer", 1, LEPTON_BUILDER(buildRNN));
+    rnn.params.push_back(choiceParam("nonlinearity", "tanh", {"tanh", "relu"},
+                                     "Activation of the hidden state"));
+    registry.add(std::move(rnn));
+}
+
+} // namespace lepton::LEPTON_LAYERS_NAMESPACE

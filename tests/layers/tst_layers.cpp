@@ -1,0 +1,280 @@
+// Every built-in layer: its shape rule against the real module. Each row
+// builds the layer from the shape report, runs it on a random batch and
+// compares every output's shape and dtype, and the weight count, with what
+// the rule promised.
+
+#include "graph/layerregistry.h"
+#include "graph/shapeinference.h"
+#include "model/layerbuilder.h"
+
+#include <QtTest/QtTest>
+
+#include <set>
+
+using namespace lepton;
+using nlohmann::json;
+
+namespace {
+
+const LayerRegistry& registry()
+{
+    return LayerRegistry::builtin();
+}
+
+// The layer fed by one Input per port; returns the layer's id.
+NodeId feedLayer(Graph& graph, const std::string& type, const json& params, const json& shapes,
+                 const std::string& dtype)
+{
+    Node layer = registry().makeNode(type, graph);
+    for (const auto& [name, value] : params.items())
+        layer.params[name] = value;
+    const NodeId id = graph.addNode(layer);
+    int port = 0;
+    for (const json& shape : shapes) {
+        Node input = registry().makeNode("Input", graph);
+        input.params = {{"shape", shape}, {"dtype", dtype}};
+        graph.addEdge({graph.addNode(input), 0, id, port++});
+    }
+    return id;
+}
+
+torch::Tensor randomBatch(const TensorType& type, int64_t batch)
+{
+    std::vector<int64_t> sizes{batch};
+    sizes.insert(sizes.end(), type.shape.begin(), type.shape.end());
+    if (type.dtype == DType::Int64)
+        return torch::randint(0, 10, sizes, torch::kInt64);
+    return torch::randn(sizes);
+}
+
+QString sampleText(const torch::Tensor& tensor)
+{
+    Shape shape(tensor.sizes().begin() + 1, tensor.sizes().end());
+    const DType dtype = tensor.scalar_type() == torch::kInt64 ? DType::Int64 : DType::Float32;
+    return QString::fromStdString(tensorTypeToString({shape, dtype}));
+}
+
+// One row per case: the layer fed by Inputs of the given shapes (one per
+// input port), all of `dtype`.
+struct LayerCase {
+    const char* name;
+    const char* type;
+    const char* params;
+    const char* inputs;
+    const char* dtype = "float32";
+};
+
+std::vector<LayerCase> layerCases()
+{
+    std::vector<LayerCase> cases = {
+        {"Input float", "Input", R"({"shape": [3, 4]})", "[]"},
+        {"Input ids", "Input", R"({"shape": [7], "dtype": "int64"})", "[]"},
+        {"Output", "Output", "{}", "[[5]]"},
+        {"Identity", "Identity", "{}", "[[2, 3]]"},
+        {"Linear", "Linear", R"({"out_features": 7})", "[[5]]"},
+        {"Linear on last dim", "Linear", R"({"out_features": 3, "bias": false})", "[[4, 6]]"},
+        {"Bilinear", "Bilinear", R"({"out_features": 4})", "[[5], [3]]"},
+        {"Conv1d", "Conv1d", R"({"out_channels": 6, "kernel_size": 3, "padding": 1})",
+         "[[2, 10]]"},
+        {"Conv2d", "Conv2d", R"({"out_channels": 4, "kernel_size": 3, "stride": 2})",
+         "[[3, 9, 9]]"},
+        {"Conv2d depthwise dilated", "Conv2d",
+         R"({"out_channels": 8, "groups": 4, "dilation": 2, "padding": 2})", "[[4, 7, 7]]"},
+        {"ConvTranspose2d", "ConvTranspose2d",
+         R"({"out_channels": 2, "kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1})",
+         "[[4, 5, 5]]"},
+        {"MaxPool1d", "MaxPool1d", R"({"kernel_size": 3})", "[[2, 10]]"},
+        {"MaxPool2d", "MaxPool2d", R"({"kernel_size": 3, "stride": 2, "padding": 1})",
+         "[[2, 7, 7]]"},
+        {"AvgPool1d", "AvgPool1d", R"({"kernel_size": 2, "stride": 1})", "[[3, 6]]"},
+        {"AvgPool2d", "AvgPool2d", "{}", "[[2, 7, 5]]"},
+        {"AdaptiveAvgPool2d", "AdaptiveAvgPool2d", R"({"output_size": [3, 2]})", "[[2, 7, 5]]"},
+        {"GlobalAvgPool2d", "GlobalAvgPool2d", "{}", "[[6, 4, 4]]"},
+        {"BatchNorm1d", "BatchNorm1d", "{}", "[[6]]"},
+        {"BatchNorm1d sequence", "BatchNorm1d", "{}", "[[6, 5]]"},
+        {"BatchNorm2d", "BatchNorm2d", "{}", "[[3, 4, 4]]"},
+        {"LayerNorm", "LayerNorm", "{}", "[[5, 8]]"},
+        {"LayerNorm two dims", "LayerNorm", R"({"normalized_dims": 2, "affine": false})",
+         "[[5, 8]]"},
+        {"GroupNorm", "GroupNorm", R"({"groups": 2})", "[[4, 3, 3]]"},
+        {"Dropout", "Dropout", R"({"p": 0.3})", "[[10]]"},
+        {"ReLU", "ReLU", "{}", "[[2, 5]]"},
+        {"GELU", "GELU", "{}", "[[2, 5]]"},
+        {"SiLU", "SiLU", "{}", "[[2, 5]]"},
+        {"Mish", "Mish", "{}", "[[2, 5]]"},
+        {"Sigmoid", "Sigmoid", "{}", "[[2, 5]]"},
+        {"Tanh", "Tanh", "{}", "[[2, 5]]"},
+        {"LeakyReLU", "LeakyReLU", R"({"negative_slope": 0.2})", "[[4]]"},
+        {"ELU", "ELU", R"({"alpha": 0.5})", "[[4]]"},
+        {"Softmax", "Softmax", R"({"dim": 0})", "[[3, 4]]"},
+        {"LogSoftmax", "LogSoftmax", "{}", "[[3, 4]]"},
+        {"LSTM", "LSTM", R"({"hidden_size": 8})", "[[6, 5]]"},
+        {"LSTM stacked bidirectional", "LSTM",
+         R"({"hidden_size": 4, "num_layers": 2, "bidirectional": true})", "[[6, 5]]"},
+        {"GRU", "GRU", R"({"hidden_size": 7, "bidirectional": true})", "[[4, 3]]"},
+        {"RNN relu", "RNN", R"({"hidden_size": 5, "num_layers": 3, "nonlinearity": "relu"})",
+         "[[4, 3]]"},
+        {"Embedding", "Embedding", R"({"num_embeddings": 10, "embedding_dim": 6})", "[[7]]",
+         "int64"},
+        {"Embedding with padding", "Embedding",
+         R"({"num_embeddings": 10, "embedding_dim": 4, "padding_idx": 0})", "[[2, 3]]", "int64"},
+        {"PositionalEncoding", "PositionalEncoding", "{}", "[[6, 5]]"},
+        {"PositionalEncoding learned", "PositionalEncoding", R"({"kind": "learned"})", "[[6, 4]]"},
+        {"MultiheadAttention self", "MultiheadAttention", R"({"num_heads": 2})",
+         "[[5, 8], [5, 8], [5, 8]]"},
+        {"MultiheadAttention cross", "MultiheadAttention", R"({"num_heads": 4, "bias": false})",
+         "[[5, 8], [3, 6], [3, 6]]"},
+        {"TransformerEncoderLayer", "TransformerEncoderLayer",
+         R"({"nhead": 2, "dim_feedforward": 16})", "[[5, 8]]"},
+        {"TransformerEncoderLayer gelu", "TransformerEncoderLayer",
+         R"({"nhead": 4, "dim_feedforward": 12, "activation": "gelu"})", "[[3, 8]]"},
+        {"Flatten", "Flatten", "{}", "[[2, 3, 4]]"},
+        {"Flatten ids", "Flatten", "{}", "[[2, 3]]", "int64"},
+        {"Reshape", "Reshape", R"({"shape": [4, -1]})", "[[2, 3, 4]]"},
+        {"Permute", "Permute", R"({"dims": [2, 0, 1]})", "[[2, 3, 4]]"},
+        {"Upsample", "Upsample", "{}", "[[2, 3, 4]]"},
+        {"Upsample bilinear", "Upsample", R"({"scale_factor": 3, "mode": "bilinear"})",
+         "[[1, 2, 2]]"},
+        {"Add", "Add", R"({"inputs": 3})", "[[4], [4], [4]]"},
+        {"Multiply", "Multiply", "{}", "[[2, 3], [2, 3]]"},
+        {"Concat", "Concat", R"({"dim": -1})", "[[2, 3], [2, 5]]"},
+        {"Split", "Split", R"({"parts": 3, "dim": 0})", "[[6, 2]]"},
+    };
+    return cases;
+}
+
+} // namespace
+
+class TestLayers : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void ruleMatchesModule_data();
+    void ruleMatchesModule();
+    void everyLayerIsCovered();
+    void inferredParamsAreResolved();
+    void tokenIdsNeedAnEmbedding();
+};
+
+void TestLayers::ruleMatchesModule_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("params");
+    QTest::addColumn<QString>("inputs");
+    QTest::addColumn<QString>("dtype");
+    for (const LayerCase& c : layerCases())
+        QTest::newRow(c.name) << c.type << c.params << c.inputs << c.dtype;
+}
+
+void TestLayers::ruleMatchesModule()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, params);
+    QFETCH(QString, inputs);
+    QFETCH(QString, dtype);
+    torch::manual_seed(1);
+    Graph graph;
+    const NodeId id = feedLayer(graph, type.toStdString(), json::parse(params.toStdString()),
+                                json::parse(inputs.toStdString()), dtype.toStdString());
+    const ShapeReport report = inferShapes(graph, registry());
+    QVERIFY2(report.ok(), report.errors.empty() ? "" : report.errors.front().c_str());
+    const NodeShapes& shapes = report.nodes.at(id);
+    const Node& node = *graph.node(id);
+
+    BuiltLayer layer = buildLayer({node, shapes});
+    Tensors batch;
+    for (const TensorType& input : shapes.inputs)
+        batch.push_back(randomBatch(input, 3));
+    if (node.type == "Input")
+        batch.push_back(randomBatch(shapes.outputs.at(0), 3));
+    if (layer.module)
+        layer.module->eval();
+    Tensors outputs;
+    try {
+        outputs = layer.forward(batch, false);
+    } catch (const std::exception& e) {
+        QFAIL(e.what());
+    }
+
+    if (shapes.outputs.empty()) { // Output hands on what reaches it
+        QCOMPARE(outputs.size(), size_t(1));
+        QVERIFY(outputs[0].equal(batch.at(0)));
+    } else {
+        QCOMPARE(outputs.size(), shapes.outputs.size());
+    }
+    for (size_t port = 0; port < shapes.outputs.size(); ++port) {
+        QCOMPARE(outputs[port].size(0), int64_t(3));
+        QCOMPARE(sampleText(outputs[port]),
+                 QString::fromStdString(tensorTypeToString(shapes.outputs[port])));
+    }
+    int64_t weights = 0;
+    if (layer.module) {
+        for (const torch::Tensor& parameter : layer.module->parameters())
+            weights += parameter.numel();
+    }
+    QCOMPARE(weights, shapes.parameters);
+
+    // Training mode runs too, and gradients reach every weight it has.
+    if (layer.module && !layer.module->parameters().empty()) {
+        layer.module->train();
+        Tensors trained = layer.forward(batch, true);
+        torch::Tensor loss = torch::zeros({});
+        for (const torch::Tensor& output : trained)
+            loss = loss + output.pow(2).sum();
+        loss.backward();
+        for (const auto& item : layer.module->named_parameters())
+            QVERIFY2(item.value().grad().defined(), item.key().c_str());
+    }
+}
+
+void TestLayers::everyLayerIsCovered()
+{
+    std::set<std::string> covered;
+    for (const LayerCase& c : layerCases())
+        covered.insert(c.type);
+    QStringList missing;
+    for (const LayerSpec& spec : registry().specs()) {
+        QVERIFY2(!spec.description.empty(), spec.type.c_str());
+        for (const ParamSpec& param : spec.params)
+            QVERIFY2(!param.help.empty(), (spec.type + "." + param.name).c_str());
+        QVERIFY2(hasBuilder(spec.type), spec.type.c_str());
+        if (!covered.count(spec.type))
+            missing << QString::fromStdString(spec.type);
+    }
+    QCOMPARE(missing, QStringList());
+    QVERIFY(registry().specs().size() >= 40);
+}
+
+void TestLayers::inferredParamsAreResolved()
+{
+    Graph graph;
+    const NodeId conv = feedLayer(graph, "Conv2d", json::object(), json::parse("[[3, 8, 8]]"),
+                                  "float32");
+    const NodeId pool = feedLayer(graph, "MaxPool2d", {{"kernel_size", 3}},
+                                  json::parse("[[2, 9, 9]]"), "float32");
+    const ShapeReport report = inferShapes(graph, registry());
+    QVERIFY(report.ok());
+    // The node keeps "0 means infer"; the report carries the value used.
+    QCOMPARE(graph.node(conv)->params.at("in_channels").get<int>(), 0);
+    QCOMPARE(report.nodes.at(conv).params.at("in_channels").get<int>(), 3);
+    QCOMPARE(report.nodes.at(conv).params.at("kernel_size").get<int>(), 3);
+    QCOMPARE(report.nodes.at(pool).params.at("stride").get<int>(), 3);
+    QCOMPARE(report.nodes.at(conv).macs, int64_t(16) * 6 * 6 * 3 * 3 * 3);
+}
+
+void TestLayers::tokenIdsNeedAnEmbedding()
+{
+    Graph graph;
+    const NodeId linear = feedLayer(graph, "Linear", json::object(), json::parse("[[5]]"), "int64");
+    const NodeId embedding = feedLayer(graph, "Embedding", json::object(), json::parse("[[5]]"),
+                                       "float32");
+    const ShapeReport report = inferShapes(graph, registry());
+    QCOMPARE(QString::fromStdString(report.nodes.at(linear).error),
+             QString("Linear 'linear1' input 'in' must be float32, got [5] int64 (token ids go "
+                     "through an Embedding first)"));
+    QCOMPARE(QString::fromStdString(report.nodes.at(embedding).error),
+             QString("Embedding 'embedding1' input 'in' must be int64, got [5]"));
+}
+
+QTEST_GUILESS_MAIN(TestLayers)
+#include "tst_layers.moc"
