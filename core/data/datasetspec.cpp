@@ -81,6 +81,17 @@ DatasetSplits loadIdx(const DatasetSpec& spec, const std::string& baseDir)
     return splits;
 }
 
+// The features become the regression target, for reconstructing the input.
+void targetTheInput(Dataset& dataset)
+{
+    dataset.task = TaskType::Regression;
+    dataset.targetShape = dataset.featureShape;
+    dataset.targets = dataset.features;
+    dataset.labels.clear();
+    dataset.numClasses = 0;
+    dataset.classNames.clear();
+}
+
 void applyClassNames(const std::vector<std::string>& names, Dataset& dataset)
 {
     if (static_cast<int64_t>(names.size()) != dataset.numClasses)
@@ -95,7 +106,11 @@ DatasetSplits loadDataset(const DatasetSpec& spec, const std::string& baseDir)
 {
     DatasetSplits splits = spec.source == DatasetSpec::Source::Idx ? loadIdx(spec, baseDir)
                                                                    : loadSynthetic(spec);
-    if (!spec.classNames.empty()) {
+    if (spec.target == DatasetSpec::Target::Input) {
+        targetTheInput(splits.train);
+        if (splits.test)
+            targetTheInput(*splits.test);
+    } else if (!spec.classNames.empty()) {
         applyClassNames(spec.classNames, splits.train);
         if (splits.test)
             applyClassNames(spec.classNames, *splits.test);

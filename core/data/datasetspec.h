@@ -30,6 +30,11 @@ struct DatasetSpec {
 
     // Optional display names for classes 0..n-1 (e.g. "T-shirt/top").
     std::vector<std::string> classNames;
+
+    // What the network learns to output: the labels, or its own input
+    // (autoencoders; the task becomes regression onto the features).
+    enum class Target { Labels, Input };
+    Target target = Target::Labels;
 };
 
 // Loads or generates the data. Throws DataError naming the file and problem.

@@ -23,9 +23,10 @@ bool Edge::operator<(const Edge& other) const
 
 const Node* Graph::node(NodeId id) const
 {
-    auto it = std::find_if(m_nodes.begin(), m_nodes.end(),
-                           [id](const Node& n) { return n.id == id; });
-    return it == m_nodes.end() ? nullptr : &*it;
+    // Nodes are kept in id order (addNode inserts in place).
+    auto it = std::lower_bound(m_nodes.begin(), m_nodes.end(), id,
+                               [](const Node& n, NodeId wanted) { return n.id < wanted; });
+    return it == m_nodes.end() || it->id != id ? nullptr : &*it;
 }
 
 Node* Graph::node(NodeId id)
@@ -150,9 +151,12 @@ bool Graph::reaches(NodeId from, NodeId to) const
         pending.pop_back();
         if (current == to)
             return true;
-        for (const Edge& edge : m_edges) {
-            if (edge.fromNode == current && seen.insert(edge.toNode).second)
-                pending.push_back(edge.toNode);
+        // Edges are sorted by their source, so a node's outgoing ones sit together.
+        auto edge = std::lower_bound(m_edges.begin(), m_edges.end(), current,
+                                     [](const Edge& e, NodeId id) { return e.fromNode < id; });
+        for (; edge != m_edges.end() && edge->fromNode == current; ++edge) {
+            if (seen.insert(edge->toNode).second)
+                pending.push_back(edge->toNode);
         }
     }
     return false;

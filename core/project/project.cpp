@@ -111,7 +111,7 @@ DatasetSpec readDataset(const JsonReader& json)
     json.read("source", source);
     if (source == "synthetic") {
         json.rejectUnknownKeys({"source", "generator", "samples", "test_samples", "classes", "noise",
-                                "seed", "class_names"});
+                                "seed", "class_names", "target"});
         json.read("generator", spec.generator);
         if (spec.generator != "spiral" && spec.generator != "moons" && spec.generator != "sine")
             json.at("generator").fail("unknown generator '" + spec.generator
@@ -126,7 +126,7 @@ DatasetSpec readDataset(const JsonReader& json)
     } else if (source == "idx") {
         spec.source = DatasetSpec::Source::Idx;
         json.rejectUnknownKeys({"source", "train_images", "train_labels", "test_images", "test_labels",
-                                "class_names"});
+                                "class_names", "target"});
         json.read("train_images", spec.trainImages);
         json.read("train_labels", spec.trainLabels);
         json.read("test_images", spec.testImages);
@@ -137,6 +137,13 @@ DatasetSpec readDataset(const JsonReader& json)
     if (auto names = json.find("class_names")) {
         for (size_t i = 0; i < names->size(); ++i)
             spec.classNames.push_back(names->at(i).toString());
+    }
+    if (auto target = json.find("target")) {
+        const std::string value = target->toString();
+        if (value == "input")
+            spec.target = DatasetSpec::Target::Input;
+        else if (value != "labels")
+            target->fail("unknown target '" + value + "' (expected labels or input)");
     }
     return spec;
 }
@@ -219,6 +226,9 @@ nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
         if (!spec.classNames.empty())
             json["class_names"] = spec.classNames;
     }
+    // Written only when set, so label-trained projects keep their files as they were.
+    if (spec.target == DatasetSpec::Target::Input)
+        json["target"] = "input";
     return json;
 }
 

@@ -95,6 +95,30 @@ private Q_SLOTS:
             QVERIFY2(result.out.contains(fragment), qPrintable(fragment + " missing in:\n" + result.out));
     }
 
+    void layersListsEveryTypeWithPortsAndHelp()
+    {
+        const CliResult result = runCli({"layers", "--json"});
+        QCOMPARE(result.exitCode, 0);
+        const QJsonArray layers = QJsonDocument::fromJson(result.out.toUtf8()).array();
+        QVERIFY(layers.size() >= 40);
+        QJsonObject lstm;
+        for (const QJsonValue& value : layers) {
+            const QJsonObject layer = value.toObject();
+            QVERIFY2(!layer["help"].toString().isEmpty(), qPrintable(layer["type"].toString()));
+            for (const QJsonValue& param : layer["params"].toArray())
+                QVERIFY(!param.toObject()["help"].toString().isEmpty());
+            if (layer["type"] == "LSTM")
+                lstm = layer;
+        }
+        QCOMPARE(lstm["outputs"].toArray(), (QJsonArray{"sequence", "final"}));
+        QCOMPARE(lstm["category"].toString(), QString("Recurrent"));
+
+        const CliResult readable = runCli({"layers"});
+        QCOMPARE(readable.exitCode, 0);
+        QVERIFY(readable.out.contains(QString("%1 layer types").arg(layers.size())));
+        QVERIFY(readable.out.contains("in: query, key, value  out: out, weights"));
+    }
+
     void trainPrintsEpochsAndJsonSummary()
     {
         const CliResult result = runCli({"train", exampleProject("spiral-mlp"), "--epochs", "3", "--json"});

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void syntheticGeometry();
     void sineNoiseIsStdDev();
     void syntheticTestSet();
+    void inputAsTarget();
     void syntheticErrors_data();
     void syntheticErrors();
 
@@ -383,6 +384,24 @@ void TestData::syntheticTestSet()
     // Another seed: the test points are not the first training points again.
     const std::vector<float> head(splits.train.features.begin(), splits.train.features.begin() + 180);
     QVERIFY(splits.test->features != head);
+}
+
+void TestData::inputAsTarget()
+{
+    DatasetSpec spec;
+    spec.samples = 60;
+    spec.testSamples = 20;
+    spec.classNames = {"a", "b", "c"}; // meaningless once the input is the target
+    spec.target = DatasetSpec::Target::Input;
+    const DatasetSplits splits = loadDataset(spec, {});
+    for (const Dataset& dataset : {splits.train, *splits.test}) {
+        QCOMPARE(dataset.task, TaskType::Regression);
+        QCOMPARE(dataset.targetShape, dataset.featureShape);
+        QCOMPARE(dataset.targets, dataset.features);
+        QVERIFY(dataset.labels.empty());
+        QCOMPARE(dataset.numClasses, int64_t(0));
+    }
+    QCOMPARE(splits.train.size(), int64_t(60));
 }
 
 void TestData::syntheticErrors_data()

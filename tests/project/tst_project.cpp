@@ -78,6 +78,7 @@ Project mergeProject(bool idxData)
         data.classes = 2;
         data.noise = 0.07;
         data.seed = 18446744073709551615ull;
+        data.target = DatasetSpec::Target::Input; // an autoencoder
     }
 
     TrainingConfig& training = project.training;
@@ -197,6 +198,7 @@ void TestProject::roundTrip()
     QCOMPARE(d.testImages, original.dataset.testImages);
     QCOMPARE(d.testLabels, original.dataset.testLabels);
     QCOMPARE(d.classNames, original.dataset.classNames);
+    QCOMPARE(d.target, original.dataset.target);
 
     const TrainingConfig& t = loaded.training;
     // Compared as their file spellings: lepton::toString shadows QTest's for these enums.
@@ -232,7 +234,7 @@ void TestProject::keyOrder()
     QCOMPARE(keys(document["graph"]["nodes"][0]), QStringLiteral("id,name,type,params,position"));
     QCOMPARE(keys(document["graph"]["edges"][0]), QStringLiteral("from,to"));
     QCOMPARE(keys(document["dataset"]),
-             QStringLiteral("source,generator,samples,test_samples,classes,noise,seed"));
+             QStringLiteral("source,generator,samples,test_samples,classes,noise,seed,target"));
     QCOMPARE(keys(document["training"]),
              QStringLiteral("optimizer,learning_rate,momentum,weight_decay,loss,batch_size,epochs,seed,"
                             "validation_split,device"));
@@ -325,6 +327,8 @@ void TestProject::badFiles_data()
                                 << "dataset.samples" << "must be";
     QTest::newRow("negative noise") << broken([](json& j) { j["dataset"]["noise"] = -0.1; })
                                     << "dataset.noise" << "must be 0 or more";
+    QTest::newRow("unknown target") << broken([](json& j) { j["dataset"]["target"] = "pixels"; })
+                                    << "dataset.target" << "unknown target 'pixels'";
     QTest::newRow("unknown device") << broken([](json& j) { j["training"]["device"] = "cuda:1234"; })
                                     << "training.device" << "unknown device 'cuda:1234'";
     QTest::newRow("largest node id") << broken([](json& j) { j["graph"]["nodes"][0]["id"] = INT32_MAX; })
