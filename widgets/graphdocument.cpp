@@ -3,6 +3,7 @@
 #include "graph/layerregistry.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QUndoStack>
 
@@ -84,6 +85,15 @@ void GraphDocument::open(const QString& path)
 {
     Project project = loadProject(path.toStdString(), registry());
     replaceProject(std::move(project), QFileInfo(path).absoluteFilePath());
+}
+
+void GraphDocument::newFromTemplate(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw std::runtime_error(path.toStdString() + ": " + file.errorString().toStdString());
+    const nlohmann::json json = nlohmann::json::parse(file.readAll().toStdString());
+    replaceProject(projectFromJson(json, registry()), QString());
 }
 
 void GraphDocument::save()

@@ -55,6 +55,9 @@ public:
     // Throws ProjectError (the message names file and JSON path); on failure
     // the current project stays as it was.
     void open(const QString& path);
+    // A new untitled project copied from a template file (a Qt resource
+    // path works). Throws ProjectError like open().
+    void newFromTemplate(const QString& path);
     // Throws std::runtime_error naming the file; std::logic_error when the
     // document has no path yet.
     void save();

@@ -18,6 +18,9 @@ QColor categoryColor(const std::string& category)
         {"Reshape", QColor(0x55, 0x73, 0x82)},
         {"Activation", QColor(0xd4, 0x6a, 0x2a)},
         {"Merge", QColor(0x3d, 0x9a, 0x48)},
+        {"Recurrent", QColor(0xb0, 0x3a, 0x6e)},
+        {"Sequence", QColor(0x8e, 0x44, 0xad)},
+        {"Attention", QColor(0xc0, 0x39, 0x2b)},
     };
     auto it = colors.find(category);
     return it == colors.end() ? QColor(0x70, 0x70, 0x70) : it->second;

@@ -6,6 +6,7 @@
 #include "layerpalette.h"
 #include "propertypanel.h"
 #include "recentfilesmenu.h"
+#include "templategallery.h"
 #include "trainingdashboard.h"
 #include "trainingsession.h"
 
@@ -121,6 +122,22 @@ void MainWindow::newProject()
     m_view->fitToContents();
 }
 
+void MainWindow::newFromTemplate()
+{
+    if (!maybeSave())
+        return;
+    TemplateGallery gallery(this);
+    if (gallery.exec() != QDialog::Accepted || gallery.chosenTemplate().isEmpty())
+        return;
+    try {
+        m_document->newFromTemplate(gallery.chosenTemplate());
+    } catch (const std::exception& error) {
+        showError(tr("Cannot create the project"), QString::fromStdString(error.what()));
+        return;
+    }
+    m_view->fitToContents();
+}
+
 void MainWindow::open()
 {
     if (!maybeSave())
@@ -202,6 +219,11 @@ void MainWindow::createActions()
     m_newAction->setStatusTip(tr("Start a new project"));
     connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
 
+    m_newFromTemplateAction = new QAction(tr("New from &Template..."), this);
+    m_newFromTemplateAction->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    m_newFromTemplateAction->setStatusTip(tr("Start from a network that already trains"));
+    connect(m_newFromTemplateAction, &QAction::triggered, this, &MainWindow::newFromTemplate);
+
     m_openAction = new QAction(themedIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open..."), this);
     m_openAction->setShortcut(QKeySequence::Open);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
@@ -271,7 +293,8 @@ void MainWindow::createActions()
     });
 
     const std::pair<QAction*, const char*> names[] = {
-        {m_newAction, "actionNew"},       {m_openAction, "actionOpen"},
+        {m_newAction, "actionNew"},       {m_newFromTemplateAction, "actionNewFromTemplate"},
+        {m_openAction, "actionOpen"},
         {m_saveAction, "actionSave"},     {m_saveAsAction, "actionSaveAs"},
         {m_quitAction, "actionQuit"},     {m_undoAction, "actionUndo"},
         {m_redoAction, "actionRedo"},     {m_deleteAction, "actionDelete"},
@@ -287,6 +310,7 @@ void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_newAction);
+    file->addAction(m_newFromTemplateAction);
     file->addAction(m_openAction);
     m_recentMenu = new RecentFilesMenu(tr("Open &Recent"), file);
     file->addMenu(m_recentMenu);

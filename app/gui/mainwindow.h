@@ -46,6 +46,7 @@ public:
 
 public Q_SLOTS:
     void newProject();
+    void newFromTemplate();
     void open();
     bool save();
     bool saveAs();
@@ -84,6 +85,7 @@ private:
     QLabel* m_modelStatus = nullptr;
 
     QAction* m_newAction = nullptr;
+    QAction* m_newFromTemplateAction = nullptr;
     QAction* m_openAction = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
