@@ -103,7 +103,12 @@ IncomingEdges incomingEdges(const Graph& graph)
 }
 
 // What is wrong with the edges into `node`, phrased to follow its description.
-std::string connectionProblem(const Node& node, const std::vector<Edge>& edges, const Graph& graph,
+struct ConnectionProblem {
+    std::string text; // empty when every input has exactly one valid wire
+    bool openPorts = false; // the only problem is inputs without a wire
+};
+
+ConnectionProblem connectionProblem(const Node& node, const std::vector<Edge>& edges, const Graph& graph,
                               const LayerRegistry& registry)
 {
     int count = registry.inputCount(node);
@@ -113,16 +118,16 @@ std::string connectionProblem(const Node& node, const std::vector<Edge>& edges, 
         if (!source)
             continue;
         if (edge.toPort < 0 || edge.toPort >= count)
-            return "has no input port " + std::to_string(edge.toPort) + ", but "
-                + describeNode(*source) + " is connected to it";
+            return {"has no input port " + std::to_string(edge.toPort) + ", but "
+                    + describeNode(*source) + " is connected to it"};
         std::string port = "input '" + registry.inputPortName(node, edge.toPort) + "'";
         // A source of unknown type has its own error; its ports cannot be judged.
         if (registry.find(source->type)
             && (edge.fromPort < 0 || edge.fromPort >= registry.outputCount(*source)))
-            return port + " is connected to missing output port " + std::to_string(edge.fromPort)
-                + " of " + describeNode(*source);
+            return {port + " is connected to missing output port " + std::to_string(edge.fromPort)
+                    + " of " + describeNode(*source)};
         if (++connections[static_cast<size_t>(edge.toPort)] == 2)
-            return port + " has more than one connection";
+            return {port + " has more than one connection"};
     }
     std::vector<std::string> open;
     for (int port = 0; port < count; ++port) {
@@ -132,8 +137,8 @@ std::string connectionProblem(const Node& node, const std::vector<Edge>& edges, 
     if (open.empty())
         return {};
     if (open.size() == 1)
-        return "input " + quotedList(open) + " is not connected";
-    return "inputs " + quotedList(open) + " are not connected";
+        return {"input " + quotedList(open) + " is not connected", true};
+    return {"inputs " + quotedList(open) + " are not connected", true};
 }
 
 // Empty when every input has an element type the layer takes.
@@ -186,14 +191,18 @@ public:
 
         shapes.inputs.assign(static_cast<size_t>(m_registry.inputCount(node)), TensorType());
         const std::vector<Edge>& edges = edgesInto(node.id);
-        std::string connection = connectionProblem(node, edges, m_graph, m_registry);
-        bool inputsKnown = connection.empty() && gatherInputs(edges, shapes);
+        const ConnectionProblem connection = connectionProblem(node, edges, m_graph, m_registry);
+        bool inputsKnown = connection.text.empty() && gatherInputs(edges, shapes);
 
         std::string params = m_registry.validateParams(node);
         if (!params.empty())
             return fail(shapes, describeNode(node) + ": " + params);
-        if (!connection.empty())
-            return fail(shapes, describeNode(node) + " " + connection);
+        if (!connection.text.empty()) {
+            fail(shapes, describeNode(node) + " " + connection.text);
+            if (connection.openPorts)
+                shapes.status = NodeStatus::NotConnected;
+            return;
+        }
         if (!inputsKnown)
             return; // an upstream node failed and said so
         std::string dtype = dtypeProblem(*spec, node, m_registry, shapes.inputs);
@@ -208,6 +217,7 @@ public:
         shapes.macs = result.macs;
         shapes.params = completeParams(node, *spec);
         shapes.params.update(result.resolved);
+        shapes.status = NodeStatus::Resolved;
     }
 
 private:
@@ -256,6 +266,7 @@ private:
 
     void fail(NodeShapes& shapes, std::string message)
     {
+        shapes.status = NodeStatus::Invalid;
         shapes.error = message;
         m_report.errors.push_back(std::move(message));
     }

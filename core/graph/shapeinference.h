@@ -13,7 +13,17 @@ namespace lepton {
 
 class LayerRegistry;
 
+// Where a node stands after inference: editors draw an open input
+// differently from a real mismatch.
+enum class NodeStatus {
+    Resolved,     // shapes known
+    NotConnected, // an input port has no wire (error says which)
+    Invalid,      // its own problem: a mismatch, a bad param, an unknown type
+    Blocked,      // waits on an upstream node that could not be resolved
+};
+
 struct NodeShapes {
+    NodeStatus status = NodeStatus::Blocked;
     std::vector<TensorType> inputs;  // one per input port, empty shape if unknown
     std::vector<TensorType> outputs; // empty if the node could not be resolved
     std::string error;               // this node's own problem, full sentence

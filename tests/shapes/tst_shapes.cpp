@@ -19,6 +19,7 @@ private Q_SLOTS:
     void invalidGraphs_data();
     void invalidGraphs();
     void cycleLeavesOrderEmpty();
+    void statusTellsOpenInputsFromMismatches();
 };
 
 void TestShapes::layerShapes_data()
@@ -395,6 +396,27 @@ void TestShapes::cycleLeavesOrderEmpty()
         "nodes": [["x", "ReLU"], ["y", "ReLU"]], "edges": [["y", "x"], ["x", "y"]]})");
     QCOMPARE(toQStringList(inferShapes(loop, registry()).errors),
              QStringList{"cycle: 'x' -> 'y' -> 'x'"});
+}
+
+void TestShapes::statusTellsOpenInputsFromMismatches()
+{
+    Graph graph = graphFromJson(R"({
+        "nodes": [["in", "Input", {"shape": [4]}], ["fc", "Linear", {"in_features": 5}],
+                  ["after", "ReLU"], ["open", "Add"], ["dup", "ReLU"], ["out", "Output"]],
+        "edges": [["in", "fc"], ["fc", "after"], ["in", "open", 0], ["in", "dup"],
+                  ["dup", "out"]]})");
+    const ShapeReport report = inferShapes(graph, registry());
+    auto status = [&](const char* name) {
+        return report.nodes.at(graph.nodeByName(name)->id).status;
+    };
+    QCOMPARE(status("in"), NodeStatus::Resolved);
+    QCOMPARE(status("fc"), NodeStatus::Invalid);
+    QCOMPARE(status("after"), NodeStatus::Blocked);
+    QCOMPARE(status("open"), NodeStatus::NotConnected);
+    QCOMPARE(status("dup"), NodeStatus::Resolved);
+    QCOMPARE(status("out"), NodeStatus::Resolved);
+    QCOMPARE(QString::fromStdString(report.nodes.at(graph.nodeByName("open")->id).error),
+             QString("Add 'open' input 'in2' is not connected"));
 }
 
 QTEST_GUILESS_MAIN(TestShapes)
