@@ -274,6 +274,12 @@ void TestLayers::tokenIdsNeedAnEmbedding()
                      "through an Embedding first)"));
     QCOMPARE(QString::fromStdString(report.nodes.at(embedding).error),
              QString("Embedding 'embedding1' input 'in' must be int64, got [5]"));
+
+    Graph padded;
+    const NodeId id = feedLayer(padded, "Embedding", {{"num_embeddings", 10}, {"padding_idx", 10}},
+                                json::parse("[[5]]"), "int64");
+    QCOMPARE(QString::fromStdString(inferShapes(padded, registry()).nodes.at(id).error),
+             QString("Embedding 'embedding1' padding_idx 10 is not below num_embeddings 10"));
 }
 
 QTEST_GUILESS_MAIN(TestLayers)
