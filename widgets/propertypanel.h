@@ -46,7 +46,7 @@ private:
     void refresh();
     void refreshOverview();
     void commitName();
-    void commitParam(const std::string& name, const nlohmann::json& value);
+    void commitParam(const std::string& name, const nlohmann::json& value, int session);
     void showMessage(const QString& message);
 
     GraphDocument* m_document;
