@@ -22,6 +22,9 @@ public:
 
     NodeItem(const GraphDocument* document, NodeId id);
 
+    // Height of a node with these port counts (its width is kWidth).
+    static qreal heightFor(int inputs, int outputs);
+
     int type() const override { return Type; }
     NodeId nodeId() const { return m_id; }
     // Re-reads position, port counts, shapes and errors from the document.

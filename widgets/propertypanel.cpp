@@ -118,6 +118,12 @@ void PropertyPanel::setNode(NodeId id)
     refresh();
 }
 
+void PropertyPanel::editName()
+{
+    m_name->setFocus(Qt::OtherFocusReason);
+    m_name->selectAll();
+}
+
 QWidget* PropertyPanel::createNodePage()
 {
     auto* page = new QWidget;

@@ -39,6 +39,8 @@ public:
 public Q_SLOTS:
     // 0 shows the project overview.
     void setNode(lepton::NodeId id);
+    // Puts the cursor in the name field with the name selected.
+    void editName();
 
 private:
     QWidget* createNodePage();

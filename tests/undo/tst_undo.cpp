@@ -67,10 +67,10 @@ private Q_SLOTS:
     void paramEditsMergeWhileTheEditorKeepsFocus();
 
 private:
-    // Saves the project, loads the file back and opens it again. Empty when
-    // the window's project, the saved file and the reopened project are all
-    // `expected` and the scene mirrors it; otherwise the first difference.
-    QString saveAndReloadMismatch(MainWindow& window, const QString& expected);
+    QString saveAndReloadMismatch(MainWindow& window, const QString& expected)
+    {
+        return testing::saveAndReloadMismatch(window, expected, m_dir.filePath(QStringLiteral("reloaded.lepton")));
+    }
 
     QTemporaryDir m_dir;
 };
@@ -80,27 +80,6 @@ void TestUndo::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY2(QFile::exists(kSpiral), qPrintable(kSpiral));
     useScratchSettings(m_dir, QStringLiteral("tst_undo"));
-}
-
-QString TestUndo::saveAndReloadMismatch(MainWindow& window, const QString& expected)
-{
-    if (QString differs = snapshotMismatch(snapshot(window.document()->project()), expected); !differs.isEmpty())
-        return QStringLiteral("before saving: ") + differs;
-    const QString path = m_dir.filePath(QStringLiteral("reloaded.lepton"));
-    if (!window.saveProjectAs(path))
-        return QStringLiteral("cannot save ") + path;
-    try {
-        const Project saved = loadProject(path.toStdString(), window.document()->registry());
-        if (QString differs = snapshotMismatch(snapshot(saved), expected); !differs.isEmpty())
-            return QStringLiteral("the saved file: ") + differs;
-    } catch (const std::exception& error) {
-        return QStringLiteral("loading the saved file: ") + QString::fromUtf8(error.what());
-    }
-    if (!window.openProject(path))
-        return QStringLiteral("cannot reopen ") + path;
-    if (QString differs = projectMismatch(window, expected); !differs.isEmpty())
-        return QStringLiteral("after reopening: ") + differs;
-    return {};
 }
 
 void TestUndo::editsUndoAndRedoStepByStep()
