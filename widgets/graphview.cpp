@@ -62,7 +62,8 @@ qreal GraphView::zoom() const
 
 QPointF GraphView::centre() const
 {
-    return mapToScene(viewport()->rect().center());
+    // Exact, unlike mapToScene() of the rect's integer centre.
+    return viewportTransform().inverted().map(QRectF(viewport()->rect()).center());
 }
 
 void GraphView::setViewState(qreal zoom, QPointF centre)

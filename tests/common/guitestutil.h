@@ -5,6 +5,7 @@
 // Checks return what is wrong, empty when all is well, so that a test can
 // write QCOMPARE(sceneMismatch(window), QString()) and stop at the first fault.
 #include "edgeitem.h"
+#include "graph/layerregistry.h"
 #include "graphdocument.h"
 #include "graphscene.h"
 #include "mainwindow.h"
@@ -79,6 +80,14 @@ int countItems(const QGraphicsScene* scene)
     for (QGraphicsItem* item : scene->items())
         count += qgraphicsitem_cast<Item*>(item) != nullptr;
     return count;
+}
+
+// Where a node sits on the canvas, in scene coordinates.
+inline QRectF nodeRect(const GraphDocument& document, const Node& node)
+{
+    const LayerRegistry& registry = document.registry();
+    return QRectF(node.position.x, node.position.y, NodeItem::kWidth,
+                  NodeItem::heightFor(registry.inputCount(node), registry.outputCount(node)));
 }
 
 inline QPointF outputPortPos(const GraphScene* scene, NodeId node, int port = 0)

@@ -41,13 +41,6 @@ QString undoRedoMismatch(MainWindow& window, const QString& before, const QStrin
     return {};
 }
 
-QRectF nodeRect(const GraphDocument& document, const Node& node)
-{
-    const LayerRegistry& registry = document.registry();
-    return QRectF(node.position.x, node.position.y, NodeItem::kWidth,
-                  NodeItem::heightFor(registry.inputCount(node), registry.outputCount(node)));
-}
-
 // Empty when every edge runs left to right and no two nodes overlap.
 QString layoutProblem(const GraphDocument& document)
 {
