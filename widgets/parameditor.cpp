@@ -18,6 +18,8 @@ namespace lepton {
 
 namespace {
 
+const QColor kProblemTint(0xfc, 0xe3, 0xe1);
+
 // Lets any whole number be typed, so one out of range can be shown as a
 // problem instead of the keystroke silently vanishing; only numbers in range
 // become values.
@@ -287,9 +289,11 @@ void ParamEditor::showProblem(const QString& problem)
     if (problem == m_problem)
         return;
     m_problem = problem;
-    const QString style = QStringLiteral("%1 { border: 1px solid #d93025; }")
-                              .arg(QString::fromLatin1(m_editor->metaObject()->className()));
-    m_editor->setStyleSheet(problem.isEmpty() ? QString() : style);
+    // A tinted field rather than a style sheet, which would make the
+    // platform style drop the spin boxes' arrows.
+    QPalette tinted = palette();
+    tinted.setColor(QPalette::Base, kProblemTint);
+    m_editor->setPalette(problem.isEmpty() ? QPalette() : tinted);
     m_editor->setToolTip(problem.isEmpty() ? QString::fromStdString(m_spec.help) : problem);
 }
 

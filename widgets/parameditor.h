@@ -16,7 +16,7 @@ namespace lepton {
 // line edit ("1, 28, 28") for IntList. Typed text is judged as it is typed
 // by the registry's own rule (LayerRegistry::validateParams), so the editor
 // never reports a value a project file would refuse; a problem shows inline
-// as a red border whose tooltip says why. Reports only user edits.
+// as a red-tinted field whose tooltip says why. Reports only user edits.
 class ParamEditor : public QWidget {
     Q_OBJECT
 

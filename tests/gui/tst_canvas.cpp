@@ -5,7 +5,9 @@
 #include "common/guitestutil.h"
 #include "graphview.h"
 #include "layerpalette.h"
+#include "qcustomplotheader.h"
 #include "shortcutsdialog.h"
+#include "trainingdashboard.h"
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +81,7 @@ private Q_SLOTS:
     void shortcutsDialogListsEveryShortcut();
     void toolbarButtonsStayPut();
     void fitKeepsNodeTextLegible();
+    void plotLegendsFitAtLaptopSize();
     void viewStateIsSavedWithTheProject();
     void snapToGridIsRememberedAndSnaps();
 
@@ -358,6 +361,32 @@ void TestCanvas::fitKeepsNodeTextLegible()
     // The start of the graph (its input) is what shows.
     const QRectF visible = window.view()->mapToScene(window.view()->viewport()->rect()).boundingRect();
     QVERIFY(visible.contains(window.scene()->nodeItem(1)->sceneBoundingRect().center()));
+}
+
+void TestCanvas::plotLegendsFitAtLaptopSize()
+{
+    MainWindow window;
+    window.resize(1024, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    for (int width : {1024, 800}) {
+        window.resize(width, 700);
+        QCoreApplication::processEvents();
+        for (QCustomPlot* plot : {window.dashboard()->lossPlot(), window.dashboard()->accuracyPlot()}) {
+            plot->replot(QCustomPlot::rpImmediateRefresh);
+            int entries = 0;
+            for (int i = 0; i < plot->legend->elementCount(); ++i) {
+                if (!plot->legend->item(i))
+                    continue; // an empty cell of the legend's grid
+                ++entries;
+                const QRect entry = plot->legend->item(i)->outerRect();
+                QVERIFY2(plot->rect().contains(entry),
+                         qPrintable(QStringLiteral("%1 px wide: legend entry %2 at x %3..%4 of %5")
+                                        .arg(width).arg(i).arg(entry.left()).arg(entry.right()).arg(plot->width())));
+            }
+            QCOMPARE(entries, 3);
+        }
+    }
 }
 
 void TestCanvas::viewStateIsSavedWithTheProject()
