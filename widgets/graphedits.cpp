@@ -121,9 +121,7 @@ bool autoLayout(GraphDocument* document)
     const LayerRegistry& registry = document->registry();
     LayoutMetrics metrics;
     metrics.nodeWidth = NodeItem::kWidth;
-    metrics.nodeHeight = [&registry](const Node& node) {
-        return NodeItem::heightFor(registry.inputCount(node), registry.outputCount(node));
-    };
+    metrics.nodeHeight = [&registry](const Node& node) { return NodeItem::heightFor(registry, node); };
     std::vector<NodeMove> moves;
     for (const auto& [id, to] : layeredLayout(document->graph(), metrics)) {
         const Position from = document->graph().node(id)->position;

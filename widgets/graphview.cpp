@@ -217,8 +217,10 @@ void GraphView::dropEvent(QDropEvent* event)
     const QPoint viewPos = event->position().toPoint();
     NodeId id = 0;
     if (EdgeItem* wire = insertionWire(type, viewPos)) {
-        const QPointF topLeft = rounded(mapToScene(viewPos) - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2));
-        id = insertLayerIntoEdge(m_scene->document(), type.toStdString(), wire->edge(), {topLeft.x(), topLeft.y()});
+        const QPointF topLeft
+            = rounded(mapToScene(viewPos) - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2));
+        id = insertLayerIntoEdge(m_scene->document(), type.toStdString(), wire->edge(),
+                                 {topLeft.x(), topLeft.y()});
         m_scene->selectOnly(id);
     } else {
         id = addLayer(type, mapToScene(viewPos));
@@ -281,9 +283,8 @@ void GraphView::setDropWire(EdgeItem* wire)
 QPointF GraphView::freeSpot(const QString& type, QPointF topLeft) const
 {
     const GraphDocument* document = m_scene->document();
-    const LayerRegistry& registry = document->registry();
-    auto extent = [&registry](const Node& node, QPointF at) {
-        return QRectF(at, QSizeF(NodeItem::kWidth, NodeItem::heightFor(registry.inputCount(node), registry.outputCount(node))));
+    auto extent = [&document](const Node& node, QPointF at) {
+        return QRectF(at, QSizeF(NodeItem::kWidth, NodeItem::heightFor(document->registry(), node)));
     };
     Node fresh;
     fresh.type = type.toStdString();

@@ -51,6 +51,11 @@ qreal NodeItem::heightFor(int inputs, int outputs)
     return kHeaderHeight + std::max(kBodyHeight, rows * kPortSpacing + 8.0);
 }
 
+qreal NodeItem::heightFor(const LayerRegistry& registry, const Node& node)
+{
+    return heightFor(registry.inputCount(node), registry.outputCount(node));
+}
+
 bool NodeItem::hasError() const
 {
     const NodeShapes* shapes = m_document->nodeShapes(m_id);

@@ -9,6 +9,7 @@
 namespace lepton {
 
 class GraphDocument;
+class LayerRegistry;
 class PortItem;
 
 // A layer on the canvas: header with the node's name, the layer type and the
@@ -24,6 +25,8 @@ public:
 
     // Height of a node with these port counts (its width is kWidth).
     static qreal heightFor(int inputs, int outputs);
+    // Height of `node` as the canvas draws it.
+    static qreal heightFor(const LayerRegistry& registry, const Node& node);
 
     int type() const override { return Type; }
     NodeId nodeId() const { return m_id; }

@@ -190,7 +190,8 @@ QWidget* ParamEditor::createEditor()
         auto* line = new QLineEdit(this);
         line->setPlaceholderText(QStringLiteral("1, 28, 28"));
         // Digits, signs, separators and optional brackets; parseText judges the rest.
-        line->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[\\[\\]\\d,\\s+-]*")), line));
+        const QRegularExpression allowed(QStringLiteral("[\\[\\]\\d,\\s+-]*"));
+        line->setValidator(new QRegularExpressionValidator(allowed, line));
         connect(line, &QLineEdit::textEdited, this, &ParamEditor::textTyped);
         connect(line, &QLineEdit::editingFinished, this, [this, line] {
             QString problem;

@@ -43,13 +43,15 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar* menus, QWidget* parent)
         return section;
     };
     // Submenus list under their top-level menu.
-    std::function<void(const QMenu*, QTreeWidgetItem*)> addActions = [&](const QMenu* menu, QTreeWidgetItem* section) {
+    std::function<void(const QMenu*, QTreeWidgetItem*)> addActions;
+    addActions = [&](const QMenu* menu, QTreeWidgetItem* section) {
         for (const QAction* action : menu->actions()) {
-            if (action->menu())
+            if (action->menu()) {
                 addActions(action->menu(), section);
-            else if (!action->shortcuts().isEmpty())
-                new QTreeWidgetItem(section, {plainText(action->text()),
-                                              QKeySequence::listToString(action->shortcuts(), QKeySequence::NativeText)});
+            } else if (!action->shortcuts().isEmpty()) {
+                const QString keys = QKeySequence::listToString(action->shortcuts(), QKeySequence::NativeText);
+                new QTreeWidgetItem(section, {plainText(action->text()), keys});
+            }
         }
     };
     for (const QAction* entry : menus->actions()) {

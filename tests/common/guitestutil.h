@@ -85,9 +85,8 @@ int countItems(const QGraphicsScene* scene)
 // Where a node sits on the canvas, in scene coordinates.
 inline QRectF nodeRect(const GraphDocument& document, const Node& node)
 {
-    const LayerRegistry& registry = document.registry();
     return QRectF(node.position.x, node.position.y, NodeItem::kWidth,
-                  NodeItem::heightFor(registry.inputCount(node), registry.outputCount(node)));
+                  NodeItem::heightFor(document.registry(), node));
 }
 
 inline QPointF outputPortPos(const GraphScene* scene, NodeId node, int port = 0)

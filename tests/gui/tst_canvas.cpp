@@ -5,6 +5,7 @@
 #include "common/guitestutil.h"
 #include "graphview.h"
 #include "layerpalette.h"
+#include "propertypanel.h"
 #include "qcustomplotheader.h"
 #include "shortcutsdialog.h"
 #include "trainingdashboard.h"
@@ -178,7 +179,13 @@ void TestCanvas::contextMenusFitWhatIsClicked()
             entry = candidate->objectName() == QLatin1String(name) ? candidate : entry;
         QVERIFY2(entry && entry->isEnabled(), name);
     }
+    // Rename hands over to the inspector's name field, text selected.
+    action(window, "actionRename")->trigger();
     menu->close();
+    auto* nameEdit = window.propertyPanel()->findChild<QLineEdit*>(QStringLiteral("nodeName"));
+    QVERIFY(nameEdit);
+    QCOMPARE(window.propertyPanel()->nodeId(), kFc2);
+    QCOMPARE(nameEdit->selectedText(), QStringLiteral("fc2"));
 
     // On a wire: delete it, or insert a layer with an input and an output.
     const Edge wire{kFc1, 0, 3, 0};
@@ -357,7 +364,8 @@ void TestCanvas::fitKeepsNodeTextLegible()
     // Laid out in one long row it cannot fit whole at a legible zoom.
     action(window, "actionAutoLayout")->trigger();
     action(window, "actionFitToView")->trigger();
-    QVERIFY2(window.view()->zoom() >= GraphView::kMinFitZoom - 1e-9, qPrintable(QString::number(window.view()->zoom())));
+    const qreal zoom = window.view()->zoom();
+    QVERIFY2(zoom >= GraphView::kMinFitZoom - 1e-9, qPrintable(QString::number(zoom)));
     // The start of the graph (its input) is what shows.
     const QRectF visible = window.view()->mapToScene(window.view()->viewport()->rect()).boundingRect();
     QVERIFY(visible.contains(window.scene()->nodeItem(1)->sceneBoundingRect().center()));
