@@ -20,6 +20,14 @@ void EdgeItem::setEndpoints(QPointF from, QPointF to)
     setPath(wirePath(from, to));
 }
 
+void EdgeItem::setHighlighted(bool highlighted)
+{
+    if (highlighted == m_highlighted)
+        return;
+    m_highlighted = highlighted;
+    update();
+}
+
 QPainterPath EdgeItem::wirePath(QPointF from, QPointF to)
 {
     QPainterPath path(from);
@@ -52,7 +60,7 @@ QPainterPath EdgeItem::shape() const
 void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
 {
     painter->setRenderHint(QPainter::Antialiasing);
-    const bool selected = isSelected();
+    const bool selected = isSelected() || m_highlighted;
     painter->setPen(QPen(selected ? QColor(0x2d, 0x7f, 0xf9) : QColor(0x7d, 0x88, 0x99),
                          selected ? 3.0 : 2.0, Qt::SolidLine, Qt::RoundCap));
     painter->setBrush(Qt::NoBrush);

@@ -17,6 +17,8 @@ public:
     int type() const override { return Type; }
     const Edge& edge() const { return m_edge; }
     void setEndpoints(QPointF from, QPointF to);
+    // Marks the wire a dragged layer would be inserted into.
+    void setHighlighted(bool highlighted);
 
     // The curve from an output port to an input port, shared with the wire
     // drawn while connecting.
@@ -27,6 +29,7 @@ public:
 
 private:
     Edge m_edge;
+    bool m_highlighted = false;
 };
 
 } // namespace lepton

@@ -113,6 +113,11 @@ void GraphDocument::saveAs(const QString& path)
     Q_EMIT filePathChanged();
 }
 
+void GraphDocument::setUiValue(const std::string& key, const nlohmann::json& value)
+{
+    m_project.ui[key] = value;
+}
+
 std::string GraphDocument::connectionProblem(const Edge& edge) const
 {
     const Graph& graph = m_project.graph;

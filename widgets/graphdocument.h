@@ -62,6 +62,9 @@ public:
     // document has no path yet.
     void save();
     void saveAs(const QString& path);
+    // Sets a key of the project's ui state (view position and the like),
+    // saved with the project but no edit: nothing to undo, not "modified".
+    void setUiValue(const std::string& key, const nlohmann::json& value);
 
     // Why `edge` may not be added, or empty if it may. An edge into an
     // occupied input port is judged as if it replaced the edge there.

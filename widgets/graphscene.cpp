@@ -83,6 +83,48 @@ void GraphScene::selectOnly(NodeId id)
         item->setSelected(true);
 }
 
+void GraphScene::selectNodes(const std::vector<NodeId>& ids)
+{
+    clearSelection();
+    for (NodeId id : ids) {
+        if (NodeItem* item = nodeItem(id))
+            item->setSelected(true);
+    }
+}
+
+NodeItem* GraphScene::nodeItemAt(QPointF scenePos) const
+{
+    for (QGraphicsItem* item : items(scenePos)) {
+        if (auto* port = qgraphicsitem_cast<PortItem*>(item))
+            return qgraphicsitem_cast<NodeItem*>(port->parentItem());
+        if (auto* node = qgraphicsitem_cast<NodeItem*>(item))
+            return node;
+    }
+    return nullptr;
+}
+
+EdgeItem* GraphScene::edgeItemAt(QPointF scenePos) const
+{
+    for (QGraphicsItem* item : items(scenePos)) {
+        if (auto* edge = qgraphicsitem_cast<EdgeItem*>(item))
+            return edge;
+    }
+    return nullptr;
+}
+
+void GraphScene::setSnapToGrid(bool snap)
+{
+    m_snapToGrid = snap;
+}
+
+QPointF GraphScene::dragPosition(QPointF proposed) const
+{
+    if (!m_draggingNodes)
+        return proposed;
+    const qreal step = m_snapToGrid ? kGridStep : 1.0;
+    return {std::round(proposed.x() / step) * step, std::round(proposed.y() / step) * step};
+}
+
 QString GraphScene::connectPorts(const Edge& edge)
 {
     const std::string problem = m_document->connectionProblem(edge);
@@ -122,6 +164,7 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event)
             return;
         }
     }
+    m_draggingNodes = event->button() == Qt::LeftButton;
     QGraphicsScene::mousePressEvent(event);
 }
 
@@ -143,8 +186,10 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event)
         return;
     }
     QGraphicsScene::mouseReleaseEvent(event);
-    if (event->button() == Qt::LeftButton)
+    if (event->button() == Qt::LeftButton) {
+        m_draggingNodes = false;
         commitDraggedNodes();
+    }
 }
 
 void GraphScene::keyPressEvent(QKeyEvent* event)
@@ -184,7 +229,7 @@ void GraphScene::drawBackground(QPainter* painter, const QRectF& rect)
         painter->drawLines(lines);
     };
     if (painter->worldTransform().m11() > 0.5)
-        drawGrid(20.0, QColor(0xea, 0xec, 0xf0));
+        drawGrid(kGridStep, QColor(0xea, 0xec, 0xf0));
     drawGrid(100.0, QColor(0xdc, 0xdf, 0xe5));
 }
 

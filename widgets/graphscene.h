@@ -33,6 +33,19 @@ public:
     std::vector<NodeId> selectedNodeIds() const;
     std::vector<Edge> selectedEdges() const;
     void selectOnly(NodeId id);
+    void selectNodes(const std::vector<NodeId>& ids);
+    // The node or wire under `scenePos` (a port counts as its node).
+    NodeItem* nodeItemAt(QPointF scenePos) const;
+    EdgeItem* edgeItemAt(QPointF scenePos) const;
+
+    // While on, dragged nodes land on a grid of kGridStep.
+    bool snapToGrid() const { return m_snapToGrid; }
+    void setSnapToGrid(bool snap);
+    static constexpr qreal kGridStep = 20.0;
+    // Where a node the user is dragging to `proposed` goes: on the grid, or
+    // at least on whole numbers, so saved positions stay tidy. Positions set
+    // from the document pass unchanged.
+    QPointF dragPosition(QPointF proposed) const;
 
     // Pushes a ConnectPortsCommand, or returns why the edge is refused.
     QString connectPorts(const Edge& edge);
@@ -76,6 +89,8 @@ private:
     GraphDocument* m_document;
     std::map<NodeId, NodeItem*> m_nodes;
     std::map<Edge, EdgeItem*> m_edges;
+    bool m_snapToGrid = false;
+    bool m_draggingNodes = false;
     PortItem* m_wireStart = nullptr;
     PortItem* m_wireTarget = nullptr;
     QGraphicsPathItem* m_wire = nullptr;

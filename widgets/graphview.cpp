@@ -1,12 +1,15 @@
 #include "graphview.h"
 
 #include "commands/addnodecommand.h"
+#include "edgeitem.h"
 #include "graph/layerregistry.h"
 #include "graphdocument.h"
+#include "graphedits.h"
 #include "graphscene.h"
 #include "layerpalette.h"
 #include "nodeitem.h"
 
+#include <QContextMenuEvent>
 #include <QMimeData>
 #include <QScrollBar>
 #include <QUndoStack>
@@ -24,7 +27,18 @@ constexpr qreal kMaxZoom = 4.0;
 constexpr qreal kMaxFitZoom = 1.25; // a tiny graph should not fill the screen
 constexpr qreal kZoomStep = 1.2;
 constexpr qreal kFitMargin = 30.0;
-constexpr qreal kCascade = 28.0; // offset for layers added on top of others
+constexpr qreal kNodeGap = 40.0; // between a new layer and its neighbours
+
+QString layerType(const QMimeData* mime)
+{
+    const QString format = QString::fromLatin1(kLayerMimeType);
+    return mime->hasFormat(format) ? QString::fromUtf8(mime->data(format)) : QString();
+}
+
+QPointF rounded(QPointF point)
+{
+    return {std::round(point.x()), std::round(point.y())};
+}
 
 } // namespace
 
@@ -46,20 +60,25 @@ qreal GraphView::zoom() const
     return transform().m11();
 }
 
+QPointF GraphView::centre() const
+{
+    // Exact, unlike mapToScene() of the rect's integer centre.
+    return viewportTransform().inverted().map(QRectF(viewport()->rect()).center());
+}
+
+void GraphView::setViewState(qreal zoom, QPointF centre)
+{
+    m_fitOnResize = false;
+    setZoom(zoom);
+    centerOn(centre);
+}
+
 NodeId GraphView::addLayer(const QString& type, QPointF scenePos)
 {
     GraphDocument* document = m_scene->document();
     if (!document->registry().find(type.toStdString()))
         return 0;
-    QPointF topLeft = scenePos - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
-    auto occupied = [&](QPointF point) {
-        const auto& nodes = document->graph().nodes();
-        return std::any_of(nodes.begin(), nodes.end(), [&](const Node& node) {
-            return std::abs(node.position.x - point.x()) < 4 && std::abs(node.position.y - point.y()) < 4;
-        });
-    };
-    while (occupied(topLeft))
-        topLeft += QPointF(kCascade, kCascade);
+    const QPointF topLeft = rounded(scenePos - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2));
     auto* command = new AddNodeCommand(document, type.toStdString(), {topLeft.x(), topLeft.y()});
     document->undoStack()->push(command);
     const NodeId id = command->nodeId();
@@ -67,9 +86,22 @@ NodeId GraphView::addLayer(const QString& type, QPointF scenePos)
     return id;
 }
 
-void GraphView::addLayerAtCentre(const QString& type)
+void GraphView::addLayerBesideSelection(const QString& type)
 {
-    addLayer(type, mapToScene(viewport()->rect().center()));
+    const Graph& graph = m_scene->document()->graph();
+    const Node* anchor = nullptr;
+    for (NodeId id : m_scene->selectedNodeIds()) {
+        const Node* node = graph.node(id);
+        if (!anchor || node->position.x > anchor->position.x)
+            anchor = node;
+    }
+    const QPointF start = anchor
+        ? QPointF(anchor->position.x + NodeItem::kWidth + kNodeGap, anchor->position.y)
+        : centre() - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
+    const QPointF topLeft = freeSpot(type, start);
+    const NodeId id = addLayer(type, topLeft + QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2));
+    if (NodeItem* item = m_scene->nodeItem(id))
+        ensureVisible(item, 40, 40);
 }
 
 void GraphView::zoomIn()
@@ -143,6 +175,12 @@ void GraphView::resizeEvent(QResizeEvent* event)
         fitNow();
 }
 
+void GraphView::contextMenuEvent(QContextMenuEvent* event)
+{
+    Q_EMIT contextMenuRequested(event->pos(), event->globalPos());
+    event->accept();
+}
+
 void GraphView::dragEnterEvent(QDragEnterEvent* event)
 {
     if (event->mimeData()->hasFormat(QString::fromLatin1(kLayerMimeType)))
@@ -153,21 +191,41 @@ void GraphView::dragEnterEvent(QDragEnterEvent* event)
 
 void GraphView::dragMoveEvent(QDragMoveEvent* event)
 {
-    if (event->mimeData()->hasFormat(QString::fromLatin1(kLayerMimeType)))
-        event->acceptProposedAction();
-    else
+    const QString type = layerType(event->mimeData());
+    if (type.isEmpty()) {
         QGraphicsView::dragMoveEvent(event);
+        return;
+    }
+    setDropWire(insertionWire(type, event->position().toPoint()));
+    event->acceptProposedAction();
+}
+
+void GraphView::dragLeaveEvent(QDragLeaveEvent* event)
+{
+    setDropWire(nullptr);
+    QGraphicsView::dragLeaveEvent(event);
 }
 
 void GraphView::dropEvent(QDropEvent* event)
 {
-    const QMimeData* mime = event->mimeData();
-    if (!mime->hasFormat(QString::fromLatin1(kLayerMimeType))) {
+    const QString type = layerType(event->mimeData());
+    if (type.isEmpty()) {
         QGraphicsView::dropEvent(event);
         return;
     }
-    const QString type = QString::fromUtf8(mime->data(QString::fromLatin1(kLayerMimeType)));
-    if (addLayer(type, mapToScene(event->position().toPoint())))
+    setDropWire(nullptr);
+    const QPoint viewPos = event->position().toPoint();
+    NodeId id = 0;
+    if (EdgeItem* wire = insertionWire(type, viewPos)) {
+        const QPointF topLeft
+            = rounded(mapToScene(viewPos) - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2));
+        id = insertLayerIntoEdge(m_scene->document(), type.toStdString(), wire->edge(),
+                                 {topLeft.x(), topLeft.y()});
+        m_scene->selectOnly(id);
+    } else {
+        id = addLayer(type, mapToScene(viewPos));
+    }
+    if (id)
         event->acceptProposedAction();
     else
         event->ignore();
@@ -192,11 +250,58 @@ void GraphView::fitNow()
         return;
     bounds.adjust(-kFitMargin, -kFitMargin, kFitMargin, kFitMargin);
     fitInView(bounds, Qt::KeepAspectRatio);
-    if (zoom() > kMaxFitZoom)
-        setZoom(kMaxFitZoom);
-    else if (zoom() < kMinZoom)
-        setZoom(kMinZoom);
-    centerOn(bounds.center());
+    setZoom(std::clamp(zoom(), kMinFitZoom, kMaxFitZoom));
+    // Too big to show whole at a legible zoom: show where it starts (the
+    // inputs, top left) rather than its middle.
+    const QSizeF visible = QSizeF(viewport()->size()) / zoom();
+    const qreal x = bounds.width() > visible.width() ? bounds.left() + visible.width() / 2 : bounds.center().x();
+    const qreal y = bounds.height() > visible.height() ? bounds.top() + visible.height() / 2 : bounds.center().y();
+    centerOn(x, y);
+}
+
+EdgeItem* GraphView::insertionWire(const QString& type, QPoint viewPos) const
+{
+    if (!canInsertIntoEdge(m_scene->document()->registry(), type.toStdString()))
+        return nullptr;
+    const QPointF scenePos = mapToScene(viewPos);
+    return m_scene->nodeItemAt(scenePos) ? nullptr : m_scene->edgeItemAt(scenePos);
+}
+
+void GraphView::setDropWire(EdgeItem* wire)
+{
+    if (m_dropWire) {
+        if (EdgeItem* previous = m_scene->edgeItem(*m_dropWire))
+            previous->setHighlighted(false);
+    }
+    m_dropWire.reset();
+    if (wire) {
+        wire->setHighlighted(true);
+        m_dropWire = wire->edge();
+    }
+}
+
+QPointF GraphView::freeSpot(const QString& type, QPointF topLeft) const
+{
+    const GraphDocument* document = m_scene->document();
+    auto extent = [&document](const Node& node, QPointF at) {
+        return QRectF(at, QSizeF(NodeItem::kWidth, NodeItem::heightFor(document->registry(), node)));
+    };
+    Node fresh;
+    fresh.type = type.toStdString();
+    QRectF wanted = extent(fresh, topLeft);
+    // Each pass moves below one covered node, so this ends.
+    for (size_t pass = 0; pass <= document->graph().nodes().size(); ++pass) {
+        const QRectF padded = wanted.adjusted(-kNodeGap / 2, -kNodeGap / 2, kNodeGap / 2, kNodeGap / 2);
+        const Node* covered = nullptr;
+        for (const Node& node : document->graph().nodes()) {
+            if (padded.intersects(extent(node, {node.position.x, node.position.y})))
+                covered = &node;
+        }
+        if (!covered)
+            break;
+        wanted.moveTop(covered->position.y + extent(*covered, {}).height() + kNodeGap);
+    }
+    return wanted.topLeft();
 }
 
 } // namespace lepton

@@ -4,12 +4,16 @@
 
 #include <QGraphicsView>
 
+#include <optional>
+
 namespace lepton {
 
+class EdgeItem;
 class GraphScene;
 
 // The canvas view: Ctrl+wheel zooms around the cursor, the middle button
-// pans, layers dropped from the palette become nodes where they land.
+// pans, layers dropped from the palette become nodes where they land (or
+// join the wire they are dropped on), right-clicks ask for a context menu.
 class GraphView : public QGraphicsView {
     Q_OBJECT
 
@@ -18,19 +22,32 @@ public:
 
     GraphScene* graphScene() const { return m_scene; }
     qreal zoom() const;
+    // The scene point in the middle of the viewport.
+    QPointF centre() const;
+    // Zoom (clamped to what the view allows) and centre, e.g. from a file.
+    void setViewState(qreal zoom, QPointF centre);
 
     // Adds a layer centred on `scenePos` and selects it; returns its id, or 0
     // for an unknown type.
     NodeId addLayer(const QString& type, QPointF scenePos);
+    // Zoom never drops below this when fitting, so node text stays legible;
+    // a larger graph is then shown in part.
+    static constexpr qreal kMinFitZoom = 0.6;
 
 public Q_SLOTS:
-    // Adds a layer in the middle of the visible area.
-    void addLayerAtCentre(const QString& type);
+    // Adds a layer to the right of the selected node (the rightmost one), or
+    // in the middle of the view without a selection, moved down past any
+    // node it would cover.
+    void addLayerBesideSelection(const QString& type);
     void zoomIn();
     void zoomOut();
     // Shows the whole graph; keeps refitting as the view is resized until
     // the user zooms or pans.
     void fitToContents();
+
+Q_SIGNALS:
+    // A right-click (or the menu key) at `viewPos` in the viewport.
+    void contextMenuRequested(QPoint viewPos, QPoint globalPos);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
@@ -38,19 +55,27 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
+    void dragLeaveEvent(QDragLeaveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private:
     void setZoom(qreal zoom);
     void zoomBy(qreal factor);
     void fitNow();
+    // The wire a layer of `type` dropped at `viewPos` would join, if any.
+    EdgeItem* insertionWire(const QString& type, QPoint viewPos) const;
+    void setDropWire(EdgeItem* wire);
+    // `topLeft`, moved down until a node of `type` there covers no other.
+    QPointF freeSpot(const QString& type, QPointF topLeft) const;
 
     GraphScene* m_scene;
     bool m_panning = false;
     QPoint m_panOrigin;
     bool m_fitOnResize = false;
+    std::optional<Edge> m_dropWire;
 };
 
 } // namespace lepton

@@ -4,9 +4,9 @@
 #include "layerstyle.h"
 
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
-#include <QPainter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -17,6 +17,7 @@ namespace lepton {
 namespace {
 
 constexpr int kTypeRole = Qt::UserRole;
+constexpr int kSearchRole = Qt::UserRole + 1; // the text the filter looks in
 
 // A tree whose layer entries drag out as kLayerMimeType.
 class PaletteTree : public QTreeWidget {
@@ -36,24 +37,13 @@ protected:
     }
 };
 
-QIcon categoryIcon(const std::string& category)
-{
-    QPixmap pixmap(14, 14);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(categoryColor(category));
-    painter.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
-    return QIcon(pixmap);
-}
-
 } // namespace
 
 LayerPalette::LayerPalette(const LayerRegistry& registry, QWidget* parent)
     : QWidget(parent)
     , m_filter(new QLineEdit(this))
     , m_tree(new PaletteTree(this))
+    , m_empty(new QLabel(this))
 {
     m_filter->setPlaceholderText(tr("Filter layers"));
     m_filter->setClearButtonEnabled(true);
@@ -70,7 +60,12 @@ LayerPalette::LayerPalette(const LayerRegistry& registry, QWidget* parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->setSpacing(6);
     layout->addWidget(m_filter);
+    layout->addWidget(m_empty);
     layout->addWidget(m_tree);
+    m_empty->setObjectName(QStringLiteral("paletteEmpty"));
+    m_empty->setWordWrap(true);
+    m_empty->setStyleSheet(QStringLiteral("color: #5f6b7a;"));
+    m_empty->hide();
 
     populate(registry);
     connect(m_filter, &QLineEdit::textChanged, this, &LayerPalette::applyFilter);
@@ -79,6 +74,11 @@ LayerPalette::LayerPalette(const LayerRegistry& registry, QWidget* parent)
         if (!type.isNull())
             Q_EMIT layerActivated(type.toString());
     });
+}
+
+QString LayerPalette::emptyText() const
+{
+    return m_empty->isHidden() ? QString() : m_empty->text();
 }
 
 void LayerPalette::populate(const LayerRegistry& registry)
@@ -95,6 +95,8 @@ void LayerPalette::populate(const LayerRegistry& registry)
         }
         auto* item = new QTreeWidgetItem(category, {QString::fromStdString(spec.displayName)});
         item->setData(0, kTypeRole, QString::fromStdString(spec.type));
+        item->setData(0, kSearchRole,
+                      QString::fromStdString(spec.displayName + ' ' + spec.type + ' ' + spec.description));
         item->setIcon(0, categoryIcon(spec.category));
         item->setToolTip(0, QStringLiteral("<b>%1</b> (%2)<br>%3")
                                 .arg(QString::fromStdString(spec.displayName).toHtmlEscaped(),
@@ -105,21 +107,27 @@ void LayerPalette::populate(const LayerRegistry& registry)
     m_tree->expandAll();
 }
 
-void LayerPalette::applyFilter(const QString& text)
+void LayerPalette::applyFilter(const QString& filter)
 {
+    const QString text = filter.trimmed();
+    bool anyLayer = false;
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
         QTreeWidgetItem* category = m_tree->topLevelItem(i);
+        // A category's name shows all of its layers ("pool", "dense").
+        const bool wholeCategory = category->text(0).contains(text, Qt::CaseInsensitive);
         bool anyVisible = false;
         for (int j = 0; j < category->childCount(); ++j) {
             QTreeWidgetItem* item = category->child(j);
-            const bool match = text.isEmpty() || item->text(0).contains(text, Qt::CaseInsensitive)
-                || item->data(0, kTypeRole).toString().contains(text, Qt::CaseInsensitive)
-                || item->toolTip(0).contains(text, Qt::CaseInsensitive);
+            const bool match = wholeCategory
+                || item->data(0, kSearchRole).toString().contains(text, Qt::CaseInsensitive);
             item->setHidden(!match);
             anyVisible |= match;
         }
         category->setHidden(!anyVisible);
+        anyLayer |= anyVisible;
     }
+    m_empty->setText(tr("No layers match '%1'").arg(text));
+    m_empty->setVisible(!anyLayer);
 }
 
 } // namespace lepton

@@ -1,5 +1,7 @@
 #include "layerstyle.h"
 
+#include <QPainter>
+#include <QPixmap>
 #include <QStringList>
 
 #include <map>
@@ -24,6 +26,18 @@ QColor categoryColor(const std::string& category)
     };
     auto it = colors.find(category);
     return it == colors.end() ? QColor(0x70, 0x70, 0x70) : it->second;
+}
+
+QIcon categoryIcon(const std::string& category)
+{
+    QPixmap pixmap(14, 14);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(categoryColor(category));
+    painter.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
+    return QIcon(pixmap);
 }
 
 QString shapeListText(const std::vector<TensorType>& types)

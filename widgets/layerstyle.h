@@ -3,6 +3,7 @@
 #include "graph/shape.h"
 
 #include <QColor>
+#include <QIcon>
 #include <QString>
 
 #include <string>
@@ -13,6 +14,8 @@ namespace lepton {
 // Colour of a layer category (LayerSpec::category), shared by the node
 // headers on the canvas and the palette icons so both read the same.
 QColor categoryColor(const std::string& category);
+// A small rounded square in the category's colour, for lists and menus.
+QIcon categoryIcon(const std::string& category);
 
 // "[64]", or "[16, 28, 28], [32]" for several shapes.
 QString shapeListText(const std::vector<TensorType>& types);

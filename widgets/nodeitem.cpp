@@ -45,6 +45,17 @@ void NodeItem::refresh()
     update();
 }
 
+qreal NodeItem::heightFor(int inputs, int outputs)
+{
+    const int rows = std::max(inputs, outputs);
+    return kHeaderHeight + std::max(kBodyHeight, rows * kPortSpacing + 8.0);
+}
+
+qreal NodeItem::heightFor(const LayerRegistry& registry, const Node& node)
+{
+    return heightFor(registry.inputCount(node), registry.outputCount(node));
+}
+
 bool NodeItem::hasError() const
 {
     const NodeShapes* shapes = m_document->nodeShapes(m_id);
@@ -133,8 +144,11 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
 
 QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value)
 {
+    auto* graphScene = qobject_cast<GraphScene*>(scene());
+    if (change == ItemPositionChange && graphScene)
+        return graphScene->dragPosition(value.toPointF());
     if (change == ItemPositionHasChanged) {
-        if (auto* graphScene = qobject_cast<GraphScene*>(scene()))
+        if (graphScene)
             graphScene->nodeItemMoved(m_id);
     }
     return QGraphicsItem::itemChange(change, value);
@@ -152,8 +166,7 @@ void NodeItem::rebuildPorts(int inputs, int outputs)
     m_inputs.clear();
     m_outputs.clear();
 
-    const int rows = std::max(inputs, outputs);
-    m_height = kHeaderHeight + std::max(kBodyHeight, rows * kPortSpacing + 8.0);
+    m_height = heightFor(inputs, outputs);
     // Ports sit evenly down the body, centred as a group.
     auto placePorts = [this](int count, PortItem::Direction direction, qreal x,
                              std::vector<PortItem*>& ports) {

@@ -9,6 +9,7 @@
 namespace lepton {
 
 class GraphDocument;
+class LayerRegistry;
 class PortItem;
 
 // A layer on the canvas: header with the node's name, the layer type and the
@@ -21,6 +22,11 @@ public:
     static constexpr qreal kHeaderHeight = 34.0;
 
     NodeItem(const GraphDocument* document, NodeId id);
+
+    // Height of a node with these port counts (its width is kWidth).
+    static qreal heightFor(int inputs, int outputs);
+    // Height of `node` as the canvas draws it.
+    static qreal heightFor(const LayerRegistry& registry, const Node& node);
 
     int type() const override { return Type; }
     NodeId nodeId() const { return m_id; }

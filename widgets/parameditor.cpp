@@ -3,18 +3,43 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QSpinBox>
 
+#include <cfloat>
+#include <climits>
 #include <cmath>
-#include <limits>
 
 namespace lepton {
 
 namespace {
+
+const QColor kProblemTint(0xfc, 0xe3, 0xe1);
+
+// Lets any whole number be typed, so one out of range can be shown as a
+// problem instead of the keystroke silently vanishing; only numbers in range
+// become values.
+class IntSpinBox : public QSpinBox {
+public:
+    using QSpinBox::QSpinBox;
+
+protected:
+    QValidator::State validate(QString& text, int&) const override
+    {
+        const QString trimmed = text.trimmed();
+        if (trimmed.isEmpty() || trimmed == QLatin1String("-") || trimmed == QLatin1String("+"))
+            return QValidator::Intermediate;
+        bool ok = false;
+        const qlonglong value = trimmed.toLongLong(&ok);
+        if (!ok)
+            return QValidator::Invalid;
+        return value >= minimum() && value <= maximum() ? QValidator::Acceptable : QValidator::Intermediate;
+    }
+};
 
 // Shows floats the way people write them ("0.1", "1e-05") instead of a
 // fixed number of decimals.
@@ -37,16 +62,22 @@ protected:
     }
 };
 
-double finiteOr(double value, double fallback)
+// The spin box range: the schema's bounds within what a file may hold (Int
+// params are 32-bit, see LayerRegistry; JSON has no infinities).
+int intBound(double bound, bool lower)
 {
-    return std::isfinite(value) ? value : fallback;
+    const double limit = INT_MAX;
+    if (!std::isfinite(bound))
+        return lower ? -INT_MAX : INT_MAX;
+    const double whole = lower ? std::ceil(bound) : std::floor(bound);
+    return int(std::clamp(whole, -limit, limit));
 }
 
-int clampToInt(double value)
+double floatBound(double bound, bool lower)
 {
-    constexpr double lowest = std::numeric_limits<int>::min();
-    constexpr double highest = std::numeric_limits<int>::max();
-    return int(std::max(lowest, std::min(highest, value)));
+    if (!std::isfinite(bound))
+        return lower ? -DBL_MAX : DBL_MAX;
+    return bound;
 }
 
 QString intListText(const nlohmann::json& value)
@@ -59,15 +90,25 @@ QString intListText(const nlohmann::json& value)
     return parts.join(QStringLiteral(", "));
 }
 
+int nextSession()
+{
+    static int last = 0;
+    return ++last;
+}
+
 } // namespace
 
-ParamEditor::ParamEditor(ParamSpec spec, QWidget* parent)
+ParamEditor::ParamEditor(const LayerRegistry& registry, std::string layerType, ParamSpec spec,
+                         QWidget* parent)
     : QWidget(parent)
+    , m_registry(registry)
+    , m_layerType(std::move(layerType))
     , m_spec(std::move(spec))
 {
     setObjectName(QStringLiteral("param:") + QString::fromStdString(m_spec.name));
     m_editor = createEditor();
     m_editor->setToolTip(QString::fromStdString(m_spec.help));
+    m_editor->installEventFilter(this);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_editor);
@@ -77,9 +118,10 @@ ParamEditor::ParamEditor(ParamSpec spec, QWidget* parent)
 void ParamEditor::setValue(const nlohmann::json& value)
 {
     const QSignalBlocker blocker(m_editor);
+    showProblem(QString());
     switch (m_spec.type) {
     case ParamType::Int:
-        static_cast<QSpinBox*>(m_editor)->setValue(value.is_number() ? value.get<int>() : 0);
+        static_cast<QSpinBox*>(m_editor)->setValue(value.is_number_integer() ? value.get<int>() : 0);
         break;
     case ParamType::Float:
         static_cast<QDoubleSpinBox*>(m_editor)->setValue(value.is_number() ? value.get<double>() : 0.0);
@@ -92,37 +134,46 @@ void ParamEditor::setValue(const nlohmann::json& value)
         combo->setCurrentIndex(value.is_string() ? combo->findText(QString::fromStdString(value.get<std::string>())) : -1);
         break;
     }
-    case ParamType::IntList: {
-        auto* line = static_cast<QLineEdit*>(m_editor);
-        line->setText(intListText(value));
-        line->setStyleSheet(QString());
+    case ParamType::IntList:
+        static_cast<QLineEdit*>(m_editor)->setText(intListText(value));
         break;
     }
-    }
+}
+
+bool ParamEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    // Leaving the editor ends its edit session: the next edit is a new step.
+    if (watched == m_editor && (event->type() == QEvent::FocusIn || event->type() == QEvent::FocusOut))
+        m_session = 0;
+    return QWidget::eventFilter(watched, event);
 }
 
 QWidget* ParamEditor::createEditor()
 {
     switch (m_spec.type) {
     case ParamType::Int: {
-        auto* spin = new QSpinBox(this);
-        spin->setRange(clampToInt(finiteOr(m_spec.minimum, -1e9)), clampToInt(finiteOr(m_spec.maximum, 1e9)));
+        auto* spin = new IntSpinBox(this);
+        spin->setRange(intBound(m_spec.minimum, true), intBound(m_spec.maximum, false));
         spin->setKeyboardTracking(false); // one edit per typed number, not per digit
-        connect(spin, &QSpinBox::valueChanged, this, [this](int value) { Q_EMIT edited(value); });
+        connect(spin, &QSpinBox::valueChanged, this, [this](int value) { commit(value); });
+        connect(spin->findChild<QLineEdit*>(), &QLineEdit::textEdited, this, &ParamEditor::textTyped);
+        connect(spin, &QSpinBox::editingFinished, this, &ParamEditor::finishTyping);
         return spin;
     }
     case ParamType::Float: {
         auto* spin = new FloatSpinBox(this);
-        spin->setDecimals(12);
-        spin->setRange(finiteOr(m_spec.minimum, -1e12), finiteOr(m_spec.maximum, 1e12));
+        spin->setDecimals(DBL_MAX_10_EXP + DBL_DIG); // keep every digit typed, e.g. eps = 1e-12
+        spin->setRange(floatBound(m_spec.minimum, true), floatBound(m_spec.maximum, false));
         spin->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
         spin->setKeyboardTracking(false);
-        connect(spin, &QDoubleSpinBox::valueChanged, this, [this](double value) { Q_EMIT edited(value); });
+        connect(spin, &QDoubleSpinBox::valueChanged, this, [this](double value) { commit(value); });
+        connect(spin->findChild<QLineEdit*>(), &QLineEdit::textEdited, this, &ParamEditor::textTyped);
+        connect(spin, &QDoubleSpinBox::editingFinished, this, &ParamEditor::finishTyping);
         return spin;
     }
     case ParamType::Bool: {
         auto* check = new QCheckBox(this);
-        connect(check, &QCheckBox::toggled, this, [this](bool value) { Q_EMIT edited(value); });
+        connect(check, &QCheckBox::toggled, this, [this](bool value) { commit(value); });
         return check;
     }
     case ParamType::Choice: {
@@ -131,51 +182,130 @@ QWidget* ParamEditor::createEditor()
             combo->addItem(QString::fromStdString(choice));
         connect(combo, &QComboBox::activated, this, [this](int index) {
             if (index >= 0 && size_t(index) < m_spec.choices.size())
-                Q_EMIT edited(m_spec.choices[size_t(index)]);
+                commit(m_spec.choices[size_t(index)]);
         });
         return combo;
     }
     case ParamType::IntList: {
         auto* line = new QLineEdit(this);
         line->setPlaceholderText(QStringLiteral("1, 28, 28"));
-        // Digits, separators and optional brackets; commitIntList judges the rest.
-        line->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[\\[\\]\\d,\\s]*")), line));
-        connect(line, &QLineEdit::editingFinished, this, &ParamEditor::commitIntList);
+        // Digits, signs, separators and optional brackets; parseText judges the rest.
+        const QRegularExpression allowed(QStringLiteral("[\\[\\]\\d,\\s+-]*"));
+        line->setValidator(new QRegularExpressionValidator(allowed, line));
+        connect(line, &QLineEdit::textEdited, this, &ParamEditor::textTyped);
+        connect(line, &QLineEdit::editingFinished, this, [this, line] {
+            QString problem;
+            const nlohmann::json value = parseText(line->text(), &problem);
+            if (problem.isEmpty())
+                commit(value);
+            else
+                Q_EMIT rejected(problem);
+        });
         return line;
     }
     }
     return new QWidget(this);
 }
 
-void ParamEditor::commitIntList()
+nlohmann::json ParamEditor::parseText(const QString& text, QString* problem) const
 {
-    auto* line = static_cast<QLineEdit*>(m_editor);
-    QString text = line->text();
-    text.remove(QLatin1Char('[')).remove(QLatin1Char(']'));
-    nlohmann::json values = nlohmann::json::array();
-    QString problem;
-    const QStringList parts = text.split(QLatin1Char(','));
-    for (const QString& part : parts) {
+    const QString name = QString::fromStdString(m_spec.name);
+    nlohmann::json value;
+    switch (m_spec.type) {
+    case ParamType::Int: {
         bool ok = false;
-        const long long value = part.trimmed().toLongLong(&ok);
-        if (!ok) {
-            problem = tr("%1: '%2' is not a list of whole numbers like \"1, 28, 28\"")
-                          .arg(QString::fromStdString(m_spec.name), line->text());
-            break;
-        }
-        if (value < m_spec.minimum || value > m_spec.maximum) {
-            problem = tr("%1: %2 is out of range").arg(QString::fromStdString(m_spec.name)).arg(value);
-            break;
-        }
-        values.push_back(value);
+        value = text.trimmed().toLongLong(&ok);
+        if (!ok)
+            *problem = tr("%1: '%2' is not a whole number").arg(name, text);
+        break;
     }
-    if (!problem.isEmpty()) {
-        line->setStyleSheet(QStringLiteral("QLineEdit { border: 1px solid #d93025; }"));
+    case ParamType::Float: {
+        bool ok = false;
+        const double number = text.trimmed().toDouble(&ok);
+        value = number;
+        if (!ok || !std::isfinite(number))
+            *problem = tr("%1: '%2' is not a number").arg(name, text);
+        break;
+    }
+    case ParamType::IntList: {
+        QString items = text;
+        items.remove(QLatin1Char('[')).remove(QLatin1Char(']'));
+        value = nlohmann::json::array();
+        for (const QString& part : items.split(QLatin1Char(','))) {
+            bool ok = false;
+            value.push_back(part.trimmed().toLongLong(&ok));
+            if (!ok) {
+                *problem = tr("%1: '%2' is not a list of whole numbers like \"1, 28, 28\"").arg(name, text);
+                break;
+            }
+        }
+        break;
+    }
+    case ParamType::Bool:
+    case ParamType::Choice:
+        break; // nothing is typed
+    }
+    if (problem->isEmpty())
+        *problem = valueProblem(value);
+    return value;
+}
+
+QString ParamEditor::valueProblem(const nlohmann::json& value) const
+{
+    Node probe;
+    probe.type = m_layerType;
+    probe.params = nlohmann::json::object({{m_spec.name, value}});
+    return QString::fromStdString(m_registry.validateParams(probe));
+}
+
+void ParamEditor::textTyped(const QString& text)
+{
+    QString problem;
+    parseText(text, &problem);
+    showProblem(problem);
+}
+
+void ParamEditor::finishTyping()
+{
+    // A spin box puts its last good value back when typing ends on text it
+    // cannot take; the panel still says what was wrong with the text.
+    const QString typed = m_problem;
+    showProblem(QString());
+    if (!typed.isEmpty())
+        Q_EMIT rejected(typed);
+}
+
+void ParamEditor::commit(const nlohmann::json& value)
+{
+    const QString problem = valueProblem(value);
+    showProblem(problem);
+    if (problem.isEmpty())
+        Q_EMIT edited(value, editSession());
+    else
         Q_EMIT rejected(problem);
+}
+
+void ParamEditor::showProblem(const QString& problem)
+{
+    if (problem == m_problem)
         return;
-    }
-    line->setStyleSheet(QString());
-    Q_EMIT edited(values);
+    m_problem = problem;
+    // A tinted field rather than a style sheet, which would make the
+    // platform style drop the spin boxes' arrows.
+    QPalette tinted = palette();
+    tinted.setColor(QPalette::Base, kProblemTint);
+    m_editor->setPalette(problem.isEmpty() ? QPalette() : tinted);
+    m_editor->setToolTip(problem.isEmpty() ? QString::fromStdString(m_spec.help) : problem);
+}
+
+int ParamEditor::editSession()
+{
+    // Edits made without the focus here (scripts, tests) each stand alone.
+    if (!m_editor->hasFocus())
+        return nextSession();
+    if (m_session == 0)
+        m_session = nextSession();
+    return m_session;
 }
 
 } // namespace lepton

@@ -118,6 +118,12 @@ void PropertyPanel::setNode(NodeId id)
     refresh();
 }
 
+void PropertyPanel::editName()
+{
+    m_name->setFocus(Qt::OtherFocusReason);
+    m_name->selectAll();
+}
+
 QWidget* PropertyPanel::createNodePage()
 {
     auto* page = new QWidget;
@@ -186,14 +192,15 @@ void PropertyPanel::rebuildEditors(const std::string& type)
         return;
     }
     for (const ParamSpec& param : spec->params) {
-        auto* editor = new ParamEditor(param, m_paramBox);
+        auto* editor = new ParamEditor(m_document->registry(), type, param, m_paramBox);
         auto* label = new QLabel(QString::fromStdString(param.name), m_paramBox);
         label->setToolTip(QString::fromStdString(param.help));
         m_paramForm->addRow(label, editor);
         m_editors.push_back(editor);
         const std::string name = param.name;
-        connect(editor, &ParamEditor::edited, this,
-                [this, name](const nlohmann::json& value) { commitParam(name, value); });
+        connect(editor, &ParamEditor::edited, this, [this, name](const nlohmann::json& value, int session) {
+            commitParam(name, value, session);
+        });
         connect(editor, &ParamEditor::rejected, this, &PropertyPanel::showMessage);
     }
     m_paramBox->setVisible(!spec->params.empty());
@@ -301,13 +308,13 @@ void PropertyPanel::commitName()
     m_document->undoStack()->push(new RenameNodeCommand(m_document, m_nodeId, name));
 }
 
-void PropertyPanel::commitParam(const std::string& name, const nlohmann::json& value)
+void PropertyPanel::commitParam(const std::string& name, const nlohmann::json& value, int session)
 {
     const Node* node = m_document->graph().node(m_nodeId);
     if (!node || m_document->registry().paramValue(*node, name) == value)
         return;
     showMessage(QString());
-    m_document->undoStack()->push(new SetParamCommand(m_document, m_nodeId, name, value));
+    m_document->undoStack()->push(new SetParamCommand(m_document, m_nodeId, name, value, session));
 }
 
 void PropertyPanel::showMessage(const QString& message)

@@ -39,6 +39,8 @@ public:
 public Q_SLOTS:
     // 0 shows the project overview.
     void setNode(lepton::NodeId id);
+    // Puts the cursor in the name field with the name selected.
+    void editName();
 
 private:
     QWidget* createNodePage();
@@ -46,7 +48,7 @@ private:
     void refresh();
     void refreshOverview();
     void commitName();
-    void commitParam(const std::string& name, const nlohmann::json& value);
+    void commitParam(const std::string& name, const nlohmann::json& value, int session);
     void showMessage(const QString& message);
 
     GraphDocument* m_document;

@@ -3,6 +3,7 @@
 #include "qcustomplotheader.h"
 #include "trainingsession.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace lepton {
 
@@ -56,13 +58,15 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     , m_lossPlot(createPlot(QStringLiteral("lossPlot"), tr("loss")))
     , m_accuracyPlot(createPlot(QStringLiteral("accuracyPlot"), tr("accuracy (%)")))
 {
-    m_trainLoss = addBatchGraph(m_lossPlot, tr("training, per batch"), 70, 1.0);
-    m_smoothedLoss = addBatchGraph(m_lossPlot, tr("training, smoothed"), 255, 2.0);
+    m_trainLoss = addBatchGraph(m_lossPlot, tr("per batch"), 70, 1.0);
+    m_smoothedLoss = addBatchGraph(m_lossPlot, tr("smoothed"), 255, 2.0);
     m_validationLoss = addEpochGraph(m_lossPlot, tr("validation"));
-    m_trainAccuracy = addBatchGraph(m_accuracyPlot, tr("training, per batch"), 70, 1.0);
-    m_smoothedAccuracy = addBatchGraph(m_accuracyPlot, tr("training, smoothed"), 255, 2.0);
+    m_trainAccuracy = addBatchGraph(m_accuracyPlot, tr("per batch"), 70, 1.0);
+    m_smoothedAccuracy = addBatchGraph(m_accuracyPlot, tr("smoothed"), 255, 2.0);
     m_validationAccuracy = addEpochGraph(m_accuracyPlot, tr("validation"));
     m_accuracyPlot->yAxis->setRange(0, 102); // room for markers at 100%
+    m_lossPlot->installEventFilter(this);
+    m_accuracyPlot->installEventFilter(this);
 
     m_status->setObjectName(QStringLiteral("trainingStatus"));
     m_status->setTextFormat(Qt::RichText);
@@ -128,6 +132,42 @@ void TrainingDashboard::showError(const QString& message)
 {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+}
+
+bool TrainingDashboard::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Resize && (watched == m_lossPlot || watched == m_accuracyPlot))
+        fitLegend(static_cast<QCustomPlot*>(watched));
+    return QWidget::eventFilter(watched, event);
+}
+
+void TrainingDashboard::fitLegend(QCustomPlot* plot)
+{
+    QCPLegend* legend = plot->legend;
+    std::vector<int> entries; // natural widths; the grid's cells include empty ones
+    for (int i = 0; i < legend->elementCount(); ++i) {
+        if (QCPAbstractLegendItem* entry = legend->item(i))
+            entries.push_back(entry->minimumOuterSizeHint().width());
+    }
+    // Entries fill rows first: with `columns`, entry i sits in column i % columns.
+    auto widthFor = [&](int columns) {
+        std::vector<int> widths(size_t(columns), 0);
+        for (size_t i = 0; i < entries.size(); ++i)
+            widths[i % size_t(columns)] = std::max(widths[i % size_t(columns)], entries[i]);
+        int total = legend->margins().left() + legend->margins().right() + (columns - 1) * legend->columnSpacing();
+        for (int width : widths)
+            total += width;
+        return total;
+    };
+    int columns = std::max(1, int(entries.size()));
+    while (columns > 1 && widthFor(columns) > plot->width())
+        --columns;
+    if (legend->wrap() != columns) {
+        legend->setWrap(columns);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-places the entries
+        legend->simplify(); // drops the rows and columns left empty
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 QCustomPlot* TrainingDashboard::createPlot(const QString& objectName, const QString& valueLabel)

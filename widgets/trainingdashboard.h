@@ -34,6 +34,9 @@ public Q_SLOTS:
     // A problem that kept a run from starting or ended it.
     void showError(const QString& message);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     QCustomPlot* createPlot(const QString& objectName, const QString& valueLabel);
     QCPGraph* addBatchGraph(QCustomPlot* plot, const QString& name, int alpha, double width);
@@ -44,6 +47,9 @@ private:
     void setFinished(const TrainingSummary& summary);
     void replotIfChanged();
     void updateStatus();
+    // Wraps the plot's legend into as many rows as its width needs, so no
+    // entry is cut off in a narrow window.
+    static void fitLegend(QCustomPlot* plot);
 
     QLabel* m_status;
     QLabel* m_error;

@@ -1,11 +1,13 @@
 #include "mainwindow.h"
 
+#include "canvasactions.h"
 #include "graphdocument.h"
 #include "graphscene.h"
 #include "graphview.h"
 #include "layerpalette.h"
 #include "propertypanel.h"
 #include "recentfilesmenu.h"
+#include "shortcutsdialog.h"
 #include "templategallery.h"
 #include "trainingdashboard.h"
 #include "trainingsession.h"
@@ -19,7 +21,6 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGraphicsItem>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
@@ -30,6 +31,9 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include <cmath>
+#include <optional>
+
 namespace lepton {
 
 namespace {
@@ -38,6 +42,7 @@ constexpr int kStatusTimeoutMs = 8000;
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 const QString kLastDirKey = QStringLiteral("lastDirectory");
+const QString kSnapKey = QStringLiteral("canvas/snapToGrid");
 
 QIcon themedIcon(const char* name, QStyle::StandardPixmap fallback)
 {
@@ -52,6 +57,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_session(new TrainingSession(this))
     , m_scene(new GraphScene(m_document, this))
     , m_view(new GraphView(m_scene, this))
+    , m_canvasActions(new CanvasActions(m_view, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setCentralWidget(m_view);
@@ -88,13 +94,14 @@ bool MainWindow::openProject(const QString& path)
     }
     m_recentMenu->addFile(path);
     QSettings().setValue(kLastDirKey, QFileInfo(path).absolutePath());
-    m_view->fitToContents();
+    restoreView();
     statusBar()->showMessage(tr("Opened %1").arg(m_document->fileName()), kStatusTimeoutMs);
     return true;
 }
 
 bool MainWindow::saveProjectAs(const QString& path)
 {
+    storeView();
     try {
         m_document->saveAs(path);
     } catch (const std::exception& error) {
@@ -153,6 +160,7 @@ bool MainWindow::save()
 {
     if (m_document->filePath().isEmpty())
         return saveAs();
+    storeView();
     try {
         m_document->save();
     } catch (const std::exception& error) {
@@ -199,6 +207,13 @@ void MainWindow::stopTraining()
     statusBar()->showMessage(tr("Stopping after the current batch..."), kStatusTimeoutMs);
 }
 
+void MainWindow::showShortcuts()
+{
+    auto* dialog = new ShortcutsDialog(menuBar(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (!maybeSave()) {
@@ -233,39 +248,49 @@ void MainWindow::createActions()
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
 
     m_saveAsAction = new QAction(themedIcon("document-save-as", QStyle::SP_DialogSaveButton), tr("Save &As..."), this);
-    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    // Spelled out: not every platform theme binds QKeySequence::SaveAs.
+    m_saveAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
 
     m_quitAction = new QAction(themedIcon("application-exit", QStyle::SP_DialogCloseButton), tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
+    // The menu entries name the step ("Undo Delete Linear 'fc2'"); the
+    // toolbar's keep one text, so its buttons stay put, and name the step
+    // in their tooltips.
     QUndoStack* undoStack = m_document->undoStack();
     m_undoAction = undoStack->createUndoAction(this, tr("&Undo"));
     m_undoAction->setIcon(themedIcon("edit-undo", QStyle::SP_ArrowBack));
-    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
     m_redoAction = undoStack->createRedoAction(this, tr("&Redo"));
     m_redoAction->setIcon(themedIcon("edit-redo", QStyle::SP_ArrowForward));
-    m_redoAction->setShortcut(QKeySequence::Redo);
+    m_redoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    m_undoToolAction = new QAction(m_undoAction->icon(), tr("Undo"), this);
+    connect(m_undoToolAction, &QAction::triggered, undoStack, &QUndoStack::undo);
+    m_redoToolAction = new QAction(m_redoAction->icon(), tr("Redo"), this);
+    connect(m_redoToolAction, &QAction::triggered, undoStack, &QUndoStack::redo);
+    auto followStack = [undoStack](QAction* tool, QAction* menuAction) {
+        auto update = [tool, menuAction] {
+            tool->setEnabled(menuAction->isEnabled());
+            tool->setToolTip(QStringLiteral("%1 (%2)").arg(menuAction->text().remove(QLatin1Char('&')),
+                                                           menuAction->shortcut().toString(QKeySequence::NativeText)));
+        };
+        QObject::connect(menuAction, &QAction::changed, tool, update);
+        update();
+    };
+    followStack(m_undoToolAction, m_undoAction);
+    followStack(m_redoToolAction, m_redoAction);
 
-    m_deleteAction = new QAction(themedIcon("edit-delete", QStyle::SP_TrashIcon), tr("&Delete"), this);
-    m_deleteAction->setShortcuts({QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)});
-    m_deleteAction->setStatusTip(tr("Delete the selected layers and connections"));
-    connect(m_deleteAction, &QAction::triggered, m_scene, &GraphScene::deleteSelection);
-
-    m_selectAllAction = new QAction(tr("Select &All"), this);
-    m_selectAllAction->setShortcut(QKeySequence::SelectAll);
-    connect(m_selectAllAction, &QAction::triggered, this, [this] {
-        for (QGraphicsItem* item : m_scene->items()) {
-            if (item->flags() & QGraphicsItem::ItemIsSelectable)
-                item->setSelected(true);
-        }
-    });
-    // Their keys mean text editing elsewhere (palette filter, inspector).
-    for (QAction* canvasAction : {m_deleteAction, m_selectAllAction}) {
-        canvasAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        m_view->addAction(canvasAction);
-    }
+    CanvasActions* canvas = m_canvasActions;
+    canvas->remove()->setIcon(themedIcon("edit-delete", QStyle::SP_TrashIcon));
+    canvas->remove()->setStatusTip(tr("Delete the selected layers and connections"));
+    canvas->cut()->setIcon(QIcon::fromTheme(QStringLiteral("edit-cut")));
+    canvas->copy()->setIcon(QIcon::fromTheme(QStringLiteral("edit-copy")));
+    canvas->paste()->setIcon(QIcon::fromTheme(QStringLiteral("edit-paste")));
+    canvas->snapToGrid()->setChecked(QSettings().value(kSnapKey, false).toBool());
+    connect(canvas->snapToGrid(), &QAction::toggled, this,
+            [](bool snap) { QSettings().setValue(kSnapKey, snap); });
 
     m_zoomInAction = new QAction(themedIcon("zoom-in", QStyle::SP_ArrowUp), tr("Zoom &In"), this);
     m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
@@ -273,9 +298,6 @@ void MainWindow::createActions()
     m_zoomOutAction = new QAction(themedIcon("zoom-out", QStyle::SP_ArrowDown), tr("Zoom &Out"), this);
     m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
     connect(m_zoomOutAction, &QAction::triggered, m_view, &GraphView::zoomOut);
-    m_fitAction = new QAction(QIcon::fromTheme(QStringLiteral("zoom-fit-best")), tr("&Fit to View"), this);
-    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    connect(m_fitAction, &QAction::triggered, m_view, &GraphView::fitToContents);
 
     m_trainAction = new QAction(themedIcon("media-playback-start", QStyle::SP_MediaPlay), tr("&Train"), this);
     m_trainAction->setShortcut(QKeySequence(Qt::Key_F5));
@@ -283,6 +305,10 @@ void MainWindow::createActions()
     m_stopAction = new QAction(themedIcon("media-playback-stop", QStyle::SP_MediaStop), tr("&Stop"), this);
     m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopTraining);
+
+    m_shortcutsAction = new QAction(tr("&Keyboard Shortcuts"), this);
+    m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
+    connect(m_shortcutsAction, &QAction::triggered, this, &MainWindow::showShortcuts);
 
     m_aboutAction = new QAction(tr("&About Lepton Workbench"), this);
     connect(m_aboutAction, &QAction::triggered, this, [this] {
@@ -297,9 +323,9 @@ void MainWindow::createActions()
         {m_openAction, "actionOpen"},
         {m_saveAction, "actionSave"},     {m_saveAsAction, "actionSaveAs"},
         {m_quitAction, "actionQuit"},     {m_undoAction, "actionUndo"},
-        {m_redoAction, "actionRedo"},     {m_deleteAction, "actionDelete"},
-        {m_selectAllAction, "actionSelectAll"}, {m_zoomInAction, "actionZoomIn"},
-        {m_zoomOutAction, "actionZoomOut"}, {m_fitAction, "actionFitToView"},
+        {m_redoAction, "actionRedo"},     {m_undoToolAction, "actionUndoTool"},
+        {m_redoToolAction, "actionRedoTool"}, {m_zoomInAction, "actionZoomIn"},
+        {m_zoomOutAction, "actionZoomOut"}, {m_shortcutsAction, "actionShortcuts"},
         {m_trainAction, "actionTrain"},   {m_stopAction, "actionStop"},
     };
     for (const auto& [action, name] : names)
@@ -324,14 +350,21 @@ void MainWindow::createMenus()
     edit->addAction(m_undoAction);
     edit->addAction(m_redoAction);
     edit->addSeparator();
-    edit->addAction(m_deleteAction);
-    edit->addAction(m_selectAllAction);
+    CanvasActions* canvas = m_canvasActions;
+    for (QAction* action : {canvas->cut(), canvas->copy(), canvas->paste(), canvas->duplicate()})
+        edit->addAction(action);
+    edit->addSeparator();
+    for (QAction* action : {canvas->rename(), canvas->remove(), canvas->removeAndReconnect(), canvas->selectAll()})
+        edit->addAction(action);
+    edit->addSeparator();
+    edit->addAction(canvas->autoLayout());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
     view->addAction(m_zoomInAction);
     view->addAction(m_zoomOutAction);
-    view->addAction(m_fitAction);
+    view->addAction(canvas->fitToView());
+    view->addAction(canvas->snapToGrid());
     view->addSeparator();
 
     QMenu* trainMenu = menuBar()->addMenu(tr("&Train"));
@@ -339,6 +372,7 @@ void MainWindow::createMenus()
     trainMenu->addAction(m_stopAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_shortcutsAction);
     help->addAction(m_aboutAction);
 }
 
@@ -353,11 +387,11 @@ void MainWindow::createToolBar()
     bar->addAction(m_openAction);
     bar->addAction(m_saveAction);
     bar->addSeparator();
-    bar->addAction(m_undoAction);
-    bar->addAction(m_redoAction);
-    bar->addAction(m_deleteAction);
+    bar->addAction(m_undoToolAction);
+    bar->addAction(m_redoToolAction);
+    bar->addAction(m_canvasActions->remove());
     bar->addSeparator();
-    bar->addAction(m_fitAction);
+    bar->addAction(m_canvasActions->fitToView());
     bar->addSeparator();
     bar->addAction(m_trainAction);
     bar->addAction(m_stopAction);
@@ -414,11 +448,16 @@ void MainWindow::connectSignals()
     connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
         const std::vector<NodeId> nodes = m_scene->selectedNodeIds();
         m_properties->setNode(nodes.size() == 1 ? nodes.front() : 0);
-        updateActions();
     });
     connect(m_scene, &GraphScene::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
-    connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerAtCentre);
+    connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
+    connect(m_canvasActions, &CanvasActions::renameRequested, this, [this](NodeId id) {
+        m_scene->selectOnly(id);
+        m_propertiesDock->show();
+        m_propertiesDock->raise();
+        m_properties->editName();
+    });
     connect(m_recentMenu, &RecentFilesMenu::fileTriggered, this, [this](const QString& path) {
         if (maybeSave())
             openProject(path);
@@ -440,6 +479,33 @@ bool MainWindow::maybeSave()
     if (answer == QMessageBox::Save)
         return save();
     return answer == QMessageBox::Discard;
+}
+
+void MainWindow::storeView()
+{
+    const QPointF centre = m_view->centre();
+    m_document->setUiValue("view", {{"zoom", std::round(m_view->zoom() * 1000.0) / 1000.0},
+                                    {"center", {{"x", std::round(centre.x())}, {"y", std::round(centre.y())}}}});
+}
+
+void MainWindow::restoreView()
+{
+    // Whatever a hand-edited file holds here, a bad value only means a fit.
+    const nlohmann::json& ui = m_document->project().ui;
+    const nlohmann::json view = ui.contains("view") ? ui["view"] : nlohmann::json();
+    auto number = [](const nlohmann::json& json, const char* key) {
+        const bool ok = json.is_object() && json.contains(key) && json[key].is_number()
+            && std::isfinite(json[key].get<double>());
+        return ok ? std::optional<double>(json[key].get<double>()) : std::nullopt;
+    };
+    const auto zoom = number(view, "zoom");
+    const nlohmann::json centre = view.is_object() && view.contains("center") ? view["center"] : nlohmann::json();
+    const auto x = number(centre, "x");
+    const auto y = number(centre, "y");
+    if (zoom && *zoom > 0 && x && y)
+        m_view->setViewState(*zoom, QPointF(*x, *y));
+    else
+        m_view->fitToContents();
 }
 
 void MainWindow::updateTitle()
@@ -465,7 +531,6 @@ void MainWindow::updateActions()
         m_trainAction->setToolTip(tr("Train the model on the project's dataset (F5)"));
     }
     m_stopAction->setEnabled(training);
-    m_deleteAction->setEnabled(!m_scene->selectedItems().isEmpty());
 }
 
 void MainWindow::updateModelStatus()

@@ -10,6 +10,7 @@ class QLabel;
 
 namespace lepton {
 
+class CanvasActions;
 class GraphDocument;
 class GraphScene;
 class GraphView;
@@ -31,6 +32,7 @@ public:
     GraphDocument* document() const { return m_document; }
     GraphScene* scene() const { return m_scene; }
     GraphView* view() const { return m_view; }
+    CanvasActions* canvasActions() const { return m_canvasActions; }
     LayerPalette* palette() const { return m_palette; }
     PropertyPanel* propertyPanel() const { return m_properties; }
     TrainingDashboard* dashboard() const { return m_dashboard; }
@@ -52,6 +54,7 @@ public Q_SLOTS:
     bool saveAs();
     void train();
     void stopTraining();
+    void showShortcuts();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -65,6 +68,11 @@ private:
     void connectSignals();
     // Asks about unsaved changes; false when the user cancels.
     bool maybeSave();
+    // The view's zoom and centre go into the project's ui state, which is
+    // saved with it but is no edit; restoreView() reads them back after
+    // opening, or fits the graph when the file has none.
+    void storeView();
+    void restoreView();
     void updateTitle();
     void updateActions();
     void updateModelStatus();
@@ -75,6 +83,7 @@ private:
     TrainingSession* m_session;
     GraphScene* m_scene;
     GraphView* m_view;
+    CanvasActions* m_canvasActions;
     LayerPalette* m_palette = nullptr;
     PropertyPanel* m_properties = nullptr;
     TrainingDashboard* m_dashboard = nullptr;
@@ -92,13 +101,13 @@ private:
     QAction* m_quitAction = nullptr;
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
-    QAction* m_deleteAction = nullptr;
-    QAction* m_selectAllAction = nullptr;
+    QAction* m_undoToolAction = nullptr; // fixed text: toolbar buttons never shift
+    QAction* m_redoToolAction = nullptr;
     QAction* m_zoomInAction = nullptr;
     QAction* m_zoomOutAction = nullptr;
-    QAction* m_fitAction = nullptr;
     QAction* m_trainAction = nullptr;
     QAction* m_stopAction = nullptr;
+    QAction* m_shortcutsAction = nullptr;
     QAction* m_aboutAction = nullptr;
 };
 

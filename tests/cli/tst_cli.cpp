@@ -81,8 +81,10 @@ private Q_SLOTS:
                                                    "4,547 parameters"};
         QTest::newRow("fashion-mnist-cnn")
             << exampleProject("fashion-mnist-cnn")
-            << QStringList{"conv1", "[16, 28, 28]", "[32, 7, 7]", "[1568]", "200,832",
-                           "206,922 parameters"};
+            << QStringList{"conv1", "[32, 28, 28]", "[64, 7, 7]", "[3136]", "401,536",
+                           "421,834 parameters",
+                           // conv1 32*28*28*9 + conv2 64*14*14*32*9 + 3136*128 + 128*10
+                           "4,241,152 multiply-adds per sample", "training memory at batch 32"};
     }
 
     void inspectListsLayersAndParameterCounts()

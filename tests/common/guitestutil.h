@@ -5,6 +5,7 @@
 // Checks return what is wrong, empty when all is well, so that a test can
 // write QCOMPARE(sceneMismatch(window), QString()) and stop at the first fault.
 #include "edgeitem.h"
+#include "graph/layerregistry.h"
 #include "graphdocument.h"
 #include "graphscene.h"
 #include "mainwindow.h"
@@ -22,6 +23,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,9 +50,13 @@ inline void useScratchSettings(const QTemporaryDir& dir, const QString& applicat
 
 // The project as its file would hold it. Graph keeps nodes in id order and
 // edges sorted, so undo must give back these exact bytes, order included.
+// The ui state (zoom, view centre) is left out: saving records it, but it
+// is no edit and undo does not touch it.
 inline QString snapshot(const Project& project)
 {
-    return QString::fromStdString(projectToJson(project).dump());
+    nlohmann::ordered_json json = projectToJson(project);
+    json.erase("ui");
+    return QString::fromStdString(json.dump());
 }
 
 inline NodeId nodeNamed(const GraphDocument& document, const std::string& name)
@@ -74,6 +80,13 @@ int countItems(const QGraphicsScene* scene)
     for (QGraphicsItem* item : scene->items())
         count += qgraphicsitem_cast<Item*>(item) != nullptr;
     return count;
+}
+
+// Where a node sits on the canvas, in scene coordinates.
+inline QRectF nodeRect(const GraphDocument& document, const Node& node)
+{
+    return QRectF(node.position.x, node.position.y, NodeItem::kWidth,
+                  NodeItem::heightFor(document.registry(), node));
 }
 
 inline QPointF outputPortPos(const GraphScene* scene, NodeId node, int port = 0)
@@ -193,6 +206,29 @@ inline QString projectMismatch(const MainWindow& window, const QString& expected
 {
     const QString differs = snapshotMismatch(snapshot(window.document()->project()), expected);
     return differs.isEmpty() ? sceneMismatch(window) : differs;
+}
+
+// Saves the project to `path`, loads the file back and opens it again.
+// Empty when the window's project, the saved file and the reopened project
+// are all `expected` and the scene mirrors it; otherwise the first difference.
+inline QString saveAndReloadMismatch(MainWindow& window, const QString& expected, const QString& path)
+{
+    if (QString differs = snapshotMismatch(snapshot(window.document()->project()), expected); !differs.isEmpty())
+        return QStringLiteral("before saving: ") + differs;
+    if (!window.saveProjectAs(path))
+        return QStringLiteral("cannot save ") + path;
+    try {
+        const Project saved = loadProject(path.toStdString(), window.document()->registry());
+        if (QString differs = snapshotMismatch(snapshot(saved), expected); !differs.isEmpty())
+            return QStringLiteral("the saved file: ") + differs;
+    } catch (const std::exception& error) {
+        return QStringLiteral("loading the saved file: ") + QString::fromUtf8(error.what());
+    }
+    if (!window.openProject(path))
+        return QStringLiteral("cannot reopen ") + path;
+    if (QString differs = projectMismatch(window, expected); !differs.isEmpty())
+        return QStringLiteral("after reopening: ") + differs;
+    return {};
 }
 
 } // namespace lepton::testing

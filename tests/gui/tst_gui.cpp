@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -139,18 +140,32 @@ void TestGui::paramEditorsPushCommands_data()
 {
     QTest::addColumn<QString>("type");
     QTest::addColumn<QString>("param");
-    QTest::addColumn<QString>("input");    // what the user does to the editor
+    QTest::addColumn<QString>("input");    // typed into the editor, or "toggle"
     QTest::addColumn<QString>("expected"); // the param afterwards, as JSON
     QTest::addColumn<bool>("accepted");
     QTest::newRow("Int: spin box") << "Linear" << "out_features" << "32" << "32" << true;
+    QTest::newRow("Int: the file format's limit") << "Linear" << "out_features" << "2147483647"
+                                                  << "2147483647" << true;
+    QTest::newRow("Int: beyond 32 bits") << "Linear" << "out_features" << "2147483648" << "" << false;
+    QTest::newRow("Int: below the minimum") << "Linear" << "out_features" << "0" << "" << false;
+    QTest::newRow("Int: negative dim") << "Softmax" << "dim" << "-2" << "-2" << true;
     QTest::newRow("Float: spin box") << "Dropout" << "p" << "0.125" << "0.125" << true;
+    QTest::newRow("Float: above the maximum") << "Dropout" << "p" << "1.5" << "" << false;
+    QTest::newRow("Float: tiny eps") << "BatchNorm1d" << "eps" << "1e-12" << "1e-12" << true;
+    QTest::newRow("Float: eps zero") << "BatchNorm1d" << "eps" << "0" << "" << false;
+    QTest::newRow("Float: infinity") << "BatchNorm1d" << "eps" << "inf" << "" << false;
     QTest::newRow("Bool: check box") << "Linear" << "bias" << "toggle" << "false" << true;
     QTest::newRow("IntList: line edit") << "Input" << "shape" << "1, 28, 28" << "[1,28,28]" << true;
     QTest::newRow("IntList: brackets") << "Input" << "shape" << "[3, 32, 32]" << "[3,32,32]" << true;
+    QTest::newRow("IntList: the file format's limit") << "Input" << "shape" << "2147483647"
+                                                      << "[2147483647]" << true;
+    QTest::newRow("IntList: beyond 32 bits") << "Input" << "shape" << "3000000000" << "" << false;
     QTest::newRow("IntList: empty item") << "Input" << "shape" << "2,,3" << "" << false;
     QTest::newRow("IntList: zero dimension") << "Input" << "shape" << "0, 4" << "" << false;
 }
 
+// Types `input` into the editor as a user would and ends with Return; the
+// editor's verdict on the typed text is checked before Return is pressed.
 void TestGui::paramEditorsPushCommands()
 {
     QFETCH(QString, type);
@@ -170,29 +185,51 @@ void TestGui::paramEditorsPushCommands()
 
     ParamEditor* editor = window.propertyPanel()->editor(name);
     QVERIFY(editor);
-    if (auto* spin = editor->findChild<QSpinBox*>()) {
-        spin->setValue(input.toInt());
-    } else if (auto* doubleSpin = editor->findChild<QDoubleSpinBox*>()) {
-        doubleSpin->setValue(input.toDouble());
-    } else if (auto* check = editor->findChild<QCheckBox*>()) {
+    if (auto* check = editor->findChild<QCheckBox*>()) {
         check->click();
     } else {
-        auto* line = editor->findChild<QLineEdit*>();
-        QVERIFY(line);
-        line->setText(input);
-        QTest::keyClick(line, Qt::Key_Return);
+        QWidget* field = editor->findChild<QAbstractSpinBox*>();
+        if (!field)
+            field = editor->findChild<QLineEdit*>();
+        QVERIFY(field);
+        if (auto* spin = qobject_cast<QAbstractSpinBox*>(field))
+            spin->selectAll();
+        else
+            static_cast<QLineEdit*>(field)->selectAll();
+        QTest::keyClicks(field, input);
+        // Judged as typed: a tinted field whose tooltip says why.
+        QCOMPARE(editor->problem().isEmpty(), accepted);
+        const QColor normal = QApplication::palette().color(QPalette::Base);
+        QCOMPARE(field->palette().color(QPalette::Base) == normal, accepted);
+        if (!accepted) {
+            QVERIFY2(editor->problem().contains(param), qPrintable(editor->problem()));
+            QCOMPARE(field->toolTip(), editor->problem());
+        }
+        QTest::keyClick(field, Qt::Key_Return);
     }
 
     const nlohmann::json value = document->registry().paramValue(*document->graph().node(id), name);
     if (!accepted) {
         QCOMPARE(value, original);
         QCOMPARE(document->undoStack()->count(), commands);
-        QVERIFY(window.propertyPanel()->message().contains(param));
+        QVERIFY2(window.propertyPanel()->message().contains(param),
+                 qPrintable(window.propertyPanel()->message()));
         return;
     }
     QCOMPARE(value, nlohmann::json::parse(expected.toStdString()));
     QCOMPARE(document->undoStack()->count(), commands + 1);
     QVERIFY(window.propertyPanel()->message().isEmpty());
+
+    // Whatever an editor accepts, the saved file opens again.
+    const QString path = m_dir.filePath(QStringLiteral("edited.lepton"));
+    QVERIFY(window.saveProjectAs(path));
+    try {
+        const Project reopened = loadProject(path.toStdString(), document->registry());
+        QCOMPARE(reopened.graph.node(id)->params.at(name), value);
+    } catch (const std::exception& error) {
+        QFAIL(error.what());
+    }
+
     document->undoStack()->undo();
     QCOMPARE(document->registry().paramValue(*document->graph().node(id), name), original);
 }
@@ -229,12 +266,13 @@ void TestGui::trainNeedsAModel_data()
     QTest::addColumn<QString>("edit");
     QTest::addColumn<QString>("reason"); // in Train's tooltip afterwards
     QTest::addColumn<bool>("shapesOk");  // afterwards
+    QTest::addColumn<QString>("status"); // the status bar's model label afterwards
     QTest::newRow("shape error") << kSpiral << "classifier in_features 99"
-                                 << "Linear 'classifier'" << false;
-    QTest::newRow("no Output") << kSpiral << "delete output" << "Output" << true;
+                                 << "Linear 'classifier'" << false << "1 shape problem";
+    QTest::newRow("no Output") << kSpiral << "delete output" << "Output" << true << "Not a model yet";
     QTest::newRow("new project with the Output deleted") << QString() << "delete output"
-                                                         << "Output" << true;
-    QTest::newRow("empty graph") << QString() << "delete all" << "Input" << true;
+                                                         << "Output" << true << "Not a model yet";
+    QTest::newRow("empty graph") << QString() << "delete all" << "Input" << true << "Not a model yet";
 }
 
 void TestGui::trainNeedsAModel()
@@ -243,13 +281,14 @@ void TestGui::trainNeedsAModel()
     QFETCH(QString, edit);
     QFETCH(QString, reason);
     QFETCH(bool, shapesOk);
+    QFETCH(QString, status);
     MainWindow window;
     if (!project.isEmpty())
         QVERIFY(window.openProject(project));
     GraphDocument* document = window.document();
     QAction* train = action(window, "actionTrain");
-    auto* status = window.findChild<QLabel*>(QStringLiteral("modelStatus"));
-    QVERIFY(status);
+    auto* statusLabel = window.findChild<QLabel*>(QStringLiteral("modelStatus"));
+    QVERIFY(statusLabel);
     const bool wasModel = document->modelSummary() != nullptr;
     QCOMPARE(train->isEnabled(), wasModel);
     if (!project.isEmpty())
@@ -281,13 +320,13 @@ void TestGui::trainNeedsAModel()
     QVERIFY(!train->isEnabled());
     QVERIFY2(train->toolTip().startsWith(QStringLiteral("Cannot train")), qPrintable(train->toolTip()));
     QVERIFY2(train->toolTip().contains(reason), qPrintable(train->toolTip()));
-    QVERIFY2(status->toolTip().contains(reason), qPrintable(status->toolTip()));
-    QVERIFY(status->text() != QStringLiteral("Shapes OK"));
+    QVERIFY2(statusLabel->toolTip().contains(reason), qPrintable(statusLabel->toolTip()));
+    QCOMPARE(statusLabel->text(), status);
 
     document->undoStack()->undo();
     QCOMPARE(train->isEnabled(), wasModel);
     if (wasModel)
-        QVERIFY(status->text().contains(QStringLiteral("parameters")));
+        QVERIFY(statusLabel->text().contains(QStringLiteral("parameters")));
 }
 
 void TestGui::titleTracksUnsavedChanges()

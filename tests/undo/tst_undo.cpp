@@ -45,8 +45,6 @@ QString giveResidualThirdInput(MainWindow& window)
         return QStringLiteral("the edge %1 is missing").arg(describe(kThirdInput));
     if (!document->shapes().ok())
         return QStringLiteral("shapes do not check with three inputs");
-    // The connection comes between this SetParam and the ones a test pushes,
-    // so those do not merge into it.
     if (document->undoStack()->count() != 2)
         return QStringLiteral("%1 undo steps, expected 2").arg(document->undoStack()->count());
     return {};
@@ -66,12 +64,13 @@ private Q_SLOTS:
     void loweringPortCountDropsEdgesExactly();
     void mergedParamEditsUndoExactly_data();
     void mergedParamEditsUndoExactly();
+    void paramEditsMergeWhileTheEditorKeepsFocus();
 
 private:
-    // Saves the project, loads the file back and opens it again. Empty when
-    // the window's project, the saved file and the reopened project are all
-    // `expected` and the scene mirrors it; otherwise the first difference.
-    QString saveAndReloadMismatch(MainWindow& window, const QString& expected);
+    QString saveAndReloadMismatch(MainWindow& window, const QString& expected)
+    {
+        return testing::saveAndReloadMismatch(window, expected, m_dir.filePath(QStringLiteral("reloaded.lepton")));
+    }
 
     QTemporaryDir m_dir;
 };
@@ -81,27 +80,6 @@ void TestUndo::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY2(QFile::exists(kSpiral), qPrintable(kSpiral));
     useScratchSettings(m_dir, QStringLiteral("tst_undo"));
-}
-
-QString TestUndo::saveAndReloadMismatch(MainWindow& window, const QString& expected)
-{
-    if (QString differs = snapshotMismatch(snapshot(window.document()->project()), expected); !differs.isEmpty())
-        return QStringLiteral("before saving: ") + differs;
-    const QString path = m_dir.filePath(QStringLiteral("reloaded.lepton"));
-    if (!window.saveProjectAs(path))
-        return QStringLiteral("cannot save ") + path;
-    try {
-        const Project saved = loadProject(path.toStdString(), window.document()->registry());
-        if (QString differs = snapshotMismatch(snapshot(saved), expected); !differs.isEmpty())
-            return QStringLiteral("the saved file: ") + differs;
-    } catch (const std::exception& error) {
-        return QStringLiteral("loading the saved file: ") + QString::fromUtf8(error.what());
-    }
-    if (!window.openProject(path))
-        return QStringLiteral("cannot reopen ") + path;
-    if (QString differs = projectMismatch(window, expected); !differs.isEmpty())
-        return QStringLiteral("after reopening: ") + differs;
-    return {};
 }
 
 void TestUndo::editsUndoAndRedoStepByStep()
@@ -304,7 +282,8 @@ void TestUndo::loweringPortCountDropsEdgesExactly()
 void TestUndo::mergedParamEditsUndoExactly_data()
 {
     // Values pushed one after the other on the residual's "inputs" (3 to
-    // start with, an edge in each input), fast enough to merge.
+    // start with, an edge in each input) in one edit session, so they merge
+    // however long each step takes.
     QTest::addColumn<QList<int>>("values");
     QTest::addColumn<bool>("stepLeft");   // false: the merge undid itself
     QTest::addColumn<bool>("dropsThird"); // the edge into input 3 is gone
@@ -325,9 +304,10 @@ void TestUndo::mergedParamEditsUndoExactly()
     QUndoStack* undo = document->undoStack();
     const QString before = snapshot(document->project());
     const int steps = undo->count();
+    constexpr int kSession = 7;
 
     for (int value : values)
-        undo->push(new SetParamCommand(document, kResidual, "inputs", value));
+        undo->push(new SetParamCommand(document, kResidual, "inputs", value, kSession));
     QCOMPARE(undo->count(), steps + (stepLeft ? 1 : 0));
     QCOMPARE(document->graph().node(kResidual)->params.at("inputs").get<int>(), values.last());
     QCOMPARE(document->graph().hasEdge(kThirdInput), !dropsThird);
@@ -353,9 +333,57 @@ void TestUndo::mergedParamEditsUndoExactly()
     // file after the merged step loads too.
     QCOMPARE(undo->count(), 0);
     for (int value : values)
-        undo->push(new SetParamCommand(document, kResidual, "inputs", value));
+        undo->push(new SetParamCommand(document, kResidual, "inputs", value, kSession));
     QCOMPARE(snapshot(document->project()), after);
     QCOMPARE(saveAndReloadMismatch(window, after), QString());
+}
+
+void TestUndo::paramEditsMergeWhileTheEditorKeepsFocus()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.openProject(kSpiral));
+    GraphDocument* document = window.document();
+    QUndoStack* undo = document->undoStack();
+    const QString start = snapshot(document->project());
+    window.scene()->selectOnly(kFc1);
+    auto* spin = window.propertyPanel()->editor("out_features")->findChild<QSpinBox*>();
+    QVERIFY(spin);
+    QCOMPARE(spin->value(), 64);
+
+    // Three arrow steps while the spin box keeps the focus: one undo step,
+    // however long apart they are.
+    spin->setFocus();
+    QTRY_VERIFY(spin->hasFocus());
+    for (int i = 0; i < 3; ++i)
+        QTest::keyClick(spin, Qt::Key_Up);
+    QCOMPARE(document->graph().node(kFc1)->params.at("out_features").get<int>(), 67);
+    QCOMPARE(undo->count(), 1);
+    const QString afterFirst = snapshot(document->project());
+
+    // The focus leaves and comes back: a new step.
+    window.view()->setFocus();
+    QTRY_VERIFY(!spin->hasFocus());
+    spin->setFocus();
+    QTRY_VERIFY(spin->hasFocus());
+    QTest::keyClick(spin, Qt::Key_Up);
+    QCOMPARE(undo->count(), 2);
+    const QString afterSecond = snapshot(document->project());
+
+    // Edits outside any session never merge.
+    undo->push(new SetParamCommand(document, kFc2, "out_features", 10));
+    undo->push(new SetParamCommand(document, kFc2, "out_features", 11));
+    QCOMPARE(undo->count(), 4);
+
+    undo->undo();
+    undo->undo();
+    QCOMPARE(projectMismatch(window, afterSecond), QString());
+    undo->undo();
+    QCOMPARE(projectMismatch(window, afterFirst), QString());
+    undo->undo();
+    QCOMPARE(projectMismatch(window, start), QString());
+    QCOMPARE(spin->value(), 64);
 }
 
 QTEST_MAIN(TestUndo)

@@ -6,21 +6,14 @@
 
 namespace lepton {
 
-namespace {
-
-// Edits closer together than this count as one change.
-constexpr std::chrono::milliseconds kMergeWindow{1000};
-
-} // namespace
-
 SetParamCommand::SetParamCommand(GraphDocument* document, NodeId node, std::string name,
-                                 nlohmann::json value, QUndoCommand* parent)
+                                 nlohmann::json value, int session, QUndoCommand* parent)
     : QUndoCommand(parent)
     , m_document(document)
     , m_nodeId(node)
     , m_name(std::move(name))
     , m_newValue(std::move(value))
-    , m_editedAt(std::chrono::steady_clock::now())
+    , m_session(session)
 {
     const Node* target = document->graph().node(node);
     setText(QObject::tr("Set %1 of '%2'")
@@ -36,14 +29,13 @@ int SetParamCommand::id() const
 bool SetParamCommand::mergeWith(const QUndoCommand* other)
 {
     const auto* next = static_cast<const SetParamCommand*>(other);
-    if (next->m_nodeId != m_nodeId || next->m_name != m_name
-        || next->m_editedAt - m_editedAt > kMergeWindow)
+    if (m_session == 0 || next->m_session != m_session || next->m_nodeId != m_nodeId
+        || next->m_name != m_name)
         return false;
     // `next` ran on the graph this command left behind, so its dropped edges
     // are ones this command kept: together they are everything the merged
     // step removes, and undo puts back each exactly once.
     m_newValue = next->m_newValue;
-    m_editedAt = next->m_editedAt;
     m_droppedEdges.insert(m_droppedEdges.end(), next->m_droppedEdges.begin(),
                           next->m_droppedEdges.end());
     // Back where it started with nothing else to restore: drop the step.

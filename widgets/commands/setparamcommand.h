@@ -6,7 +6,6 @@
 
 #include <QUndoCommand>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,8 +13,9 @@ namespace lepton {
 
 class GraphDocument;
 
-// Changes one parameter of one node. Rapid edits of the same parameter (spin
-// box steps, wheel turns) merge into one undo step. Lowering a port count
+// Changes one parameter of one node. Edits of the same parameter made in one
+// edit session (ParamEditor: while its editor keeps the focus) merge into
+// one undo step; session 0 never merges. Lowering a port count
 // parameter (Add/Concat "inputs") drops the edges into the vanished ports;
 // undo restores them.
 //
@@ -27,7 +27,7 @@ class GraphDocument;
 class SetParamCommand : public QUndoCommand {
 public:
     SetParamCommand(GraphDocument* document, NodeId node, std::string name, nlohmann::json value,
-                    QUndoCommand* parent = nullptr);
+                    int session = 0, QUndoCommand* parent = nullptr);
 
     int id() const override;
     bool mergeWith(const QUndoCommand* other) override;
@@ -44,7 +44,7 @@ private:
     nlohmann::json m_newValue;
     std::vector<Edge> m_droppedEdges;
     bool m_captured = false; // m_oldValue and m_droppedEdges taken
-    std::chrono::steady_clock::time_point m_editedAt;
+    int m_session;
 };
 
 } // namespace lepton
