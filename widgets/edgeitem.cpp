@@ -1,5 +1,7 @@
 #include "edgeitem.h"
 
+#include <QFontDatabase>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPathStroker>
 
@@ -26,6 +28,38 @@ void EdgeItem::setHighlighted(bool highlighted)
         return;
     m_highlighted = highlighted;
     update();
+}
+
+void EdgeItem::setLabel(const QString& label)
+{
+    if (label == m_label)
+        return;
+    prepareGeometryChange();
+    m_label = label;
+    update();
+}
+
+QFont EdgeItem::labelFont()
+{
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setPointSizeF(9.0);
+    return font;
+}
+
+QRectF EdgeItem::labelRect() const
+{
+    if (m_label.isEmpty())
+        return {};
+    const QSizeF size = QFontMetricsF(labelFont()).size(Qt::TextSingleLine, m_label)
+        + QSizeF(8, 2);
+    QRectF rect(QPointF(), size);
+    rect.moveCenter(path().pointAtPercent(0.5));
+    return rect;
+}
+
+QRectF EdgeItem::boundingRect() const
+{
+    return QGraphicsPathItem::boundingRect().united(labelRect());
 }
 
 QPainterPath EdgeItem::wirePath(QPointF from, QPointF to)
@@ -65,6 +99,16 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
                          selected ? 3.0 : 2.0, Qt::SolidLine, Qt::RoundCap));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(path());
+
+    if (m_label.isEmpty())
+        return;
+    const QRectF rect = labelRect();
+    painter->setPen(QPen(QColor(0xc9, 0xcf, 0xd8), 1.0));
+    painter->setBrush(QColor(0xff, 0xff, 0xff, 235));
+    painter->drawRoundedRect(rect, rect.height() / 2, rect.height() / 2);
+    painter->setFont(labelFont());
+    painter->setPen(QColor(0x3a, 0x45, 0x52));
+    painter->drawText(rect, Qt::AlignCenter, m_label);
 }
 
 } // namespace lepton

@@ -19,17 +19,26 @@ public:
     void setEndpoints(QPointF from, QPointF to);
     // Marks the wire a dragged layer would be inserted into.
     void setHighlighted(bool highlighted);
+    // The tensor type the wire carries ("[64, 7, 7]"), drawn at its middle;
+    // empty while it is not known.
+    void setLabel(const QString& label);
+    const QString& label() const { return m_label; }
 
     // The curve from an output port to an input port, shared with the wire
     // drawn while connecting.
     static QPainterPath wirePath(QPointF from, QPointF to);
 
+    QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
 private:
     Edge m_edge;
+    static QFont labelFont();
+    QRectF labelRect() const;
+
     bool m_highlighted = false;
+    QString m_label;
 };
 
 } // namespace lepton

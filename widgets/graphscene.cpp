@@ -5,6 +5,7 @@
 #include "commands/removeitemscommand.h"
 #include "edgeitem.h"
 #include "graphdocument.h"
+#include "layerstyle.h"
 #include "nodeitem.h"
 #include "portitem.h"
 
@@ -314,8 +315,14 @@ void GraphScene::refreshShapes()
         QString tip = QStringLiteral("%1 \u2192 %2")
                           .arg(QString::fromStdString(from ? from->name : std::string()),
                                QString::fromStdString(to ? to->name : std::string()));
-        if (shapes && size_t(edge.fromPort) < shapes->outputs.size())
-            tip += QStringLiteral(": ") + QString::fromStdString(tensorTypeToString(shapes->outputs[size_t(edge.fromPort)]));
+        const bool known = shapes && size_t(edge.fromPort) < shapes->outputs.size();
+        if (known) {
+            const TensorType& type = shapes->outputs[size_t(edge.fromPort)];
+            tip += QStringLiteral(": ") + QString::fromStdString(tensorTypeToString(type));
+            item->setLabel(compactTypeText(type));
+        } else {
+            item->setLabel(QString());
+        }
         item->setToolTip(tip);
         placeEdge(item);
     }

@@ -40,6 +40,17 @@ QIcon categoryIcon(const std::string& category)
     return QIcon(pixmap);
 }
 
+QString compactTypeText(const TensorType& type)
+{
+    QStringList dims;
+    for (int64_t dim : type.shape)
+        dims << QString::number(dim);
+    QString text = dims.join(QChar(0x00d7));
+    if (type.dtype != DType::Float32)
+        text += QLatin1Char(' ') + QString::fromStdString(dtypeName(type.dtype));
+    return text;
+}
+
 QString shapeListText(const std::vector<TensorType>& types)
 {
     QStringList parts;

@@ -17,6 +17,9 @@ QColor categoryColor(const std::string& category);
 // A small rounded square in the category's colour, for lists and menus.
 QIcon categoryIcon(const std::string& category);
 
+// "32×28×28" (with " int64" for token ids): short enough to label a wire.
+QString compactTypeText(const TensorType& type);
+
 // "[64]", or "[16, 28, 28], [32]" for several shapes.
 QString shapeListText(const std::vector<TensorType>& types);
 

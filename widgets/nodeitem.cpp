@@ -56,10 +56,15 @@ qreal NodeItem::heightFor(const LayerRegistry& registry, const Node& node)
     return heightFor(registry.inputCount(node), registry.outputCount(node));
 }
 
-bool NodeItem::hasError() const
+NodeStatus NodeItem::status() const
 {
     const NodeShapes* shapes = m_document->nodeShapes(m_id);
-    return shapes && !shapes->error.empty();
+    return shapes ? shapes->status : NodeStatus::Blocked;
+}
+
+bool NodeItem::hasError() const
+{
+    return status() == NodeStatus::Invalid;
 }
 
 PortItem* NodeItem::inputPort(int index) const
@@ -84,7 +89,10 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     if (!node)
         return;
     const LayerSpec* spec = m_document->registry().find(node->type);
-    const bool error = hasError();
+    const NodeStatus state = status();
+    const bool error = state == NodeStatus::Invalid;
+    const bool open = state == NodeStatus::NotConnected;
+    const QColor openColor(0xb0, 0x6f, 0x00);
     const QRectF body(0, 0, kWidth, m_height);
     painter->setRenderHint(QPainter::Antialiasing);
 
@@ -107,6 +115,8 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     QPen border(QColor(0xb8, 0xbf, 0xc9), 1.0);
     if (error)
         border = QPen(QColor(0xd9, 0x30, 0x25), 2.0);
+    else if (open)
+        border = QPen(openColor, 1.5, Qt::DashLine);
     else if (isSelected())
         border = QPen(QColor(0x2d, 0x7f, 0xf9), 1.5);
     painter->setPen(border);
@@ -135,8 +145,9 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     mono.setPointSizeF(13.0);
     painter->setFont(mono);
-    const QString shape = error ? QObject::tr("shape error") : shapeText();
-    painter->setPen(error ? QColor(0xd9, 0x30, 0x25) : QColor(0x1f, 0x29, 0x33));
+    const QString shape = error ? QObject::tr("shape error")
+                                : open ? QObject::tr("not connected") : shapeText();
+    painter->setPen(error ? QColor(0xd9, 0x30, 0x25) : open ? openColor : QColor(0x1f, 0x29, 0x33));
     const QRectF shapeRect(12, kHeaderHeight + 30, kWidth - 24, 24);
     painter->drawText(shapeRect, Qt::AlignVCenter | Qt::AlignLeft,
                       painter->fontMetrics().elidedText(shape, Qt::ElideRight, int(shapeRect.width())));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "graph/graph.h"
+#include "graph/shapeinference.h"
 
 #include <QGraphicsItem>
 
@@ -33,6 +34,9 @@ public:
     // Re-reads position, port counts, shapes and errors from the document.
     void refresh();
     // True when shape inference reported a problem with this node.
+    NodeStatus status() const;
+    // A problem of the node itself (a mismatch, a bad param), drawn in red;
+    // an input without a wire only reads "not connected".
     bool hasError() const;
     PortItem* inputPort(int index) const;
     PortItem* outputPort(int index) const;

@@ -117,6 +117,7 @@ ParamEditor::ParamEditor(const LayerRegistry& registry, std::string layerType, P
 
 void ParamEditor::setValue(const nlohmann::json& value)
 {
+    m_shown = value;
     const QSignalBlocker blocker(m_editor);
     showProblem(QString());
     switch (m_spec.type) {
@@ -137,6 +138,24 @@ void ParamEditor::setValue(const nlohmann::json& value)
     case ParamType::IntList:
         static_cast<QLineEdit*>(m_editor)->setText(intListText(value));
         break;
+    }
+}
+
+void ParamEditor::setResolvedValue(const nlohmann::json& resolved)
+{
+    const bool inferred = !resolved.is_null() && resolved != m_shown;
+    if (m_spec.type == ParamType::Int) {
+        // Shown while the spin box holds its minimum: the "infer" value.
+        auto* spin = static_cast<QSpinBox*>(m_editor);
+        spin->setSpecialValueText(inferred && m_shown == spin->minimum()
+                                      ? tr("auto (%1)").arg(QString::fromStdString(resolved.dump()))
+                                      : QString());
+    }
+    if (m_problem.isEmpty()) {
+        QString tip = QString::fromStdString(m_spec.help);
+        if (inferred)
+            tip += tr("\nIn this network: %1").arg(QString::fromStdString(resolved.dump()));
+        m_editor->setToolTip(tip);
     }
 }
 

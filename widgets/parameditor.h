@@ -27,6 +27,10 @@ public:
     const ParamSpec& spec() const { return m_spec; }
     // Shows `value` without reporting it as an edit.
     void setValue(const nlohmann::json& value);
+    // The value shape inference worked out for this parameter (null when it
+    // is not known). Where it differs from the value set, the editor says so:
+    // an in_features of 0 reads "auto (784)".
+    void setResolvedValue(const nlohmann::json& resolved);
     // Why the text now in the editor cannot be this parameter's value; empty
     // when it can.
     QString problem() const { return m_problem; }
@@ -58,6 +62,7 @@ private:
     ParamSpec m_spec;
     QWidget* m_editor;
     QString m_problem;
+    nlohmann::json m_shown; // the value last set, for comparing the resolved one
     int m_session = 0; // 0: no edit since the editor took focus
 };
 

@@ -146,6 +146,8 @@ QWidget* PropertyPanel::createNodePage()
     m_shape->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_shape->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_parameters = new QLabel(page);
+    m_parameters->setObjectName(QStringLiteral("nodeSize"));
+    m_parameters->setWordWrap(true);
     m_message = new QLabel(page);
     m_message->setObjectName(QStringLiteral("panelMessage"));
     m_message->setWordWrap(true);
@@ -156,7 +158,7 @@ QWidget* PropertyPanel::createNodePage()
     form->addRow(tr("Name"), m_name);
     form->addRow(tr("Type"), m_type);
     form->addRow(tr("Output"), m_shape);
-    form->addRow(tr("Weights"), m_parameters);
+    form->addRow(tr("Size"), m_parameters);
 
     m_paramBox = new QGroupBox(tr("Parameters"), page);
     m_paramForm = new QFormLayout(m_paramBox);
@@ -236,8 +238,12 @@ void PropertyPanel::refresh()
 
     const NodeShapes* shapes = m_document->nodeShapes(m_nodeId);
     if (shapes && !shapes->error.empty()) {
-        m_shape->setText(QString::fromStdString(shapes->error));
-        m_shape->setStyleSheet(QStringLiteral("color: #d93025;"));
+        // An open input is work in progress, not a mistake.
+        const bool open = shapes->status == NodeStatus::NotConnected;
+        m_shape->setText((open ? tr("Not connected: ") : QString())
+                         + QString::fromStdString(shapes->error));
+        m_shape->setStyleSheet(open ? QStringLiteral("color: #8a5a00;")
+                                    : QStringLiteral("color: #d93025;"));
     } else {
         QString text = tr("unknown");
         if (shapes && !shapes->outputs.empty())
@@ -249,18 +255,19 @@ void PropertyPanel::refresh()
         m_shape->setStyleSheet(QString());
     }
 
-    QString weights = QStringLiteral("\u2014");
-    if (const ModelSummary* summary = m_document->modelSummary()) {
-        for (const LayerSummary& layer : summary->layers) {
-            if (layer.id == m_nodeId)
-                weights = tr("%1 parameters").arg(QLocale().toString(qlonglong(layer.parameters)));
-        }
-    }
-    m_parameters->setText(weights);
+    QString work = QStringLiteral("\u2014");
+    if (shapes && shapes->resolved())
+        work = tr("%1 parameters, %2 multiply-adds per sample")
+                   .arg(QLocale().toString(qlonglong(shapes->parameters)),
+                        QLocale().toString(qlonglong(shapes->macs)));
+    m_parameters->setText(work);
 
     for (ParamEditor* editor : m_editors) {
         const QSignalBlocker blocker(editor);
-        editor->setValue(registry.paramValue(*node, editor->spec().name));
+        const std::string& name = editor->spec().name;
+        editor->setValue(registry.paramValue(*node, name));
+        editor->setResolvedValue(shapes && shapes->resolved() ? shapes->params.value(name, nlohmann::json())
+                                                              : nlohmann::json());
     }
 }
 
@@ -275,10 +282,20 @@ void PropertyPanel::refreshOverview()
     QString model = tr("%1 layers, %2 connections")
                         .arg(project.graph.nodes().size())
                         .arg(project.graph.edges().size());
-    if (!shapes.ok())
+    if (!shapes.ok()) {
         model += tr("<br><span style='color:#d93025'>%1</span>").arg(html(shapes.errors.front()));
-    else if (const ModelSummary* summary = m_document->modelSummary())
-        model += tr("<br>%1 trainable parameters").arg(QLocale().toString(qlonglong(summary->trainableParameters)));
+    } else if (const ModelSummary* summary = m_document->modelSummary()) {
+        const QLocale locale;
+        const int64_t batch = project.training.batchSize;
+        model += tr("<br>%1 parameters, %2 trainable<br>%3 multiply-adds per sample"
+                    "<br>about %4 to train at batch %5")
+                     .arg(locale.toString(qlonglong(summary->totalParameters)),
+                          locale.toString(qlonglong(summary->trainableParameters)),
+                          locale.toString(qlonglong(summary->macs)),
+                          locale.formattedDataSize(summary->trainingBytes(batch), 1,
+                                                   QLocale::DataSizeSIFormat),
+                          QString::number(batch));
+    }
     text += tr("<p><b>Model</b><br>%1</p>").arg(model);
     text += tr("<p style='color:#5f6b7a'>Select a layer to edit it. Drag layers from the palette onto "
                "the canvas and drag from port to port to connect them.</p>");

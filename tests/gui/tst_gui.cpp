@@ -5,6 +5,7 @@
 #include "graph/layerregistry.h"
 #include "graphview.h"
 #include "layerpalette.h"
+#include "layerstyle.h"
 #include "parameditor.h"
 #include "propertypanel.h"
 #include "qcustomplotheader.h"
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void deleteKeyOnCanvasRemovesSelection();
     void trainsFromActionAndStops();
     void trainingFailureIsShown();
+    void shapesReadAtAGlance();
 
 private:
     QTemporaryDir m_dir;
@@ -508,6 +510,50 @@ void TestGui::trainingFailureIsShown()
              qPrintable(window.dashboard()->errorText()));
     QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("missing-images.idx")));
     QVERIFY(action(window, "actionTrain")->isEnabled());
+}
+
+// Every wire names what it carries, the inspector shows a layer's size and
+// what "0 means infer" became, and an open input is not a shape error.
+void TestGui::shapesReadAtAGlance()
+{
+    MainWindow window;
+    window.resize(1280, 800);
+    QVERIFY(window.openProject(QStringLiteral(LEPTON_SOURCE_DIR "/projects/fashion-mnist-cnn.lepton")));
+    GraphDocument* document = window.document();
+    for (const Edge& edge : document->graph().edges()) {
+        const NodeShapes* from = document->nodeShapes(edge.fromNode);
+        QCOMPARE(window.scene()->edgeItem(edge)->label(),
+                 compactTypeText(from->outputs.at(size_t(edge.fromPort))));
+    }
+    const NodeId fc1 = document->graph().nodeByName("fc1")->id;
+    QCOMPARE(window.scene()->edgeItem(*document->graph().edgeInto(fc1, 0))->label(),
+             QStringLiteral("3136"));
+    const NodeId pool2 = document->graph().nodeByName("pool2")->id;
+    QCOMPARE(window.scene()->edgeItem(*document->graph().edgeInto(pool2, 0))->label(),
+             QString::fromUtf8("64\u00d714\u00d714"));
+
+    window.scene()->nodeItem(fc1)->setSelected(true);
+    QCOMPARE(window.propertyPanel()->nodeId(), fc1);
+    auto* inFeatures = window.propertyPanel()->editor("in_features")->findChild<QSpinBox*>();
+    QCOMPARE(inFeatures->text(), QStringLiteral("auto (3136)"));
+    auto* size = window.propertyPanel()->findChild<QLabel*>(QStringLiteral("nodeSize"));
+    QCOMPARE(size->text(), QStringLiteral("401,536 parameters, 401,408 multiply-adds per sample"));
+    const QString overview =
+        window.propertyPanel()->findChild<QLabel*>(QStringLiteral("projectOverview"))->text();
+    QVERIFY2(overview.contains(QStringLiteral("4,241,152 multiply-adds per sample")), qPrintable(overview));
+    QVERIFY2(overview.contains(QStringLiteral("to train at batch 32")), qPrintable(overview));
+    if (!qEnvironmentVariableIsEmpty("LEPTON_SCREENSHOT_DIR")) {
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.grab().save(qEnvironmentVariable("LEPTON_SCREENSHOT_DIR") + QStringLiteral("/shapes.png"));
+    }
+
+    // A layer with an open input reads "not connected", without the red of a mismatch.
+    const NodeId add = window.view()->addLayer(QStringLiteral("Add"), QPointF(0, 600));
+    QCOMPARE(window.scene()->nodeItem(add)->status(), NodeStatus::NotConnected);
+    QVERIFY(!window.scene()->nodeItem(add)->hasError());
+    auto* shape = window.propertyPanel()->findChild<QLabel*>(QStringLiteral("nodeShape"));
+    QCOMPARE(shape->text(), QStringLiteral("Not connected: Add 'add1' inputs 'in1', 'in2' are not connected"));
 }
 
 QTEST_MAIN(TestGui)
