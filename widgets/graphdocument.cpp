@@ -195,6 +195,7 @@ void GraphDocument::replaceProject(Project project, const QString& path)
     m_project = std::move(project);
     m_filePath = path;
     m_undoStack->clear();
+    ++m_inferences;
     m_shapes = inferShapes(m_project.graph, registry());
     m_summaryValid = false;
     Q_EMIT projectReplaced();
@@ -202,8 +203,26 @@ void GraphDocument::replaceProject(Project project, const QString& path)
     Q_EMIT filePathChanged();
 }
 
+GraphDocument::ShapeBatch::ShapeBatch(GraphDocument* document)
+    : m_document(document)
+{
+    ++m_document->m_shapeBatchDepth;
+}
+
+GraphDocument::ShapeBatch::~ShapeBatch()
+{
+    if (--m_document->m_shapeBatchDepth == 0 && m_document->m_shapesStale)
+        m_document->reinferShapes();
+}
+
 void GraphDocument::reinferShapes()
 {
+    if (m_shapeBatchDepth > 0) {
+        m_shapesStale = true;
+        return;
+    }
+    m_shapesStale = false;
+    ++m_inferences;
     m_shapes = inferShapes(m_project.graph, registry());
     m_summaryValid = false;
     Q_EMIT shapesChanged();

@@ -26,6 +26,19 @@ class GraphDocument : public QObject {
     Q_OBJECT
 
 public:
+    // Holds shape inference back while alive: the edits of one command
+    // re-infer once, when the outermost batch ends, not once per node or wire.
+    class ShapeBatch {
+    public:
+        explicit ShapeBatch(GraphDocument* document);
+        ~ShapeBatch();
+        ShapeBatch(const ShapeBatch&) = delete;
+        ShapeBatch& operator=(const ShapeBatch&) = delete;
+
+    private:
+        GraphDocument* m_document;
+    };
+
     explicit GraphDocument(QObject* parent = nullptr);
     ~GraphDocument() override;
 
@@ -33,6 +46,9 @@ public:
     const Graph& graph() const { return m_project.graph; }
     const LayerRegistry& registry() const;
     const ShapeReport& shapes() const { return m_shapes; }
+    // How many times shapes were inferred since the document was made: lets
+    // tests check that one command infers once.
+    int inferenceCount() const { return m_inferences; }
     // The node's inferred shapes, or nullptr when inference did not reach it.
     const NodeShapes* nodeShapes(NodeId id) const;
     // Parameter counts of the model the graph builds; nullptr while it cannot
@@ -97,6 +113,10 @@ Q_SIGNALS:
 private:
     void replaceProject(Project project, const QString& path);
     void reinferShapes();
+
+    int m_shapeBatchDepth = 0;
+    bool m_shapesStale = false; // an edit inside a batch awaits inference
+    int m_inferences = 0;
     Node& nodeRef(NodeId id);
 
     Project m_project;

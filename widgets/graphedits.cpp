@@ -54,6 +54,7 @@ NodeId insertLayerIntoEdge(GraphDocument* document, const std::string& type, Edg
         return 0;
     QUndoStack* stack = document->undoStack();
     auto* add = new AddNodeCommand(document, type, position);
+    const GraphDocument::ShapeBatch batch(document);
     stack->beginMacro(QObject::tr("Insert %1 into '%2' \u2192 '%3'")
                           .arg(QString::fromStdString(type), nodeText(document, edge.fromNode),
                                nodeText(document, edge.toNode)));
@@ -107,6 +108,7 @@ void removeItemsRejoining(GraphDocument* document, const std::vector<NodeId>& no
         return;
     }
     QUndoStack* stack = document->undoStack();
+    const GraphDocument::ShapeBatch batch(document);
     stack->beginMacro(QObject::tr("%1 and reconnect").arg(remove->text()));
     stack->push(remove);
     for (const Edge& bridge : bridges) {

@@ -4,6 +4,8 @@
 // redo gives back the exact project, which also survives save and load.
 #include "canvasactions.h"
 #include "commands/connectportscommand.h"
+#include "commands/pastenodescommand.h"
+#include "commands/removeitemscommand.h"
 #include "common/guitestutil.h"
 #include "graph/layerregistry.h"
 #include "graphedits.h"
@@ -129,6 +131,7 @@ private Q_SLOTS:
     void deleteRejoinsChain();
     void autoLayoutRunsLeftToRight_data();
     void autoLayoutRunsLeftToRight();
+    void eachCommandInfersShapesOnce();
 
 private:
     QString saveAndReloadMismatch(MainWindow& window, const QString& expected)
@@ -398,6 +401,39 @@ void TestGraphEdits::autoLayoutRunsLeftToRight()
     const QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
     QCOMPARE(saveAndReloadMismatch(window, after), QString());
+}
+
+// A command that adds or removes many nodes and wires infers shapes once, not
+// once per node or wire: the whole spiral network pasted, then deleted.
+void TestGraphEdits::eachCommandInfersShapesOnce()
+{
+    MainWindow window;
+    QVERIFY(window.openProject(kSpiral));
+    GraphDocument* document = window.document();
+    std::vector<NodeId> all;
+    for (const Node& node : document->graph().nodes())
+        all.push_back(node.id);
+    const GraphFragment fragment = copyFragment(document->graph(), all);
+    QVERIFY(fragment.nodes.size() > 5 && fragment.edges.size() > 5);
+
+    int before = document->inferenceCount();
+    auto* paste = new PasteNodesCommand(document, fragment, {0, 400});
+    document->undoStack()->push(paste);
+    QCOMPARE(document->inferenceCount(), before + 1);
+    QCOMPARE(document->graph().nodes().size(), 2 * all.size());
+
+    before = document->inferenceCount();
+    document->undoStack()->push(new RemoveItemsCommand(document, paste->nodeIds(), {}));
+    QCOMPARE(document->inferenceCount(), before + 1);
+    QCOMPARE(document->graph().nodes().size(), all.size());
+
+    before = document->inferenceCount();
+    document->undoStack()->undo();
+    document->undoStack()->undo();
+    QCOMPARE(document->inferenceCount(), before + 2);
+    // Inference that was held back still ran: the shapes match the graph.
+    QCOMPARE(document->shapes().nodes.size(), all.size());
+    QVERIFY(document->shapes().ok());
 }
 
 QTEST_MAIN(TestGraphEdits)

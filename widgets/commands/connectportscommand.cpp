@@ -20,6 +20,7 @@ ConnectPortsCommand::ConnectPortsCommand(GraphDocument* document, const Edge& ed
 
 void ConnectPortsCommand::redo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     if (m_replaced)
         m_document->removeEdge(*m_replaced);
     m_document->addEdge(m_edge);
@@ -27,6 +28,7 @@ void ConnectPortsCommand::redo()
 
 void ConnectPortsCommand::undo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     m_document->removeEdge(m_edge);
     if (m_replaced)
         m_document->addEdge(*m_replaced);

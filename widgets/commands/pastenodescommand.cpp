@@ -55,6 +55,7 @@ std::vector<NodeId> PasteNodesCommand::nodeIds() const
 
 void PasteNodesCommand::redo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     if (m_added) {
         for (const Node& node : m_nodes)
             m_document->insertNode(node);
@@ -86,6 +87,7 @@ void PasteNodesCommand::redo()
 
 void PasteNodesCommand::undo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     for (auto it = m_nodes.rbegin(); it != m_nodes.rend(); ++it)
         m_document->removeNode(it->id);
 }

@@ -40,6 +40,7 @@ RemoveItemsCommand::RemoveItemsCommand(GraphDocument* document, const std::vecto
 
 void RemoveItemsCommand::redo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     for (const Edge& edge : m_edges)
         m_document->removeEdge(edge);
     for (const Node& node : m_nodes)
@@ -48,6 +49,7 @@ void RemoveItemsCommand::redo()
 
 void RemoveItemsCommand::undo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     for (const Node& node : m_nodes)
         m_document->insertNode(node);
     for (const Edge& edge : m_edges)

@@ -45,6 +45,7 @@ bool SetParamCommand::mergeWith(const QUndoCommand* other)
 
 void SetParamCommand::redo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     if (!m_captured) {
         // The state before the first redo is what undo returns to; later
         // redos start from that same state, so nothing is recomputed.
@@ -64,6 +65,7 @@ void SetParamCommand::redo()
 
 void SetParamCommand::undo()
 {
+    const GraphDocument::ShapeBatch batch(m_document);
     m_document->setParam(m_nodeId, m_name, m_oldValue);
     for (const Edge& edge : m_droppedEdges)
         m_document->addEdge(edge);
