@@ -54,4 +54,9 @@ private:
     std::string m_path;
 };
 
+// Reads and parses a JSON file, refusing nesting deeper than any real file
+// needs. Throws ProjectError with the file name set and no JSON path: the
+// file cannot be read, or its syntax is wrong (with line and column).
+nlohmann::json readJsonFile(const std::string& path);
+
 } // namespace lepton
