@@ -126,6 +126,13 @@ double JsonReader::toDouble() const
     return m_value->get<double>();
 }
 
+bool JsonReader::toBool() const
+{
+    if (!m_value->is_boolean())
+        failType("true or false");
+    return m_value->get<bool>();
+}
+
 std::string JsonReader::toString() const
 {
     if (!m_value->is_string())
@@ -155,6 +162,12 @@ void JsonReader::read(const std::string& key, double& out) const
 {
     if (auto member = find(key))
         out = member->toDouble();
+}
+
+void JsonReader::read(const std::string& key, bool& out) const
+{
+    if (auto member = find(key))
+        out = member->toBool();
 }
 
 void JsonReader::read(const std::string& key, std::string& out) const

@@ -1,6 +1,7 @@
 #include "project/project.h"
 
 #include "graph/layerregistry.h"
+#include "project/blockjson.h"
 #include "project/graphjson.h"
 #include "project/jsonreader.h"
 #include "util/atomicfile.h"
@@ -156,7 +157,8 @@ ProjectError::ProjectError(const std::string& file, const std::string& jsonPath,
 Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry)
 {
     const JsonReader root(json, {});
-    root.rejectUnknownKeys({"schema_version", "name", "graph", "dataset", "training", "ui"});
+    root.rejectUnknownKeys(
+        {"schema_version", "name", "graph", "blocks", "groups", "dataset", "training", "ui"});
     const JsonReader version = root.at("schema_version");
     const int64_t schema = version.toInt();
     if (schema > kProjectSchemaVersion)
@@ -168,6 +170,10 @@ Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registr
     Project project;
     root.read("name", project.name);
     project.graph = graphFromJson(root.at("graph"), registry);
+    if (auto blocks = root.find("blocks"))
+        project.blocks = blocksFromJson(*blocks, registry);
+    if (auto groups = root.find("groups"))
+        project.groups = groupsFromJson(*groups, project.graph, project.blocks);
     project.dataset = readDataset(root.at("dataset"));
     project.training = readTraining(root.at("training"));
     if (auto ui = root.find("ui"))
@@ -177,12 +183,18 @@ Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registr
 
 nlohmann::ordered_json projectToJson(const Project& project)
 {
-    return {{"schema_version", kProjectSchemaVersion},
-            {"name", project.name},
-            {"graph", graphToJson(project.graph)},
-            {"dataset", datasetToJson(project.dataset)},
-            {"training", trainingToJson(project.training)},
-            {"ui", nlohmann::ordered_json(project.ui)}};
+    nlohmann::ordered_json json = {{"schema_version", kProjectSchemaVersion},
+                                   {"name", project.name},
+                                   {"graph", graphToJson(project.graph)}};
+    // Written only when there are some, so files without blocks stay as they were.
+    if (!project.blocks.empty())
+        json["blocks"] = blocksToJson(project.blocks);
+    if (!project.groups.empty())
+        json["groups"] = groupsToJson(project.groups);
+    json["dataset"] = datasetToJson(project.dataset);
+    json["training"] = trainingToJson(project.training);
+    json["ui"] = nlohmann::ordered_json(project.ui);
+    return json;
 }
 
 Project loadProject(const std::string& path, const LayerRegistry& registry)

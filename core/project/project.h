@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/datasetspec.h"
+#include "graph/block.h"
 #include "graph/graph.h"
 #include "train/trainingconfig.h"
 
@@ -8,6 +9,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace lepton {
 
@@ -19,6 +21,10 @@ constexpr int kProjectSchemaVersion = 1;
 struct Project {
     std::string name;
     Graph graph;
+    // Reusable blocks and the groups stamped from them (or made ad hoc). The
+    // engine reads only `graph`, which holds every node of every instance.
+    std::vector<BlockDefinition> blocks;
+    std::vector<NodeGroup> groups;
     DatasetSpec dataset;
     TrainingConfig training;
     nlohmann::json ui = nlohmann::json::object(); // view state, kept verbatim

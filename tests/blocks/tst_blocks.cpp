@@ -1,8 +1,13 @@
 #include "common/graphtestutil.h"
 #include "graph/block.h"
+#include "project/blockjson.h"
+#include "project/project.h"
+#include "util/atomicfile.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -79,12 +84,36 @@ void stampChain(const BlockDefinition& block, int copies, Graph& graph, std::vec
     connect(graph, previous, {output, 0});
 }
 
+Project chainProject(int copies)
+{
+    Project project;
+    project.name = "chain";
+    project.blocks = {residualBlock()};
+    stampChain(project.blocks.front(), copies, project.graph, project.groups);
+    return project;
+}
+
 QStringList nodeNames(const Graph& graph, const std::vector<NodeId>& ids)
 {
     QStringList names;
     for (NodeId id : ids)
         names << QString::fromStdString(graph.node(id)->name);
     return names;
+}
+
+QStringList keysOf(const nlohmann::ordered_json& object)
+{
+    QStringList keys;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        keys << QString::fromStdString(it.key());
+    return keys;
+}
+
+json chainJson()
+{
+    Project project = chainProject(2);
+    project.groups.back().collapsed = true;
+    return json::parse(projectToJson(project).dump());
 }
 
 } // namespace
@@ -98,6 +127,11 @@ private Q_SLOTS:
     void selectionRefused_data();
     void selectionRefused();
     void instantiateRefusesUnknownLayer();
+    void projectRoundTrip();
+    void filesWithoutBlocksUnchanged_data();
+    void filesWithoutBlocksUnchanged();
+    void badBlockJson_data();
+    void badBlockJson();
 };
 
 void TestBlocks::blockFromResidualSelection()
@@ -200,6 +234,130 @@ void TestBlocks::instantiateRefusesUnknownLayer()
                  error.what());
     }
     QCOMPARE(graph.nodes().size(), size_t(6));
+}
+
+void TestBlocks::projectRoundTrip()
+{
+    Project original = chainProject(2);
+    original.groups.back().collapsed = true;
+    original.groups.push_back({"ends", "", {1, original.graph.nodeByName("output")->id}, false});
+
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("chain.lepton").toStdString();
+    saveProject(original, path);
+    const Project loaded = loadProject(path, registry());
+
+    QCOMPARE(loaded.blocks.size(), size_t(1));
+    const BlockDefinition& block = loaded.blocks.front();
+    QCOMPARE(block.name, std::string("res"));
+    QCOMPARE(block.description, original.blocks.front().description);
+    QCOMPARE(block.graph.edges(), original.blocks.front().graph.edges());
+    QCOMPARE(block.inputs, original.blocks.front().inputs);
+    QCOMPARE(block.outputs, original.blocks.front().outputs);
+    QCOMPARE(loaded.groups.size(), size_t(3));
+    for (size_t i = 0; i < loaded.groups.size(); ++i) {
+        QCOMPARE(loaded.groups[i].name, original.groups[i].name);
+        QCOMPARE(loaded.groups[i].block, original.groups[i].block);
+        QCOMPARE(loaded.groups[i].nodes, original.groups[i].nodes);
+        QCOMPARE(loaded.groups[i].collapsed, original.groups[i].collapsed);
+    }
+    // Everything else, and the order of every key.
+    const nlohmann::ordered_json saved = projectToJson(loaded);
+    QCOMPARE(saved.dump(), projectToJson(original).dump());
+    QCOMPARE(keysOf(saved).join(','),
+             QStringLiteral("schema_version,name,graph,blocks,groups,dataset,training,ui"));
+    QCOMPARE(keysOf(saved.at("blocks").at(0)).join(','),
+             QStringLiteral("name,description,graph,inputs,outputs"));
+    QCOMPARE(keysOf(saved.at("groups").at(0)).join(','), QStringLiteral("name,block,nodes,collapsed"));
+    // New optional keys: older files open unchanged, so the schema stays.
+    QCOMPARE(saved.at("schema_version").get<int>(), 1);
+}
+
+void TestBlocks::filesWithoutBlocksUnchanged_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("spiral-mlp") << "projects/spiral-mlp.lepton";
+    QTest::newRow("fashion-mnist-cnn") << "projects/fashion-mnist-cnn.lepton";
+}
+
+void TestBlocks::filesWithoutBlocksUnchanged()
+{
+    QFETCH(QString, file);
+    const std::string original = QStringLiteral(LEPTON_SOURCE_DIR "/%1").arg(file).toStdString();
+    QTemporaryDir dir;
+    const std::string copy = dir.filePath("copy.lepton").toStdString();
+    saveProject(loadProject(original, registry()), copy);
+    QVERIFY(readFile(copy) == readFile(original));
+}
+
+void TestBlocks::badBlockJson_data()
+{
+    QTest::addColumn<QByteArray>("document");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("problem");
+    const auto row = [](const char* name, const std::function<void(json&)>& change, const char* path,
+                        const char* problem) {
+        json document = chainJson();
+        change(document);
+        QTest::newRow(name) << QByteArray::fromStdString(document.dump()) << path << problem;
+    };
+
+    row("input from a missing node", [](json& j) { j["blocks"][0]["inputs"][1]["node"] = 7; },
+        "blocks[0].inputs[1].node", "no node 7 in block 'res'");
+    row("missing input port", [](json& j) { j["blocks"][0]["inputs"][0]["port"] = 3; },
+        "blocks[0].inputs[0].port", "Linear 'fc1' has no input port 3");
+    row("missing output port", [](json& j) { j["blocks"][0]["outputs"][0]["port"] = 1; },
+        "blocks[0].outputs[0].port", "Add 'sum' has no output port 1");
+    row("input wired inside", [](json& j) { j["blocks"][0]["inputs"][0] = {{"node", 2}, {"port", 0}}; },
+        "blocks[0].inputs[0].port", "input 'in' of ReLU 'act' is wired inside block 'res'");
+    row("input listed twice", [](json& j) { j["blocks"][0]["inputs"][1] = j["blocks"][0]["inputs"][0]; },
+        "blocks[0].inputs[1]", "listed twice");
+    row("negative port", [](json& j) { j["blocks"][0]["outputs"][0]["port"] = -1; },
+        "blocks[0].outputs[0].port", "must be");
+    row("unknown block key", [](json& j) { j["blocks"][0]["ports"] = json::array(); },
+        "blocks[0].ports", "unknown key 'ports'");
+    row("unnamed block", [](json& j) { j["blocks"][0]["name"] = ""; }, "blocks[0].name", "must not be empty");
+    row("duplicate block", [](json& j) { j["blocks"].push_back(j["blocks"][0]); },
+        "blocks[1].name", "duplicate block name 'res'");
+    row("unknown layer in block", [](json& j) { j["blocks"][0]["graph"]["nodes"][0]["type"] = "Linaer"; },
+        "blocks[0].graph.nodes[0].type", "unknown layer type 'Linaer'");
+    row("cycle in block",
+        [](json& j) {
+            j["blocks"][0]["graph"]["edges"].push_back(
+                {{"from", {{"node", 4}, {"port", 0}}}, {"to", {{"node", 1}, {"port", 0}}}});
+        },
+        "blocks[0].graph.edges[3]", "cycle");
+    row("missing outputs", [](json& j) { j["blocks"][0].erase("outputs"); }, "blocks[0].outputs",
+        "required key is missing");
+    row("blocks not an array", [](json& j) { j["blocks"] = json::object(); }, "blocks", "expected an array");
+    row("group node missing", [](json& j) { j["groups"][0]["nodes"][1] = 99; }, "groups[0].nodes[1]",
+        "no node 99 in the graph");
+    row("node in two groups", [](json& j) { j["groups"][1]["nodes"][2] = j["groups"][0]["nodes"][0]; },
+        "groups[1].nodes[2]", "node 2 is already in group 'res1'");
+    row("group of an unknown block", [](json& j) { j["groups"][0]["block"] = "resnet"; }, "groups[0].block",
+        "no block 'resnet' in this project");
+    row("duplicate group name", [](json& j) { j["groups"][1]["name"] = "res1"; }, "groups[1].name",
+        "duplicate group name 'res1'");
+    row("empty group", [](json& j) { j["groups"][0]["nodes"] = json::array(); }, "groups[0].nodes",
+        "at least one node");
+    row("collapsed not a flag", [](json& j) { j["groups"][1]["collapsed"] = 1; }, "groups[1].collapsed",
+        "expected true or false");
+    row("unknown group key", [](json& j) { j["groups"][0]["color"] = "red"; }, "groups[0].color",
+        "unknown key 'color'");
+}
+
+void TestBlocks::badBlockJson()
+{
+    QFETCH(QByteArray, document);
+    QFETCH(QString, path);
+    QFETCH(QString, problem);
+    try {
+        projectFromJson(json::parse(document.toStdString()), registry());
+        QFAIL("no ProjectError");
+    } catch (const ProjectError& error) {
+        QCOMPARE(QString::fromStdString(error.jsonPath()), path);
+        QVERIFY2(QString::fromStdString(error.problem()).contains(problem), error.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestBlocks)
