@@ -154,18 +154,22 @@ ProjectError::ProjectError(const std::string& file, const std::string& jsonPath,
 {
 }
 
-Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry)
+void checkSchemaVersion(const JsonReader& version)
 {
-    const JsonReader root(json, {});
-    root.rejectUnknownKeys(
-        {"schema_version", "name", "graph", "blocks", "groups", "dataset", "training", "ui"});
-    const JsonReader version = root.at("schema_version");
     const int64_t schema = version.toInt();
     if (schema > kProjectSchemaVersion)
         version.fail("written by a newer version of Lepton Workbench (schema " + std::to_string(schema)
                      + ", this version reads up to " + std::to_string(kProjectSchemaVersion) + ")");
     if (schema < 1)
         version.fail("unsupported schema version " + std::to_string(schema));
+}
+
+Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry)
+{
+    const JsonReader root(json, {});
+    root.rejectUnknownKeys(
+        {"schema_version", "name", "graph", "blocks", "groups", "dataset", "training", "ui"});
+    checkSchemaVersion(root.at("schema_version"));
 
     Project project;
     root.read("name", project.name);

@@ -13,6 +13,7 @@
 
 namespace lepton {
 
+class JsonReader;
 class LayerRegistry;
 
 constexpr int kProjectSchemaVersion = 1;
@@ -53,6 +54,10 @@ private:
 Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry);
 // Stable key order, so saved files diff cleanly.
 nlohmann::ordered_json projectToJson(const Project& project);
+
+// Throws ProjectError at `version` unless this build reads that schema
+// version; every file format Lepton writes carries one.
+void checkSchemaVersion(const JsonReader& version);
 
 // Reads and validates a file; throws ProjectError with the file name set
 // (syntax errors report line and column).

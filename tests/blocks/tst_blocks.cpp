@@ -1,9 +1,12 @@
 #include "common/graphtestutil.h"
 #include "graph/block.h"
 #include "project/blockjson.h"
+#include "project/blocklibrary.h"
 #include "project/project.h"
 #include "util/atomicfile.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -116,6 +119,13 @@ json chainJson()
     return json::parse(projectToJson(project).dump());
 }
 
+void writeText(const QString& path, const QByteArray& text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(text);
+}
+
 } // namespace
 
 class TestBlocks : public QObject {
@@ -132,6 +142,10 @@ private Q_SLOTS:
     void filesWithoutBlocksUnchanged();
     void badBlockJson_data();
     void badBlockJson();
+    void libraryRoundTrip();
+    void blockFileNames_data();
+    void blockFileNames();
+    void hostileNameStaysInFolder();
 };
 
 void TestBlocks::blockFromResidualSelection()
@@ -358,6 +372,90 @@ void TestBlocks::badBlockJson()
         QCOMPARE(QString::fromStdString(error.jsonPath()), path);
         QVERIFY2(QString::fromStdString(error.problem()).contains(problem), error.what());
     }
+}
+
+void TestBlocks::libraryRoundTrip()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("blocks"); // made by the first save
+    QVERIFY(loadBlockLibrary(folder.toStdString(), registry()).blocks.empty());
+
+    const BlockDefinition res = residualBlock();
+    Graph mlpGraph = residualGraph();
+    const BlockDefinition dense =
+        blockFromSelection(mlpGraph, idsOf(mlpGraph, {"fc1", "act"}), "dense", registry());
+    const std::string resFile = saveBlockToLibrary(res, folder.toStdString());
+    QCOMPARE(QString::fromStdString(resFile), folder + "/res.json");
+    QCOMPARE(saveBlockToLibrary(dense, folder.toStdString()), (folder + "/dense.json").toStdString());
+    // Saving again replaces the block's own file...
+    QCOMPARE(saveBlockToLibrary(res, folder.toStdString()), resFile);
+    // ...while another block whose name maps to the same file gets its own.
+    BlockDefinition other = dense;
+    other.name = "res?";
+    QCOMPARE(saveBlockToLibrary(other, folder.toStdString()), (folder + "/res-2.json").toStdString());
+
+    writeText(folder + "/broken.json", "{\"schema_version\": 1, \"block\": {,}}\n");
+    json badPort = json::parse(readFile(resFile));
+    badPort["block"]["name"] = "res-bad";
+    badPort["block"]["inputs"][0]["node"] = 7;
+    writeText(folder + "/bad-port.json", QByteArray::fromStdString(badPort.dump(2)));
+    QVERIFY(QFile::copy(QString::fromStdString(resFile), folder + "/res-copy.json"));
+    writeText(folder + "/.res.json.tmp-1-0.json", "half written");
+    writeText(folder + "/notes.txt", "not a block");
+
+    const BlockLibrary library = loadBlockLibrary(folder.toStdString(), registry());
+    QStringList names;
+    for (const BlockDefinition& block : library.blocks)
+        names << QString::fromStdString(block.name);
+    QCOMPARE(names, QStringList({"dense", "res?", "res"})); // file name order: res-2.json, res.json
+    QCOMPARE(blockToJson(library.blocks[2]).dump(), blockToJson(res).dump());
+    QCOMPARE(blockToJson(library.blocks[0]).dump(), blockToJson(dense).dump());
+
+    const QStringList problems = toQStringList(library.problems);
+    QCOMPARE(problems.size(), 3);
+    QCOMPARE(problems[0], folder + "/bad-port.json: block.inputs[0].node: no node 7 in block 'res-bad'");
+    QVERIFY2(problems[1].startsWith(folder + "/broken.json: line 1, column"), qPrintable(problems[1]));
+    // The first file in name order wins, and later saves go to it.
+    QCOMPARE(problems[2], folder + "/res.json: block.name: block 'res' is already in res-copy.json");
+    QCOMPARE(saveBlockToLibrary(res, folder.toStdString()), (folder + "/res-copy.json").toStdString());
+}
+
+void TestBlocks::blockFileNames_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QString>("file");
+    QTest::newRow("plain") << QByteArray("res") << "res.json";
+    QTest::newRow("path escape") << QByteArray("../x/evil\n") << "x_evil.json";
+    QTest::newRow("leading dots") << QByteArray("..hidden") << "hidden.json";
+    QTest::newRow("nothing left") << QByteArray("../") << "block.json";
+    QTest::newRow("NUL") << QByteArray("a\0b", 3) << "a_b.json";
+    QTest::newRow("option-like") << QByteArray("-rf /") << "rf.json";
+    QTest::newRow("spaces and accents") << QByteArray("R\xc3\xa9sidu 2") << "R_sidu_2.json";
+    QTest::newRow("long") << QByteArray(300, 'a') << QString(64, 'a') + ".json";
+}
+
+void TestBlocks::blockFileNames()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QString, file);
+    QCOMPARE(QString::fromStdString(blockFileName(name.toStdString())), file);
+}
+
+void TestBlocks::hostileNameStaysInFolder()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("library/blocks");
+    BlockDefinition block = residualBlock();
+    block.name = "../x/evil\n";
+    const std::string file = saveBlockToLibrary(block, folder.toStdString());
+    QCOMPARE(QString::fromStdString(file), folder + "/x_evil.json");
+    QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden), QStringList{"x_evil.json"});
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList{"library"});
+
+    const BlockLibrary library = loadBlockLibrary(folder.toStdString(), registry());
+    QVERIFY(library.problems.empty());
+    QCOMPARE(library.blocks.size(), size_t(1));
+    QCOMPARE(library.blocks.front().name, block.name);
 }
 
 QTEST_GUILESS_MAIN(TestBlocks)
