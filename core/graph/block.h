@@ -15,7 +15,6 @@ struct BlockPort {
     int port = 0;
 
     bool operator==(const BlockPort& other) const;
-    bool operator!=(const BlockPort& other) const { return !(*this == other); }
 };
 
 // A group of layers defined once and reused ("a residual block"). Blocks are

@@ -381,9 +381,8 @@ void TestBlocks::libraryRoundTrip()
     QVERIFY(loadBlockLibrary(folder.toStdString(), registry()).blocks.empty());
 
     const BlockDefinition res = residualBlock();
-    Graph mlpGraph = residualGraph();
-    const BlockDefinition dense =
-        blockFromSelection(mlpGraph, idsOf(mlpGraph, {"fc1", "act"}), "dense", registry());
+    const Graph graph = residualGraph();
+    const BlockDefinition dense = blockFromSelection(graph, idsOf(graph, {"fc1", "act"}), "dense", registry());
     const std::string resFile = saveBlockToLibrary(res, folder.toStdString());
     QCOMPARE(QString::fromStdString(resFile), folder + "/res.json");
     QCOMPARE(saveBlockToLibrary(dense, folder.toStdString()), (folder + "/dense.json").toStdString());
@@ -407,7 +406,8 @@ void TestBlocks::libraryRoundTrip()
     QStringList names;
     for (const BlockDefinition& block : library.blocks)
         names << QString::fromStdString(block.name);
-    QCOMPARE(names, QStringList({"dense", "res?", "res"})); // file name order: res-2.json, res.json
+    // In file name order: dense.json, res-2.json, res-copy.json (res.json repeats it).
+    QCOMPARE(names, QStringList({"dense", "res?", "res"}));
     QCOMPARE(blockToJson(library.blocks[2]).dump(), blockToJson(res).dump());
     QCOMPARE(blockToJson(library.blocks[0]).dump(), blockToJson(dense).dump());
 
