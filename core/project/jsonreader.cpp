@@ -1,10 +1,29 @@
 #include "project/jsonreader.h"
 
 #include "project/project.h"
+#include "util/atomicfile.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace lepton {
+
+namespace {
+
+// Far deeper than any project; keeps recursive JSON copies off the stack's edge.
+constexpr int kMaxJsonDepth = 64;
+
+// nlohmann's message reads "[json.exception.parse_error.101] parse error at
+// line L, column C: <what>"; keep it from "line" on.
+std::string syntaxProblem(const nlohmann::json::parse_error& error)
+{
+    const std::string message = error.what();
+    const size_t line = message.find("line ");
+    return line == std::string::npos ? "invalid JSON near byte " + std::to_string(error.byte) + ": " + message
+                                     : message.substr(line);
+}
+
+} // namespace
 
 JsonReader::JsonReader(const nlohmann::json& value, std::string path)
     : m_value(&value), m_path(std::move(path))
@@ -107,6 +126,13 @@ double JsonReader::toDouble() const
     return m_value->get<double>();
 }
 
+bool JsonReader::toBool() const
+{
+    if (!m_value->is_boolean())
+        failType("true or false");
+    return m_value->get<bool>();
+}
+
 std::string JsonReader::toString() const
 {
     if (!m_value->is_string())
@@ -138,10 +164,38 @@ void JsonReader::read(const std::string& key, double& out) const
         out = member->toDouble();
 }
 
+void JsonReader::read(const std::string& key, bool& out) const
+{
+    if (auto member = find(key))
+        out = member->toBool();
+}
+
 void JsonReader::read(const std::string& key, std::string& out) const
 {
     if (auto member = find(key))
         out = member->toString();
+}
+
+nlohmann::json readJsonFile(const std::string& path)
+{
+    std::string text;
+    try {
+        text = readFile(path);
+    } catch (const std::system_error& error) {
+        throw ProjectError(path, {}, "cannot read the file: " + error.code().message());
+    }
+    // Copying JSON recurses once per level: a hostile file must not overflow the stack.
+    const auto limitDepth = [&path](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        if (depth > kMaxJsonDepth)
+            throw ProjectError(path, {}, "nested more than " + std::to_string(kMaxJsonDepth)
+                                             + " levels deep");
+        return true;
+    };
+    try {
+        return nlohmann::json::parse(text, limitDepth);
+    } catch (const nlohmann::json::parse_error& error) {
+        throw ProjectError(path, {}, syntaxProblem(error));
+    }
 }
 
 } // namespace lepton

@@ -35,6 +35,7 @@ public:
     int64_t toInt(int64_t minimum = INT64_MIN, int64_t maximum = INT64_MAX) const;
     uint64_t toUnsigned() const;
     double toDouble() const;
+    bool toBool() const;
     std::string toString() const;
 
     // Leave `out` (the default) alone when `key` is absent.
@@ -42,6 +43,7 @@ public:
     void read(const std::string& key, int& out, int minimum = INT32_MIN) const;
     void read(const std::string& key, uint64_t& out) const;
     void read(const std::string& key, double& out) const;
+    void read(const std::string& key, bool& out) const;
     void read(const std::string& key, std::string& out) const;
 
     [[noreturn]] void fail(const std::string& problem) const;
@@ -53,5 +55,10 @@ private:
     const nlohmann::json* m_value;
     std::string m_path;
 };
+
+// Reads and parses a JSON file, refusing nesting deeper than any real file
+// needs. Throws ProjectError with the file name set and no JSON path: the
+// file cannot be read, or its syntax is wrong (with line and column).
+nlohmann::json readJsonFile(const std::string& path);
 
 } // namespace lepton

@@ -1,21 +1,14 @@
 #include "project/project.h"
 
 #include "graph/layerregistry.h"
+#include "project/blockjson.h"
+#include "project/graphjson.h"
 #include "project/jsonreader.h"
 #include "util/atomicfile.h"
-
-#include <algorithm>
-#include <system_error>
-#include <tuple>
 
 namespace lepton {
 
 namespace {
-
-// Leaves room for Graph to hand out the next id.
-constexpr int64_t kMaxNodeId = INT32_MAX - 1;
-// Far deeper than any project; keeps recursive JSON copies off the stack's edge.
-constexpr int kMaxJsonDepth = 64;
 
 std::string joinMessage(const std::string& file, const std::string& jsonPath, const std::string& problem)
 {
@@ -25,83 +18,6 @@ std::string joinMessage(const std::string& file, const std::string& jsonPath, co
             message += *part + ": ";
     }
     return message + problem;
-}
-
-// The path of the parameter that fails on its own, so an editor can point at
-// it; the whole params object when only the combination is wrong.
-std::string badParamPath(const Node& node, const LayerRegistry& registry, const std::string& paramsPath)
-{
-    for (const auto& [name, value] : node.params.items()) {
-        Node single = node;
-        single.params = nlohmann::json::object({{name, value}});
-        if (!registry.validateParams(single).empty())
-            return paramsPath + "." + name;
-    }
-    return paramsPath;
-}
-
-Node readNode(const JsonReader& json, const LayerRegistry& registry)
-{
-    json.rejectUnknownKeys({"id", "name", "type", "params", "position"});
-    Node node;
-    node.id = static_cast<NodeId>(json.at("id").toInt(1, kMaxNodeId));
-    const JsonReader name = json.at("name");
-    node.name = name.toString();
-    if (node.name.empty())
-        name.fail("must not be empty");
-    const JsonReader type = json.at("type");
-    node.type = type.toString();
-    if (!registry.find(node.type))
-        type.fail("unknown layer type '" + node.type + "'");
-    if (auto params = json.find("params")) {
-        node.params = params->expectObject().value();
-        const std::string problem = registry.validateParams(node);
-        if (!problem.empty())
-            throw ProjectError({}, badParamPath(node, registry, params->path()), problem);
-    }
-    if (auto position = json.find("position")) {
-        position->rejectUnknownKeys({"x", "y"});
-        position->read("x", node.position.x);
-        position->read("y", node.position.y);
-    }
-    return node;
-}
-
-// Reads {"node": id, "port": n}.
-std::pair<NodeId, int> readEndpoint(const JsonReader& json)
-{
-    json.rejectUnknownKeys({"node", "port"});
-    return {static_cast<NodeId>(json.at("node").toInt(1, kMaxNodeId)),
-            static_cast<int>(json.at("port").toInt(0, INT32_MAX))};
-}
-
-Graph readGraph(const JsonReader& json, const LayerRegistry& registry)
-{
-    json.rejectUnknownKeys({"nodes", "edges"});
-    Graph graph;
-    const JsonReader nodes = json.at("nodes");
-    for (size_t i = 0; i < nodes.size(); ++i) {
-        const JsonReader item = nodes.at(i);
-        Node node = readNode(item, registry);
-        if (graph.node(node.id))
-            item.at("id").fail("duplicate node id " + std::to_string(node.id));
-        if (graph.nodeByName(node.name))
-            item.at("name").fail("duplicate node name '" + node.name + "'");
-        graph.addNode(std::move(node));
-    }
-    const JsonReader edges = json.at("edges");
-    for (size_t i = 0; i < edges.size(); ++i) {
-        const JsonReader item = edges.at(i);
-        item.rejectUnknownKeys({"from", "to"});
-        Edge edge;
-        std::tie(edge.fromNode, edge.fromPort) = readEndpoint(item.at("from"));
-        std::tie(edge.toNode, edge.toPort) = readEndpoint(item.at("to"));
-        const std::string problem = graph.canConnect(edge, registry);
-        if (!problem.empty())
-            item.fail(problem);
-        graph.addEdge(edge);
-    }
-    return graph;
 }
 
 DatasetSpec readDataset(const JsonReader& json)
@@ -187,24 +103,6 @@ TrainingConfig readTraining(const JsonReader& json)
     return config;
 }
 
-nlohmann::ordered_json graphToJson(const Graph& graph)
-{
-    nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
-    for (const Node& node : graph.nodes()) {
-        nodes.push_back({{"id", node.id},
-                         {"name", node.name},
-                         {"type", node.type},
-                         {"params", nlohmann::ordered_json(node.params)},
-                         {"position", {{"x", node.position.x}, {"y", node.position.y}}}});
-    }
-    nlohmann::ordered_json edges = nlohmann::ordered_json::array();
-    for (const Edge& edge : graph.edges()) {
-        edges.push_back({{"from", {{"node", edge.fromNode}, {"port", edge.fromPort}}},
-                         {"to", {{"node", edge.toNode}, {"port", edge.toPort}}}});
-    }
-    return {{"nodes", std::move(nodes)}, {"edges", std::move(edges)}};
-}
-
 nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
 {
     nlohmann::ordered_json json;
@@ -246,16 +144,6 @@ nlohmann::ordered_json trainingToJson(const TrainingConfig& config)
             {"device", config.device}};
 }
 
-// nlohmann's message reads "[json.exception.parse_error.101] parse error at
-// line L, column C: <what>"; keep it from "line" on.
-std::string syntaxProblem(const nlohmann::json::parse_error& error)
-{
-    const std::string message = error.what();
-    const size_t line = message.find("line ");
-    return line == std::string::npos ? "invalid JSON near byte " + std::to_string(error.byte) + ": " + message
-                                     : message.substr(line);
-}
-
 } // namespace
 
 ProjectError::ProjectError(const std::string& file, const std::string& jsonPath, const std::string& problem)
@@ -266,21 +154,30 @@ ProjectError::ProjectError(const std::string& file, const std::string& jsonPath,
 {
 }
 
-Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry)
+void checkSchemaVersion(const JsonReader& version)
 {
-    const JsonReader root(json, {});
-    root.rejectUnknownKeys({"schema_version", "name", "graph", "dataset", "training", "ui"});
-    const JsonReader version = root.at("schema_version");
     const int64_t schema = version.toInt();
     if (schema > kProjectSchemaVersion)
         version.fail("written by a newer version of Lepton Workbench (schema " + std::to_string(schema)
                      + ", this version reads up to " + std::to_string(kProjectSchemaVersion) + ")");
     if (schema < 1)
         version.fail("unsupported schema version " + std::to_string(schema));
+}
+
+Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry)
+{
+    const JsonReader root(json, {});
+    root.rejectUnknownKeys(
+        {"schema_version", "name", "graph", "blocks", "groups", "dataset", "training", "ui"});
+    checkSchemaVersion(root.at("schema_version"));
 
     Project project;
     root.read("name", project.name);
-    project.graph = readGraph(root.at("graph"), registry);
+    project.graph = graphFromJson(root.at("graph"), registry);
+    if (auto blocks = root.find("blocks"))
+        project.blocks = blocksFromJson(*blocks, registry);
+    if (auto groups = root.find("groups"))
+        project.groups = groupsFromJson(*groups, project.graph, project.blocks);
     project.dataset = readDataset(root.at("dataset"));
     project.training = readTraining(root.at("training"));
     if (auto ui = root.find("ui"))
@@ -290,35 +187,23 @@ Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registr
 
 nlohmann::ordered_json projectToJson(const Project& project)
 {
-    return {{"schema_version", kProjectSchemaVersion},
-            {"name", project.name},
-            {"graph", graphToJson(project.graph)},
-            {"dataset", datasetToJson(project.dataset)},
-            {"training", trainingToJson(project.training)},
-            {"ui", nlohmann::ordered_json(project.ui)}};
+    nlohmann::ordered_json json = {{"schema_version", kProjectSchemaVersion},
+                                   {"name", project.name},
+                                   {"graph", graphToJson(project.graph)}};
+    // Written only when there are some, so files without blocks stay as they were.
+    if (!project.blocks.empty())
+        json["blocks"] = blocksToJson(project.blocks);
+    if (!project.groups.empty())
+        json["groups"] = groupsToJson(project.groups);
+    json["dataset"] = datasetToJson(project.dataset);
+    json["training"] = trainingToJson(project.training);
+    json["ui"] = nlohmann::ordered_json(project.ui);
+    return json;
 }
 
 Project loadProject(const std::string& path, const LayerRegistry& registry)
 {
-    std::string text;
-    try {
-        text = readFile(path);
-    } catch (const std::system_error& error) {
-        throw ProjectError(path, {}, "cannot read the file: " + error.code().message());
-    }
-    // Copying JSON recurses once per level: a hostile file must not overflow the stack.
-    const auto limitDepth = [&path](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-        if (depth > kMaxJsonDepth)
-            throw ProjectError(path, {}, "nested more than " + std::to_string(kMaxJsonDepth)
-                                             + " levels deep");
-        return true;
-    };
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(text, limitDepth);
-    } catch (const nlohmann::json::parse_error& error) {
-        throw ProjectError(path, {}, syntaxProblem(error));
-    }
+    const nlohmann::json json = readJsonFile(path);
     try {
         return projectFromJson(json, registry);
     } catch (const ProjectError& error) {

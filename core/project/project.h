@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/datasetspec.h"
+#include "graph/block.h"
 #include "graph/graph.h"
 #include "train/trainingconfig.h"
 
@@ -8,9 +9,11 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace lepton {
 
+class JsonReader;
 class LayerRegistry;
 
 constexpr int kProjectSchemaVersion = 1;
@@ -19,6 +22,10 @@ constexpr int kProjectSchemaVersion = 1;
 struct Project {
     std::string name;
     Graph graph;
+    // Reusable blocks and the groups stamped from them (or made ad hoc). The
+    // engine reads only `graph`, which holds every node of every instance.
+    std::vector<BlockDefinition> blocks;
+    std::vector<NodeGroup> groups;
     DatasetSpec dataset;
     TrainingConfig training;
     nlohmann::json ui = nlohmann::json::object(); // view state, kept verbatim
@@ -47,6 +54,10 @@ private:
 Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry);
 // Stable key order, so saved files diff cleanly.
 nlohmann::ordered_json projectToJson(const Project& project);
+
+// Throws ProjectError at `version` unless this build reads that schema
+// version; every file format Lepton writes carries one.
+void checkSchemaVersion(const JsonReader& version);
 
 // Reads and validates a file; throws ProjectError with the file name set
 // (syntax errors report line and column).
