@@ -19,7 +19,9 @@ EdgeItem::EdgeItem(const Edge& edge)
 
 void EdgeItem::setEndpoints(QPointF from, QPointF to)
 {
+    prepareGeometryChange();
     setPath(wirePath(from, to));
+    placeLabel();
 }
 
 void EdgeItem::setHighlighted(bool highlighted)
@@ -36,6 +38,7 @@ void EdgeItem::setLabel(const QString& label)
         return;
     prepareGeometryChange();
     m_label = label;
+    placeLabel();
     update();
 }
 
@@ -46,20 +49,23 @@ QFont EdgeItem::labelFont()
     return font;
 }
 
-QRectF EdgeItem::labelRect() const
+// Kept, not computed on demand: the scene asks every item for its bounds
+// often, and measuring text each time made large graphs slow.
+void EdgeItem::placeLabel()
 {
-    if (m_label.isEmpty())
-        return {};
+    if (m_label.isEmpty()) {
+        m_labelRect = QRectF();
+        return;
+    }
     const QSizeF size = QFontMetricsF(labelFont()).size(Qt::TextSingleLine, m_label)
         + QSizeF(8, 2);
-    QRectF rect(QPointF(), size);
-    rect.moveCenter(path().pointAtPercent(0.5));
-    return rect;
+    m_labelRect = QRectF(QPointF(), size);
+    m_labelRect.moveCenter(path().pointAtPercent(0.5));
 }
 
 QRectF EdgeItem::boundingRect() const
 {
-    return QGraphicsPathItem::boundingRect().united(labelRect());
+    return QGraphicsPathItem::boundingRect().united(m_labelRect);
 }
 
 QPainterPath EdgeItem::wirePath(QPointF from, QPointF to)
@@ -102,7 +108,7 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
 
     if (m_label.isEmpty())
         return;
-    const QRectF rect = labelRect();
+    const QRectF& rect = m_labelRect;
     painter->setPen(QPen(QColor(0xc9, 0xcf, 0xd8), 1.0));
     painter->setBrush(QColor(0xff, 0xff, 0xff, 235));
     painter->drawRoundedRect(rect, rect.height() / 2, rect.height() / 2);

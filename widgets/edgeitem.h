@@ -35,10 +35,11 @@ public:
 private:
     Edge m_edge;
     static QFont labelFont();
-    QRectF labelRect() const;
+    void placeLabel();
 
     bool m_highlighted = false;
     QString m_label;
+    QRectF m_labelRect; // empty without a label
 };
 
 } // namespace lepton

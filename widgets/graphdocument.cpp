@@ -78,7 +78,7 @@ void GraphDocument::newProject()
     const LayerRegistry& layers = registry();
     project.graph.addNode(layers.makeNode("Input", project.graph, {0.0, 0.0}));
     project.graph.addNode(layers.makeNode("Output", project.graph, {360.0, 0.0}));
-    replaceProject(std::move(project), QString());
+    newProject(std::move(project));
 }
 
 void GraphDocument::open(const QString& path)
@@ -93,7 +93,12 @@ void GraphDocument::newFromTemplate(const QString& path)
     if (!file.open(QIODevice::ReadOnly))
         throw std::runtime_error(path.toStdString() + ": " + file.errorString().toStdString());
     const nlohmann::json json = nlohmann::json::parse(file.readAll().toStdString());
-    replaceProject(projectFromJson(json, registry()), QString());
+    newProject(projectFromJson(json, registry()));
+}
+
+void GraphDocument::newProject(Project project)
+{
+    replaceProject(std::move(project), QString());
 }
 
 void GraphDocument::save()

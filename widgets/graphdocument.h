@@ -68,6 +68,8 @@ public:
 
     // A project with one Input and one Output node, nothing to undo.
     void newProject();
+    // A new untitled project holding `project`, nothing to undo.
+    void newProject(Project project);
     // Throws ProjectError (the message names file and JSON path); on failure
     // the current project stays as it was.
     void open(const QString& path);

@@ -341,7 +341,12 @@ void GraphScene::placeEdge(EdgeItem* item) const
 
 void GraphScene::updateSceneRect()
 {
-    setSceneRect(itemsBoundingRect().adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin));
+    // The nodes span the drawing (wires run between them, within the margin);
+    // asking every port and wire too made each edit cost as much as the graph.
+    QRectF bounds;
+    for (const auto& [id, item] : m_nodes)
+        bounds |= item->sceneBoundingRect();
+    setSceneRect(bounds.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin));
 }
 
 PortItem* GraphScene::portAt(QPointF scenePos) const

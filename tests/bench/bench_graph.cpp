@@ -4,82 +4,20 @@
 //
 //     build/bin/bench_graph
 
-#include "graph/layerregistry.h"
+#include "benchkit.h"
 #include "graph/shapeinference.h"
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <functional>
-#include <vector>
 
 using namespace lepton;
+using lepton::bench::medianMs;
+using lepton::bench::residualNetwork;
 
 namespace {
 
 const LayerRegistry& registry()
 {
     return LayerRegistry::builtin();
-}
-
-NodeId addLayer(Graph& graph, const std::string& type, nlohmann::json params = {})
-{
-    Node node = registry().makeNode(type, graph);
-    for (const auto& [name, value] : params.items())
-        node.params[name] = value;
-    return graph.addNode(node);
-}
-
-void connect(Graph& graph, NodeId from, NodeId to, int port = 0)
-{
-    const Edge edge{from, 0, to, port};
-    if (!graph.canConnect(edge, registry()).empty())
-        std::abort();
-    graph.addEdge(edge);
-}
-
-// Input, then residual blocks of Linear -> ReLU -> Linear -> Add(skip) -> ReLU
-// (five nodes each) until `nodes` nodes, then Output.
-Graph residualNetwork(int nodes)
-{
-    Graph graph;
-    NodeId previous = addLayer(graph, "Input", {{"shape", {64}}});
-    while (static_cast<int>(graph.nodes().size()) + 6 <= nodes) {
-        const NodeId fc1 = addLayer(graph, "Linear", {{"out_features", 64}});
-        const NodeId relu = addLayer(graph, "ReLU");
-        const NodeId fc2 = addLayer(graph, "Linear", {{"out_features", 64}});
-        const NodeId add = addLayer(graph, "Add");
-        const NodeId out = addLayer(graph, "ReLU");
-        connect(graph, previous, fc1);
-        connect(graph, fc1, relu);
-        connect(graph, relu, fc2);
-        connect(graph, previous, add, 0);
-        connect(graph, fc2, add, 1);
-        connect(graph, add, out);
-        previous = out;
-    }
-    while (static_cast<int>(graph.nodes().size()) + 1 < nodes) {
-        const NodeId relu = addLayer(graph, "ReLU");
-        connect(graph, previous, relu);
-        previous = relu;
-    }
-    connect(graph, previous, addLayer(graph, "Output"));
-    return graph;
-}
-
-// Median wall time of `runs` calls, in milliseconds.
-double medianMs(int runs, const std::function<void()>& work)
-{
-    std::vector<double> times;
-    for (int i = 0; i < runs; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        work();
-        times.push_back(std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - start)
-                            .count());
-    }
-    std::nth_element(times.begin(), times.begin() + runs / 2, times.end());
-    return times[static_cast<size_t>(runs / 2)];
 }
 
 } // namespace

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void cycleIsRefused();
     void loweringPortCountDropsEdgesExactly_data();
     void loweringPortCountDropsEdgesExactly();
+    void loweringOutputCountDropsItsWires();
     void mergedParamEditsUndoExactly_data();
     void mergedParamEditsUndoExactly();
     void paramEditsMergeWhileTheEditorKeepsFocus();
@@ -277,6 +278,38 @@ void TestUndo::loweringPortCountDropsEdgesExactly()
     const std::vector<Edge>& edges = document->graph().edges();
     QCOMPARE(std::count(edges.begin(), edges.end(), kThirdInput), 1);
     QCOMPARE(saveAndReloadMismatch(window, before), QString());
+}
+
+// Split's "parts" sets its output ports: fewer parts drop the wires out of the
+// vanished ports, and undo brings them back.
+void TestUndo::loweringOutputCountDropsItsWires()
+{
+    MainWindow window;
+    QVERIFY(window.openProject(kSpiral));
+    GraphDocument* document = window.document();
+    QUndoStack* undo = document->undoStack();
+    const NodeId split = window.view()->addLayer(QStringLiteral("Split"), QPointF(0, 400));
+    undo->push(new SetParamCommand(document, split, "parts", 4));
+    QCOMPARE(window.scene()->connectPorts({kFc1, 0, split, 0}), QString());
+    std::vector<Edge> fromSplit;
+    for (int port = 0; port < 4; ++port) {
+        const NodeId relu = window.view()->addLayer(QStringLiteral("ReLU"), QPointF(300, 400 + 100 * port));
+        fromSplit.push_back({split, port, relu, 0});
+        QCOMPARE(window.scene()->connectPorts(fromSplit.back()), QString());
+    }
+    QVERIFY(document->nodeShapes(split)->status == NodeStatus::Resolved);
+    const QString before = snapshot(document->project());
+
+    undo->push(new SetParamCommand(document, split, "parts", 2));
+    QVERIFY(document->graph().hasEdge(fromSplit[1]));
+    QVERIFY(!document->graph().hasEdge(fromSplit[2]));
+    QVERIFY(!document->graph().hasEdge(fromSplit[3]));
+    QCOMPARE(sceneMismatch(window), QString());
+    const QString after = snapshot(document->project());
+    undo->undo();
+    QCOMPARE(projectMismatch(window, before), QString());
+    undo->redo();
+    QCOMPARE(projectMismatch(window, after), QString());
 }
 
 void TestUndo::mergedParamEditsUndoExactly_data()

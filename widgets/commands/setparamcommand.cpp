@@ -75,12 +75,17 @@ std::vector<Edge> SetParamCommand::edgesBeyondPortCount() const
 {
     const Node* node = m_document->graph().node(m_nodeId);
     const LayerSpec* spec = node ? m_document->registry().find(node->type) : nullptr;
-    if (!spec || spec->inputCountParam != m_name || !m_newValue.is_number_integer())
+    if (!spec || !m_newValue.is_number_integer())
+        return {};
+    const bool inputs = spec->inputCountParam == m_name;
+    const bool outputs = spec->outputCountParam == m_name;
+    if (!inputs && !outputs)
         return {};
     const int ports = m_newValue.get<int>();
     std::vector<Edge> beyond;
     for (const Edge& edge : m_document->graph().edgesOf(m_nodeId)) {
-        if (edge.toNode == m_nodeId && edge.toPort >= ports)
+        if ((inputs && edge.toNode == m_nodeId && edge.toPort >= ports)
+            || (outputs && edge.fromNode == m_nodeId && edge.fromPort >= ports))
             beyond.push_back(edge);
     }
     return beyond;

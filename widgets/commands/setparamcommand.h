@@ -16,7 +16,7 @@ class GraphDocument;
 // Changes one parameter of one node. Edits of the same parameter made in one
 // edit session (ParamEditor: while its editor keeps the focus) merge into
 // one undo step; session 0 never merges. Lowering a port count
-// parameter (Add/Concat "inputs") drops the edges into the vanished ports;
+// parameter (Add/Concat "inputs", Split "parts") drops the wires of the vanished ports;
 // undo restores them.
 //
 // The old value and the dropped edges are taken once, from the graph as the
