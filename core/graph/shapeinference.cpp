@@ -108,8 +108,8 @@ struct ConnectionProblem {
     bool openPorts = false; // the only problem is inputs without a wire
 };
 
-ConnectionProblem connectionProblem(const Node& node, const std::vector<Edge>& edges, const Graph& graph,
-                              const LayerRegistry& registry)
+ConnectionProblem connectionProblem(const Node& node, const std::vector<Edge>& edges,
+                                    const Graph& graph, const LayerRegistry& registry)
 {
     int count = registry.inputCount(node);
     std::vector<int> connections(static_cast<size_t>(count), 0);

@@ -82,7 +82,8 @@ LayerSpec embedding()
                                 "Looks up a learned vector for each int64 token id");
     spec.inputDType = InputDType::Int64;
     spec.params = {
-        intParam("num_embeddings", 1000, 1, kNoLimit, "Vocabulary size: ids run from 0 to this - 1"),
+        intParam("num_embeddings", 1000, 1, kNoLimit,
+                 "Vocabulary size: ids run from 0 to this - 1"),
         intParam("embedding_dim", 64, 1, kNoLimit, "Features of each vector"),
         intParam("padding_idx", -1, -1, kNoLimit,
                  "Id whose vector stays zero and untrained (padding); -1 for none"),
@@ -151,10 +152,9 @@ LayerSpec multiheadAttention()
         const Shape& key = inputs[1].shape;
         const Shape& value = inputs[2].shape;
         const int64_t embed = query[1];
-        const int64_t expected = intValue(node, "embed_dim");
-        if (expected > 0 && expected != embed)
-            return ShapeResult::fail("expects " + std::to_string(expected)
-                                     + " query features, got " + std::to_string(embed));
+        std::string problem = inferredSizeProblem(node, "embed_dim", embed, "query features");
+        if (!problem.empty())
+            return ShapeResult::fail(problem);
         const int64_t heads = intValue(node, "num_heads");
         if (embed % heads != 0)
             return ShapeResult::fail("num_heads " + std::to_string(heads) + " must divide "
@@ -174,7 +174,7 @@ LayerSpec multiheadAttention()
         const double length = static_cast<double>(query[0]);
         const double steps = static_cast<double>(key[0]);
         result.macs = clampedCount(static_cast<double>(embed)
-                                   * (2 * length * embed + 2 * steps * key[1] + 2 * length * steps));
+                                   * 2 * (length * embed + steps * key[1] + length * steps));
         result.resolved["embed_dim"] = embed;
         return result;
     };
@@ -199,10 +199,9 @@ LayerSpec transformerEncoderLayer()
             return *failure;
         const int64_t length = inputs[0].shape[0];
         const int64_t model = inputs[0].shape[1];
-        const int64_t expected = intValue(node, "d_model");
-        if (expected > 0 && expected != model)
-            return ShapeResult::fail("expects " + std::to_string(expected)
-                                     + " features per step, got " + std::to_string(model));
+        std::string problem = inferredSizeProblem(node, "d_model", model, "features per step");
+        if (!problem.empty())
+            return ShapeResult::fail(problem);
         const int64_t heads = intValue(node, "nhead");
         if (model % heads != 0)
             return ShapeResult::fail("nhead " + std::to_string(heads) + " must divide "

@@ -76,14 +76,18 @@ std::vector<ParamSpec> channelParams(int64_t defaultStride)
     };
 }
 
-// The in_channels param checked against the input, 0 meaning "infer".
-std::string channelProblem(const Node& node, int64_t channels)
+// The input of a convolution: `spatialDims` + 1 dims, channels matching
+// in_channels unless it is 0 (infer).
+std::optional<ShapeResult> channelInputProblem(const Node& node, const TensorType& input,
+                                               size_t spatialDims)
 {
-    const int64_t expected = intValue(node, "in_channels");
-    if (expected > 0 && expected != channels)
-        return "expects " + std::to_string(expected) + " input channels, got "
-            + std::to_string(channels);
-    return {};
+    if (auto failure = requireRank(input, spatialDims + 1, spatialLayout(spatialDims)))
+        return failure;
+    std::string problem =
+        inferredSizeProblem(node, "in_channels", input.shape[0], "input channels");
+    if (!problem.empty())
+        return ShapeResult::fail(problem);
+    return std::nullopt;
 }
 
 // Conv1d and Conv2d: the same rule over one or two spatial dims.
@@ -100,13 +104,10 @@ LayerSpec convolution(const std::string& type, const std::string& displayName, s
                                    "channel counts"));
     spec.params.push_back(boolParam("bias", true, "Learn an additive bias per filter"));
     spec.shapeRule = [spatialDims](const Node& node, const std::vector<TensorType>& inputs) {
-        const Shape& input = inputs.at(0).shape;
-        if (auto failure = requireRank(inputs[0], spatialDims + 1, spatialLayout(spatialDims)))
+        if (auto failure = channelInputProblem(node, inputs.at(0), spatialDims))
             return *failure;
+        const Shape& input = inputs[0].shape;
         const int64_t in = input[0];
-        std::string problem = channelProblem(node, in);
-        if (!problem.empty())
-            return ShapeResult::fail(problem);
         const int64_t out = intValue(node, "out_channels");
         const int64_t groups = intValue(node, "groups");
         if (in % groups != 0 || out % groups != 0)
@@ -165,13 +166,10 @@ LayerSpec convTranspose2d()
                                    "Extra rows and columns on one side; less than the stride"));
     spec.params.push_back(boolParam("bias", true, "Learn an additive bias per filter"));
     spec.shapeRule = [](const Node& node, const std::vector<TensorType>& inputs) {
-        const Shape& input = inputs.at(0).shape;
-        if (auto failure = requireRank(inputs[0], 3, spatialLayout(2)))
+        if (auto failure = channelInputProblem(node, inputs.at(0), 2))
             return *failure;
+        const Shape& input = inputs[0].shape;
         const int64_t in = input[0];
-        std::string problem = channelProblem(node, in);
-        if (!problem.empty())
-            return ShapeResult::fail(problem);
         const int64_t out = intValue(node, "out_channels");
         const int64_t kernel = intValue(node, "kernel_size");
         const int64_t stride = intValue(node, "stride");

@@ -14,17 +14,6 @@ int64_t leadingCount(const Shape& shape)
     return saturatingProduct({shapeElementCount(Shape(shape.begin(), shape.end() - 1))});
 }
 
-// The configured feature count if it matches `actual`, 0 meaning "infer".
-std::string featureProblem(const Node& node, const char* param, int64_t actual,
-                           const std::string& what)
-{
-    int64_t expected = intValue(node, param);
-    if (expected > 0 && expected != actual)
-        return "expects " + std::to_string(expected) + " " + what + ", got "
-            + std::to_string(actual);
-    return {};
-}
-
 #ifdef LEPTON_ENGINE
 BuiltLayer buildLinear(const LayerContext& c)
 {
@@ -59,7 +48,7 @@ LayerSpec linear()
         if (shape.empty())
             return ShapeResult::fail("expects an input with at least one dimension, got []");
         const int64_t in = shape.back();
-        std::string problem = featureProblem(node, "in_features", in, "input features");
+        std::string problem = inferredSizeProblem(node, "in_features", in, "input features");
         if (!problem.empty())
             return ShapeResult::fail(problem);
         const int64_t out = intValue(node, "out_features");
@@ -100,11 +89,11 @@ LayerSpec bilinear()
                                      + shapeToString(first) + " and " + shapeToString(second));
         const int64_t in1 = first.back();
         const int64_t in2 = second.back();
-        for (std::string problem : {featureProblem(node, "in1_features", in1, "features in input 1"),
-                                    featureProblem(node, "in2_features", in2, "features in input 2")}) {
-            if (!problem.empty())
-                return ShapeResult::fail(problem);
-        }
+        std::string problem = inferredSizeProblem(node, "in1_features", in1, "features in input 1");
+        if (problem.empty())
+            problem = inferredSizeProblem(node, "in2_features", in2, "features in input 2");
+        if (!problem.empty())
+            return ShapeResult::fail(problem);
         const int64_t out = intValue(node, "out_features");
         const std::optional<int64_t> weights =
             weightCount({out, in1, in2}, boolValue(node, "bias") ? out : 0);

@@ -86,6 +86,15 @@ std::vector<int64_t> intListValue(const Node& node, const std::string& name)
     return node.params.at(name).get<std::vector<int64_t>>();
 }
 
+std::string inferredSizeProblem(const Node& node, const std::string& param, int64_t actual,
+                                const std::string& what)
+{
+    const int64_t expected = intValue(node, param);
+    if (expected == 0 || expected == actual)
+        return {};
+    return "expects " + std::to_string(expected) + " " + what + ", got " + std::to_string(actual);
+}
+
 std::optional<size_t> resolveDim(int64_t dim, size_t rank)
 {
     int64_t index = dim < 0 ? dim + static_cast<int64_t>(rank) : dim;

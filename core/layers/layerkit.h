@@ -52,6 +52,12 @@ bool boolValue(const Node& node, const std::string& name);
 std::string choiceValue(const Node& node, const std::string& name);
 std::vector<int64_t> intListValue(const Node& node, const std::string& name);
 
+// The "0 means infer" convention of size params (in_features, in_channels,
+// input_size...): empty when `param` is 0 or equals `actual`, otherwise
+// "expects 784 <what>, got 1568".
+std::string inferredSizeProblem(const Node& node, const std::string& param, int64_t actual,
+                                const std::string& what);
+
 // A sample dim (negative counts from the end) as an index into a shape of
 // `rank` dims; nothing when out of range.
 std::optional<size_t> resolveDim(int64_t dim, size_t rank);

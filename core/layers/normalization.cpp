@@ -105,7 +105,8 @@ LayerSpec layerNorm()
     LayerSpec spec = unaryLayer("LayerNorm", "Layer Norm", "Normalization",
                                 "Normalizes each sample over its last dimensions");
     spec.params = {
-        intParam("normalized_dims", 1, 1, 8, "How many trailing dimensions are normalized together"),
+        intParam("normalized_dims", 1, 1, 8,
+                 "How many trailing dimensions are normalized together"),
         epsParam(),
         boolParam("affine", true, "Learn a scale and a shift per normalized element"),
     };

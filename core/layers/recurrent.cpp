@@ -87,10 +87,10 @@ LayerSpec recurrent(const std::string& type, const std::string& displayName,
         if (auto failure = requireRank(inputs.at(0), 2, "[length, features]"))
             return *failure;
         const Shape& input = inputs[0].shape;
-        const int64_t expected = intValue(node, "input_size");
-        if (expected > 0 && expected != input[1])
-            return ShapeResult::fail("expects " + std::to_string(expected)
-                                     + " features per step, got " + std::to_string(input[1]));
+        std::string problem =
+            inferredSizeProblem(node, "input_size", input[1], "features per step");
+        if (!problem.empty())
+            return ShapeResult::fail(problem);
         const int64_t hidden = intValue(node, "hidden_size");
         const int64_t layers = intValue(node, "num_layers");
         const int64_t directions = boolValue(node, "bidirectional") ? 2 : 1;

@@ -60,7 +60,8 @@ private Q_SLOTS:
     void templateTrains()
     {
         QFETCH(QString, file);
-        const Project project = loadProject(kTemplates + file.toStdString(), LayerRegistry::builtin());
+        const Project project =
+            loadProject(kTemplates + file.toStdString(), LayerRegistry::builtin());
         const ModelSummary summary = summarizeModel(project.graph, LayerRegistry::builtin());
         QVERIFY(summary.trainableParameters > 0);
 
