@@ -1,5 +1,7 @@
 #include "canvasactions.h"
 
+#include "blocks/blockitem.h"
+#include "blocks/groupframeitem.h"
 #include "commands/pastenodescommand.h"
 #include "commands/removeitemscommand.h"
 #include "edgeitem.h"
@@ -45,6 +47,18 @@ QPointF nodeTopLeftFor(QPointF centre)
 }
 
 } // namespace
+
+QAction* addCanvasAction(QWidget* view, QObject* owner, const QString& text, const char* objectName,
+                         const QKeySequence& key, bool canvasOnly)
+{
+    auto* action = new QAction(text, owner);
+    action->setObjectName(QString::fromLatin1(objectName));
+    action->setShortcut(key);
+    if (canvasOnly)
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    view->addAction(action);
+    return action;
+}
 
 CanvasActions::CanvasActions(GraphView* view, QObject* parent)
     : QObject(parent)
@@ -104,9 +118,21 @@ CanvasActions::CanvasActions(GraphView* view, QObject* parent)
     updateActions();
 }
 
+void CanvasActions::addNodeMenuActions(const QList<QAction*>& actions)
+{
+    m_nodeMenuExtras += actions;
+}
+
 QMenu* CanvasActions::createContextMenu(QPoint viewPos)
 {
     const QPointF scenePos = m_view->mapToScene(viewPos);
+    BlockItem* block = m_scene->blockItemAt(scenePos);
+    GroupFrameItem* frame = block ? nullptr : m_scene->frameItemAt(scenePos);
+    if (block || (frame && !m_scene->nodeItemAt(scenePos))) {
+        if (!block || !block->isSelected())
+            m_scene->selectGroup(block ? block->groupName() : frame->groupName());
+        return nodeMenu(m_view);
+    }
     if (NodeItem* node = m_scene->nodeItemAt(scenePos)) {
         if (!node->isSelected())
             m_scene->selectOnly(node->nodeId());
@@ -134,15 +160,7 @@ void CanvasActions::pasteAt(QPointF scenePos)
 QAction* CanvasActions::makeAction(const QString& text, const char* objectName, const QKeySequence& key,
                                    bool canvasOnly)
 {
-    auto* action = new QAction(text, this);
-    action->setObjectName(QString::fromLatin1(objectName));
-    action->setShortcut(key);
-    // Keys such as Ctrl+C and Delete edit text in the palette's filter and
-    // the inspector; there they must stay with the text.
-    if (canvasOnly)
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_view->addAction(action);
-    return action;
+    return addCanvasAction(m_view, this, text, objectName, key, canvasOnly);
 }
 
 void CanvasActions::updateActions()
@@ -229,6 +247,10 @@ QMenu* CanvasActions::nodeMenu(QWidget* parent)
     menu->addSeparator();
     menu->addAction(m_delete);
     menu->addAction(m_deleteReconnect);
+    if (!m_nodeMenuExtras.isEmpty()) {
+        menu->addSeparator();
+        menu->addActions(m_nodeMenuExtras);
+    }
     return menu;
 }
 

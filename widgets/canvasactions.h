@@ -7,7 +7,9 @@
 #include <QPointF>
 
 class QAction;
+class QKeySequence;
 class QMenu;
+class QWidget;
 
 namespace lepton {
 
@@ -15,6 +17,13 @@ class GraphDocument;
 class GraphScene;
 class GraphView;
 struct GraphFragment;
+
+// An action of the canvas, owned by `owner` and added to `view` so its key
+// works there. Keys such as Ctrl+C and Delete also edit text in the palette's
+// filter and the inspector: with `canvasOnly` they work only while the canvas
+// has the focus.
+QAction* addCanvasAction(QWidget* view, QObject* owner, const QString& text, const char* objectName,
+                         const QKeySequence& key, bool canvasOnly);
 
 // The editing actions of the canvas (clipboard, duplicate, delete, rename,
 // select all, auto layout, fit, snap to grid) and its right-click menus.
@@ -39,9 +48,12 @@ public:
     QAction* fitToView() const { return m_fit; }
     QAction* snapToGrid() const { return m_snap; }
 
+    // Actions the node menu lists after its own (the block actions).
+    void addNodeMenuActions(const QList<QAction*>& actions);
+
     // The menu for a right-click at `viewPos`: for the node there (selected
-    // first if it was not), the wire there, or the empty canvas. The caller
-    // owns it.
+    // first if it was not; a collapsed block or a group's label selects the
+    // group), the wire there, or the empty canvas. The caller owns it.
     QMenu* createContextMenu(QPoint viewPos);
     // Pastes the clipboard with its top-left node at `scenePos`.
     void pasteAt(QPointF scenePos);
@@ -81,6 +93,7 @@ private:
     QAction* m_autoLayout;
     QAction* m_fit;
     QAction* m_snap;
+    QList<QAction*> m_nodeMenuExtras;
 };
 
 } // namespace lepton

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace lepton {
@@ -136,6 +137,30 @@ std::string GraphDocument::connectionProblem(const Edge& edge) const
     return replaced.canConnect(edge, registry());
 }
 
+const NodeGroup* GraphDocument::group(const std::string& name) const
+{
+    const auto& groups = m_project.groups;
+    auto it = std::find_if(groups.begin(), groups.end(), [&name](const NodeGroup& g) { return g.name == name; });
+    return it == groups.end() ? nullptr : &*it;
+}
+
+const NodeGroup* GraphDocument::groupOf(NodeId id) const
+{
+    for (const NodeGroup& group : m_project.groups) {
+        if (std::find(group.nodes.begin(), group.nodes.end(), id) != group.nodes.end())
+            return &group;
+    }
+    return nullptr;
+}
+
+const BlockDefinition* GraphDocument::block(const std::string& name) const
+{
+    const auto& blocks = m_project.blocks;
+    auto it = std::find_if(blocks.begin(), blocks.end(),
+                           [&name](const BlockDefinition& b) { return b.name == name; });
+    return it == blocks.end() ? nullptr : &*it;
+}
+
 NodeId GraphDocument::insertNode(const Node& node)
 {
     const NodeId id = m_project.graph.addNode(node);
@@ -151,8 +176,21 @@ void GraphDocument::removeNode(NodeId id)
         m_project.graph.removeEdge(edge);
         Q_EMIT edgeRemoved(edge);
     }
+    // A group holds only nodes of the graph, and never none.
+    std::vector<NodeGroup>& groups = m_project.groups;
+    auto holder = std::find_if(groups.begin(), groups.end(), [id](const NodeGroup& g) {
+        return std::find(g.nodes.begin(), g.nodes.end(), id) != g.nodes.end();
+    });
+    const bool grouped = holder != groups.end();
+    if (grouped) {
+        holder->nodes.erase(std::find(holder->nodes.begin(), holder->nodes.end(), id));
+        if (holder->nodes.empty())
+            groups.erase(holder);
+    }
     m_project.graph.removeNode(id);
     Q_EMIT nodeRemoved(id);
+    if (grouped)
+        Q_EMIT groupsChanged();
     reinferShapes();
 }
 
@@ -193,6 +231,49 @@ void GraphDocument::renameNode(NodeId id, const std::string& name)
     nodeRef(id).name = name;
     Q_EMIT nodeChanged(id);
     reinferShapes(); // messages name the node
+}
+
+void GraphDocument::addBlock(const BlockDefinition& block)
+{
+    m_project.blocks.push_back(block);
+    Q_EMIT blocksChanged();
+}
+
+void GraphDocument::removeBlock(const std::string& name)
+{
+    auto& blocks = m_project.blocks;
+    blocks.erase(std::remove_if(blocks.begin(), blocks.end(),
+                                [&name](const BlockDefinition& b) { return b.name == name; }),
+                 blocks.end());
+    Q_EMIT blocksChanged();
+}
+
+void GraphDocument::insertGroup(size_t index, const NodeGroup& group)
+{
+    auto& groups = m_project.groups;
+    groups.insert(groups.begin() + std::ptrdiff_t(std::min(index, groups.size())), group);
+    Q_EMIT groupsChanged();
+}
+
+size_t GraphDocument::removeGroup(const std::string& name)
+{
+    auto& groups = m_project.groups;
+    const size_t index = size_t(&groupRef(name) - groups.data());
+    groups.erase(groups.begin() + std::ptrdiff_t(index));
+    Q_EMIT groupsChanged();
+    return index;
+}
+
+void GraphDocument::setGroupCollapsed(const std::string& name, bool collapsed)
+{
+    groupRef(name).collapsed = collapsed;
+    Q_EMIT groupsChanged();
+}
+
+void GraphDocument::setGroups(std::vector<NodeGroup> groups)
+{
+    m_project.groups = std::move(groups);
+    Q_EMIT groupsChanged();
 }
 
 void GraphDocument::replaceProject(Project project, const QString& path)
@@ -239,6 +320,15 @@ Node& GraphDocument::nodeRef(NodeId id)
     if (!node)
         throw std::out_of_range("no layer with id " + std::to_string(id));
     return *node;
+}
+
+NodeGroup& GraphDocument::groupRef(const std::string& name)
+{
+    auto& groups = m_project.groups;
+    auto it = std::find_if(groups.begin(), groups.end(), [&name](const NodeGroup& g) { return g.name == name; });
+    if (it == groups.end())
+        throw std::out_of_range("no group '" + name + "'");
+    return *it;
 }
 
 } // namespace lepton

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 class QUndoStack;
 
@@ -88,10 +89,18 @@ public:
     // occupied input port is judged as if it replaced the edge there.
     std::string connectionProblem(const Edge& edge) const;
 
+    const std::vector<NodeGroup>& groups() const { return m_project.groups; }
+    // nullptr when there is none.
+    const NodeGroup* group(const std::string& name) const;
+    const NodeGroup* groupOf(NodeId id) const;
+    const BlockDefinition* block(const std::string& name) const;
+
     // Primitive edits, used only by the commands in commands/.
     // insertNode keeps a non-zero id (undo restores it) and returns the id.
     NodeId insertNode(const Node& node);
-    // Removes the node's edges first (each signalled), then the node.
+    // Removes the node's edges first (each signalled), then the node; takes
+    // it out of its group, and a group left empty goes too. Undo puts the
+    // groups back with setGroups().
     void removeNode(NodeId id);
     void addEdge(const Edge& edge);
     void removeEdge(const Edge& edge);
@@ -99,6 +108,14 @@ public:
     // A null value removes the param, so the layer's default applies.
     void setParam(NodeId id, const std::string& name, const nlohmann::json& value);
     void renameNode(NodeId id, const std::string& name);
+    // Blocks and groups; names are unique, the commands check that.
+    void addBlock(const BlockDefinition& block);
+    void removeBlock(const std::string& name);
+    void insertGroup(size_t index, const NodeGroup& group);
+    // Returns the index the group had.
+    size_t removeGroup(const std::string& name);
+    void setGroupCollapsed(const std::string& name, bool collapsed);
+    void setGroups(std::vector<NodeGroup> groups);
 
 Q_SIGNALS:
     void nodeAdded(lepton::NodeId id);
@@ -108,6 +125,10 @@ Q_SIGNALS:
     void edgeAdded(const lepton::Edge& edge);
     void edgeRemoved(const lepton::Edge& edge);
     void shapesChanged();
+    // A group was added, removed, collapsed, expanded or lost a node.
+    void groupsChanged();
+    // A block definition was added to or removed from the project.
+    void blocksChanged();
     // New or opened project: views rebuild from scratch.
     void projectReplaced();
     void filePathChanged();
@@ -120,6 +141,7 @@ private:
     bool m_shapesStale = false; // an edit inside a batch awaits inference
     int m_inferences = 0;
     Node& nodeRef(NodeId id);
+    NodeGroup& groupRef(const std::string& name);
 
     Project m_project;
     QString m_filePath;

@@ -1,8 +1,12 @@
 #include "graphscene.h"
 
+#include "blocks/blockitem.h"
+#include "blocks/groupframeitem.h"
 #include "commands/connectportscommand.h"
+#include "commands/insertblockcommand.h"
 #include "commands/movenodescommand.h"
 #include "commands/removeitemscommand.h"
+#include "commands/setgroupcollapsedcommand.h"
 #include "edgeitem.h"
 #include "graphdocument.h"
 #include "layerstyle.h"
@@ -41,6 +45,7 @@ GraphScene::GraphScene(GraphDocument* document, QObject* parent)
     connect(document, &GraphDocument::edgeAdded, this, &GraphScene::addEdgeItem);
     connect(document, &GraphDocument::edgeRemoved, this, &GraphScene::removeEdgeItem);
     connect(document, &GraphDocument::shapesChanged, this, &GraphScene::refreshShapes);
+    connect(document, &GraphDocument::groupsChanged, this, &GraphScene::syncGroups);
     rebuild();
 }
 
@@ -56,14 +61,42 @@ EdgeItem* GraphScene::edgeItem(const Edge& edge) const
     return it == m_edges.end() ? nullptr : it->second;
 }
 
+GroupFrameItem* GraphScene::frameItem(const std::string& group) const
+{
+    auto it = m_frames.find(group);
+    return it == m_frames.end() ? nullptr : it->second;
+}
+
+BlockItem* GraphScene::blockItem(const std::string& group) const
+{
+    auto it = m_blocks.find(group);
+    return it == m_blocks.end() ? nullptr : it->second;
+}
+
+PortItem* GraphScene::portItem(NodeId node, PortItem::Direction direction, int port) const
+{
+    const bool input = direction == PortItem::Direction::Input;
+    if (const BlockItem* block = collapsedBlockOf(node))
+        return input ? block->inputPort(node, port) : block->outputPort(node, port);
+    const NodeItem* item = nodeItem(node);
+    if (!item)
+        return nullptr;
+    return input ? item->inputPort(port) : item->outputPort(port);
+}
+
 std::vector<NodeId> GraphScene::selectedNodeIds() const
 {
     std::vector<NodeId> ids;
     for (QGraphicsItem* item : selectedItems()) {
         if (auto* node = qgraphicsitem_cast<NodeItem*>(item))
             ids.push_back(node->nodeId());
+        if (auto* block = qgraphicsitem_cast<BlockItem*>(item)) {
+            if (const NodeGroup* group = m_document->group(block->groupName()))
+                ids.insert(ids.end(), group->nodes.begin(), group->nodes.end());
+        }
     }
     std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
 }
 
@@ -79,18 +112,24 @@ std::vector<Edge> GraphScene::selectedEdges() const
 
 void GraphScene::selectOnly(NodeId id)
 {
-    clearSelection();
-    if (NodeItem* item = nodeItem(id))
-        item->setSelected(true);
+    selectNodes({id});
 }
 
 void GraphScene::selectNodes(const std::vector<NodeId>& ids)
 {
     clearSelection();
     for (NodeId id : ids) {
-        if (NodeItem* item = nodeItem(id))
+        if (BlockItem* block = collapsedBlockOf(id))
+            block->setSelected(true);
+        else if (NodeItem* item = nodeItem(id))
             item->setSelected(true);
     }
+}
+
+void GraphScene::selectGroup(const std::string& group)
+{
+    if (const NodeGroup* found = m_document->group(group))
+        selectNodes(found->nodes);
 }
 
 NodeItem* GraphScene::nodeItemAt(QPointF scenePos) const
@@ -113,6 +152,26 @@ EdgeItem* GraphScene::edgeItemAt(QPointF scenePos) const
     return nullptr;
 }
 
+BlockItem* GraphScene::blockItemAt(QPointF scenePos) const
+{
+    for (QGraphicsItem* item : items(scenePos)) {
+        if (auto* port = qgraphicsitem_cast<PortItem*>(item))
+            item = port->parentItem();
+        if (auto* block = qgraphicsitem_cast<BlockItem*>(item))
+            return block;
+    }
+    return nullptr;
+}
+
+GroupFrameItem* GraphScene::frameItemAt(QPointF scenePos) const
+{
+    for (QGraphicsItem* item : items(scenePos)) {
+        if (auto* frame = qgraphicsitem_cast<GroupFrameItem*>(item))
+            return frame;
+    }
+    return nullptr;
+}
+
 void GraphScene::setSnapToGrid(bool snap)
 {
     m_snapToGrid = snap;
@@ -120,7 +179,7 @@ void GraphScene::setSnapToGrid(bool snap)
 
 QPointF GraphScene::dragPosition(QPointF proposed) const
 {
-    if (!m_draggingNodes)
+    if (!m_draggingNodes || m_movingMembers)
         return proposed;
     const qreal step = m_snapToGrid ? kGridStep : 1.0;
     return {std::round(proposed.x() / step) * step, std::round(proposed.y() / step) * step};
@@ -145,12 +204,50 @@ void GraphScene::deleteSelection()
         m_document->undoStack()->push(command.release());
 }
 
+void GraphScene::setGroupCollapsed(const std::string& group, bool collapsed)
+{
+    const NodeGroup* found = m_document->group(group);
+    if (found && found->collapsed != collapsed)
+        m_document->undoStack()->push(new SetGroupCollapsedCommand(m_document, group, collapsed));
+}
+
+QString GraphScene::insertBlock(const BlockDefinition& block, QPointF topLeft)
+{
+    auto command = std::make_unique<InsertBlockCommand>(
+        m_document, block, Position{std::round(topLeft.x()), std::round(topLeft.y())});
+    if (!command->problem().isEmpty()) {
+        Q_EMIT statusMessage(tr("Cannot insert block '%1': %2")
+                                 .arg(QString::fromStdString(block.name), command->problem()));
+        return command->problem();
+    }
+    const std::vector<NodeId> nodes = command->instance().nodes;
+    m_document->undoStack()->push(command.release());
+    selectNodes(nodes);
+    return {};
+}
+
 void GraphScene::nodeItemMoved(NodeId id)
 {
     for (const auto& [edge, item] : m_edges) {
         if (edge.fromNode == id || edge.toNode == id)
             placeEdge(item);
     }
+    const NodeGroup* group = m_document->groupOf(id);
+    if (GroupFrameItem* frame = group ? frameItem(group->name) : nullptr)
+        frame->setMembersRect(membersRect(*group));
+}
+
+void GraphScene::blockItemMoved(const std::string& group, QPointF delta)
+{
+    const NodeGroup* found = m_document->group(group);
+    if (!found)
+        return;
+    m_movingMembers = true;
+    for (NodeId id : found->nodes) {
+        if (NodeItem* item = nodeItem(id))
+            item->setPos(item->pos() + delta);
+    }
+    m_movingMembers = false;
 }
 
 void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event)
@@ -240,11 +337,14 @@ void GraphScene::rebuild()
     clear();
     m_nodes.clear();
     m_edges.clear();
+    m_frames.clear();
+    m_blocks.clear();
     const Graph& graph = m_document->graph();
     for (const Node& node : graph.nodes())
         addNodeItem(node.id);
     for (const Edge& edge : graph.edges())
         addEdgeItem(edge);
+    syncGroups();
     refreshShapes();
 }
 
@@ -253,6 +353,7 @@ void GraphScene::addNodeItem(NodeId id)
     auto* item = new NodeItem(m_document, id);
     addItem(item);
     m_nodes[id] = item;
+    item->setVisible(!collapsedBlockOf(id));
     updateSceneRect();
 }
 
@@ -272,6 +373,7 @@ void GraphScene::moveNodeItem(NodeId id)
 {
     if (NodeItem* item = nodeItem(id)) {
         item->refresh();
+        refreshGroupOf(id);
         updateSceneRect();
     }
 }
@@ -283,6 +385,7 @@ void GraphScene::refreshNodeItem(NodeId id)
             cancelWire(); // its ports may be rebuilt
         item->refresh();
         nodeItemMoved(id);
+        refreshGroupOf(id); // its ports or size may have changed
     }
 }
 
@@ -307,6 +410,8 @@ void GraphScene::refreshShapes()
 {
     for (const auto& [id, item] : m_nodes)
         item->refresh();
+    for (const auto& [name, block] : m_blocks)
+        refreshBlockItem(block);
     const Graph& graph = m_document->graph();
     for (const auto& [edge, item] : m_edges) {
         const Node* from = graph.node(edge.fromNode);
@@ -330,12 +435,14 @@ void GraphScene::refreshShapes()
 
 void GraphScene::placeEdge(EdgeItem* item) const
 {
-    const NodeItem* from = nodeItem(item->edge().fromNode);
-    const NodeItem* to = nodeItem(item->edge().toNode);
-    const PortItem* out = from ? from->outputPort(item->edge().fromPort) : nullptr;
-    const PortItem* in = to ? to->inputPort(item->edge().toPort) : nullptr;
-    item->setVisible(out && in);
-    if (out && in)
+    const Edge& edge = item->edge();
+    const BlockItem* fromBlock = collapsedBlockOf(edge.fromNode);
+    const bool inner = fromBlock && fromBlock == collapsedBlockOf(edge.toNode);
+    const PortItem* out = portItem(edge.fromNode, PortItem::Direction::Output, edge.fromPort);
+    const PortItem* in = portItem(edge.toNode, PortItem::Direction::Input, edge.toPort);
+    const bool shown = out && in && !inner;
+    item->setVisible(shown);
+    if (shown)
         item->setEndpoints(out->scenePos(), in->scenePos());
 }
 
@@ -347,6 +454,94 @@ void GraphScene::updateSceneRect()
     for (const auto& [id, item] : m_nodes)
         bounds |= item->sceneBoundingRect();
     setSceneRect(bounds.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin));
+}
+
+void GraphScene::syncGroups()
+{
+    // A wire being drawn from a block's port goes with the block.
+    const auto onBlock = [](const PortItem* port) {
+        return port && qgraphicsitem_cast<BlockItem*>(port->parentItem());
+    };
+    if (onBlock(m_wireStart) || onBlock(m_wireTarget))
+        cancelWire();
+    const auto dropStale = [this](auto& items, bool collapsed) {
+        for (auto it = items.begin(); it != items.end();) {
+            const NodeGroup* group = m_document->group(it->first);
+            if (group && group->collapsed == collapsed) {
+                ++it;
+                continue;
+            }
+            delete it->second;
+            it = items.erase(it);
+        }
+    };
+    dropStale(m_frames, false);
+    dropStale(m_blocks, true);
+    for (const NodeGroup& group : m_document->groups()) {
+        if (group.collapsed && !blockItem(group.name)) {
+            auto* block = new BlockItem(m_document, group.name);
+            addItem(block);
+            m_blocks[group.name] = block;
+        } else if (!group.collapsed && !frameItem(group.name)) {
+            auto* frame = new GroupFrameItem(m_document, group.name);
+            addItem(frame);
+            m_frames[group.name] = frame;
+        }
+    }
+    for (const auto& [id, item] : m_nodes)
+        item->setVisible(!collapsedBlockOf(id));
+    for (const auto& [name, frame] : m_frames)
+        frame->setMembersRect(membersRect(*m_document->group(name)));
+    for (const auto& [name, block] : m_blocks)
+        refreshBlockItem(block);
+    for (const auto& [edge, item] : m_edges)
+        placeEdge(item);
+    updateSceneRect();
+}
+
+void GraphScene::refreshGroupOf(NodeId id)
+{
+    const NodeGroup* group = m_document->groupOf(id);
+    if (!group)
+        return;
+    if (GroupFrameItem* frame = frameItem(group->name))
+        frame->setMembersRect(membersRect(*group));
+    if (BlockItem* block = blockItem(group->name))
+        refreshBlockItem(block);
+}
+
+void GraphScene::refreshBlockItem(BlockItem* block)
+{
+    // Its ports may be rebuilt: a wire drawn from one must not outlive it.
+    if ((m_wireStart && m_wireStart->parentItem() == block) || (m_wireTarget && m_wireTarget->parentItem() == block))
+        cancelWire();
+    block->refresh();
+    const NodeGroup* group = m_document->group(block->groupName());
+    if (!group)
+        return; // going: syncGroups() follows
+    const auto member = [group](NodeId id) {
+        return std::find(group->nodes.begin(), group->nodes.end(), id) != group->nodes.end();
+    };
+    for (const auto& [edge, item] : m_edges) {
+        if (member(edge.fromNode) || member(edge.toNode))
+            placeEdge(item);
+    }
+}
+
+QRectF GraphScene::membersRect(const NodeGroup& group) const
+{
+    QRectF rect;
+    for (NodeId id : group.nodes) {
+        if (const NodeItem* item = nodeItem(id))
+            rect = rect.united(item->mapRectToScene(item->bodyRect()));
+    }
+    return rect;
+}
+
+BlockItem* GraphScene::collapsedBlockOf(NodeId id) const
+{
+    const NodeGroup* group = m_document->groupOf(id);
+    return group && group->collapsed ? blockItem(group->name) : nullptr;
 }
 
 PortItem* GraphScene::portAt(QPointF scenePos) const

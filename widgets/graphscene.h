@@ -1,25 +1,32 @@
 #pragma once
 
+#include "graph/block.h"
 #include "graph/graph.h"
+#include "portitem.h"
 
 #include <QGraphicsScene>
 
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 class QGraphicsPathItem;
 
 namespace lepton {
 
+class BlockItem;
 class EdgeItem;
 class GraphDocument;
+class GroupFrameItem;
 class NodeItem;
-class PortItem;
 
 // The canvas: one NodeItem per node and one EdgeItem per edge, kept in step
 // with the document's signals. Mouse gestures become undo commands: a drag
 // between ports connects them, a node drag moves nodes, arrow keys nudge.
+// An expanded group is a GroupFrameItem behind its nodes; a collapsed one a
+// BlockItem that stands for its hidden nodes, whose wires crossing the
+// group's edge end on the block's ports and whose inner wires are hidden.
 class GraphScene : public QGraphicsScene {
     Q_OBJECT
 
@@ -29,14 +36,25 @@ public:
     GraphDocument* document() const { return m_document; }
     NodeItem* nodeItem(NodeId id) const;
     EdgeItem* edgeItem(const Edge& edge) const;
+    GroupFrameItem* frameItem(const std::string& group) const;
+    BlockItem* blockItem(const std::string& group) const;
+    // Where a wire of this port of `node` ends: the node's own port, or the
+    // port of the collapsed block holding the node. nullptr if none shows it.
+    PortItem* portItem(NodeId node, PortItem::Direction direction, int port) const;
 
+    // Selected nodes, counting the hidden nodes of selected collapsed blocks.
     std::vector<NodeId> selectedNodeIds() const;
     std::vector<Edge> selectedEdges() const;
+    // Nodes of a collapsed group are selected through its block.
     void selectOnly(NodeId id);
     void selectNodes(const std::vector<NodeId>& ids);
+    void selectGroup(const std::string& group);
     // The node or wire under `scenePos` (a port counts as its node).
     NodeItem* nodeItemAt(QPointF scenePos) const;
     EdgeItem* edgeItemAt(QPointF scenePos) const;
+    // The collapsed block or the label of a group's frame under `scenePos`.
+    BlockItem* blockItemAt(QPointF scenePos) const;
+    GroupFrameItem* frameItemAt(QPointF scenePos) const;
 
     // While on, dragged nodes land on a grid of kGridStep.
     bool snapToGrid() const { return m_snapToGrid; }
@@ -51,8 +69,17 @@ public:
     QString connectPorts(const Edge& edge);
     // Deletes the selected nodes and edges as one undo step.
     void deleteSelection();
-    // Called by a NodeItem whose position changed: its edges follow.
+    // Pushes a SetGroupCollapsedCommand unless the group is so already.
+    void setGroupCollapsed(const std::string& group, bool collapsed);
+    // Stamps a copy of `block` with its top-left at `topLeft` and selects
+    // it; or returns why not, which the status bar shows too.
+    QString insertBlock(const BlockDefinition& block, QPointF topLeft);
+    // Called by a NodeItem whose position changed: its edges (and its
+    // group's frame) follow.
     void nodeItemMoved(NodeId id);
+    // Called by a BlockItem dragged by `delta`: its hidden nodes go along,
+    // so releasing the mouse moves them all in one step.
+    void blockItemMoved(const std::string& group, QPointF delta);
 
 Q_SIGNALS:
     // A short message for the status bar (why a connection was refused).
@@ -76,6 +103,15 @@ private:
     void refreshShapes();
     void placeEdge(EdgeItem* item) const;
     void updateSceneRect();
+    // Frames for expanded groups, blocks for collapsed ones, node and wire
+    // visibility to match.
+    void syncGroups();
+    // The frame or block of the group holding `id` follows its nodes.
+    void refreshGroupOf(NodeId id);
+    void refreshBlockItem(BlockItem* block);
+    QRectF membersRect(const NodeGroup& group) const;
+    // The collapsed block standing for `id`, if its group is collapsed.
+    BlockItem* collapsedBlockOf(NodeId id) const;
 
     PortItem* portAt(QPointF scenePos) const;
     // The edge joining two ports (output to input, either drag direction).
@@ -89,8 +125,11 @@ private:
     GraphDocument* m_document;
     std::map<NodeId, NodeItem*> m_nodes;
     std::map<Edge, EdgeItem*> m_edges;
+    std::map<std::string, GroupFrameItem*> m_frames;
+    std::map<std::string, BlockItem*> m_blocks;
     bool m_snapToGrid = false;
     bool m_draggingNodes = false;
+    bool m_movingMembers = false; // a dragged block moves its nodes: no snapping
     PortItem* m_wireStart = nullptr;
     PortItem* m_wireTarget = nullptr;
     QGraphicsPathItem* m_wire = nullptr;

@@ -1,5 +1,6 @@
 #include "graphview.h"
 
+#include "blocks/blockmime.h"
 #include "commands/addnodecommand.h"
 #include "edgeitem.h"
 #include "graph/layerregistry.h"
@@ -33,6 +34,11 @@ QString layerType(const QMimeData* mime)
 {
     const QString format = QString::fromLatin1(kLayerMimeType);
     return mime->hasFormat(format) ? QString::fromUtf8(mime->data(format)) : QString();
+}
+
+bool carriesBlock(const QMimeData* mime)
+{
+    return mime->hasFormat(QString::fromLatin1(kBlockMimeType));
 }
 
 QPointF rounded(QPointF point)
@@ -88,20 +94,20 @@ NodeId GraphView::addLayer(const QString& type, QPointF scenePos)
 
 void GraphView::addLayerBesideSelection(const QString& type)
 {
-    const Graph& graph = m_scene->document()->graph();
-    const Node* anchor = nullptr;
-    for (NodeId id : m_scene->selectedNodeIds()) {
-        const Node* node = graph.node(id);
-        if (!anchor || node->position.x > anchor->position.x)
-            anchor = node;
-    }
-    const QPointF start = anchor
-        ? QPointF(anchor->position.x + NodeItem::kWidth + kNodeGap, anchor->position.y)
-        : centre() - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
-    const QPointF topLeft = freeSpot(type, start);
+    const QPointF topLeft = freeSpot(type, besideSelection());
     const NodeId id = addLayer(type, topLeft + QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2));
     if (NodeItem* item = m_scene->nodeItem(id))
         ensureVisible(item, 40, 40);
+}
+
+void GraphView::insertBlockBesideSelection(const QByteArray& payload)
+{
+    if (!insertBlock(payload, besideSelection()))
+        return;
+    QRectF added; // the copy, which insertBlock() selected
+    for (QGraphicsItem* item : m_scene->selectedItems())
+        added |= item->sceneBoundingRect();
+    ensureVisible(added, 40, 40);
 }
 
 void GraphView::zoomIn()
@@ -183,7 +189,7 @@ void GraphView::contextMenuEvent(QContextMenuEvent* event)
 
 void GraphView::dragEnterEvent(QDragEnterEvent* event)
 {
-    if (event->mimeData()->hasFormat(QString::fromLatin1(kLayerMimeType)))
+    if (event->mimeData()->hasFormat(QString::fromLatin1(kLayerMimeType)) || carriesBlock(event->mimeData()))
         event->acceptProposedAction();
     else
         QGraphicsView::dragEnterEvent(event);
@@ -191,6 +197,10 @@ void GraphView::dragEnterEvent(QDragEnterEvent* event)
 
 void GraphView::dragMoveEvent(QDragMoveEvent* event)
 {
+    if (carriesBlock(event->mimeData())) {
+        event->acceptProposedAction();
+        return;
+    }
     const QString type = layerType(event->mimeData());
     if (type.isEmpty()) {
         QGraphicsView::dragMoveEvent(event);
@@ -208,6 +218,15 @@ void GraphView::dragLeaveEvent(QDragLeaveEvent* event)
 
 void GraphView::dropEvent(QDropEvent* event)
 {
+    if (carriesBlock(event->mimeData())) {
+        const QPointF at = mapToScene(event->position().toPoint())
+            - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
+        if (insertBlock(event->mimeData()->data(QString::fromLatin1(kBlockMimeType)), at))
+            event->acceptProposedAction();
+        else
+            event->ignore();
+        return;
+    }
     const QString type = layerType(event->mimeData());
     if (type.isEmpty()) {
         QGraphicsView::dropEvent(event);
@@ -278,6 +297,31 @@ void GraphView::setDropWire(EdgeItem* wire)
         wire->setHighlighted(true);
         m_dropWire = wire->edge();
     }
+}
+
+QPointF GraphView::besideSelection() const
+{
+    const Graph& graph = m_scene->document()->graph();
+    const Node* anchor = nullptr;
+    for (NodeId id : m_scene->selectedNodeIds()) {
+        const Node* node = graph.node(id);
+        if (!anchor || node->position.x > anchor->position.x)
+            anchor = node;
+    }
+    return anchor ? QPointF(anchor->position.x + NodeItem::kWidth + kNodeGap, anchor->position.y)
+                  : centre() - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
+}
+
+bool GraphView::insertBlock(const QByteArray& payload, QPointF topLeft)
+{
+    std::string problem;
+    const std::optional<BlockDefinition> block
+        = blockFromMimeBytes(payload, m_scene->document()->registry(), &problem);
+    if (!block) {
+        Q_EMIT statusMessage(tr("Cannot insert the block: %1").arg(QString::fromStdString(problem)));
+        return false;
+    }
+    return m_scene->insertBlock(*block, rounded(topLeft)).isEmpty();
 }
 
 QPointF GraphView::freeSpot(const QString& type, QPointF topLeft) const

@@ -13,7 +13,8 @@ class GraphScene;
 
 // The canvas view: Ctrl+wheel zooms around the cursor, the middle button
 // pans, layers dropped from the palette become nodes where they land (or
-// join the wire they are dropped on), right-clicks ask for a context menu.
+// join the wire they are dropped on), blocks dropped from it a copy there,
+// right-clicks ask for a context menu.
 class GraphView : public QGraphicsView {
     Q_OBJECT
 
@@ -39,6 +40,8 @@ public Q_SLOTS:
     // in the middle of the view without a selection, moved down past any
     // node it would cover.
     void addLayerBesideSelection(const QString& type);
+    // Inserts a copy of the block in `payload` (kBlockMimeType) the same way.
+    void insertBlockBesideSelection(const QByteArray& payload);
     void zoomIn();
     void zoomOut();
     // Shows the whole graph; keeps refitting as the view is resized until
@@ -48,6 +51,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // A right-click (or the menu key) at `viewPos` in the viewport.
     void contextMenuRequested(QPoint viewPos, QPoint globalPos);
+    // A short message for the status bar (why a dropped block was refused).
+    void statusMessage(const QString& message);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
@@ -70,6 +75,11 @@ private:
     void setDropWire(EdgeItem* wire);
     // `topLeft`, moved down until a node of `type` there covers no other.
     QPointF freeSpot(const QString& type, QPointF topLeft) const;
+    // Right of the rightmost selected node, or the middle of the view.
+    QPointF besideSelection() const;
+    // Inserts the block in `payload` with its top-left at `topLeft`; false
+    // (and the reason in the status bar) if it cannot.
+    bool insertBlock(const QByteArray& payload, QPointF topLeft);
 
     GraphScene* m_scene;
     bool m_panning = false;

@@ -23,6 +23,7 @@ QColor categoryColor(const std::string& category)
         {"Recurrent", QColor(0xb0, 0x3a, 0x6e)},
         {"Sequence", QColor(0x8e, 0x44, 0xad)},
         {"Attention", QColor(0xc0, 0x39, 0x2b)},
+        {"Blocks", QColor(0x37, 0x41, 0x51)}, // the palette's blocks and collapsed blocks
     };
     auto it = colors.find(category);
     return it == colors.end() ? QColor(0x70, 0x70, 0x70) : it->second;

@@ -40,6 +40,8 @@ public:
     bool hasError() const;
     PortItem* inputPort(int index) const;
     PortItem* outputPort(int index) const;
+    // The card without its halo and shadow, in item coordinates.
+    QRectF bodyRect() const { return QRectF(0, 0, kWidth, m_height); }
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;

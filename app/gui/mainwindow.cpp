@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "blocks/blockactions.h"
+#include "blocks/userblocklibrary.h"
 #include "canvasactions.h"
 #include "graphdocument.h"
 #include "graphscene.h"
@@ -58,6 +60,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_scene(new GraphScene(m_document, this))
     , m_view(new GraphView(m_scene, this))
     , m_canvasActions(new CanvasActions(m_view, this))
+    , m_blockLibrary(new UserBlockLibrary(m_document->registry(), UserBlockLibrary::defaultFolder(), this))
+    , m_blockActions(new BlockActions(m_view, m_blockLibrary, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setCentralWidget(m_view);
@@ -72,14 +76,15 @@ MainWindow::MainWindow(QWidget* parent)
     updateTitle();
     updateActions();
     updateModelStatus();
+    m_blockLibrary->reload(); // broken files show in the status bar, once
     m_view->fitToContents();
 }
 
 MainWindow::~MainWindow()
 {
     // The scene outlives the document among our children; its last
-    // selection changes must not reach panels that read the document.
-    m_scene->disconnect(this);
+    // selection changes must not reach the panels and actions that read it.
+    m_scene->disconnect();
 }
 
 bool MainWindow::openProject(const QString& path)
@@ -358,6 +363,9 @@ void MainWindow::createMenus()
         edit->addAction(action);
     edit->addSeparator();
     edit->addAction(canvas->autoLayout());
+    edit->addSeparator();
+    edit->addActions(m_blockActions->actions());
+    canvas->addNodeMenuActions(m_blockActions->actions());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
@@ -449,9 +457,21 @@ void MainWindow::connectSignals()
         const std::vector<NodeId> nodes = m_scene->selectedNodeIds();
         m_properties->setNode(nodes.size() == 1 ? nodes.front() : 0);
     });
-    connect(m_scene, &GraphScene::statusMessage, this,
-            [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
+    const auto showStatus = [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); };
+    connect(m_scene, &GraphScene::statusMessage, this, showStatus);
+    connect(m_view, &GraphView::statusMessage, this, showStatus);
+    connect(m_blockActions, &BlockActions::statusMessage, this, showStatus);
     connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
+    connect(m_palette, &LayerPalette::blockActivated, m_view, &GraphView::insertBlockBesideSelection);
+    connect(m_document, &GraphDocument::projectReplaced, this, &MainWindow::updatePaletteBlocks);
+    connect(m_document, &GraphDocument::blocksChanged, this, &MainWindow::updatePaletteBlocks);
+    connect(m_blockLibrary, &UserBlockLibrary::changed, this, &MainWindow::updatePaletteBlocks);
+    connect(m_blockLibrary, &UserBlockLibrary::problemsFound, this, [this](const QStringList& problems) {
+        statusBar()->showMessage(tr("Block library: skipped %1 broken file(s): %2")
+                                     .arg(problems.size())
+                                     .arg(problems.join(QStringLiteral("; "))),
+                                 kStatusTimeoutMs);
+    });
     connect(m_canvasActions, &CanvasActions::renameRequested, this, [this](NodeId id) {
         m_scene->selectOnly(id);
         m_propertiesDock->show();
@@ -556,6 +576,11 @@ void MainWindow::updateModelStatus()
     m_modelStatus->setToolTip(QString());
     m_modelStatus->setText(
         tr("%1 trainable parameters").arg(QLocale().toString(qlonglong(summary->trainableParameters))));
+}
+
+void MainWindow::updatePaletteBlocks()
+{
+    m_palette->setBlocks(m_document->project().blocks, m_blockLibrary->blocks());
 }
 
 void MainWindow::trainingStateChanged(TrainerState state, const QString& message)

@@ -10,6 +10,7 @@ class QLabel;
 
 namespace lepton {
 
+class BlockActions;
 class CanvasActions;
 class GraphDocument;
 class GraphScene;
@@ -19,6 +20,7 @@ class PropertyPanel;
 class RecentFilesMenu;
 class TrainingDashboard;
 class TrainingSession;
+class UserBlockLibrary;
 
 // The workbench: the graph canvas in the middle, the layer palette on the
 // left, the inspector on the right and the training dashboard below.
@@ -33,6 +35,8 @@ public:
     GraphScene* scene() const { return m_scene; }
     GraphView* view() const { return m_view; }
     CanvasActions* canvasActions() const { return m_canvasActions; }
+    BlockActions* blockActions() const { return m_blockActions; }
+    UserBlockLibrary* blockLibrary() const { return m_blockLibrary; }
     LayerPalette* palette() const { return m_palette; }
     PropertyPanel* propertyPanel() const { return m_properties; }
     TrainingDashboard* dashboard() const { return m_dashboard; }
@@ -76,6 +80,8 @@ private:
     void updateTitle();
     void updateActions();
     void updateModelStatus();
+    // The palette's Blocks: the project's and the library's.
+    void updatePaletteBlocks();
     void trainingStateChanged(TrainerState state, const QString& message);
     void showError(const QString& title, const QString& message);
 
@@ -84,6 +90,8 @@ private:
     GraphScene* m_scene;
     GraphView* m_view;
     CanvasActions* m_canvasActions;
+    UserBlockLibrary* m_blockLibrary;
+    BlockActions* m_blockActions;
     LayerPalette* m_palette = nullptr;
     PropertyPanel* m_properties = nullptr;
     TrainingDashboard* m_dashboard = nullptr;

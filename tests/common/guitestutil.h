@@ -1,9 +1,12 @@
 #pragma once
 
 // Fixtures shared by the widget tests (tests/gui, tests/undo): the spiral
-// project, scene mouse input and checks that the canvas mirrors the document.
+// project, scene mouse input and checks that the canvas mirrors the document
+// (its groups included).
 // Checks return what is wrong, empty when all is well, so that a test can
 // write QCOMPARE(sceneMismatch(window), QString()) and stop at the first fault.
+#include "blocks/blockitem.h"
+#include "blocks/groupframeitem.h"
 #include "edgeitem.h"
 #include "graph/layerregistry.h"
 #include "graphdocument.h"
@@ -21,6 +24,7 @@
 #include <QSettings>
 #include <QString>
 #include <QTemporaryDir>
+#include <QUndoStack>
 
 #include <algorithm>
 #include <exception>
@@ -89,14 +93,29 @@ inline QRectF nodeRect(const GraphDocument& document, const Node& node)
                   NodeItem::heightFor(document.registry(), node));
 }
 
+// Where a wire of the port ends: on the node, or on the collapsed block
+// standing for it. Found from the block's own items, not from the scene's
+// routing, so tests check that routing.
+inline const PortItem* portOf(const GraphScene* scene, NodeId node, PortItem::Direction direction, int port)
+{
+    const NodeGroup* group = scene->document()->groupOf(node);
+    const bool input = direction == PortItem::Direction::Input;
+    if (group && group->collapsed) {
+        const BlockItem* block = scene->blockItem(group->name);
+        return !block ? nullptr : input ? block->inputPort(node, port) : block->outputPort(node, port);
+    }
+    const NodeItem* item = scene->nodeItem(node);
+    return !item ? nullptr : input ? item->inputPort(port) : item->outputPort(port);
+}
+
 inline QPointF outputPortPos(const GraphScene* scene, NodeId node, int port = 0)
 {
-    return scene->nodeItem(node)->outputPort(port)->scenePos();
+    return portOf(scene, node, PortItem::Direction::Output, port)->scenePos();
 }
 
 inline QPointF inputPortPos(const GraphScene* scene, NodeId node, int port = 0)
 {
-    return scene->nodeItem(node)->inputPort(port)->scenePos();
+    return portOf(scene, node, PortItem::Direction::Input, port)->scenePos();
 }
 
 inline void sendMouse(QGraphicsScene* scene, QEvent::Type type, QPointF pos, QPointF downPos,
@@ -133,9 +152,59 @@ inline QString describe(const Edge& edge)
         .arg(edge.fromNode).arg(edge.fromPort).arg(edge.toNode).arg(edge.toPort);
 }
 
+// Empty when each expanded group has a frame around its nodes and each
+// collapsed one a block item at their top-left corner, standing for hidden
+// nodes; otherwise the first difference.
+inline QString groupsMismatch(const MainWindow& window)
+{
+    const GraphDocument* document = window.document();
+    const GraphScene* scene = window.scene();
+    const std::vector<NodeGroup>& groups = document->groups();
+    const auto collapsed
+        = int(std::count_if(groups.begin(), groups.end(), [](const NodeGroup& g) { return g.collapsed; }));
+    if (countItems<BlockItem>(scene) != collapsed)
+        return QStringLiteral("%1 block items for %2 collapsed groups")
+            .arg(countItems<BlockItem>(scene)).arg(collapsed);
+    if (countItems<GroupFrameItem>(scene) != int(groups.size()) - collapsed)
+        return QStringLiteral("%1 frames for %2 expanded groups")
+            .arg(countItems<GroupFrameItem>(scene)).arg(int(groups.size()) - collapsed);
+    for (const NodeGroup& group : groups) {
+        const QString name = QString::fromStdString(group.name);
+        QRectF members;
+        QPointF topLeft(1e300, 1e300);
+        for (NodeId id : group.nodes) {
+            const Node* node = document->graph().node(id);
+            if (!node)
+                return QStringLiteral("group %1 holds node %2, which is not in the graph").arg(name).arg(id);
+            members = members.united(nodeRect(*document, *node));
+            topLeft = QPointF(std::min(topLeft.x(), node->position.x), std::min(topLeft.y(), node->position.y));
+            if (scene->nodeItem(id)->isVisible() == group.collapsed)
+                return QStringLiteral("node %1 of %2 group %3 is %4").arg(id)
+                    .arg(group.collapsed ? QStringLiteral("collapsed") : QStringLiteral("expanded"), name,
+                         group.collapsed ? QStringLiteral("shown") : QStringLiteral("hidden"));
+        }
+        if (group.collapsed) {
+            const BlockItem* block = scene->blockItem(group.name);
+            if (!block)
+                return QStringLiteral("collapsed group %1 has no block item").arg(name);
+            if (block->pos() != topLeft)
+                return QStringLiteral("block %1 is at %2, its nodes start at %3")
+                    .arg(name, describe(block->pos()), describe(topLeft));
+        } else {
+            const GroupFrameItem* frame = scene->frameItem(group.name);
+            if (!frame)
+                return QStringLiteral("expanded group %1 has no frame").arg(name);
+            if (!frame->boundingRect().contains(members))
+                return QStringLiteral("the frame of %1 does not enclose its nodes").arg(name);
+        }
+    }
+    return {};
+}
+
 // Empty when every node and edge has exactly one item, nodes sit at their
-// positions, edges end on their ports, no edge is there twice and no input
-// port takes two; otherwise the first difference.
+// positions, edges end on their ports (a collapsed block's, or hidden inside
+// it), no edge is there twice and no input port takes two, and the groups
+// are drawn as they are; otherwise the first difference.
 inline QString sceneMismatch(const MainWindow& window)
 {
     const Graph& graph = window.document()->graph();
@@ -174,9 +243,20 @@ inline QString sceneMismatch(const MainWindow& window)
         const EdgeItem* item = scene->edgeItem(edge);
         if (!item)
             return QStringLiteral("edge %1 has no item").arg(describe(edge));
+        const NodeGroup* group = window.document()->groupOf(edge.fromNode);
+        const bool inner = group && group->collapsed && group == window.document()->groupOf(edge.toNode);
+        if (item->isVisible() == inner)
+            return QStringLiteral("edge %1 is %2")
+                .arg(describe(edge), inner ? QStringLiteral("shown inside a collapsed block") : QStringLiteral("hidden"));
+        if (inner)
+            continue;
+        const PortItem* out = portOf(scene, edge.fromNode, PortItem::Direction::Output, edge.fromPort);
+        const PortItem* in = portOf(scene, edge.toNode, PortItem::Direction::Input, edge.toPort);
+        if (!out || !in)
+            return QStringLiteral("edge %1 has no port to end on").arg(describe(edge));
         const QPainterPath& path = item->path();
-        const QPointF from = outputPortPos(scene, edge.fromNode, edge.fromPort);
-        const QPointF to = inputPortPos(scene, edge.toNode, edge.toPort);
+        const QPointF from = out->scenePos();
+        const QPointF to = in->scenePos();
         if (path.pointAtPercent(0) != from)
             return QStringLiteral("edge %1 starts at %2, its output port is at %3")
                 .arg(describe(edge), describe(path.pointAtPercent(0)), describe(from));
@@ -184,7 +264,7 @@ inline QString sceneMismatch(const MainWindow& window)
             return QStringLiteral("edge %1 ends at %2, its input port is at %3")
                 .arg(describe(edge), describe(path.pointAtPercent(1)), describe(to));
     }
-    return {};
+    return groupsMismatch(window);
 }
 
 // Empty when `actual` is `expected` byte for byte; otherwise where they part.
@@ -206,6 +286,21 @@ inline QString projectMismatch(const MainWindow& window, const QString& expected
 {
     const QString differs = snapshotMismatch(snapshot(window.document()->project()), expected);
     return differs.isEmpty() ? sceneMismatch(window) : differs;
+}
+
+// Undo, redo, undo, redo: each must land on `before` or `after` exactly.
+inline QString undoRedoMismatch(MainWindow& window, const QString& before, const QString& after)
+{
+    QUndoStack* undo = window.document()->undoStack();
+    for (int round = 0; round < 2; ++round) {
+        undo->undo();
+        if (QString differs = projectMismatch(window, before); !differs.isEmpty())
+            return QStringLiteral("after undo: ") + differs;
+        undo->redo();
+        if (QString differs = projectMismatch(window, after); !differs.isEmpty())
+            return QStringLiteral("after redo: ") + differs;
+    }
+    return {};
 }
 
 // Saves the project to `path`, loads the file back and opens it again.

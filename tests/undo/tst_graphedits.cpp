@@ -28,21 +28,6 @@ using namespace lepton::testing;
 
 namespace {
 
-// Undo, redo, undo, redo: each must land on `before` or `after` exactly.
-QString undoRedoMismatch(MainWindow& window, const QString& before, const QString& after)
-{
-    QUndoStack* undo = window.document()->undoStack();
-    for (int round = 0; round < 2; ++round) {
-        undo->undo();
-        if (QString differs = projectMismatch(window, before); !differs.isEmpty())
-            return QStringLiteral("after undo: ") + differs;
-        undo->redo();
-        if (QString differs = projectMismatch(window, after); !differs.isEmpty())
-            return QStringLiteral("after redo: ") + differs;
-    }
-    return {};
-}
-
 // Empty when every edge runs left to right and no two nodes overlap.
 QString layoutProblem(const GraphDocument& document)
 {

@@ -41,6 +41,11 @@ RemoveItemsCommand::RemoveItemsCommand(GraphDocument* document, const std::vecto
 void RemoveItemsCommand::redo()
 {
     const GraphDocument::ShapeBatch batch(m_document);
+    // Removing a node takes it out of its group: keep the groups to restore.
+    m_groupsBefore.reset();
+    const auto grouped = [this](const Node& node) { return m_document->groupOf(node.id) != nullptr; };
+    if (std::any_of(m_nodes.begin(), m_nodes.end(), grouped))
+        m_groupsBefore = m_document->groups();
     for (const Edge& edge : m_edges)
         m_document->removeEdge(edge);
     for (const Node& node : m_nodes)
@@ -54,6 +59,8 @@ void RemoveItemsCommand::undo()
         m_document->insertNode(node);
     for (const Edge& edge : m_edges)
         m_document->addEdge(edge);
+    if (m_groupsBefore)
+        m_document->setGroups(*m_groupsBefore);
 }
 
 } // namespace lepton

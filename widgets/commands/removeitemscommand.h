@@ -1,9 +1,11 @@
 #pragma once
 
+#include "graph/block.h"
 #include "graph/graph.h"
 
 #include <QUndoCommand>
 
+#include <optional>
 #include <vector>
 
 namespace lepton {
@@ -11,7 +13,8 @@ namespace lepton {
 class GraphDocument;
 
 // Deletes nodes (with every edge touching them) and edges. Keeps copies of
-// all it removed, so undo restores the same ids, params and connections.
+// all it removed, so undo restores the same ids, params and connections,
+// and the groups as they were (a removed node leaves its group).
 class RemoveItemsCommand : public QUndoCommand {
 public:
     RemoveItemsCommand(GraphDocument* document, const std::vector<NodeId>& nodes,
@@ -26,6 +29,8 @@ private:
     GraphDocument* m_document;
     std::vector<Node> m_nodes; // in graph order
     std::vector<Edge> m_edges; // sorted, without duplicates
+    // The groups before the last redo, if it took nodes out of one.
+    std::optional<std::vector<NodeGroup>> m_groupsBefore;
 };
 
 } // namespace lepton
