@@ -1,6 +1,7 @@
 #include "layerstyle.h"
 
 #include <QPainter>
+#include <QPainterPath>
 #include <QPixmap>
 #include <QStringList>
 
@@ -39,6 +40,33 @@ QIcon categoryIcon(const std::string& category)
     painter.setBrush(categoryColor(category));
     painter.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
     return QIcon(pixmap);
+}
+
+void paintCard(QPainter* painter, const QRectF& body, qreal headerHeight,
+               const QColor& headerColor, const QPen& border, const QString& title)
+{
+    constexpr qreal corner = 6.0;
+    QPainterPath outline;
+    outline.addRoundedRect(body, corner, corner);
+    painter->fillPath(outline, Qt::white);
+    painter->save();
+    painter->setClipRect(QRectF(body.left(), body.top(), body.width(), headerHeight));
+    painter->fillPath(outline, headerColor);
+    painter->restore();
+    painter->setPen(border);
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPath(outline);
+
+    QFont font = painter->font();
+    // Large enough to stay legible when a whole graph is fitted into view.
+    font.setPointSizeF(14.0);
+    font.setBold(true);
+    painter->setFont(font);
+    painter->setPen(Qt::white);
+    const QRectF titleRect(body.left() + 10, body.top(), body.width() - 20, headerHeight);
+    painter->drawText(titleRect, Qt::AlignVCenter | Qt::AlignLeft,
+                      painter->fontMetrics().elidedText(title, Qt::ElideRight,
+                                                        int(titleRect.width())));
 }
 
 QString compactTypeText(const TensorType& type)

@@ -104,14 +104,6 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
         painter->drawRoundedRect(body.adjusted(-3.5, -3.5, 3.5, 3.5), kCorner + 3, kCorner + 3);
     }
 
-    QPainterPath outline;
-    outline.addRoundedRect(body, kCorner, kCorner);
-    painter->fillPath(outline, Qt::white);
-    painter->save();
-    painter->setClipRect(QRectF(0, 0, kWidth, kHeaderHeight));
-    painter->fillPath(outline, categoryColor(spec ? spec->category : std::string()));
-    painter->restore();
-
     QPen border(QColor(0xb8, 0xbf, 0xc9), 1.0);
     if (error)
         border = QPen(QColor(0xd9, 0x30, 0x25), 2.0);
@@ -119,21 +111,10 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
         border = QPen(openColor, 1.5, Qt::DashLine);
     else if (isSelected())
         border = QPen(QColor(0x2d, 0x7f, 0xf9), 1.5);
-    painter->setPen(border);
-    painter->setBrush(Qt::NoBrush);
-    painter->drawPath(outline);
+    paintCard(painter, body, kHeaderHeight, categoryColor(spec ? spec->category : std::string()),
+              border, QString::fromStdString(node->name));
 
     QFont font = painter->font();
-    // Large enough to stay legible when a whole graph is fitted into view.
-    font.setPointSizeF(14.0);
-    font.setBold(true);
-    painter->setFont(font);
-    painter->setPen(Qt::white);
-    const QRectF nameRect(10, 0, kWidth - 20, kHeaderHeight);
-    painter->drawText(nameRect, Qt::AlignVCenter | Qt::AlignLeft,
-                      painter->fontMetrics().elidedText(QString::fromStdString(node->name),
-                                                        Qt::ElideRight, int(nameRect.width())));
-
     font.setBold(false);
     font.setPointSizeF(12.0);
     painter->setFont(font);

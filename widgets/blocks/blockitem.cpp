@@ -104,32 +104,15 @@ void BlockItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
         painter->setBrush(QColor(0x2d, 0x7f, 0xf9, 70));
         painter->drawRoundedRect(body.adjusted(-3.5, -3.5, 3.5, 3.5), kCorner + 3, kCorner + 3);
     }
-    QPainterPath outline;
-    outline.addRoundedRect(body, kCorner, kCorner);
-    painter->fillPath(outline, Qt::white);
-    painter->save();
-    painter->setClipRect(QRectF(0, 0, kWidth, kHeaderHeight));
-    painter->fillPath(outline, categoryColor("Blocks"));
-    painter->restore();
     QPen border(QColor(0xb8, 0xbf, 0xc9), 1.0);
     if (hasError())
         border = QPen(QColor(0xd9, 0x30, 0x25), 2.0);
     else if (isSelected())
         border = QPen(QColor(0x2d, 0x7f, 0xf9), 1.5);
-    painter->setPen(border);
-    painter->setBrush(Qt::NoBrush);
-    painter->drawPath(outline);
+    paintCard(painter, body, kHeaderHeight, categoryColor("Blocks"), border,
+              QString::fromStdString(group->name));
 
     QFont font = painter->font();
-    font.setPointSizeF(14.0);
-    font.setBold(true);
-    painter->setFont(font);
-    painter->setPen(Qt::white);
-    const QRectF nameRect(10, 0, kWidth - 20, kHeaderHeight);
-    painter->drawText(nameRect, Qt::AlignVCenter | Qt::AlignLeft,
-                      painter->fontMetrics().elidedText(QString::fromStdString(group->name), Qt::ElideRight,
-                                                        int(nameRect.width())));
-
     font.setBold(false);
     font.setPointSizeF(12.0);
     painter->setFont(font);
