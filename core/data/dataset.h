@@ -2,6 +2,8 @@
 
 #include "graph/shape.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -17,8 +19,15 @@ enum class TaskType { Classification, Regression };
 struct Dataset {
     std::string name;
     TaskType task = TaskType::Classification;
-    Shape featureShape;          // per sample, e.g. {1, 28, 28}
-    std::vector<float> features; // size() * shapeElementCount(featureShape)
+    Shape featureShape; // per sample, e.g. {1, 28, 28}
+    // Float32 features are real values; Int64 features are token ids (held
+    // exactly in the floats) for Embedding layers.
+    DType featureDType = DType::Float32;
+    // The features: floats, or (images, IDX) bytes that stay bytes until a
+    // batch is made, read as byte / 255. Exactly one of the two is filled,
+    // size() * shapeElementCount(featureShape) values.
+    std::vector<float> features;
+    std::vector<uint8_t> featureBytes;
     // Classification: one class index per sample, in [0, numClasses).
     std::vector<int64_t> labels;
     int64_t numClasses = 0;
@@ -26,13 +35,26 @@ struct Dataset {
     // Regression: size() * shapeElementCount(targetShape) values.
     Shape targetShape;
     std::vector<float> targets;
+    // How the source turned its records into features (column encodings,
+    // vocabulary, image size), kept for evaluation and export.
+    nlohmann::ordered_json encoding = nlohmann::ordered_json::object();
+    // Files or records the loader skipped as unreadable, "path: reason".
+    std::vector<std::string> unreadable;
 
     int64_t size() const;
+    int64_t featuresPerSample() const { return shapeElementCount(featureShape); }
+    bool storesBytes() const { return !featureBytes.empty(); }
+    // Feature `i` of the flat buffer as a float (bytes scaled to [0, 1]).
+    float feature(int64_t i) const
+    {
+        return storesBytes() ? featureBytes[static_cast<size_t>(i)] * (1.0f / 255.0f)
+                             : features[static_cast<size_t>(i)];
+    }
 };
 
 struct DatasetSplits {
-    Dataset train;               // the trainer carves validation out of this
-    std::optional<Dataset> test; // held-out set, when the source has one
+    Dataset train;
+    std::optional<Dataset> test; // held-out set, when the source has its own
 };
 
 // Raised for unreadable or inconsistent data; the message names the file (and
