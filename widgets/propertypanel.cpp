@@ -31,25 +31,13 @@ QString html(const std::string& text)
 
 QString datasetText(const DatasetSpec& dataset)
 {
-    const QLocale locale;
-    if (dataset.source == DatasetSpec::Source::Idx) {
-        auto fileName = [](const std::string& path) {
-            return QFileInfo(QString::fromStdString(path)).fileName().toHtmlEscaped();
-        };
-        QString text = QObject::tr("IDX files: %1").arg(fileName(dataset.trainImages));
-        if (!dataset.testImages.empty())
-            text += QObject::tr("<br>test set: %1").arg(fileName(dataset.testImages));
-        if (!dataset.classNames.empty())
-            text += QObject::tr("<br>%1 named classes").arg(dataset.classNames.size());
-        return text;
-    }
-    QString text = QObject::tr("Synthetic %1 · %2 samples")
-                       .arg(html(dataset.generator), locale.toString(qlonglong(dataset.samples)));
-    if (dataset.generator == "spiral")
-        text += QObject::tr(" · %1 classes").arg(dataset.classes);
-    text += QObject::tr(" · noise %1").arg(dataset.noise);
-    if (dataset.testSamples > 0)
-        text += QObject::tr("<br>%1 test samples").arg(locale.toString(qlonglong(dataset.testSamples)));
+    const SplitSettings split = splitSettings(dataset);
+    QString text = html(datasetSummary(dataset));
+    text += QObject::tr("<br>%1% validation").arg(split.validation * 100.0);
+    if (split.test > 0.0)
+        text += QObject::tr(" · %1% test").arg(split.test * 100.0);
+    if (!dataset.classNames.empty())
+        text += QObject::tr("<br>%1 named classes").arg(dataset.classNames.size());
     return text;
 }
 
@@ -57,13 +45,12 @@ QString trainingText(const TrainingConfig& config)
 {
     const QString optimizer = config.optimizer == OptimizerKind::Adam ? QStringLiteral("Adam") : QStringLiteral("SGD");
     const QString loss = config.loss == LossKind::CrossEntropy ? QObject::tr("Cross-entropy") : QObject::tr("MSE");
-    return QObject::tr("%1 · learning rate %2 · batch %3 · %4 epochs<br>%5 loss · %6% validation · %7")
+    return QObject::tr("%1 · learning rate %2 · batch %3 · %4 epochs<br>%5 loss · %6")
         .arg(optimizer)
         .arg(config.learningRate)
         .arg(config.batchSize)
         .arg(config.epochs)
         .arg(loss)
-        .arg(config.validationSplit * 100.0)
         .arg(html(config.device));
 }
 

@@ -1,92 +1,30 @@
 #include "data/datasetspec.h"
 
-#include "data/idxreader.h"
-#include "data/synthetic.h"
-
-#include <algorithm>
 #include <filesystem>
-#include <future>
+#include <system_error>
 
 namespace lepton {
 
 namespace {
 
-// Test samples come from the same generator with an unrelated stream
-// (one SplitMix64 step), so they never repeat training samples.
-uint64_t testSeed(uint64_t seed)
+const nlohmann::json& field(const nlohmann::json& params, const char* name,
+                            const std::vector<ParamSpec>& schema)
 {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-Dataset generate(const DatasetSpec& spec, int64_t samples, uint64_t seed)
-{
-    if (spec.generator == "spiral")
-        return makeSpiral(samples, spec.classes, spec.noise, seed);
-    if (spec.generator == "moons")
-        return makeTwoMoons(samples, spec.noise, seed);
-    if (spec.generator == "sine")
-        return makeSine(samples, spec.noise, seed);
-    throw DataError("unknown synthetic generator '" + spec.generator + "' (expected spiral, moons or sine)");
-}
-
-DatasetSplits loadSynthetic(const DatasetSpec& spec)
-{
-    if (spec.testSamples < 0)
-        throw DataError(spec.generator + " data: test samples must be 0 or more, got "
-                        + std::to_string(spec.testSamples));
-    DatasetSplits splits;
-    splits.train = generate(spec, spec.samples, spec.seed);
-    if (spec.testSamples > 0)
-        splits.test = generate(spec, spec.testSamples, testSeed(spec.seed));
-    return splits;
-}
-
-std::string resolve(const std::string& path, const std::string& baseDir)
-{
-    std::filesystem::path file(path);
-    if (file.is_relative() && !baseDir.empty())
-        file = std::filesystem::path(baseDir) / file;
-    return file.lexically_normal().string();
-}
-
-DatasetSplits loadIdx(const DatasetSpec& spec, const std::string& baseDir)
-{
-    if (spec.trainImages.empty() || spec.trainLabels.empty())
-        throw DataError("IDX data needs both a training image file and a training label file");
-    if (spec.testImages.empty() != spec.testLabels.empty())
-        throw DataError("IDX data needs both a test image file and a test label file, or neither");
-
-    // The test files decode on a second thread while the training files do.
-    std::future<Dataset> test;
-    if (!spec.testImages.empty())
-        test = std::async(std::launch::async, loadIdxDataset, resolve(spec.testImages, baseDir),
-                          resolve(spec.testLabels, baseDir));
-    DatasetSplits splits;
-    splits.train = loadIdxDataset(resolve(spec.trainImages, baseDir), resolve(spec.trainLabels, baseDir));
-    if (!test.valid())
-        return splits;
-
-    splits.test = test.get();
-    if (splits.test->featureShape != splits.train.featureShape)
-        throw DataError(resolve(spec.testImages, baseDir) + ": images are "
-                        + shapeToString(splits.test->featureShape) + " but the training images are "
-                        + shapeToString(splits.train.featureShape));
-    // Both sets share one class list, even when one of them lacks the top classes.
-    const int64_t classes = std::max(splits.train.numClasses, splits.test->numClasses);
-    splits.train.numClasses = classes;
-    splits.test->numClasses = classes;
-    return splits;
+    auto it = params.find(name);
+    return it != params.end() ? *it : findParam(schema, name)->defaultValue;
 }
 
 // The features become the regression target, for reconstructing the input.
 void targetTheInput(Dataset& dataset)
 {
+    if (dataset.featureDType != DType::Float32)
+        throw DataError(dataset.name + ": token ids cannot be a reconstruction target");
+    const int64_t values = dataset.size() * dataset.featuresPerSample();
     dataset.task = TaskType::Regression;
     dataset.targetShape = dataset.featureShape;
-    dataset.targets = dataset.features;
+    dataset.targets.resize(static_cast<size_t>(values));
+    for (size_t i = 0; i < dataset.targets.size(); ++i)
+        dataset.targets[i] = dataset.feature(static_cast<int64_t>(i));
     dataset.labels.clear();
     dataset.numClasses = 0;
     dataset.classNames.clear();
@@ -100,12 +38,167 @@ void applyClassNames(const std::vector<std::string>& names, Dataset& dataset)
     dataset.classNames = names;
 }
 
+std::string unreadableReason(const std::filesystem::path& path, bool folder)
+{
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (error || !std::filesystem::exists(status))
+        return "no such " + std::string(folder ? "folder" : "file");
+    if (folder != std::filesystem::is_directory(status))
+        return folder ? "not a folder" : "a folder, not a file";
+    if (!folder && !std::filesystem::is_regular_file(status))
+        return "not a regular file";
+    return {};
+}
+
 } // namespace
 
-DatasetSplits loadDataset(const DatasetSpec& spec, const std::string& baseDir)
+const std::vector<ParamSpec>& splitSchema()
 {
-    DatasetSplits splits = spec.source == DatasetSpec::Source::Idx ? loadIdx(spec, baseDir)
-                                                                   : loadSynthetic(spec);
+    static const std::vector<ParamSpec> schema = {
+        {"validation", ParamType::Float, 0.2, 0.0, 0.9, {},
+         "Fraction of the training data held out to validate after each epoch"},
+        {"test", ParamType::Float, 0.0, 0.0, 0.9, {},
+         "Fraction held out as a test set, when the source has no test files of its own"},
+        {"seed", ParamType::Int, 1, 0, kParamIntLimit, {},
+         "Seed of the split, separate from training: runs with other training seeds"
+         " validate on the same samples"},
+        {"stratify", ParamType::Bool, true, {}, {}, {},
+         "Keep each class's share the same in every part"},
+    };
+    return schema;
+}
+
+const std::vector<ParamSpec>& preprocessingSchema()
+{
+    static const std::vector<ParamSpec> schema = {
+        {"normalize", ParamType::Choice, "none", {}, {}, {"none", "standardize", "minmax"},
+         "Scale features with statistics of the training part only: standardize to mean 0 and"
+         " standard deviation 1, or min-max to [0, 1]; images per channel"},
+    };
+    return schema;
+}
+
+const std::vector<ParamSpec>& augmentationSchema()
+{
+    static const std::vector<ParamSpec> schema = {
+        {"flip", ParamType::Choice, "none", {}, {}, {"none", "horizontal", "vertical", "both"},
+         "Mirror training images at random"},
+        {"crop_padding", ParamType::Int, 0, 0, 64, {},
+         "Pad training images by this many pixels, then crop back to size at a random place"},
+        {"rotation", ParamType::Float, 0.0, 0.0, 180.0, {}, "Rotate by up to this many degrees either way"},
+        {"translation", ParamType::Float, 0.0, 0.0, 0.5, {},
+         "Shift by up to this fraction of the width and height either way"},
+        {"noise", ParamType::Float, 0.0, 0.0, 1.0, {}, "Add Gaussian noise with this standard deviation"},
+        {"erasing", ParamType::Float, 0.0, 0.0, 1.0, {}, "Chance of blanking one random rectangle"},
+    };
+    return schema;
+}
+
+SplitSettings splitSettings(const DatasetSpec& spec)
+{
+    const auto& schema = splitSchema();
+    SplitSettings settings;
+    settings.validation = field(spec.split, "validation", schema).get<double>();
+    settings.test = field(spec.split, "test", schema).get<double>();
+    settings.seed = field(spec.split, "seed", schema).get<uint64_t>();
+    settings.stratify = field(spec.split, "stratify", schema).get<bool>();
+    return settings;
+}
+
+Normalization normalization(const DatasetSpec& spec)
+{
+    const std::string kind = field(spec.preprocessing, "normalize", preprocessingSchema()).get<std::string>();
+    if (kind == "standardize")
+        return Normalization::Standardize;
+    return kind == "minmax" ? Normalization::MinMax : Normalization::None;
+}
+
+bool AugmentationSettings::any() const
+{
+    return horizontalFlip || verticalFlip || cropPadding > 0 || rotation > 0.0 || translation > 0.0
+        || noise > 0.0 || erasing > 0.0;
+}
+
+AugmentationSettings augmentationSettings(const DatasetSpec& spec)
+{
+    const auto& schema = augmentationSchema();
+    const auto value = [&](const char* name) { return field(spec.augmentation, name, schema); };
+    AugmentationSettings settings;
+    const std::string flip = value("flip").get<std::string>();
+    settings.horizontalFlip = flip == "horizontal" || flip == "both";
+    settings.verticalFlip = flip == "vertical" || flip == "both";
+    settings.cropPadding = value("crop_padding").get<int64_t>();
+    settings.rotation = value("rotation").get<double>();
+    settings.translation = value("translation").get<double>();
+    settings.noise = value("noise").get<double>();
+    settings.erasing = value("erasing").get<double>();
+    return settings;
+}
+
+DatasetProblem datasetProblem(const DatasetSpec& spec)
+{
+    const DataSourceRegistry& sources = DataSourceRegistry::builtin();
+    if (!sources.find(spec.source))
+        return {"source", sources.problem(spec.source, spec.params)};
+    const std::pair<const char*, std::pair<const std::vector<ParamSpec>*, const nlohmann::json*>> groups[] = {
+        {"params", {&sources.find(spec.source)->params, &spec.params}},
+        {"split", {&splitSchema(), &spec.split}},
+        {"preprocessing", {&preprocessingSchema(), &spec.preprocessing}},
+        {"augmentation", {&augmentationSchema(), &spec.augmentation}},
+    };
+    for (const auto& [path, group] : groups) {
+        std::string param;
+        std::string problem = paramsProblem(*group.first, *group.second, &param);
+        if (!problem.empty())
+            return {param.empty() ? path : std::string(path) + "." + param, problem};
+    }
+    const SplitSettings split = splitSettings(spec);
+    if (split.validation + split.test >= 0.95)
+        return {"split", "validation and test fractions together must leave some data to train on"};
+    return {};
+}
+
+std::vector<std::string> missingDataFiles(const DatasetSpec& spec, const std::string& baseDir)
+{
+    std::vector<std::string> missing;
+    const DataSourceSpec* source = DataSourceRegistry::builtin().find(spec.source);
+    if (!source)
+        return missing;
+    const DataLoadContext context{baseDir};
+    for (const auto& [param, path] : dataPaths(*source, spec.params)) {
+        const bool folder = findParam(source->params, param)->type == ParamType::Folder;
+        const std::string resolved = context.resolve(path);
+        const std::string reason = unreadableReason(resolved, folder);
+        if (!reason.empty())
+            missing.push_back("params." + param + ": " + resolved + ": " + reason);
+    }
+    return missing;
+}
+
+std::string datasetSummary(const DatasetSpec& spec)
+{
+    const DataSourceSpec* source = DataSourceRegistry::builtin().find(spec.source);
+    if (!source)
+        return "unknown data source '" + spec.source + "'";
+    const nlohmann::json params = withDefaults(source->params, spec.params);
+    if (spec.source == "synthetic")
+        return "Synthetic " + params.at("generator").get<std::string>() + " · "
+            + std::to_string(params.at("samples").get<int64_t>()) + " samples";
+    std::string text = source->displayName;
+    const auto paths = dataPaths(*source, params);
+    for (size_t i = 0; i < paths.size(); ++i)
+        text += (i == 0 ? ": " : ", ") + std::filesystem::path(paths[i].second).filename().string();
+    return text;
+}
+
+DatasetSplits loadDataset(const DatasetSpec& spec, const DataLoadContext& context)
+{
+    const DatasetProblem problem = datasetProblem(spec);
+    if (!problem.empty())
+        throw DataError("dataset." + problem.path + ": " + problem.problem);
+    const DataSourceSpec& source = *DataSourceRegistry::builtin().find(spec.source);
+    DatasetSplits splits = source.load(withDefaults(source.params, spec.params), context);
     if (spec.target == DatasetSpec::Target::Input) {
         targetTheInput(splits.train);
         if (splits.test)

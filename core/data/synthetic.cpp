@@ -85,6 +85,65 @@ Dataset makeTwoMoons(int64_t samples, double noise, uint64_t seed)
     return dataset;
 }
 
+Dataset makeCircles(int64_t samples, double noise, uint64_t seed)
+{
+    checkCommon("circles", samples, noise);
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> around(0.0, 2.0 * kPi);
+    std::normal_distribution<double> jitter(0.0, 1.0);
+
+    Dataset dataset = makePlanar("circles", samples, 2);
+    for (int64_t i = 0; i < samples; ++i) {
+        const int64_t ring = i % 2;
+        const double radius = ring == 0 ? 1.0 : 0.5; // class 1 is the inner circle
+        const double angle = around(rng);
+        dataset.features.push_back(float(radius * std::cos(angle) + noise * jitter(rng)));
+        dataset.features.push_back(float(radius * std::sin(angle) + noise * jitter(rng)));
+        dataset.labels.push_back(ring);
+    }
+    return dataset;
+}
+
+Dataset makeXor(int64_t samples, double noise, uint64_t seed)
+{
+    checkCommon("xor", samples, noise);
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> coordinate(-1.0, 1.0);
+    std::normal_distribution<double> jitter(0.0, 1.0);
+
+    Dataset dataset = makePlanar("xor", samples, 2);
+    for (int64_t i = 0; i < samples; ++i) {
+        const double x = coordinate(rng);
+        const double y = coordinate(rng);
+        // The label comes from the clean point; noise only blurs the quadrants.
+        dataset.features.push_back(float(x + noise * jitter(rng)));
+        dataset.features.push_back(float(y + noise * jitter(rng)));
+        dataset.labels.push_back((x > 0.0) != (y > 0.0) ? 1 : 0);
+    }
+    return dataset;
+}
+
+Dataset makeBlobs(int64_t samples, int64_t classes, double noise, uint64_t seed)
+{
+    checkCommon("blobs", samples, noise);
+    if (classes < 2 || classes > samples)
+        throw DataError("blobs data: classes must be between 2 and the number of samples ("
+                        + std::to_string(samples) + "), got " + std::to_string(classes));
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> spread(0.0, 1.0);
+
+    Dataset dataset = makePlanar("blobs", samples, classes);
+    for (int64_t i = 0; i < samples; ++i) {
+        const int64_t blob = i % classes;
+        // Centres sit evenly on a circle of radius 2; noise is each blob's spread.
+        const double angle = 2.0 * kPi * double(blob) / double(classes);
+        dataset.features.push_back(float(2.0 * std::cos(angle) + noise * spread(rng)));
+        dataset.features.push_back(float(2.0 * std::sin(angle) + noise * spread(rng)));
+        dataset.labels.push_back(blob);
+    }
+    return dataset;
+}
+
 Dataset makeSine(int64_t samples, double noise, uint64_t seed)
 {
     checkCommon("sine", samples, noise);

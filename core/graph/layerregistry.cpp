@@ -12,92 +12,14 @@ namespace lepton {
 
 namespace {
 
-// Int parameters stay within 32 bits so shape arithmetic never overflows.
-constexpr double kIntLimit = 2147483647.0;
-
-// "1", "0.5", "1e-05": bounds read like the user typed them.
-std::string formatBound(double value)
-{
-    if (value == std::floor(value) && std::fabs(value) < 1e15)
-        return std::to_string(static_cast<int64_t>(value));
-    return nlohmann::json(value).dump(); // shortest text that reads back exactly
-}
-
-std::string rangeProblem(const ParamSpec& spec, double value, const std::string& shown)
-{
-    if (value >= spec.minimum && value <= spec.maximum)
-        return {};
-    std::string bound;
-    if (std::isfinite(spec.minimum) && std::isfinite(spec.maximum))
-        bound = "between " + formatBound(spec.minimum) + " and " + formatBound(spec.maximum);
-    else if (std::isfinite(spec.minimum))
-        bound = ">= " + formatBound(spec.minimum);
-    else
-        bound = "<= " + formatBound(spec.maximum);
-    return "must be " + bound + ", got " + shown;
-}
-
-std::string intProblem(const ParamSpec& spec, const nlohmann::json& value)
-{
-    if (!value.is_number_integer())
-        return "must be an integer, got " + value.dump();
-    double number = value.get<double>();
-    if (std::fabs(number) > kIntLimit)
-        return "is too large, got " + value.dump();
-    return rangeProblem(spec, number, value.dump());
-}
-
-// Empty if `value` suits `spec`, else the problem to follow "parameter 'x' ".
-std::string valueProblem(const ParamSpec& spec, const nlohmann::json& value)
-{
-    switch (spec.type) {
-    case ParamType::Int:
-        return intProblem(spec, value);
-    case ParamType::Float:
-        if (!value.is_number())
-            return "must be a number, got " + value.dump();
-        return rangeProblem(spec, value.get<double>(), value.dump());
-    case ParamType::Bool:
-        return value.is_boolean() ? std::string() : "must be true or false, got " + value.dump();
-    case ParamType::Choice: {
-        bool known = value.is_string()
-            && std::find(spec.choices.begin(), spec.choices.end(), value.get<std::string>())
-                != spec.choices.end();
-        if (known)
-            return {};
-        std::string list;
-        for (const std::string& choice : spec.choices)
-            list += (list.empty() ? "'" : ", '") + choice + "'";
-        return "must be one of " + list + ", got " + value.dump();
-    }
-    case ParamType::IntList:
-        if (!value.is_array()
-            || !std::all_of(value.begin(), value.end(),
-                            [](const nlohmann::json& item) { return item.is_number_integer(); }))
-            return "must be a list of integers, got " + value.dump();
-        for (const nlohmann::json& item : value) {
-            std::string problem = intProblem(spec, item);
-            if (!problem.empty())
-                return "values " + problem;
-        }
-        return {};
-    }
-    return {};
-}
-
 // Rules read every parameter directly, so they see the defaults filled in
 // whoever calls them.
-ShapeRule withDefaults(ShapeRule rule, std::vector<ParamSpec> params)
+ShapeRule withDefaultParams(ShapeRule rule, std::vector<ParamSpec> params)
 {
     return [rule = std::move(rule), params = std::move(params)](
                const Node& node, const std::vector<TensorType>& inputs) {
         Node complete = node;
-        if (!complete.params.is_object())
-            complete.params = nlohmann::json::object();
-        for (const ParamSpec& param : params) {
-            if (!complete.params.contains(param.name))
-                complete.params[param.name] = param.defaultValue;
-        }
+        complete.params = withDefaults(params, node.params);
         return rule(complete, inputs);
     };
 }
@@ -106,9 +28,7 @@ ShapeRule withDefaults(ShapeRule rule, std::vector<ParamSpec> params)
 
 const ParamSpec* LayerSpec::param(const std::string& name) const
 {
-    auto it = std::find_if(params.begin(), params.end(),
-                           [&name](const ParamSpec& p) { return p.name == name; });
-    return it == params.end() ? nullptr : &*it;
+    return findParam(params, name);
 }
 
 const LayerRegistry& LayerRegistry::builtin()
@@ -122,7 +42,7 @@ void LayerRegistry::add(LayerSpec spec)
     if (m_index.count(spec.type))
         throw std::invalid_argument("layer type '" + spec.type + "' is already registered");
     if (spec.shapeRule)
-        spec.shapeRule = withDefaults(std::move(spec.shapeRule), spec.params);
+        spec.shapeRule = withDefaultParams(std::move(spec.shapeRule), spec.params);
     m_index[spec.type] = m_specs.size();
     m_specs.push_back(std::move(spec));
 }
@@ -147,7 +67,7 @@ int countFromParam(const LayerRegistry& registry, const LayerSpec& spec, const N
     double count = value.is_number_integer() ? value.get<double>()
                                              : countSpec->defaultValue.get<double>();
     count = std::clamp(count, std::max(countSpec->minimum, 0.0),
-                       std::min(countSpec->maximum, kIntLimit));
+                       std::min(countSpec->maximum, kParamIntLimit));
     return static_cast<int>(count);
 }
 
@@ -231,17 +151,7 @@ std::string LayerRegistry::validateParams(const Node& node) const
     const LayerSpec* spec = find(node.type);
     if (!spec)
         return "unknown layer type '" + node.type + "'";
-    if (!node.params.is_object())
-        return "parameters must be a JSON object, got " + node.params.dump();
-    for (const auto& [name, value] : node.params.items()) {
-        const ParamSpec* param = spec->param(name);
-        if (!param)
-            return "unknown parameter '" + name + "'";
-        std::string problem = valueProblem(*param, value);
-        if (!problem.empty())
-            return "parameter '" + name + "' " + problem;
-    }
-    return {};
+    return paramsProblem(spec->params, node.params);
 }
 
 nlohmann::json LayerRegistry::paramValue(const Node& node, const std::string& name) const

@@ -2,28 +2,16 @@
 
 #include "graph/graph.h"
 #include "graph/shape.h"
+#include "util/paramspec.h"
 
 #include <nlohmann/json.hpp>
 
 #include <functional>
-#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace lepton {
-
-enum class ParamType { Int, Float, Bool, Choice, IntList };
-
-struct ParamSpec {
-    std::string name;
-    ParamType type = ParamType::Int;
-    nlohmann::json defaultValue;
-    double minimum = -std::numeric_limits<double>::infinity();
-    double maximum = std::numeric_limits<double>::infinity();
-    std::vector<std::string> choices; // ParamType::Choice only
-    std::string help;
-};
 
 // Output types of a layer, or a readable reason why its inputs do not fit.
 // Errors are phrased to follow "<Type> '<name>' ", e.g.

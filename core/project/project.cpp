@@ -20,36 +20,71 @@ std::string joinMessage(const std::string& file, const std::string& jsonPath, co
     return message + problem;
 }
 
+// Schema 1 kept a source's params beside "source" and the validation split
+// in "training"; schema 2 nests the params and gives the split its own seed
+// (the training seed, so a migrated project splits from the same seed).
+void migrateFromSchema1(nlohmann::json& json)
+{
+    if (!json.is_object() || !json.contains("dataset") || !json["dataset"].is_object())
+        return;
+    nlohmann::json& dataset = json["dataset"];
+    nlohmann::json params = nlohmann::json::object();
+    for (auto it = dataset.begin(); it != dataset.end();) {
+        if (it.key() == "source" || it.key() == "class_names" || it.key() == "target") {
+            ++it;
+            continue;
+        }
+        params[it.key()] = it.value();
+        it = dataset.erase(it);
+    }
+    if (!dataset.contains("source"))
+        dataset["source"] = "synthetic";
+    dataset["params"] = std::move(params);
+
+    nlohmann::json split = nlohmann::json::object();
+    if (json.contains("training") && json["training"].is_object()) {
+        nlohmann::json& training = json["training"];
+        if (training.contains("validation_split")) {
+            split["validation"] = training["validation_split"];
+            training.erase("validation_split");
+        }
+        if (training.contains("seed") && training["seed"].is_number_unsigned())
+            split["seed"] = training["seed"].get<uint64_t>() % 2147483648ull;
+    }
+    dataset["split"] = std::move(split);
+}
+
+// A group's params with every default filled in, in schema order, so saved
+// files list every setting and diff cleanly.
+nlohmann::ordered_json completeParams(const std::vector<ParamSpec>& schema, const nlohmann::json& params)
+{
+    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+    const nlohmann::json complete = withDefaults(schema, params);
+    for (const ParamSpec& param : schema)
+        json[param.name] = complete.at(param.name);
+    return json;
+}
+
 DatasetSpec readDataset(const JsonReader& json)
 {
+    json.rejectUnknownKeys({"source", "params", "split", "preprocessing", "augmentation",
+                            "class_names", "target"});
     DatasetSpec spec;
-    std::string source = "synthetic";
-    json.read("source", source);
-    if (source == "synthetic") {
-        json.rejectUnknownKeys({"source", "generator", "samples", "test_samples", "classes", "noise",
-                                "seed", "class_names", "target"});
-        json.read("generator", spec.generator);
-        if (spec.generator != "spiral" && spec.generator != "moons" && spec.generator != "sine")
-            json.at("generator").fail("unknown generator '" + spec.generator
-                                      + "' (expected spiral, moons or sine)");
-        json.read("samples", spec.samples, 1);
-        json.read("test_samples", spec.testSamples, 0);
-        json.read("classes", spec.classes, 2);
-        json.read("noise", spec.noise);
-        if (!(spec.noise >= 0.0))
-            json.at("noise").fail("must be 0 or more");
-        json.read("seed", spec.seed);
-    } else if (source == "idx") {
-        spec.source = DatasetSpec::Source::Idx;
-        json.rejectUnknownKeys({"source", "train_images", "train_labels", "test_images", "test_labels",
-                                "class_names", "target"});
-        json.read("train_images", spec.trainImages);
-        json.read("train_labels", spec.trainLabels);
-        json.read("test_images", spec.testImages);
-        json.read("test_labels", spec.testLabels);
-    } else {
-        json.at("source").fail("unknown data source '" + source + "' (expected synthetic or idx)");
+    json.read("source", spec.source);
+    for (auto [key, group] : {std::pair{"params", &spec.params}, std::pair{"split", &spec.split},
+                              std::pair{"preprocessing", &spec.preprocessing},
+                              std::pair{"augmentation", &spec.augmentation}}) {
+        if (auto value = json.find(key))
+            *group = value->expectObject().value();
     }
+    const DatasetProblem problem = datasetProblem(spec);
+    if (!problem.empty())
+        throw ProjectError({}, json.path() + "." + problem.path, problem.problem);
+    // Every group is kept complete, so editors and the engine see each value.
+    spec.params = withDefaults(DataSourceRegistry::builtin().find(spec.source)->params, spec.params);
+    spec.split = withDefaults(splitSchema(), spec.split);
+    spec.preprocessing = withDefaults(preprocessingSchema(), spec.preprocessing);
+    spec.augmentation = withDefaults(augmentationSchema(), spec.augmentation);
     if (auto names = json.find("class_names")) {
         for (size_t i = 0; i < names->size(); ++i)
             spec.classNames.push_back(names->at(i).toString());
@@ -67,7 +102,7 @@ DatasetSpec readDataset(const JsonReader& json)
 TrainingConfig readTraining(const JsonReader& json)
 {
     json.rejectUnknownKeys({"optimizer", "learning_rate", "momentum", "weight_decay", "loss",
-                            "batch_size", "epochs", "seed", "validation_split", "device"});
+                            "batch_size", "epochs", "seed", "device"});
     TrainingConfig config;
     if (auto optimizer = json.find("optimizer")) {
         auto kind = optimizerFromString(optimizer->toString());
@@ -87,7 +122,6 @@ TrainingConfig readTraining(const JsonReader& json)
     json.read("batch_size", config.batchSize, 1);
     json.read("epochs", config.epochs, 1);
     json.read("seed", config.seed);
-    json.read("validation_split", config.validationSplit);
     json.read("device", config.device);
 
     if (!(config.learningRate > 0.0))
@@ -96,8 +130,6 @@ TrainingConfig readTraining(const JsonReader& json)
         json.at("momentum").fail("must be 0 or more");
     if (config.weightDecay < 0.0)
         json.at("weight_decay").fail("must be 0 or more");
-    if (config.validationSplit < 0.0 || config.validationSplit >= 1.0)
-        json.at("validation_split").fail("must be at least 0 and below 1");
     if (!parseDeviceName(config.device))
         json.at("device").fail("unknown device '" + config.device + "' (expected cpu, cuda or cuda:N)");
     return config;
@@ -105,25 +137,14 @@ TrainingConfig readTraining(const JsonReader& json)
 
 nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
 {
-    nlohmann::ordered_json json;
-    if (spec.source == DatasetSpec::Source::Idx) {
-        json = {{"source", "idx"},
-                {"train_images", spec.trainImages},
-                {"train_labels", spec.trainLabels},
-                {"test_images", spec.testImages},
-                {"test_labels", spec.testLabels},
-                {"class_names", spec.classNames}};
-    } else {
-        json = {{"source", "synthetic"},
-                {"generator", spec.generator},
-                {"samples", spec.samples},
-                {"test_samples", spec.testSamples},
-                {"classes", spec.classes},
-                {"noise", spec.noise},
-                {"seed", spec.seed}};
-        if (!spec.classNames.empty())
-            json["class_names"] = spec.classNames;
-    }
+    nlohmann::ordered_json json = {{"source", spec.source}};
+    if (const DataSourceSpec* source = DataSourceRegistry::builtin().find(spec.source))
+        json["params"] = completeParams(source->params, spec.params);
+    json["split"] = completeParams(splitSchema(), spec.split);
+    json["preprocessing"] = completeParams(preprocessingSchema(), spec.preprocessing);
+    json["augmentation"] = completeParams(augmentationSchema(), spec.augmentation);
+    if (!spec.classNames.empty())
+        json["class_names"] = spec.classNames;
     // Written only when set, so label-trained projects keep their files as they were.
     if (spec.target == DatasetSpec::Target::Input)
         json["target"] = "input";
@@ -140,7 +161,6 @@ nlohmann::ordered_json trainingToJson(const TrainingConfig& config)
             {"batch_size", config.batchSize},
             {"epochs", config.epochs},
             {"seed", config.seed},
-            {"validation_split", config.validationSplit},
             {"device", config.device}};
 }
 
@@ -164,12 +184,15 @@ void checkSchemaVersion(const JsonReader& version)
         version.fail("unsupported schema version " + std::to_string(schema));
 }
 
-Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry)
+Project projectFromJson(const nlohmann::json& file, const LayerRegistry& registry)
 {
+    checkSchemaVersion(JsonReader(file, {}).at("schema_version"));
+    nlohmann::json json = file;
+    if (json.at("schema_version").get<int64_t>() == 1)
+        migrateFromSchema1(json);
     const JsonReader root(json, {});
     root.rejectUnknownKeys(
         {"schema_version", "name", "graph", "blocks", "groups", "dataset", "training", "ui"});
-    checkSchemaVersion(root.at("schema_version"));
 
     Project project;
     root.read("name", project.name);

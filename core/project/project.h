@@ -16,7 +16,9 @@ namespace lepton {
 class JsonReader;
 class LayerRegistry;
 
-constexpr int kProjectSchemaVersion = 1;
+// 2: the dataset names a data source with its params, split, preprocessing
+// and augmentation; schema 1 files are migrated when read.
+constexpr int kProjectSchemaVersion = 2;
 
 // Everything a .lepton file holds.
 struct Project {

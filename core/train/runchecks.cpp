@@ -59,9 +59,6 @@ std::string configProblem(const TrainingConfig& config)
         return "momentum must be 0 or more, got " + number(config.momentum);
     if (!(config.weightDecay >= 0.0) || !std::isfinite(config.weightDecay))
         return "weight decay must be 0 or more, got " + number(config.weightDecay);
-    if (!(config.validationSplit >= 0.0 && config.validationSplit < 1.0))
-        return "validation split must be at least 0 and below 1, got "
-            + number(config.validationSplit);
     return {};
 }
 

@@ -1,7 +1,6 @@
 #include "train/tensordata.h"
 
 #include <cmath>
-#include <sstream>
 
 namespace lepton {
 
@@ -65,15 +64,19 @@ TensorData toTensors(Dataset& dataset, LossKind loss)
     if (samples == 0)
         throw DataError("dataset '" + dataset.name + "' has no samples");
     const int64_t expected = samples * shapeElementCount(dataset.featureShape);
-    if (static_cast<int64_t>(dataset.features.size()) != expected)
-        throw DataError("dataset '" + dataset.name + "' has "
-                        + std::to_string(dataset.features.size()) + " feature values, expected "
-                        + std::to_string(samples) + " samples of shape "
-                        + shapeToString(dataset.featureShape));
+    const size_t stored = dataset.storesBytes() ? dataset.featureBytes.size() : dataset.features.size();
+    if (static_cast<int64_t>(stored) != expected)
+        throw DataError("dataset '" + dataset.name + "' has " + std::to_string(stored)
+                        + " feature values, expected " + std::to_string(samples)
+                        + " samples of shape " + shapeToString(dataset.featureShape));
 
     TensorData data;
-    data.features = torch::from_blob(dataset.features.data(),
-                                     batchSizes(samples, dataset.featureShape), torch::kFloat32);
+    // Bytes stay bytes here; BatchTransform makes floats one batch at a time.
+    data.features = dataset.storesBytes()
+        ? torch::from_blob(dataset.featureBytes.data(), batchSizes(samples, dataset.featureShape),
+                           torch::kUInt8)
+        : torch::from_blob(dataset.features.data(), batchSizes(samples, dataset.featureShape),
+                           torch::kFloat32);
     if (dataset.task == TaskType::Regression) {
         data.targets = torch::from_blob(dataset.targets.data(),
                                         batchSizes(samples, dataset.targetShape), torch::kFloat32);
@@ -85,28 +88,6 @@ TensorData toTensors(Dataset& dataset, LossKind loss)
         ? data.labels
         : torch::one_hot(data.labels, dataset.numClasses).to(torch::kFloat32);
     return data;
-}
-
-TrainValidation splitValidation(const TensorData& data, double fraction,
-                                torch::Generator& generator)
-{
-    const int64_t samples = data.size();
-    int64_t held = static_cast<int64_t>(std::llround(fraction * static_cast<double>(samples)));
-    if (fraction > 0.0)
-        held = std::max<int64_t>(held, 1);
-    if (held >= samples) {
-        std::ostringstream text;
-        text << "a validation split of " << fraction << " leaves no training samples out of "
-             << samples;
-        throw DataError(text.str());
-    }
-
-    torch::Tensor order = torch::randperm(samples, generator, torch::kInt64);
-    TrainValidation split;
-    split.train = data.select(order.slice(0, held));
-    if (held > 0)
-        split.validation = data.select(order.slice(0, 0, held));
-    return split;
 }
 
 std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize)

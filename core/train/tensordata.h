@@ -12,10 +12,11 @@
 
 namespace lepton {
 
-// A dataset as whole-set tensors, batch first: batches are index_select calls
+// A dataset as whole-set tensors, batch first (features as stored: float,
+// or uint8 for byte-stored images): batches are index_select calls
 // on these, never per-sample copies.
 struct TensorData {
-    torch::Tensor features; // [N, featureShape...], float
+    torch::Tensor features; // [N, featureShape...]
     // What the loss compares with: class indices for cross_entropy, one-hot
     // rows (classification) or the targets (regression) for mse.
     torch::Tensor targets;
@@ -31,16 +32,6 @@ struct TensorData {
 // result. Throws DataError, naming the dataset, for sizes that do not add up
 // or labels outside [0, numClasses).
 TensorData toTensors(Dataset& dataset, LossKind loss);
-
-struct TrainValidation {
-    TensorData train;
-    std::optional<TensorData> validation;
-};
-
-// Shuffles with `generator` and holds out round(fraction * N) samples (at
-// least one when fraction > 0). Both parts are fresh contiguous tensors.
-TrainValidation splitValidation(const TensorData& data, double fraction,
-                                torch::Generator& generator);
 
 // [begin, end) of each batch. A trailing batch of one sample joins the one
 // before it: BatchNorm cannot train on a single sample.

@@ -4,7 +4,9 @@
 #include "model/graphmodule.h"
 #include "model/modelerror.h"
 #include "train/runchecks.h"
+#include "train/batchtransform.h"
 #include "train/tensordata.h"
+#include "data/datasplit.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -100,8 +102,9 @@ struct Score {
 
 // Mean loss and accuracy over a whole set in eval mode; leaves the model in
 // eval mode. Nothing when `stop` is raised before a batch.
-std::optional<Score> evaluate(GraphModule& model, const TensorData& data, LossKind loss,
-                              int64_t batchSize, const std::atomic<bool>& stop)
+std::optional<Score> evaluate(GraphModule& model, const TensorData& data,
+                              const BatchTransform& transform, LossKind loss, int64_t batchSize,
+                              const std::atomic<bool>& stop)
 {
     torch::NoGradGuard noGrad;
     model->eval();
@@ -111,7 +114,7 @@ std::optional<Score> evaluate(GraphModule& model, const TensorData& data, LossKi
         if (stop.load())
             return std::nullopt;
         TensorData batch = data.slice(begin, end);
-        torch::Tensor output = model->forward(batch.features);
+        torch::Tensor output = model->forward(transform(batch.features));
         lossSum += computeLoss(output, batch.targets, loss).item<double>()
             * static_cast<double>(end - begin);
         if (batch.labels.defined())
@@ -131,6 +134,15 @@ int64_t evaluationBatchSize(const TrainingConfig& config)
 }
 
 } // namespace
+
+// A run's data as tensors on its device, with the transform every batch
+// goes through.
+struct RunData {
+    TensorData train;
+    std::optional<TensorData> validation;
+    std::optional<TensorData> test;
+    BatchTransform transform;
+};
 
 // One run on its own thread; everything it touches besides the Trainer's
 // state, stop flag and event queue is its own copy.
@@ -153,8 +165,8 @@ private:
     void execute();
     // Returns Finished or Stopped; throws on failure.
     TrainerState train(TrainingSummary& summary);
-    TrainerState runEpochs(GraphModule& model, torch::Device device, const TrainValidation& sets,
-                           const std::optional<TensorData>& test, TrainingSummary& summary);
+    TrainerState runEpochs(GraphModule& model, torch::Device device, const RunData& data,
+                           TrainingSummary& summary);
 
     bool stopRequested() const { return m_trainer.m_stopRequested.load(); }
     void push(TrainingEvent event) { m_trainer.m_events->push(std::move(event)); }
@@ -207,19 +219,10 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
 {
     const TrainingConfig& config = m_job.config;
     throwIfProblem(configProblem(config));
-    // The data must outlive the tensors below, which wrap its buffers.
-    DatasetSplits data = loadDataset(m_job.dataset, m_job.baseDir);
-
     // Seeded before the model is built, so weights start the same for a seed.
     torch::manual_seed(config.seed);
     m_generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     GraphModule model(m_job.graph, LayerRegistry::builtin());
-    for (const Dataset* set : {&data.train, data.test ? &*data.test : nullptr}) {
-        if (set)
-            throwIfProblem(dataFitProblem(*set, config.loss, model->inputNode(),
-                                          model->inputShape(), model->outputNode(),
-                                          model->outputShape()));
-    }
     if (!model->outputDependsOnWeights())
         throw ModelError(describeNode(model->outputNode())
                          + " does not depend on any layer with weights; connect a Linear or"
@@ -227,16 +230,33 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
 
     const torch::Device device = toTorchDevice(config.device);
     summary.device = device.str();
+
+    // Loaded once the graph and device are known to work, so their mistakes show at once.
+    // The data must outlive the tensors below, which wrap its buffers.
+    PreparedData data;
+    try {
+        data = prepareData(m_job.dataset, DataLoadContext{m_job.baseDir, &m_trainer.m_stopRequested});
+    } catch (const DataCancelled&) {
+        return TrainerState::Stopped;
+    }
+    for (const Dataset* set : {&data.train, data.validation ? &*data.validation : nullptr,
+                               data.test ? &*data.test : nullptr}) {
+        if (set)
+            throwIfProblem(dataFitProblem(*set, config.loss, model->inputNode(),
+                                          model->inputShape(), model->outputNode(),
+                                          model->outputShape()));
+    }
     model->to(device);
 
-    TrainValidation sets =
-        splitValidation(toTensors(data.train, config.loss), config.validationSplit, m_generator);
-    sets.train = sets.train.to(device);
-    if (sets.validation)
-        sets.validation = sets.validation->to(device);
-    std::optional<TensorData> test;
-    if (data.test)
-        test = toTensors(*data.test, config.loss).to(device);
+    const auto onDevice = [&](std::optional<Dataset>& set) -> std::optional<TensorData> {
+        if (!set)
+            return std::nullopt;
+        return toTensors(*set, config.loss).to(device);
+    };
+    RunData sets{toTensors(data.train, config.loss).to(device), onDevice(data.validation),
+                 onDevice(data.test),
+                 BatchTransform(data.scaling, data.train.featureDType,
+                                augmentationSettings(m_job.dataset), device)};
 
     matchBlasThreadsToTorch();
     // No torch::set_num_threads(): ATen's default (1 intra-op thread on the
@@ -251,14 +271,13 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     m_trainer.setState(TrainerState::Running);
     log("training on " + summary.device + ": " + std::to_string(sets.train.size())
         + " samples, " + std::to_string(sets.validation ? sets.validation->size() : 0)
-        + " for validation" + (test ? ", " + std::to_string(test->size()) + " for test" : ""));
-    return runEpochs(model, device, sets, test, summary);
+        + " for validation"
+        + (sets.test ? ", " + std::to_string(sets.test->size()) + " for test" : ""));
+    return runEpochs(model, device, sets, summary);
 }
 
 TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
-                                     const TrainValidation& sets,
-                                     const std::optional<TensorData>& test,
-                                     TrainingSummary& summary)
+                                     const RunData& sets, TrainingSummary& summary)
 {
     const TrainingConfig& config = m_job.config;
     const TensorData& train = sets.train;
@@ -287,7 +306,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             const auto [begin, end] = ranges[b];
             const TensorData batch = train.select(order.slice(0, begin, end));
             optimizer->zero_grad();
-            const torch::Tensor output = model->forward(batch.features);
+            const torch::Tensor output =
+                model->forward(sets.transform.augmented(batch.features, m_generator));
             const torch::Tensor loss = computeLoss(output, batch.targets, config.loss);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue))
@@ -332,7 +352,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             classification ? static_cast<double>(correct) / static_cast<double>(seen) : noAccuracy;
         summary.samplesPerSecond = rate(trainedSamples, trainingSeconds);
         if (sets.validation) {
-            const std::optional<Score> score = evaluate(model, *sets.validation, config.loss,
+            const std::optional<Score> score = evaluate(model, *sets.validation, sets.transform,
+                                                        config.loss,
                                                         evaluationBatchSize(config),
                                                         m_trainer.m_stopRequested);
             if (!score)
@@ -347,8 +368,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         push(std::move(event));
     }
 
-    if (test) {
-        const std::optional<Score> score = evaluate(model, *test, config.loss,
+    if (sets.test) {
+        const std::optional<Score> score = evaluate(model, *sets.test, sets.transform, config.loss,
                                                     evaluationBatchSize(config),
                                                     m_trainer.m_stopRequested);
         if (!score)

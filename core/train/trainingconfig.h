@@ -18,7 +18,6 @@ struct TrainingConfig {
     int64_t batchSize = 64;
     int epochs = 10;
     uint64_t seed = 42;
-    double validationSplit = 0.2; // fraction of the training set held out
     std::string device = "cpu";   // "cpu" or "cuda" / "cuda:N"
 };
 

@@ -283,8 +283,7 @@ void TestBlocks::projectRoundTrip()
     QCOMPARE(keysOf(saved.at("blocks").at(0)).join(','),
              QStringLiteral("name,description,graph,inputs,outputs"));
     QCOMPARE(keysOf(saved.at("groups").at(0)).join(','), QStringLiteral("name,block,nodes,collapsed"));
-    // New optional keys: older files open unchanged, so the schema stays.
-    QCOMPARE(saved.at("schema_version").get<int>(), 1);
+    QCOMPARE(saved.at("schema_version").get<int>(), kProjectSchemaVersion);
 }
 
 void TestBlocks::filesWithoutBlocksUnchanged_data()

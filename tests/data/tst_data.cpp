@@ -32,6 +32,27 @@ QByteArray idxBytes(const std::vector<uint32_t>& dims, const QByteArray& data, u
     return bytes + data;
 }
 
+DatasetSpec syntheticSpec(nlohmann::json params)
+{
+    DatasetSpec spec;
+    spec.params = std::move(params);
+    return spec;
+}
+
+DatasetSpec idxSpec(nlohmann::json params)
+{
+    DatasetSpec spec;
+    spec.source = "idx";
+    spec.params = std::move(params);
+    return spec;
+}
+
+// Relative data paths resolve against `folder`.
+DataLoadContext in(const QString& folder)
+{
+    return DataLoadContext{folder.toStdString()};
+}
+
 QByteArray counting(int size)
 {
     QByteArray data(size, 0);
@@ -197,17 +218,15 @@ void TestData::fashionMnist()
     if (!QFile::exists(folder + QStringLiteral("/train-images-idx3-ubyte.gz")))
         QSKIP("Fashion-MNIST is not installed");
 
-    DatasetSpec spec;
-    spec.source = DatasetSpec::Source::Idx;
-    spec.trainImages = "train-images-idx3-ubyte.gz";
-    spec.trainLabels = "train-labels-idx1-ubyte.gz";
-    spec.testImages = "t10k-images-idx3-ubyte.gz";
-    spec.testLabels = "t10k-labels-idx1-ubyte.gz";
+    DatasetSpec spec = idxSpec({{"train_images", "train-images-idx3-ubyte.gz"},
+                                {"train_labels", "train-labels-idx1-ubyte.gz"},
+                                {"test_images", "t10k-images-idx3-ubyte.gz"},
+                                {"test_labels", "t10k-labels-idx1-ubyte.gz"}});
     spec.classNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
     QElapsedTimer timer;
     timer.start();
-    const DatasetSplits splits = loadDataset(spec, str(folder));
+    const DatasetSplits splits = loadDataset(spec, in(folder));
     qInfo("Fashion-MNIST (60k + 10k) loaded in %lld ms", timer.elapsed());
 
     QVERIFY(splits.test.has_value());
@@ -235,32 +254,29 @@ void TestData::relativePathsAndClassNames()
     writeFile(m_dir.filePath(QStringLiteral("mnist/test-img")), idxBytes({2, 2, 2}, counting(8)), false);
     writeFile(m_dir.filePath(QStringLiteral("mnist/test-lbl")), idxBytes({2}, QByteArray("\x02\x00", 2)), false);
 
-    DatasetSpec spec;
-    spec.source = DatasetSpec::Source::Idx;
-    spec.trainImages = "mnist/img";
-    spec.trainLabels = "mnist/lbl";
-    DatasetSplits splits = loadDataset(spec, str(m_dir.path()));
+    DatasetSpec spec = idxSpec({{"train_images", "mnist/img"}, {"train_labels", "mnist/lbl"}});
+    DatasetSplits splits = loadDataset(spec, in(m_dir.path()));
     QCOMPARE(splits.train.size(), int64_t(3));
     QVERIFY(!splits.test);
 
     // The test set holds class 2, which the training set lacks: both see 3 classes.
-    spec.testImages = "mnist/test-img";
-    spec.testLabels = "mnist/test-lbl";
+    spec.params["test_images"] = "mnist/test-img";
+    spec.params["test_labels"] = "mnist/test-lbl";
     spec.classNames = {"zero", "one", "two"};
-    splits = loadDataset(spec, str(m_dir.path()));
+    splits = loadDataset(spec, in(m_dir.path()));
     QVERIFY(splits.test);
     QCOMPARE(splits.test->size(), int64_t(2));
     QCOMPARE(splits.train.numClasses, int64_t(3));
     QCOMPARE(splits.test->classNames, spec.classNames);
 
     spec.classNames = {"zero", "one"};
-    QVERIFY_THROWS_EXCEPTION(DataError, loadDataset(spec, str(m_dir.path())));
+    QVERIFY_THROWS_EXCEPTION(DataError, loadDataset(spec, in(m_dir.path())));
     spec.classNames.clear();
-    spec.testLabels.clear();
-    QVERIFY_THROWS_EXCEPTION(DataError, loadDataset(spec, str(m_dir.path())));
+    spec.params["test_labels"] = "";
+    QVERIFY_THROWS_EXCEPTION(DataError, loadDataset(spec, in(m_dir.path())));
     // Without a base folder the relative path is taken from the working folder.
-    spec.testImages.clear();
-    QVERIFY_THROWS_EXCEPTION(DataError, loadDataset(spec, std::string()));
+    spec.params["test_images"] = "";
+    QVERIFY_THROWS_EXCEPTION(DataError, loadDataset(spec, DataLoadContext{}));
 }
 
 void TestData::syntheticDeterministic_data()
@@ -268,19 +284,19 @@ void TestData::syntheticDeterministic_data()
     QTest::addColumn<QString>("generator");
     QTest::newRow("spiral") << "spiral";
     QTest::newRow("moons") << "moons";
+    QTest::newRow("circles") << "circles";
+    QTest::newRow("xor") << "xor";
+    QTest::newRow("blobs") << "blobs";
     QTest::newRow("sine") << "sine";
 }
 
 void TestData::syntheticDeterministic()
 {
     QFETCH(QString, generator);
-    DatasetSpec spec;
-    spec.generator = str(generator);
-    spec.samples = 200;
-    spec.seed = 7;
+    DatasetSpec spec = syntheticSpec({{"generator", str(generator)}, {"samples", 200}, {"seed", 7}});
     const Dataset first = loadDataset(spec, {}).train;
     const Dataset again = loadDataset(spec, {}).train;
-    spec.seed = 8;
+    spec.params["seed"] = 8;
     const Dataset other = loadDataset(spec, {}).train;
 
     QCOMPARE(first.size(), int64_t(200));
@@ -298,6 +314,8 @@ void TestData::syntheticBalanced_data()
     QTest::newRow("spiral 3 arms") << "spiral" << 1000 << 3;
     QTest::newRow("spiral 5 arms") << "spiral" << 12 << 5;
     QTest::newRow("moons") << "moons" << 501 << 2;
+    QTest::newRow("circles") << "circles" << 301 << 2;
+    QTest::newRow("blobs") << "blobs" << 100 << 4;
 }
 
 void TestData::syntheticBalanced()
@@ -305,10 +323,8 @@ void TestData::syntheticBalanced()
     QFETCH(QString, generator);
     QFETCH(int, samples);
     QFETCH(int, classes);
-    DatasetSpec spec;
-    spec.generator = str(generator);
-    spec.samples = samples;
-    spec.classes = classes;
+    const DatasetSpec spec = syntheticSpec({{"generator", str(generator)}, {"samples", samples},
+                                            {"classes", classes}});
     const Dataset dataset = loadDataset(spec, {}).train;
 
     QCOMPARE(dataset.task, TaskType::Classification);
@@ -372,11 +388,10 @@ void TestData::sineNoiseIsStdDev()
 
 void TestData::syntheticTestSet()
 {
-    DatasetSpec spec;
-    spec.samples = 300;
+    DatasetSpec spec = syntheticSpec({{"samples", 300}});
     QVERIFY(!loadDataset(spec, {}).test);
 
-    spec.testSamples = 90;
+    spec.params["test_samples"] = 90;
     const DatasetSplits splits = loadDataset(spec, {});
     QVERIFY(splits.test);
     QCOMPARE(splits.test->size(), int64_t(90));
@@ -388,9 +403,7 @@ void TestData::syntheticTestSet()
 
 void TestData::inputAsTarget()
 {
-    DatasetSpec spec;
-    spec.samples = 60;
-    spec.testSamples = 20;
+    DatasetSpec spec = syntheticSpec({{"samples", 60}, {"test_samples", 20}});
     spec.classNames = {"a", "b", "c"}; // meaningless once the input is the target
     spec.target = DatasetSpec::Target::Input;
     const DatasetSplits splits = loadDataset(spec, {});
@@ -411,11 +424,15 @@ void TestData::syntheticErrors_data()
     QTest::addColumn<int>("classes");
     QTest::addColumn<double>("noise");
     QTest::addColumn<QString>("fragment");
-    QTest::newRow("no samples") << "spiral" << 0 << 3 << 0.1 << "samples must be between 1";
-    QTest::newRow("one class") << "spiral" << 100 << 1 << 0.1 << "classes must be between 2";
-    QTest::newRow("negative noise") << "moons" << 100 << 2 << -0.5 << "noise must be 0 or more";
+    QTest::newRow("no samples") << "spiral" << 0 << 3 << 0.1
+                                << "dataset.params.samples: parameter 'samples' must be between 1";
+    QTest::newRow("one class") << "spiral" << 100 << 1 << 0.1 << "parameter 'classes' must be between 2";
+    QTest::newRow("negative noise") << "moons" << 100 << 2 << -0.5 << "parameter 'noise' must be between 0";
     QTest::newRow("sine without samples") << "sine" << -4 << 2 << 0.1 << "got -4";
-    QTest::newRow("unknown generator") << "circles" << 100 << 2 << 0.1 << "unknown synthetic generator 'circles'";
+    QTest::newRow("more classes than samples") << "blobs" << 5 << 6 << 0.1
+                                               << "classes must be between 2 and the number of samples";
+    QTest::newRow("unknown generator") << "rings" << 100 << 2 << 0.1
+                                       << "parameter 'generator' must be one of 'spiral'";
 }
 
 void TestData::syntheticErrors()
@@ -425,11 +442,8 @@ void TestData::syntheticErrors()
     QFETCH(int, classes);
     QFETCH(double, noise);
     QFETCH(QString, fragment);
-    DatasetSpec spec;
-    spec.generator = str(generator);
-    spec.samples = samples;
-    spec.classes = classes;
-    spec.noise = noise;
+    const DatasetSpec spec = syntheticSpec({{"generator", str(generator)}, {"samples", samples},
+                                            {"classes", classes}, {"noise", noise}});
     try {
         loadDataset(spec, {});
         QFAIL("no DataError");

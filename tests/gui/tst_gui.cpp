@@ -492,8 +492,8 @@ void TestGui::trainingFailureIsShown()
         in >> project;
     }
     project["dataset"] = {{"source", "idx"},
-                          {"train_images", "missing-images.idx"},
-                          {"train_labels", "missing-labels.idx"}};
+                          {"params", {{"train_images", "missing-images.idx"},
+                                      {"train_labels", "missing-labels.idx"}}}};
     const QString path = m_dir.filePath(QStringLiteral("missing-data.lepton"));
     {
         std::ofstream out(path.toStdString());

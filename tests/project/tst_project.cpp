@@ -1,3 +1,4 @@
+#include "data/datasetspec.h"
 #include "graph/layerregistry.h"
 #include "project/project.h"
 #include "util/atomicfile.h"
@@ -65,19 +66,19 @@ Project mergeProject(bool idxData)
 
     DatasetSpec& data = project.dataset;
     if (idxData) {
-        data.source = DatasetSpec::Source::Idx;
-        data.trainImages = "data/train-images.gz";
-        data.trainLabels = "data/train-labels.gz";
-        data.testImages = "/abs/t10k-images.gz";
-        data.testLabels = "/abs/t10k-labels.gz";
+        data.source = "idx";
+        data.params = {{"train_images", "data/train-images.gz"},
+                       {"train_labels", "data/train-labels.gz"},
+                       {"test_images", "/abs/t10k-images.gz"},
+                       {"test_labels", "/abs/t10k-labels.gz"}};
+        data.preprocessing = {{"normalize", "standardize"}};
+        data.augmentation = {{"flip", "horizontal"}, {"crop_padding", 2}, {"rotation", 7.5},
+                             {"translation", 0.1}, {"noise", 0.01}, {"erasing", 0.25}};
         data.classNames = {"T-shirt/top", "Trouser", "\u00dcberzieher"};
     } else {
-        data.generator = "moons";
-        data.samples = 4321;
-        data.testSamples = 100;
-        data.classes = 2;
-        data.noise = 0.07;
-        data.seed = 18446744073709551615ull;
+        data.params = {{"generator", "moons"}, {"samples", 4321}, {"test_samples", 100},
+                       {"classes", 2}, {"noise", 0.07}, {"seed", 2147483647}};
+        data.split = {{"validation", 0.1}, {"test", 0.15}, {"seed", 12}, {"stratify", false}};
         data.target = DatasetSpec::Target::Input; // an autoencoder
     }
 
@@ -90,7 +91,6 @@ Project mergeProject(bool idxData)
     training.batchSize = 32;
     training.epochs = 3;
     training.seed = 99;
-    training.validationSplit = 0.1;
     training.device = "cuda:1";
 
     project.ui = {{"zoom", 1.5}, {"selected", {2, 5}}, {"panels", {{"dashboard", true}}}};
@@ -145,6 +145,8 @@ private Q_SLOTS:
     void defaults();
     void badFiles_data();
     void badFiles();
+    void schema1ExamplesMigrate_data();
+    void schema1ExamplesMigrate();
     void missingFile();
     void atomicSaveLeavesNoTemp();
     void atomicSaveKeepsOldFile_data();
@@ -187,16 +189,13 @@ void TestProject::roundTrip()
 
     const DatasetSpec& d = loaded.dataset;
     QCOMPARE(d.source, original.dataset.source);
-    QCOMPARE(d.generator, original.dataset.generator);
-    QCOMPARE(d.samples, original.dataset.samples);
-    QCOMPARE(d.testSamples, original.dataset.testSamples);
-    QCOMPARE(d.classes, original.dataset.classes);
-    QCOMPARE(d.noise, original.dataset.noise);
-    QCOMPARE(d.seed, original.dataset.seed);
-    QCOMPARE(d.trainImages, original.dataset.trainImages);
-    QCOMPARE(d.trainLabels, original.dataset.trainLabels);
-    QCOMPARE(d.testImages, original.dataset.testImages);
-    QCOMPARE(d.testLabels, original.dataset.testLabels);
+    // Every group reads back complete: what was set, and the defaults for the rest.
+    const DataSourceSpec* source = DataSourceRegistry::builtin().find(d.source);
+    QVERIFY(source);
+    QCOMPARE(d.params, withDefaults(source->params, original.dataset.params));
+    QCOMPARE(d.split, withDefaults(splitSchema(), original.dataset.split));
+    QCOMPARE(d.preprocessing, withDefaults(preprocessingSchema(), original.dataset.preprocessing));
+    QCOMPARE(d.augmentation, withDefaults(augmentationSchema(), original.dataset.augmentation));
     QCOMPARE(d.classNames, original.dataset.classNames);
     QCOMPARE(d.target, original.dataset.target);
 
@@ -210,14 +209,13 @@ void TestProject::roundTrip()
     QCOMPARE(t.batchSize, original.training.batchSize);
     QCOMPARE(t.epochs, original.training.epochs);
     QCOMPARE(t.seed, original.training.seed);
-    QCOMPARE(t.validationSplit, original.training.validationSplit);
     QCOMPARE(t.device, original.training.device);
     QCOMPARE(loaded.ui, original.ui);
 
     saveProject(loaded, second);
     const QByteArray text = readBytes(QString::fromStdString(first));
     QVERIFY(text.endsWith("}\n"));
-    QVERIFY(text.startsWith("{\n  \"schema_version\": 1,\n  \"name\": "));
+    QVERIFY(text.startsWith("{\n  \"schema_version\": 2,\n  \"name\": "));
     QCOMPARE(readBytes(QString::fromStdString(second)), text);
 }
 
@@ -234,12 +232,18 @@ void TestProject::keyOrder()
     QCOMPARE(keys(document["graph"]["nodes"][0]), QStringLiteral("id,name,type,params,position"));
     QCOMPARE(keys(document["graph"]["edges"][0]), QStringLiteral("from,to"));
     QCOMPARE(keys(document["dataset"]),
-             QStringLiteral("source,generator,samples,test_samples,classes,noise,seed,target"));
+             QStringLiteral("source,params,split,preprocessing,augmentation,target"));
+    QCOMPARE(keys(document["dataset"]["params"]),
+             QStringLiteral("generator,samples,test_samples,classes,noise,seed"));
+    QCOMPARE(keys(document["dataset"]["split"]), QStringLiteral("validation,test,seed,stratify"));
+    QCOMPARE(keys(document["dataset"]["augmentation"]),
+             QStringLiteral("flip,crop_padding,rotation,translation,noise,erasing"));
     QCOMPARE(keys(document["training"]),
              QStringLiteral("optimizer,learning_rate,momentum,weight_decay,loss,batch_size,epochs,seed,"
-                            "validation_split,device"));
-    QCOMPARE(keys(projectToJson(mergeProject(true))["dataset"]),
-             QStringLiteral("source,train_images,train_labels,test_images,test_labels,class_names"));
+                            "device"));
+    const nlohmann::ordered_json idx = projectToJson(mergeProject(true))["dataset"];
+    QCOMPARE(keys(idx), QStringLiteral("source,params,split,preprocessing,augmentation,class_names"));
+    QCOMPARE(keys(idx["params"]), QStringLiteral("train_images,train_labels,test_images,test_labels"));
 }
 
 void TestProject::defaults()
@@ -260,9 +264,10 @@ void TestProject::defaults()
 
     const DatasetSpec dataDefaults;
     QCOMPARE(project.dataset.source, dataDefaults.source);
-    QCOMPARE(project.dataset.generator, dataDefaults.generator);
-    QCOMPARE(project.dataset.samples, dataDefaults.samples);
-    QCOMPARE(project.dataset.seed, dataDefaults.seed);
+    QCOMPARE(project.dataset.params,
+             withDefaults(DataSourceRegistry::builtin().find("synthetic")->params, json::object()));
+    QCOMPARE(splitSettings(project.dataset).validation, SplitSettings().validation);
+    QCOMPARE(splitSettings(project.dataset).seed, SplitSettings().seed);
     const TrainingConfig trainingDefaults;
     QCOMPARE(lepton::toString(project.training.optimizer), lepton::toString(trainingDefaults.optimizer));
     QCOMPARE(project.training.learningRate, trainingDefaults.learningRate);
@@ -298,8 +303,11 @@ void TestProject::badFiles_data()
                                       << "graph.nodes[0].pos" << "unknown key 'pos'";
     QTest::newRow("unknown training key") << broken([](json& j) { j["training"]["learnig_rate"] = 0.1; })
                                           << "training.learnig_rate" << "unknown key";
-    QTest::newRow("key of another source") << broken([](json& j) { j["dataset"]["train_images"] = "x"; })
-                                           << "dataset.train_images" << "unknown key";
+    QTest::newRow("param of another source")
+        << broken([](json& j) { j["dataset"]["params"]["train_images"] = "x"; })
+        << "dataset.params.train_images" << "unknown parameter 'train_images'";
+    QTest::newRow("unknown dataset key") << broken([](json& j) { j["dataset"]["generator"] = "moons"; })
+                                         << "dataset.generator" << "unknown key";
     QTest::newRow("duplicate id") << broken([](json& j) { j["graph"]["nodes"][3]["id"] = 2; })
                                   << "graph.nodes[3].id" << "duplicate node id 2";
     QTest::newRow("duplicate name") << broken([](json& j) { j["graph"]["nodes"][4]["name"] = "act"; })
@@ -317,16 +325,31 @@ void TestProject::badFiles_data()
                                   << "schema_version" << "written by a newer version";
     QTest::newRow("unknown optimizer") << broken([](json& j) { j["training"]["optimizer"] = "adamw"; })
                                        << "training.optimizer" << "unknown optimizer 'adamw'";
-    QTest::newRow("validation split") << broken([](json& j) { j["training"]["validation_split"] = 1.5; })
-                                      << "training.validation_split" << "below 1";
-    QTest::newRow("unknown data source") << broken([](json& j) { j["dataset"]["source"] = "csv"; })
-                                         << "dataset.source" << "unknown data source 'csv'";
-    QTest::newRow("unknown generator") << broken([](json& j) { j["dataset"]["generator"] = "spiro"; })
-                                       << "dataset.generator" << "unknown generator 'spiro'";
-    QTest::newRow("no samples") << broken([](json& j) { j["dataset"]["samples"] = -5; })
-                                << "dataset.samples" << "must be";
-    QTest::newRow("negative noise") << broken([](json& j) { j["dataset"]["noise"] = -0.1; })
-                                    << "dataset.noise" << "must be 0 or more";
+    QTest::newRow("validation split") << broken([](json& j) { j["dataset"]["split"]["validation"] = 1.5; })
+                                      << "dataset.split.validation" << "must be between 0 and 0.9";
+    QTest::newRow("nothing left to train on")
+        << broken([](json& j) { j["dataset"]["split"] = {{"validation", 0.5}, {"test", 0.5}}; })
+        << "dataset.split" << "must leave some data to train on";
+    QTest::newRow("split seed") << broken([](json& j) { j["dataset"]["split"]["seed"] = -1; })
+                                << "dataset.split.seed" << "must be between 0";
+    QTest::newRow("unknown normalization")
+        << broken([](json& j) { j["dataset"]["preprocessing"]["normalize"] = "zscore"; })
+        << "dataset.preprocessing.normalize" << "must be one of 'none', 'standardize', 'minmax'";
+    QTest::newRow("rotation") << broken([](json& j) { j["dataset"]["augmentation"]["rotation"] = 270; })
+                              << "dataset.augmentation.rotation" << "must be between 0 and 180";
+    QTest::newRow("unknown data source") << broken([](json& j) { j["dataset"]["source"] = "parquet"; })
+                                         << "dataset.source" << "unknown data source 'parquet'";
+    QTest::newRow("unknown generator") << broken([](json& j) { j["dataset"]["params"]["generator"] = "spiro"; })
+                                       << "dataset.params.generator" << "must be one of 'spiral'";
+    QTest::newRow("no samples") << broken([](json& j) { j["dataset"]["params"]["samples"] = -5; })
+                                << "dataset.params.samples" << "must be";
+    QTest::newRow("negative noise") << broken([](json& j) { j["dataset"]["params"]["noise"] = -0.1; })
+                                    << "dataset.params.noise" << "must be between 0";
+    QTest::newRow("NUL in a path")
+        << broken([](json& j) {
+               j["dataset"] = {{"source", "idx"}, {"params", {{"train_images", std::string("a\0b", 3)}}}};
+           })
+        << "dataset.params.train_images" << "NUL";
     QTest::newRow("unknown target") << broken([](json& j) { j["dataset"]["target"] = "pixels"; })
                                     << "dataset.target" << "unknown target 'pixels'";
     QTest::newRow("unknown device") << broken([](json& j) { j["training"]["device"] = "cuda:1234"; })
@@ -367,6 +390,47 @@ void TestProject::badFiles()
     }
 }
 
+void TestProject::schema1ExamplesMigrate_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("param");    // one source param and its migrated value
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<double>("validation"); // schema 1's training.validation_split
+    QTest::newRow("spiral") << "spiral-mlp.lepton" << "synthetic" << "generator" << "spiral" << 0.2;
+    QTest::newRow("fashion-mnist") << "fashion-mnist-cnn.lepton" << "idx" << "train_labels"
+                                   << "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz"
+                                   << 0.1;
+}
+
+// The examples as schema 1 wrote them (kept under tests/project/schema1)
+// open, keep every setting, and save as schema 2 that reads back the same.
+void TestProject::schema1ExamplesMigrate()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, source);
+    QFETCH(QString, param);
+    QFETCH(QString, value);
+    QFETCH(double, validation);
+    const std::string path = LEPTON_SOURCE_DIR "/tests/project/schema1/" + file.toStdString();
+    const Project project = loadProject(path, registry());
+    QCOMPARE(project.dataset.source, source.toStdString());
+    QCOMPARE(project.dataset.params.at(param.toStdString()).get<std::string>(), value.toStdString());
+    const SplitSettings split = splitSettings(project.dataset);
+    QCOMPARE(split.validation, validation);
+    QCOMPARE(split.seed, project.training.seed); // the seed schema 1 split with
+    QVERIFY(!project.graph.nodes().empty());
+
+    const std::string saved = m_dir.filePath(file).toStdString();
+    saveProject(project, saved);
+    QVERIFY(readBytes(QString::fromStdString(saved)).contains("\"schema_version\": 2"));
+    const Project again = loadProject(saved, registry());
+    QCOMPARE(again.dataset.params, project.dataset.params);
+    QCOMPARE(again.dataset.split, project.dataset.split);
+    QCOMPARE(again.dataset.classNames, project.dataset.classNames);
+    QCOMPARE(again.graph.edges(), project.graph.edges());
+}
+
 void TestProject::missingFile()
 {
     const std::string file = m_dir.filePath(QStringLiteral("nowhere.lepton")).toStdString();
@@ -387,7 +451,7 @@ void TestProject::atomicSaveLeavesNoTemp()
     saveProject(mergeProject(true), file.toStdString());
     const QStringList entries = QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
     QCOMPARE(entries, QStringList{QStringLiteral("net.lepton")});
-    QCOMPARE(loadProject(file.toStdString(), registry()).dataset.source, DatasetSpec::Source::Idx);
+    QCOMPARE(loadProject(file.toStdString(), registry()).dataset.source, std::string("idx"));
 }
 
 void TestProject::atomicSaveKeepsOldFile_data()

@@ -47,15 +47,12 @@ TrainingJob spiralJob(int epochs)
 {
     TrainingJob job;
     job.graph = mlp({2}, {64, 64}, 3);
-    job.dataset.generator = "spiral";
-    job.dataset.samples = 3000;
-    job.dataset.classes = 3;
-    job.dataset.noise = 0.02;
+    job.dataset.params = {{"generator", "spiral"}, {"samples", 3000}, {"classes", 3}, {"noise", 0.02}};
+    job.dataset.split = {{"validation", 0.2}};
     job.config.optimizer = OptimizerKind::Adam;
     job.config.learningRate = 0.01;
     job.config.batchSize = 64;
     job.config.epochs = epochs;
-    job.config.validationSplit = 0.2;
     return job;
 }
 
@@ -206,13 +203,13 @@ private Q_SLOTS:
             job.config.weightDecay = 1e-4;
         }
         if (variant == "sine") {
-            job.dataset.generator = "sine";
+            job.dataset.params["generator"] = "sine";
             job.graph = mlp({1}, {16}, 1);
             job.config.loss = LossKind::MSE;
         }
         if (variant == "test") {
-            job.dataset.testSamples = 500;
-            job.config.validationSplit = 0.0;
+            job.dataset.params["test_samples"] = 500;
+            job.dataset.split["validation"] = 0.0;
         }
 
         std::vector<TrainingEvent> events = run(job);
@@ -291,7 +288,7 @@ private Q_SLOTS:
         QTest::newRow("cross entropy on regression") << "sineCe" << "cross_entropy";
         QTest::newRow("invalid graph") << "graph" << "Linear 'fc2' expects 7 input features";
         QTest::newRow("several graph problems") << "graphs" << "; ";
-        QTest::newRow("unknown generator") << "data" << "unknown synthetic generator";
+        QTest::newRow("unknown generator") << "data" << "dataset.params.generator: parameter 'generator' must be one of";
         QTest::newRow("batch size") << "batch" << "batch size must be at least 1, got 0";
         QTest::newRow("unknown device") << "device" << "unknown device 'tpu'";
         QTest::newRow("missing gpu") << "gpu" << "cuda:99";
@@ -311,7 +308,7 @@ private Q_SLOTS:
         if (problem == "mse")
             job.config.loss = LossKind::MSE;
         if (problem == "sine" || problem == "sineCe") {
-            job.dataset.generator = "sine";
+            job.dataset.params["generator"] = "sine";
             job.graph = mlp({1}, {8}, 3);
             job.config.loss = problem == "sine" ? LossKind::MSE : LossKind::CrossEntropy;
         }
@@ -320,7 +317,7 @@ private Q_SLOTS:
         if (problem == "graphs")
             job.graph.addNode(LayerRegistry::builtin().makeNode("Input", job.graph));
         if (problem == "data")
-            job.dataset.generator = "spiralz";
+            job.dataset.params["generator"] = "spiralz";
         if (problem == "batch")
             job.config.batchSize = 0;
         if (problem == "device")
@@ -329,7 +326,7 @@ private Q_SLOTS:
             job.config.device = "cuda:99";
         if (problem == "noWeights") {
             // Input -> Output directly; the Linear hangs off to the side.
-            job.dataset.classes = 2;
+            job.dataset.params["classes"] = 2;
             job.graph = mlp({2}, {}, 2);
             const NodeId input = job.graph.nodeByName("input")->id;
             const NodeId head = job.graph.nodeByName("head")->id;

@@ -1,0 +1,128 @@
+#include "data/datasplit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace lepton {
+
+namespace {
+
+// Fisher-Yates with our own index draw: std::shuffle's sequence differs
+// between standard libraries, and a split must be the same everywhere.
+void shuffle(std::vector<int64_t>& items, std::mt19937_64& rng)
+{
+    for (size_t i = items.size(); i > 1; --i)
+        std::swap(items[i - 1], items[static_cast<size_t>(rng() % i)]);
+}
+
+int64_t heldOut(double fraction, size_t count)
+{
+    if (fraction <= 0.0 || count == 0)
+        return 0;
+    return std::max<int64_t>(1, std::llround(fraction * double(count)));
+}
+
+// Moves the first `count` items of `from` to the end of `to`.
+void take(std::vector<int64_t>& from, int64_t count, std::vector<int64_t>& to)
+{
+    count = std::min<int64_t>(count, static_cast<int64_t>(from.size()));
+    to.insert(to.end(), from.begin(), from.begin() + count);
+    from.erase(from.begin(), from.begin() + count);
+}
+
+template <typename T>
+void gather(const std::vector<T>& from, int64_t width, const std::vector<int64_t>& indices,
+            std::vector<T>& to)
+{
+    if (from.empty())
+        return;
+    to.resize(indices.size() * static_cast<size_t>(width));
+    for (size_t i = 0; i < indices.size(); ++i)
+        std::copy_n(from.begin() + indices[i] * width, width, to.begin() + static_cast<int64_t>(i) * width);
+}
+
+std::optional<Dataset> nonEmptySubset(const Dataset& data, const std::vector<int64_t>& indices)
+{
+    if (indices.empty())
+        return std::nullopt;
+    return subset(data, indices);
+}
+
+} // namespace
+
+SplitIndices splitIndices(const Dataset& data, const SplitSettings& settings)
+{
+    std::mt19937_64 rng(settings.seed);
+    const bool stratified = settings.stratify && data.task == TaskType::Classification;
+    std::vector<std::vector<int64_t>> strata(stratified ? static_cast<size_t>(data.numClasses) : 1);
+    for (int64_t i = 0; i < data.size(); ++i)
+        strata[stratified ? static_cast<size_t>(data.labels[static_cast<size_t>(i)]) : 0].push_back(i);
+
+    SplitIndices split;
+    for (std::vector<int64_t>& stratum : strata) {
+        shuffle(stratum, rng);
+        const int64_t test = stratified ? std::llround(settings.test * double(stratum.size()))
+                                        : heldOut(settings.test, stratum.size());
+        const int64_t validation = stratified
+            ? std::llround(settings.validation * double(stratum.size()))
+            : heldOut(settings.validation, stratum.size());
+        take(stratum, test, split.test);
+        take(stratum, validation, split.validation);
+        split.train.insert(split.train.end(), stratum.begin(), stratum.end());
+    }
+    // Tiny classes can round to nothing: a requested part still gets a sample.
+    for (auto [fraction, part] : {std::pair{settings.test, &split.test},
+                                  std::pair{settings.validation, &split.validation}}) {
+        if (fraction > 0.0 && part->empty() && split.train.size() > 1) {
+            part->push_back(split.train.back());
+            split.train.pop_back();
+        }
+    }
+    // Parts come out grouped by class; shuffle them so batches are not.
+    for (std::vector<int64_t>* part : {&split.train, &split.validation, &split.test})
+        shuffle(*part, rng);
+    return split;
+}
+
+Dataset subset(const Dataset& data, const std::vector<int64_t>& indices)
+{
+    Dataset part;
+    part.name = data.name;
+    part.task = data.task;
+    part.featureShape = data.featureShape;
+    part.featureDType = data.featureDType;
+    part.numClasses = data.numClasses;
+    part.classNames = data.classNames;
+    part.targetShape = data.targetShape;
+    part.encoding = data.encoding;
+    part.unreadable = data.unreadable;
+    gather(data.features, data.featuresPerSample(), indices, part.features);
+    gather(data.featureBytes, data.featuresPerSample(), indices, part.featureBytes);
+    gather(data.labels, 1, indices, part.labels);
+    gather(data.targets, shapeElementCount(data.targetShape), indices, part.targets);
+    return part;
+}
+
+PreparedData prepareData(const DatasetSpec& spec, const DataLoadContext& context)
+{
+    DatasetSplits loaded = loadDataset(spec, context);
+    if (context.stopRequested())
+        throw DataCancelled();
+    SplitSettings settings = splitSettings(spec);
+    if (loaded.test && settings.test > 0.0)
+        throw DataError("dataset.split.test: the data has its own test set, so no test fraction is"
+                        " held out of the training data; set it to 0");
+    const SplitIndices split = splitIndices(loaded.train, settings);
+    if (split.train.empty())
+        throw DataError(loaded.train.name + ": no samples are left to train on after the split");
+
+    PreparedData prepared;
+    prepared.validation = nonEmptySubset(loaded.train, split.validation);
+    prepared.test = loaded.test ? std::move(loaded.test) : nonEmptySubset(loaded.train, split.test);
+    prepared.train = subset(loaded.train, split.train);
+    prepared.scaling = fitScaling(prepared.train, normalization(spec));
+    return prepared;
+}
+
+} // namespace lepton

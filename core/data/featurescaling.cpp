@@ -1,0 +1,85 @@
+#include "data/featurescaling.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace lepton {
+
+namespace {
+
+// Running statistics of one group of values (Welford's method stays exact
+// enough over millions of pixels where a plain sum of squares would not).
+struct Moments {
+    int64_t count = 0;
+    double mean = 0.0;
+    double m2 = 0.0;
+    double min = std::numeric_limits<double>::infinity();
+    double max = -std::numeric_limits<double>::infinity();
+
+    void add(double value)
+    {
+        ++count;
+        const double delta = value - mean;
+        mean += delta / double(count);
+        m2 += delta * (value - mean);
+        min = std::min(min, value);
+        max = std::max(max, value);
+    }
+    double std() const { return count > 1 ? std::sqrt(m2 / double(count)) : 0.0; }
+};
+
+} // namespace
+
+nlohmann::ordered_json FeatureScaling::toJson() const
+{
+    const char* name = kind == Normalization::Standardize ? "standardize"
+        : kind == Normalization::MinMax                   ? "minmax"
+                                                          : "none";
+    nlohmann::ordered_json json = {{"normalize", name}};
+    if (!identity()) {
+        json["shape"] = shape;
+        json["offset"] = offset;
+        json["scale"] = scale;
+    }
+    return json;
+}
+
+FeatureScaling fitScaling(const Dataset& train, Normalization kind)
+{
+    FeatureScaling scaling;
+    scaling.kind = kind;
+    const int64_t perSample = train.featuresPerSample();
+    if (kind == Normalization::None || train.featureDType != DType::Float32 || train.size() == 0
+        || perSample == 0)
+        return scaling;
+
+    // Images and other multi-dimensional samples are scaled per channel (the
+    // first dimension); vectors per feature.
+    const bool perChannel = train.featureShape.size() >= 2;
+    const int64_t groups = perChannel ? train.featureShape[0] : perSample;
+    const int64_t groupSize = perSample / groups;
+    std::vector<Moments> moments(static_cast<size_t>(groups));
+    for (int64_t sample = 0; sample < train.size(); ++sample) {
+        for (int64_t i = 0; i < perSample; ++i) {
+            const float value = train.feature(sample * perSample + i);
+            if (std::isfinite(value))
+                moments[static_cast<size_t>(i / groupSize)].add(value);
+        }
+    }
+
+    scaling.shape = {groups};
+    if (perChannel)
+        scaling.shape.resize(train.featureShape.size(), 1);
+    for (const Moments& group : moments) {
+        const bool standardize = kind == Normalization::Standardize;
+        const double offset = group.count == 0 ? 0.0 : standardize ? group.mean : group.min;
+        const double spread = group.count == 0 ? 0.0 : standardize ? group.std() : group.max - group.min;
+        scaling.offset.push_back(float(offset));
+        // A constant group keeps its scale rather than dividing by zero.
+        scaling.scale.push_back(spread > 1e-12 ? float(1.0 / spread) : 1.0f);
+    }
+    return scaling;
+}
+
+} // namespace lepton
