@@ -195,6 +195,10 @@ nlohmann::json readJsonFile(const std::string& path)
         return nlohmann::json::parse(text, limitDepth);
     } catch (const nlohmann::json::parse_error& error) {
         throw ProjectError(path, {}, syntaxProblem(error));
+    } catch (const nlohmann::json::out_of_range& error) {
+        // A number beyond a double's range (1e999); nlohmann names no position.
+        const std::string message = error.what();
+        throw ProjectError(path, {}, message.substr(message.find("] ") + 2));
     }
 }
 

@@ -362,6 +362,10 @@ void TestProject::badFiles_data()
         std::string text = project.dump();
         return QByteArray::fromStdString(text.insert(text.rfind('}'), ", \"ui\": " + deep));
     }() << "" << "nested more than 64 levels deep";
+    QTest::newRow("number too large") << [] {
+        std::string text = broken([](json&) {}).toStdString();
+        return QByteArray::fromStdString(text.insert(text.rfind('}'), ", \"ui\": 1e999"));
+    }() << "" << "number overflow parsing '1e999'";
     QTest::newRow("syntax error") << QByteArray("{\n  \"schema_version\": 1,\n  \"graph\": {,\n}\n") << ""
                                   << "line 3, column";
 }
