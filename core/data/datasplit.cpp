@@ -16,11 +16,28 @@ void shuffle(std::vector<int64_t>& items, std::mt19937_64& rng)
         std::swap(items[i - 1], items[static_cast<size_t>(rng() % i)]);
 }
 
-int64_t heldOut(double fraction, size_t count)
+// How many samples of each stratum a part of `fraction` takes: the total is
+// round(fraction * all), shared by largest remainder so that rounding every
+// class up does not grow the part.
+std::vector<int64_t> heldOut(double fraction, const std::vector<std::vector<int64_t>>& strata)
 {
-    if (fraction <= 0.0 || count == 0)
-        return 0;
-    return std::max<int64_t>(1, std::llround(fraction * double(count)));
+    std::vector<int64_t> counts(strata.size(), 0);
+    std::vector<std::pair<double, size_t>> remainders;
+    int64_t all = 0;
+    int64_t given = 0;
+    for (size_t i = 0; i < strata.size(); ++i) {
+        const double exact = fraction * double(strata[i].size());
+        counts[i] = static_cast<int64_t>(std::floor(exact));
+        given += counts[i];
+        all += static_cast<int64_t>(strata[i].size());
+        remainders.emplace_back(exact - double(counts[i]), i);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    const int64_t total = std::llround(fraction * double(all));
+    for (size_t i = 0; given < total && i < remainders.size(); ++i, ++given)
+        ++counts[remainders[i].second];
+    return counts;
 }
 
 // Moves the first `count` items of `from` to the end of `to`.
@@ -59,19 +76,16 @@ SplitIndices splitIndices(const Dataset& data, const SplitSettings& settings)
     for (int64_t i = 0; i < data.size(); ++i)
         strata[stratified ? static_cast<size_t>(data.labels[static_cast<size_t>(i)]) : 0].push_back(i);
 
+    const std::vector<int64_t> tests = heldOut(settings.test, strata);
+    const std::vector<int64_t> validations = heldOut(settings.validation, strata);
     SplitIndices split;
-    for (std::vector<int64_t>& stratum : strata) {
-        shuffle(stratum, rng);
-        const int64_t test = stratified ? std::llround(settings.test * double(stratum.size()))
-                                        : heldOut(settings.test, stratum.size());
-        const int64_t validation = stratified
-            ? std::llround(settings.validation * double(stratum.size()))
-            : heldOut(settings.validation, stratum.size());
-        take(stratum, test, split.test);
-        take(stratum, validation, split.validation);
-        split.train.insert(split.train.end(), stratum.begin(), stratum.end());
+    for (size_t i = 0; i < strata.size(); ++i) {
+        shuffle(strata[i], rng);
+        take(strata[i], tests[i], split.test);
+        take(strata[i], validations[i], split.validation);
+        split.train.insert(split.train.end(), strata[i].begin(), strata[i].end());
     }
-    // Tiny classes can round to nothing: a requested part still gets a sample.
+    // A tiny fraction can round to nothing: a requested part still gets a sample.
     for (auto [fraction, part] : {std::pair{settings.test, &split.test},
                                   std::pair{settings.validation, &split.validation}}) {
         if (fraction > 0.0 && part->empty() && split.train.size() > 1) {

@@ -16,9 +16,9 @@ struct SplitIndices {
     std::vector<int64_t> test;
 };
 
-// Deterministic for a seed on every platform. Stratified splits (labelled
-// data only) hold out round(fraction * n) samples of each class; a fraction
-// above 0 always holds out at least one sample.
+// Deterministic for a seed on every platform. A part holds round(fraction *
+// n) samples, at least one when its fraction is above 0; stratified splits
+// (labelled data only) give each class its share of every part.
 SplitIndices splitIndices(const Dataset& data, const SplitSettings& settings);
 
 // The samples at `indices`, in that order, with everything else copied.
