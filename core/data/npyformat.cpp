@@ -14,6 +14,7 @@ constexpr std::string_view kMagic("\x93NUMPY", 6);
 // many times over without trusting a length field of up to 4 GiB.
 constexpr int64_t kMaxHeaderBytes = int64_t(1) << 20;
 constexpr size_t kMaxRank = 64;
+constexpr size_t kFillPieceBytes = size_t(1) << 20;
 
 [[noreturn]] void fail(const std::string& name, const std::string& problem)
 {
@@ -301,25 +302,41 @@ NpyHeader parseNpyHeader(std::string_view head, const std::string& name)
     return header;
 }
 
-NpyArray allocateNpy(const NpyHeader& header, uint8_t** data)
+NpyArray allocateNpy(const NpyHeader& header)
 {
     NpyArray array;
     array.shape = header.shape;
     const auto count = static_cast<size_t>(header.dataBytes / header.itemSize);
-    auto allocate = [&](auto typed) {
-        using Vector = decltype(typed);
-        Vector& values = array.values.emplace<Vector>();
-        resizeLarge(values, count);
-        *data = reinterpret_cast<uint8_t*>(values.data());
-    };
     switch (header.dtype) {
-    case NpyArray::DType::Float32: allocate(std::vector<float>()); break;
-    case NpyArray::DType::Float64: allocate(std::vector<double>()); break;
-    case NpyArray::DType::UInt8: allocate(std::vector<uint8_t>()); break;
-    case NpyArray::DType::Int32: allocate(std::vector<int32_t>()); break;
-    case NpyArray::DType::Int64: allocate(std::vector<int64_t>()); break;
+    case NpyArray::DType::Float32: reserveLarge(array.values.emplace<std::vector<float>>(), count); break;
+    case NpyArray::DType::Float64: reserveLarge(array.values.emplace<std::vector<double>>(), count); break;
+    case NpyArray::DType::UInt8: reserveLarge(array.values.emplace<std::vector<uint8_t>>(), count); break;
+    case NpyArray::DType::Int32: reserveLarge(array.values.emplace<std::vector<int32_t>>(), count); break;
+    case NpyArray::DType::Int64: reserveLarge(array.values.emplace<std::vector<int64_t>>(), count); break;
     }
     return array;
+}
+
+int64_t fillNpy(const NpyHeader& header, NpyArray& array, const std::function<int64_t(uint8_t*, int64_t)>& read)
+{
+    return std::visit(
+        [&](auto& values) {
+            using T = typename std::decay_t<decltype(values)>::value_type;
+            const auto count = static_cast<size_t>(header.dataBytes / header.itemSize);
+            const size_t piece = kFillPieceBytes / sizeof(T);
+            while (values.size() < count) {
+                const size_t start = values.size();
+                values.resize(std::min(count, start + piece));
+                const auto wanted = int64_t((values.size() - start) * sizeof(T));
+                const int64_t got = read(reinterpret_cast<uint8_t*>(values.data() + start), wanted);
+                if (got < wanted) {
+                    values.resize(start + size_t(got) / sizeof(T));
+                    break;
+                }
+            }
+            return int64_t(values.size() * sizeof(T));
+        },
+        array.values);
 }
 
 void finishNpy(const NpyHeader& header, NpyArray& array)

@@ -16,9 +16,6 @@ namespace lepton {
 
 namespace {
 
-// One read() call moves at most this much; larger requests loop.
-constexpr int64_t kReadChunk = int64_t(1) << 30;
-
 [[noreturn]] void fail(const std::string& name, const std::string& problem)
 {
     throw DataError(name + ": " + problem);
@@ -48,8 +45,7 @@ int64_t readAt(int fd, void* data, int64_t size, int64_t offset, const std::stri
 {
     int64_t total = 0;
     while (total < size) {
-        const ssize_t got = ::pread(fd, static_cast<char*>(data) + total,
-                                    size_t(std::min(size - total, kReadChunk)), off_t(offset + total));
+        const ssize_t got = ::pread(fd, static_cast<char*>(data) + total, size_t(size - total), off_t(offset + total));
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
@@ -110,9 +106,13 @@ NpyArray parseNpy(std::string_view bytes, const std::string& sourceName)
     const NpyHeader header = parseNpyHeader(bytes, sourceName);
     checkDataSize(header, int64_t(bytes.size()) - header.dataOffset, sourceName);
     checkAllocation(sourceName, "the array", header.dataBytes);
-    uint8_t* data = nullptr;
-    NpyArray array = allocateNpy(header, &data);
-    std::memcpy(data, bytes.data() + header.dataOffset, size_t(header.dataBytes));
+    NpyArray array = allocateNpy(header);
+    const char* data = bytes.data() + header.dataOffset;
+    fillNpy(header, array, [&](uint8_t* into, int64_t size) {
+        std::memcpy(into, data, size_t(size));
+        data += size;
+        return size;
+    });
     finishNpy(header, array);
     return array;
 }
@@ -142,9 +142,13 @@ NpyArray readNpy(const std::string& path)
 
     checkDataSize(header, fileSize - header.dataOffset, path);
     checkAllocation(path, "the array", header.dataBytes);
-    uint8_t* data = nullptr;
-    NpyArray array = allocateNpy(header, &data);
-    const int64_t got = readAt(file.fd(), data, header.dataBytes, header.dataOffset, path);
+    NpyArray array = allocateNpy(header);
+    int64_t offset = header.dataOffset;
+    const int64_t got = fillNpy(header, array, [&](uint8_t* into, int64_t size) {
+        const int64_t read = readAt(file.fd(), into, size, offset, path);
+        offset += read;
+        return read;
+    });
     if (got < header.dataBytes)
         fail(path, "ends after " + std::to_string(got) + " of " + std::to_string(header.dataBytes)
                  + " data bytes at offset " + std::to_string(header.dataOffset) + " (it shrank while being read)");

@@ -16,8 +16,6 @@ namespace lepton {
 namespace {
 
 constexpr std::string_view kSuffix = ".npy";
-// zip_fread takes a 64-bit length but moves it in pieces anyway.
-constexpr int64_t kReadChunk = int64_t(1) << 30;
 
 [[noreturn]] void fail(const std::string& name, const std::string& problem)
 {
@@ -67,8 +65,7 @@ int64_t inflate(zip_file_t* file, void* data, int64_t size, const std::string& l
 {
     int64_t total = 0;
     while (total < size) {
-        const zip_int64_t got = zip_fread(file, static_cast<char*>(data) + total,
-                                          zip_uint64_t(std::min(size - total, kReadChunk)));
+        const zip_int64_t got = zip_fread(file, static_cast<char*>(data) + total, zip_uint64_t(size - total));
         if (got < 0)
             fail(label, std::string("cannot inflate: ") + zip_file_strerror(file));
         if (got == 0)
@@ -110,9 +107,9 @@ NpyArray readMember(zip_t* zip, zip_uint64_t index, const zip_stat_t& stat, cons
                  + npyShapeText(header.shape) + "); refusing");
     checkAllocation(label, npyDTypeName(header.dtype) + " " + npyShapeText(header.shape), header.dataBytes,
                     inflateLimit);
-    uint8_t* data = nullptr;
-    NpyArray array = allocateNpy(header, &data);
-    const int64_t got = inflate(file.get(), data, header.dataBytes, label);
+    NpyArray array = allocateNpy(header);
+    const int64_t got = fillNpy(header, array,
+                                [&](uint8_t* into, int64_t size) { return inflate(file.get(), into, size, label); });
     if (got < header.dataBytes)
         fail(label, "expected " + std::to_string(header.dataBytes) + " bytes of data at offset "
                  + std::to_string(header.dataOffset) + ", member has " + std::to_string(got));

@@ -27,11 +27,12 @@ std::string byteCount(int64_t bytes);
 void checkAllocation(const std::string& name, const std::string& what, int64_t bytes,
                      int64_t limit = INT64_MAX);
 
-// Resizes a buffer of tens or hundreds of megabytes. Faulting that in 4 KiB
-// pages took about half as long as decompressing Fashion-MNIST itself, so on
-// Linux the buffer asks for transparent huge pages before it is first touched.
+// Reserves room for a buffer of tens or hundreds of megabytes. Faulting
+// that in 4 KiB pages took about half as long as decompressing
+// Fashion-MNIST itself, so on Linux the buffer asks for transparent huge
+// pages before it is first touched.
 template <typename T>
-void resizeLarge(std::vector<T>& buffer, size_t size)
+void reserveLarge(std::vector<T>& buffer, size_t size)
 {
     buffer.reserve(size);
 #ifdef MADV_HUGEPAGE
@@ -41,6 +42,12 @@ void resizeLarge(std::vector<T>& buffer, size_t size)
     if (end > begin)
         ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE); // only a hint
 #endif
+}
+
+template <typename T>
+void resizeLarge(std::vector<T>& buffer, size_t size)
+{
+    reserveLarge(buffer, size);
     buffer.resize(size);
 }
 
