@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread
   qt6-base-dev libgl-dev libqcustomplot-dev libqcustomplot2.1-qt6
-  nlohmann-json3-dev libcli11-dev zlib1g-dev
+  nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libstb-dev
   clang-14 libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizers
   dataset-fashion-mnist
   xvfb xauth

@@ -1,12 +1,13 @@
 #include "data/idxreader.h"
 
+#include "data/readbuffer.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 
-#include <sys/mman.h>
 #include <zlib.h>
 
 namespace lepton {
@@ -15,8 +16,6 @@ namespace {
 
 constexpr uint8_t kUnsignedByteType = 0x08;
 constexpr int kMaxDims = 4;
-// Guards against absurd headers; far above any MNIST-style dataset.
-constexpr int64_t kMaxDataBytes = int64_t(1) << 32;
 // zlib works in unsigned int lengths; large reads keep the call overhead negligible.
 constexpr int64_t kReadChunk = int64_t(1) << 26;
 
@@ -32,23 +31,6 @@ std::string hex(uint32_t value, int digits)
     for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
         text += kDigits[(value >> shift) & 0xF];
     return text;
-}
-
-// Resizes a buffer of tens or hundreds of megabytes. Faulting that in 4 KiB
-// pages took about half as long as decompressing Fashion-MNIST itself, so on
-// Linux the buffer asks for transparent huge pages before it is first touched.
-template <typename T>
-void resizeLarge(std::vector<T>& buffer, size_t size)
-{
-    buffer.reserve(size);
-#ifdef MADV_HUGEPAGE
-    constexpr uintptr_t kPage = 4096;
-    const auto begin = (reinterpret_cast<uintptr_t>(buffer.data()) + kPage - 1) & ~(kPage - 1);
-    const auto end = reinterpret_cast<uintptr_t>(buffer.data() + buffer.capacity()) & ~(kPage - 1);
-    if (end > begin)
-        ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE); // only a hint
-#endif
-    buffer.resize(size);
 }
 
 struct GzCloser {
@@ -95,17 +77,43 @@ void readHeader(gzFile file, const std::string& path, IdxArray& array)
     uint8_t dims[4 * kMaxDims];
     if (readUpTo(file, dims, 4 * rank, path) < 4 * rank)
         fail(path, "ends inside the IDX header (" + std::to_string(rank) + " dimensions expected)");
-    int64_t count = 1;
     for (int i = 0; i < rank; ++i) {
         const uint8_t* d = dims + 4 * i;
         const int64_t dim = (int64_t(d[0]) << 24) | (int64_t(d[1]) << 16) | (int64_t(d[2]) << 8) | d[3];
         if (dim == 0)
             fail(path, "dimension " + std::to_string(i + 1) + " is zero");
-        if (dim > kMaxDataBytes / count)
-            fail(path, "dimensions claim more than " + std::to_string(kMaxDataBytes) + " data bytes");
-        count *= dim;
         array.dims.push_back(dim);
     }
+}
+
+// "60000x28x28"
+std::string dimsText(const std::vector<int64_t>& dims)
+{
+    std::string text;
+    for (int64_t dim : dims)
+        text += (text.empty() ? "" : "x") + std::to_string(dim);
+    return text;
+}
+
+// Refuses a header that promises more than the file can hold, before the
+// data is allocated: a raw file must hold it all, and a gzipped one is
+// never inflated beyond kDefaultInflateLimit on the header's word alone.
+void checkPromise(const std::string& path, gzFile file, const IdxArray& array, int64_t expected)
+{
+    const std::string promise = "of data (" + dimsText(array.dims) + ")";
+    if (gzdirect(file)) {
+        std::error_code error;
+        const auto fileSize = int64_t(std::filesystem::file_size(path, error));
+        const int64_t available = error ? expected : fileSize - 4 - 4 * int64_t(array.dims.size());
+        if (available < expected)
+            fail(path, "ends after " + std::to_string(available) + " of " + std::to_string(expected)
+                     + " data bytes; the header promises " + byteCount(expected) + " " + promise);
+        if (available > expected)
+            fail(path, "has trailing bytes after the " + std::to_string(expected) + " data bytes");
+    } else if (expected > kDefaultInflateLimit) {
+        fail(path, "header promises " + byteCount(expected) + " " + promise + "; refusing");
+    }
+    checkAllocation(path, "the data " + dimsText(array.dims), expected);
 }
 
 } // namespace
@@ -126,13 +134,16 @@ IdxArray readIdx(const std::string& path)
     readHeader(file.get(), path, array);
     int64_t expected = 1;
     for (int64_t dim : array.dims)
-        expected *= dim;
+        expected = dim > INT64_MAX / expected ? INT64_MAX : expected * dim;
+    checkPromise(path, file.get(), array, expected);
 
-    // Grow towards the size the header claims, so a corrupt header on a short
-    // file fails at the real end instead of allocating the claim up front.
+    // A gzip stream grows the buffer towards the size the header claims, so a
+    // corrupt header fails at the real end instead of allocating the claim;
+    // a plain file was just seen to hold it all.
+    const bool plain = gzdirect(file.get());
     int64_t received = 0;
     while (received < expected) {
-        const int64_t capacity = std::min(expected, std::max<int64_t>(kReadChunk, 2 * received));
+        const int64_t capacity = plain ? expected : std::min(expected, std::max<int64_t>(kReadChunk, 2 * received));
         resizeLarge(array.bytes, static_cast<size_t>(capacity));
         const int64_t got = readUpTo(file.get(), array.bytes.data() + received, capacity - received, path);
         received += got;
@@ -166,14 +177,8 @@ Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsP
     dataset.task = TaskType::Classification;
     dataset.featureShape = {1, images.dims[1], images.dims[2]};
 
-    resizeLarge(dataset.features, images.bytes.size());
-    const uint8_t* in = images.bytes.data();
-    float* out = dataset.features.data();
-    const size_t count = images.bytes.size();
-    constexpr float kScale = 1.0f / 255.0f;
-    for (size_t i = 0; i < count; ++i)
-        out[i] = static_cast<float>(in[i]) * kScale;
-    images = {}; // release the bytes before the caller holds the floats too
+    dataset.featureBytes = std::move(images.bytes);
+    dataset.encoding = {{"source", "idx"}, {"layout", "CHW"}, {"scale", "byte / 255"}};
 
     dataset.labels.assign(labels.bytes.begin(), labels.bytes.end());
     const uint8_t maxLabel = *std::max_element(labels.bytes.begin(), labels.bytes.end());

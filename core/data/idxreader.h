@@ -16,11 +16,14 @@ struct IdxArray {
 };
 
 // Reads plain or gzip-compressed IDX. Throws DataError naming the file on a
-// bad magic number, unsupported type, truncated data or trailing bytes.
+// bad magic number, unsupported type, truncated data or trailing bytes, and
+// before allocating, when the header promises more data than a plain file
+// holds or than kDefaultInflateLimit (gzip) or the free memory allow.
 IdxArray readIdx(const std::string& path);
 
 // Pairs an image file (N x rows x cols) with a label file (N): features
-// become {1, rows, cols} floats scaled to [0, 1]; classes are 0..max label.
+// are {1, rows, cols} bytes (featureBytes, read as byte / 255); classes are
+// 0..max label.
 Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsPath);
 
 } // namespace lepton

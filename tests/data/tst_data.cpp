@@ -155,9 +155,12 @@ void TestData::loadIdxDataset()
     QCOMPARE(dataset.featureShape, (Shape{1, 2, 2}));
     QCOMPARE(dataset.labels, (std::vector<int64_t>{0, 4, 1}));
     QCOMPARE(dataset.numClasses, int64_t(5));
-    QCOMPARE(dataset.features.size(), size_t(12));
-    for (int i = 0; i < pixels.size(); ++i)
-        QCOMPARE(dataset.features[size_t(i)], float(uint8_t(pixels[i])) / 255.0f);
+    QVERIFY(dataset.features.empty()); // images stay bytes
+    QCOMPARE(dataset.featureBytes.size(), size_t(12));
+    for (int i = 0; i < pixels.size(); ++i) {
+        QCOMPARE(dataset.featureBytes[size_t(i)], uint8_t(pixels[i]));
+        QCOMPARE(dataset.feature(i), float(uint8_t(pixels[i])) / 255.0f);
+    }
 }
 
 void TestData::idxErrors_data()
@@ -175,7 +178,11 @@ void TestData::idxErrors_data()
                               << "unsupported data type 0x0D";
     QTest::newRow("zero dimension") << true << idxBytes({4, 0, 3}, {}) << false << "dimension 2 is zero";
     QTest::newRow("absurd dimensions") << true << idxBytes({60000, 60000, 60000}, {}) << true
-                                       << "dimensions claim more than";
+                                       << "header promises 196.5 TiB of data (60000x60000x60000); refusing";
+    QTest::newRow("gzip beyond 4 GiB") << true << idxBytes({70000, 256, 256}, {}) << true
+                                       << "header promises 4.3 GiB of data (70000x256x256); refusing";
+    QTest::newRow("more than the file holds") << true << idxBytes({60000, 60000, 60000}, counting(100)) << false
+                                              << "ends after 100 of 216000000000000 data bytes; the header promises";
     QTest::newRow("truncated header") << true << good.left(9) << false << "ends inside the IDX header";
     QTest::newRow("truncated data") << true << good.left(16 + 20) << false << "ends after 20 of 36 data bytes";
     QTest::newRow("truncated gzip data") << true << good.left(16 + 20) << true
@@ -233,16 +240,17 @@ void TestData::fashionMnist()
     for (const auto& [dataset, size] : {std::pair{&splits.train, 60000}, std::pair{&*splits.test, 10000}}) {
         QCOMPARE(dataset->size(), int64_t(size));
         QCOMPARE(dataset->featureShape, (Shape{1, 28, 28}));
-        QCOMPARE(dataset->features.size(), size_t(size) * 28 * 28);
+        QCOMPARE(dataset->featureBytes.size(), size_t(size) * 28 * 28);
         QCOMPARE(dataset->numClasses, int64_t(10));
         QCOMPARE(dataset->classNames, spec.classNames);
         const auto counts = classCounts(*dataset);
         QCOMPARE(counts.size(), size_t(10));
         QCOMPARE(counts.begin()->first, int64_t(0));
         QCOMPARE(counts.rbegin()->first, int64_t(9));
-        const auto [low, high] = std::minmax_element(dataset->features.begin(), dataset->features.end());
-        QCOMPARE(*low, 0.0f);
-        QCOMPARE(*high, 1.0f);
+        const auto [low, high] = std::minmax_element(dataset->featureBytes.begin(), dataset->featureBytes.end());
+        QCOMPARE(*low, uint8_t(0));
+        QCOMPARE(*high, uint8_t(255));
+        QCOMPARE(dataset->feature(int64_t(std::distance(dataset->featureBytes.begin(), high))), 1.0f);
     }
 }
 
