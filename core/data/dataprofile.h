@@ -44,7 +44,11 @@ struct DataProfile {
     std::vector<std::string> classNames;   // histogram bars, in class order
     std::vector<int64_t> classCounts;      // same length as classNames
     std::vector<QualityIssue> issues;
+    std::vector<std::string> notes; // what the statistics leave out
 
+    // {"rows", "columns": [{name, kind, count, missing, distinct, min, max,
+    // mean, std}], "classes": [{name, count}], "issues": [{kind, message,
+    // column, fix, fixLabel}], "notes"}; NaN statistics are null.
     nlohmann::ordered_json toJson() const;
 };
 

@@ -64,4 +64,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Raised when a caller's stop flag ends a long read early.
+class DataCancelled : public DataError {
+public:
+    using DataError::DataError;
+};
+
 } // namespace lepton

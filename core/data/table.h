@@ -16,6 +16,9 @@ enum class ColumnKind {
 // "numeric", "categorical", "text"
 std::string columnKindName(ColumnKind kind);
 
+// The shortest text that reads back as `value`: "3", "0.1", "1e+30".
+std::string formatNumber(double value);
+
 // One column, stored by kind so a million rows stay compact: numbers as
 // doubles, categories as codes into `levels`, text as strings.
 struct TableColumn {
@@ -36,6 +39,7 @@ struct TableColumn {
 struct Table {
     std::string source; // file name, for messages
     int64_t rows = 0;
+    bool hasHeader = false; // column names came from the first row
     std::vector<TableColumn> columns;
 
     // Index of the column with this name, or -1.

@@ -1,0 +1,264 @@
+#include "data/csvreader.h"
+
+#include "data/columninference.h"
+#include "data/csvtokenizer.h"
+#include "data/dataset.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <new>
+#include <set>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lepton {
+
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr size_t kSniffBytes = 64 * 1024;
+constexpr int kSniffRecords = 30;
+constexpr int64_t kSniffHeaderRecords = 200;
+constexpr size_t kReadChunk = size_t(16) << 20;
+constexpr size_t kPreviewChunk = size_t(1) << 20;
+
+[[noreturn]] void fail(const std::string& source, const std::string& problem)
+{
+    throw DataError(source + ": " + problem);
+}
+
+std::string_view withoutBom(std::string_view text)
+{
+    if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom)
+        text.remove_prefix(kUtf8Bom.size());
+    return text;
+}
+
+// `text` up to its last line break, when at least `minLines` whole lines
+// precede a cut-off last line.
+std::string_view wholeLines(std::string_view text, int minLines)
+{
+    const size_t last = text.find_last_of("\r\n");
+    if (last == std::string_view::npos || last + 1 == text.size())
+        return text;
+    const std::string_view whole = text.substr(0, last + 1);
+    const auto lines = std::count(whole.begin(), whole.end(), '\n');
+    return lines >= minLines ? whole : text;
+}
+
+// The candidate that splits every one of the first records into the same
+// number (> 1) of fields. Tab and semicolon files often hold commas inside
+// values (decimal commas, prose), so a consistent tab or semicolon wins over
+// a consistent comma; between comma and pipe the one giving more fields wins.
+// With no consistent candidate, the one whose first record's field count
+// most records share.
+char sniffDelimiter(std::string_view head)
+{
+    const char candidates[] = {'\t', ';', ',', '|'}; // in order of preference
+    char best = 0;
+    size_t bestFields = 0;
+    char fallback = ',';
+    int64_t fallbackAgreeing = 0;
+    for (const char delimiter : candidates) {
+        const std::vector<size_t> counts = csvFieldCounts(head, delimiter, kSniffRecords);
+        if (counts.empty() || counts[0] < 2)
+            continue;
+        const auto agreeing = std::count(counts.begin(), counts.end(), counts[0]);
+        if (size_t(agreeing) == counts.size()) {
+            if (!best || (best == ',' && counts[0] > bestFields))
+                best = delimiter, bestFields = counts[0];
+        } else if (agreeing > fallbackAgreeing) {
+            fallback = delimiter;
+            fallbackAgreeing = agreeing;
+        }
+    }
+    return best ? best : fallback;
+}
+
+// Names from the header record: blanks become columnN, repeats get ".1", ".2".
+std::vector<std::string> columnNames(const CsvCells& cells, bool header)
+{
+    std::vector<std::string> names;
+    std::set<std::string> used;
+    for (size_t c = 0; c < cells.columnCount(); ++c) {
+        std::string name = header ? std::string(cells.at(0, c)) : std::string();
+        if (name.empty())
+            name = "column" + std::to_string(c + 1);
+        const std::string base = name;
+        for (int repeat = 1; used.count(name); ++repeat)
+            name = base + "." + std::to_string(repeat);
+        used.insert(name);
+        names.push_back(std::move(name));
+    }
+    return names;
+}
+
+// Bytes of `text` that hold its first `records` non-blank lines (records
+// for all but quoted line breaks), or npos when it holds fewer.
+size_t recordsEnd(std::string_view text, int64_t records)
+{
+    bool quoted = false;
+    bool content = false;
+    int64_t seen = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"')
+            quoted = !quoted;
+        if (!quoted && (c == '\n' || c == '\r')) {
+            if (content && ++seen == records)
+                return i + 1;
+            content = false;
+        } else {
+            content = true;
+        }
+    }
+    return std::string_view::npos;
+}
+
+struct FileCloser {
+    int fd;
+    ~FileCloser() { ::close(fd); }
+};
+
+std::string_view notRegular(const std::filesystem::file_status& status)
+{
+    using std::filesystem::file_type;
+    switch (status.type()) {
+    case file_type::directory:
+        return "is a folder, not a CSV file";
+    case file_type::fifo:
+        return "is a FIFO (named pipe), not a file; save the data to a file first";
+    case file_type::character:
+    case file_type::block:
+        return "is a device, not a file";
+    default:
+        return "is not a regular file";
+    }
+}
+
+// The whole file, or (records > 0) at least its first `records` records.
+// Opened non-blocking and checked again after opening, so a FIFO swapped in
+// meanwhile cannot hang the read.
+std::string readText(const std::string& path, int64_t records, const std::atomic<bool>* stop)
+{
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (error)
+        fail(path, "cannot open: " + error.message());
+    if (!std::filesystem::is_regular_file(status))
+        fail(path, std::string(notRegular(status)));
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        fail(path, std::string("cannot open: ") + std::strerror(errno));
+    const FileCloser closer{fd};
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))
+        fail(path, "is not a regular file");
+
+    std::string text;
+    const size_t chunk = records > 0 ? kPreviewChunk : kReadChunk;
+    if (records <= 0)
+        text.reserve(static_cast<size_t>(info.st_size) + 1);
+    size_t size = 0;
+    for (;;) {
+        if (stop && stop->load(std::memory_order_relaxed))
+            throw DataCancelled(path + ": cancelled");
+        // Within the reserved size while the file keeps its stat() length.
+        const size_t want = text.capacity() > size ? std::min(chunk, text.capacity() - size) : chunk;
+        text.resize(size + want);
+        const ssize_t got = ::read(fd, text.data() + size, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            fail(path, std::string("cannot read: ") + std::strerror(errno));
+        size += size_t(got);
+        text.resize(size);
+        if (got == 0)
+            break;
+        if (records > 0) {
+            const size_t end = recordsEnd(text, records);
+            if (end != std::string_view::npos) {
+                text.resize(end);
+                break;
+            }
+        }
+    }
+    return text;
+}
+
+} // namespace
+
+Table parseCsv(std::string_view text, const CsvOptions& options, const std::string& sourceName,
+               const std::atomic<bool>* stop)
+{
+    if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF")
+        fail(sourceName, "the file is UTF-16; save it as UTF-8");
+    text = withoutBom(text);
+    if (text.empty())
+        fail(sourceName, "the file is empty");
+    checkUtf8(text, sourceName);
+    const char delimiter = options.delimiter
+        ? options.delimiter
+        : sniffDelimiter(text.size() > kSniffBytes ? wholeLines(text.substr(0, kSniffBytes), 1) : text);
+    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r')
+        fail(sourceName, "a quote or line break cannot be the delimiter");
+
+    using Header = CsvOptions::Header;
+    int64_t maxRecords = -1;
+    if (options.maxRows >= 0)
+        maxRecords = options.maxRows + (options.header == Header::No ? 0 : 1);
+    CsvCells cells;
+    tokenizeCsv(text, delimiter, maxRecords, sourceName, stop, cells);
+    if (cells.records == 0)
+        fail(sourceName, "the file holds only blank lines");
+
+    Table table;
+    table.source = sourceName;
+    table.hasHeader = options.header == Header::Yes || (options.header == Header::Auto && looksLikeHeader(cells));
+    const int64_t first = table.hasHeader ? 1 : 0;
+    table.rows = cells.records - first;
+    if (options.maxRows >= 0)
+        table.rows = std::min(table.rows, options.maxRows);
+    if (table.rows == 0 && options.maxRows != 0)
+        fail(sourceName, "no data rows below the header line");
+
+    const std::vector<std::string> names = columnNames(cells, table.hasHeader);
+    table.columns.reserve(cells.columnCount());
+    for (size_t c = 0; c < cells.columnCount(); ++c) {
+        table.columns.push_back(inferColumn(names[c], CellColumn{&cells.columns[c], first, table.rows}, sourceName, stop));
+        cells.columns[c] = {}; // done with: keeps the peak memory down
+    }
+    return table;
+}
+
+Table readCsv(const std::string& path, const CsvOptions& options, const std::atomic<bool>* stop)
+{
+    try {
+        const std::string text = readText(path, options.maxRows >= 0 ? options.maxRows + 1 : 0, stop);
+        return parseCsv(text, options, path, stop);
+    } catch (const std::bad_alloc&) {
+        fail(path, "the file is too large to load into memory");
+    }
+}
+
+CsvSniff sniffCsv(std::string_view head)
+{
+    CsvSniff sniff;
+    head = wholeLines(withoutBom(head), 2);
+    sniff.delimiter = sniffDelimiter(head);
+    try {
+        CsvCells cells;
+        tokenizeCsv(head, sniff.delimiter, kSniffHeaderRecords, "", nullptr, cells);
+        sniff.hasHeader = looksLikeHeader(cells);
+    } catch (const DataError&) {
+        // A cut-off quoted field or a ragged line: no opinion on the header.
+    }
+    return sniff;
+}
+
+} // namespace lepton

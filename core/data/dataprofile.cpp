@@ -1,0 +1,278 @@
+#include "data/dataprofile.h"
+#include "data/profilestats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <string_view>
+#include <unordered_set>
+
+namespace lepton {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr int64_t kListedFeatures = 64;
+constexpr size_t kListedItems = 5;
+constexpr size_t kMaxCompared = 64; // as for table rows: bounded time on crafted collisions
+constexpr size_t kMaxTokenDistinct = 1'000'000;
+constexpr int64_t kMaxClasses = 1'000'000;
+
+Json number(double value)
+{
+    return std::isfinite(value) ? Json(value) : Json(nullptr);
+}
+
+// Per-group statistics: image channels, the first features of a vector, or
+// all values at once (token ids, other ranks).
+struct FeatureGroups {
+    std::vector<Moments> moments;
+    std::vector<int64_t> missing;
+    std::vector<std::vector<bool>> bytesSeen; // byte features: exact distinct counts
+    std::unordered_set<int64_t> tokens;       // token ids: exact up to a cap
+};
+
+void addValue(FeatureGroups& groups, size_t group, const Dataset& dataset, int64_t index)
+{
+    const float value = dataset.feature(index);
+    if (std::isnan(value)) {
+        ++groups.missing[group];
+        return;
+    }
+    groups.moments[group].add(value);
+    if (dataset.storesBytes())
+        groups.bytesSeen[group][dataset.featureBytes[size_t(index)]] = true;
+    else if (dataset.featureDType == DType::Int64 && groups.tokens.size() < kMaxTokenDistinct)
+        groups.tokens.insert(int64_t(value));
+}
+
+void featureStats(const Dataset& dataset, DataProfile& profile)
+{
+    const Shape& shape = dataset.featureShape;
+    const int64_t samples = dataset.size();
+    const int64_t perSample = dataset.featuresPerSample();
+    const bool tokens = dataset.featureDType == DType::Int64;
+    const bool channels = !tokens && shape.size() == 3;
+    const bool vectors = !tokens && shape.size() == 1;
+
+    int64_t groupCount = 1;
+    std::string kind = "array";
+    if (channels) {
+        groupCount = shape[0];
+        kind = "image";
+    } else if (vectors) {
+        groupCount = std::min(perSample, kListedFeatures);
+        if (perSample > kListedFeatures)
+            profile.notes.push_back("statistics of the first " + std::to_string(kListedFeatures) + " of "
+                                    + std::to_string(perSample) + " features");
+    }
+    FeatureGroups groups;
+    groups.moments.resize(size_t(groupCount));
+    groups.missing.resize(size_t(groupCount));
+    if (dataset.storesBytes())
+        groups.bytesSeen.assign(size_t(groupCount), std::vector<bool>(256));
+
+    const int64_t block = vectors ? 1 : perSample / std::max<int64_t>(groupCount, 1);
+    for (int64_t sample = 0; sample < samples; ++sample) {
+        const int64_t base = sample * perSample;
+        for (int64_t group = 0; group < groupCount; ++group) {
+            for (int64_t i = 0; i < block; ++i)
+                addValue(groups, size_t(group), dataset, base + group * block + i);
+        }
+    }
+    for (int64_t group = 0; group < groupCount; ++group) {
+        ColumnStats stats;
+        stats.name = tokens ? "token ids" : channels ? "channel " + std::to_string(group)
+            : vectors                                 ? "feature " + std::to_string(group)
+                                                      : "values";
+        stats.kind = kind;
+        groups.moments[size_t(group)].store(stats);
+        stats.missing = groups.missing[size_t(group)];
+        stats.distinct = -1;
+        if (dataset.storesBytes()) {
+            const auto& seen = groups.bytesSeen[size_t(group)];
+            stats.distinct = std::count(seen.begin(), seen.end(), true);
+        } else if (tokens && groups.tokens.size() < kMaxTokenDistinct) {
+            stats.distinct = int64_t(groups.tokens.size());
+        }
+        profile.columns.push_back(std::move(stats));
+    }
+}
+
+std::string_view sampleBytes(const Dataset& dataset, int64_t sample)
+{
+    const auto perSample = size_t(dataset.featuresPerSample());
+    if (dataset.storesBytes())
+        return {reinterpret_cast<const char*>(dataset.featureBytes.data()) + size_t(sample) * perSample, perSample};
+    return {reinterpret_cast<const char*>(dataset.features.data() + size_t(sample) * perSample),
+            perSample * sizeof(float)};
+}
+
+int64_t duplicateSamples(const Dataset& dataset)
+{
+    std::vector<std::pair<size_t, int64_t>> hashes(size_t(dataset.size()));
+    for (size_t i = 0; i < hashes.size(); ++i)
+        hashes[i] = {std::hash<std::string_view>()(sampleBytes(dataset, int64_t(i))), int64_t(i)};
+    std::sort(hashes.begin(), hashes.end());
+    int64_t duplicates = 0;
+    for (size_t begin = 0; begin < hashes.size();) {
+        size_t end = begin + 1;
+        while (end < hashes.size() && hashes[end].first == hashes[begin].first)
+            ++end;
+        std::vector<std::string_view> distinct;
+        for (size_t i = begin; i < end; ++i) {
+            const std::string_view bytes = sampleBytes(dataset, hashes[i].second);
+            if (std::find(distinct.begin(), distinct.end(), bytes) != distinct.end())
+                ++duplicates;
+            else if (distinct.size() < kMaxCompared)
+                distinct.push_back(bytes);
+        }
+        begin = end;
+    }
+    return duplicates;
+}
+
+// Features of a vector dataset that hold one value in every sample.
+std::vector<int64_t> constantFeatures(const Dataset& dataset)
+{
+    const int64_t perSample = dataset.featuresPerSample();
+    std::vector<bool> varies(static_cast<size_t>(perSample));
+    for (int64_t sample = 1; sample < dataset.size(); ++sample) {
+        for (int64_t i = 0; i < perSample; ++i) {
+            if (dataset.feature(sample * perSample + i) != dataset.feature(i))
+                varies[size_t(i)] = true;
+        }
+    }
+    std::vector<int64_t> constant;
+    for (int64_t i = 0; i < perSample; ++i) {
+        if (!varies[size_t(i)])
+            constant.push_back(i);
+    }
+    return constant;
+}
+
+void addIssue(DataProfile& profile, std::string kind, std::string message, std::string column = {})
+{
+    QualityIssue issue;
+    issue.kind = std::move(kind);
+    issue.message = std::move(message);
+    issue.column = std::move(column);
+    profile.issues.push_back(std::move(issue));
+}
+
+void datasetIssues(const Dataset& dataset, std::vector<std::string> unreadable, DataProfile& profile)
+{
+    for (const ColumnStats& stats : profile.columns) {
+        if (stats.missing > 0)
+            addIssue(profile, "missing_values",
+                     stats.name + ": " + std::to_string(stats.missing) + " of " + std::to_string(stats.count + stats.missing)
+                         + " values are not numbers (" + percent(stats.missing, stats.count + stats.missing) + ")",
+                     stats.name);
+    }
+    if (const int64_t duplicates = duplicateSamples(dataset))
+        addIssue(profile, "duplicate_rows",
+                 std::to_string(duplicates) + " of " + std::to_string(dataset.size())
+                     + " samples repeat an earlier sample (" + percent(duplicates, dataset.size()) + ")");
+    if (dataset.featureShape.size() == 1 && dataset.featureDType == DType::Float32 && dataset.size() > 1) {
+        const std::vector<int64_t> constant = constantFeatures(dataset);
+        std::string list;
+        for (size_t k = 0; k < constant.size() && k < kListedItems; ++k)
+            list += (k ? ", " : "") + std::to_string(constant[k]);
+        if (!constant.empty())
+            addIssue(profile, "constant_column",
+                     std::to_string(constant.size()) + " of " + std::to_string(dataset.featuresPerSample())
+                         + " features hold the same value in every sample (" + list
+                         + (constant.size() > kListedItems ? ", ...)" : ")"));
+    } else if (dataset.featureShape.size() == 3 && dataset.size() > 1) {
+        for (const ColumnStats& stats : profile.columns) {
+            if (stats.count > 0 && stats.min == stats.max)
+                addIssue(profile, "constant_column", stats.name + " holds the same value everywhere", stats.name);
+        }
+    }
+    unreadable.insert(unreadable.end(), dataset.unreadable.begin(), dataset.unreadable.end());
+    if (!unreadable.empty()) {
+        std::string list;
+        for (size_t k = 0; k < unreadable.size() && k < kListedItems; ++k)
+            list += (k ? "; " : "") + unreadable[k];
+        addIssue(profile, "unreadable_images",
+                 std::to_string(unreadable.size()) + (unreadable.size() == 1 ? " file was" : " files were")
+                     + " skipped as unreadable: " + list + (unreadable.size() > kListedItems ? "; ..." : ""));
+    }
+}
+
+} // namespace
+
+Json DataProfile::toJson() const
+{
+    Json json;
+    json["rows"] = rows;
+    json["columns"] = Json::array();
+    for (const ColumnStats& stats : columns) {
+        json["columns"].push_back({{"name", stats.name},
+                                   {"kind", stats.kind},
+                                   {"count", stats.count},
+                                   {"missing", stats.missing},
+                                   {"distinct", stats.distinct},
+                                   {"min", number(stats.min)},
+                                   {"max", number(stats.max)},
+                                   {"mean", number(stats.mean)},
+                                   {"std", number(stats.std)}});
+    }
+    json["classes"] = Json::array();
+    for (size_t i = 0; i < classNames.size() && i < classCounts.size(); ++i)
+        json["classes"].push_back({{"name", classNames[i]}, {"count", classCounts[i]}});
+    json["issues"] = Json::array();
+    for (const QualityIssue& issue : issues) {
+        json["issues"].push_back({{"kind", issue.kind},
+                                  {"message", issue.message},
+                                  {"column", issue.column},
+                                  {"fix", Json(issue.fix)},
+                                  {"fixLabel", issue.fixLabel}});
+    }
+    json["notes"] = notes;
+    return json;
+}
+
+DataProfile profileDataset(const Dataset& dataset, const std::vector<std::string>& unreadable)
+{
+    DataProfile profile;
+    profile.rows = dataset.size();
+    const auto values = size_t(dataset.size()) * size_t(dataset.featuresPerSample());
+    if ((dataset.storesBytes() ? dataset.featureBytes.size() : dataset.features.size()) < values)
+        throw DataError(dataset.name + ": the features hold fewer values than " + std::to_string(dataset.size())
+                        + " samples of " + shapeToString(dataset.featureShape));
+    featureStats(dataset, profile);
+
+    if (dataset.task == TaskType::Classification && dataset.numClasses > 0 && dataset.numClasses <= kMaxClasses) {
+        for (int64_t k = 0; k < dataset.numClasses; ++k)
+            profile.classNames.push_back(size_t(dataset.numClasses) == dataset.classNames.size()
+                                             ? dataset.classNames[size_t(k)]
+                                             : std::to_string(k));
+        profile.classCounts.assign(size_t(dataset.numClasses), 0);
+        for (int64_t label : dataset.labels) {
+            if (label >= 0 && label < dataset.numClasses)
+                ++profile.classCounts[size_t(label)];
+        }
+    } else if (dataset.task == TaskType::Regression) {
+        Moments moments;
+        ColumnStats stats;
+        for (float value : dataset.targets) {
+            if (std::isnan(value))
+                ++stats.missing;
+            else
+                moments.add(value);
+        }
+        stats.name = "target";
+        stats.kind = "numeric";
+        stats.distinct = -1;
+        moments.store(stats);
+        profile.columns.push_back(std::move(stats));
+    }
+    datasetIssues(dataset, unreadable, profile);
+    addClassIssues(profile, {});
+    return profile;
+}
+
+} // namespace lepton
