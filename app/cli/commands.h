@@ -1,6 +1,9 @@
 #pragma once
 
+#include "data/datasetspec.h"
+
 #include <optional>
+#include <utility>
 #include <string>
 
 namespace lepton::cli {
@@ -20,10 +23,31 @@ struct LayersOptions {
     bool json = false; // one JSON array on stdout instead of the readable list
 };
 
+struct DataOptions {
+    std::string path;   // a data file or folder, or a .lepton project
+    std::string target; // the column to learn, for table sources
+    bool json = false;
+};
+
+struct NewOptions {
+    std::string outPath;
+    std::string dataPath;
+    std::string target;
+    std::string templateName; // empty: a starter network chosen from the data
+    bool force = false;       // replace an existing file
+};
+
 // Each returns the process exit code; errors propagate as exceptions and
 // main() turns them into one readable line on stderr.
 int runTrain(const TrainOptions& options);
 int runInspect(const InspectOptions& options);
 int runLayers(const LayersOptions& options);
+int runData(const DataOptions& options);
+int runNew(const NewOptions& options);
+
+// The dataset a path names (a project's, or the data file or folder itself,
+// read by the source that recognizes it) and the folder its relative paths
+// resolve against.
+std::pair<DatasetSpec, std::string> dataAt(const std::string& path, const std::string& target);
 
 } // namespace lepton::cli

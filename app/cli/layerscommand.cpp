@@ -11,23 +11,6 @@
 namespace lepton::cli {
 namespace {
 
-const char* typeName(ParamType type)
-{
-    switch (type) {
-    case ParamType::Int:
-        return "int";
-    case ParamType::Float:
-        return "float";
-    case ParamType::Bool:
-        return "bool";
-    case ParamType::Choice:
-        return "choice";
-    case ParamType::IntList:
-        return "int list";
-    }
-    return "";
-}
-
 const char* dtypeRule(InputDType dtype)
 {
     switch (dtype) {
@@ -59,7 +42,7 @@ std::vector<std::string> portNames(const LayerSpec& spec, bool inputs)
 nlohmann::json paramJson(const ParamSpec& param)
 {
     nlohmann::json json = {{"name", param.name},
-                           {"type", typeName(param.type)},
+                           {"type", paramTypeName(param.type)},
                            {"default", param.defaultValue},
                            {"help", param.help}};
     if (std::isfinite(param.minimum))
@@ -111,7 +94,7 @@ void printReadable(const std::vector<LayerSpec>& specs)
                   << "    in: " << joined(portNames(spec, true))
                   << "  out: " << joined(portNames(spec, false)) << '\n';
         for (const ParamSpec& param : spec.params)
-            std::cout << "    " << param.name << " (" << typeName(param.type)
+            std::cout << "    " << param.name << " (" << paramTypeName(param.type)
                       << ", default " << param.defaultValue.dump() << "): " << param.help << '\n';
     }
     std::cout << '\n' << specs.size() << " layer types\n";

@@ -46,8 +46,29 @@ int main(int argc, char** argv)
         "layers", "List every layer type with its ports, parameters and help");
     layersCommand->add_flag("--json", layers.json, "Print one JSON array instead of the list");
 
+    DataOptions data;
+    CLI::App* dataCommand = app.add_subcommand(
+        "data", "Show how a data file or folder is read, its statistics and its quality report");
+    dataCommand->add_option("path", data.path, "Data file or folder, or a .lepton project")
+        ->required()
+        ->check(CLI::ExistingPath);
+    dataCommand->add_option("--target", data.target, "Column to learn (tables)");
+    dataCommand->add_flag("--json", data.json, "Print one JSON object instead of the report");
+
+    NewOptions create;
+    CLI::App* newCommand = app.add_subcommand(
+        "new", "Write a project around a data file or folder, with a network that fits it");
+    newCommand->add_option("out", create.outPath, "The .lepton file to write")->required();
+    newCommand->add_option("--data", create.dataPath, "Data file or folder")
+        ->required()
+        ->check(CLI::ExistingPath);
+    newCommand->add_option("--target", create.target, "Column to learn (tables)");
+    newCommand->add_option("--template", create.templateName,
+                           "Start from a template network (mlp, lenet5, ...) fitted to the data");
+    newCommand->add_flag("--force", create.force, "Replace OUT if it exists");
+
     CLI11_PARSE(app, argc, argv);
-    if (!trainCommand->parsed() && !inspectCommand->parsed() && !layersCommand->parsed()) {
+    if (!app.get_subcommands().size()) {
         std::cerr << app.help();
         return 2;
     }
@@ -57,6 +78,10 @@ int main(int argc, char** argv)
             return runTrain(train);
         if (layersCommand->parsed())
             return runLayers(layers);
+        if (dataCommand->parsed())
+            return runData(data);
+        if (newCommand->parsed())
+            return runNew(create);
         return runInspect(inspect);
     } catch (const std::exception& error) {
         // A model error lists one problem per line; each gets the prefix.

@@ -49,8 +49,9 @@ void printEpoch(std::ostream& out, const EpochMetrics& m)
     if (m.validationLoss)
         out << "  val_loss " << number(*m.validationLoss) << "  val_acc "
             << percent(m.validationAccuracy.value_or(NAN));
-    out << "  " << number(m.samplesPerSecond, "%.0f") << " samples/s  "
-        << number(m.elapsedSeconds, "%.1f") << " s" << std::endl;
+    out << "  " << number(m.samplesPerSecond, "%.0f") << " samples/s  data wait "
+        << number(m.dataWaitShare * 100.0, "%.1f") << "%  " << number(m.elapsedSeconds, "%.1f")
+        << " s" << std::endl;
 }
 
 // NaN accuracies (regression) and absent values become JSON null.

@@ -65,9 +65,14 @@ public:
 };
 
 // Raised when a caller's stop flag ends a long read early.
+// It is not a data problem: the caller asked for it.
 class DataCancelled : public DataError {
 public:
     using DataError::DataError;
+    DataCancelled()
+        : DataError("loading the data was cancelled")
+    {
+    }
 };
 
 } // namespace lepton

@@ -1,5 +1,6 @@
 #include "data/datasource.h"
 
+#include "data/datasetspec.h"
 #include "data/sources/builtinsources.h"
 
 #include <filesystem>
@@ -58,6 +59,19 @@ DataSourceRegistry::detect(const std::string& path) const
             return std::make_pair(spec.id, std::move(params));
     }
     return std::nullopt;
+}
+
+DataProfile profileData(const DatasetSpec& spec, const DataLoadContext& context)
+{
+    const DataSourceSpec* source = DataSourceRegistry::builtin().find(spec.source);
+    if (source && source->profile && spec.target == DatasetSpec::Target::Labels) {
+        const DatasetProblem problem = datasetProblem(spec);
+        if (!problem.empty())
+            throw DataError("dataset." + problem.path + ": " + problem.problem);
+        return source->profile(withDefaults(source->params, spec.params), context);
+    }
+    const Dataset train = loadDataset(spec, context).train;
+    return profileDataset(train, train.unreadable);
 }
 
 std::vector<std::pair<std::string, std::string>> dataPaths(const DataSourceSpec& spec,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "data/dataprofile.h"
 #include "data/dataset.h"
 #include "util/paramspec.h"
 
@@ -23,16 +24,6 @@ struct DataLoadContext {
     bool stopRequested() const { return stop && stop->load(std::memory_order_relaxed); }
 };
 
-// Raised by a loader that saw the stop flag: the caller asked for it, so it
-// is not shown as a data problem.
-class DataCancelled : public DataError {
-public:
-    DataCancelled()
-        : DataError("loading the data was cancelled")
-    {
-    }
-};
-
 // One kind of data source (CSV table, image folder, ...): its parameter
 // schema (shared by the project file, the Data panel and `lepton data`), its
 // loader and how it recognizes a path it can read.
@@ -47,6 +38,9 @@ struct DataSourceSpec {
     // Params that read `path` (a file or folder) with this source, or null
     // when this source does not read such a path.
     nlohmann::json (*detect)(const std::string& path) = nullptr;
+    // What is in the data before it is encoded (a table's own columns), for
+    // sources that know more than the loaded features show; null otherwise.
+    DataProfile (*profile)(const nlohmann::json& params, const DataLoadContext& context) = nullptr;
 };
 
 class DataSourceRegistry {
@@ -68,6 +62,11 @@ private:
     std::vector<DataSourceSpec> m_specs;
     std::map<std::string, size_t> m_index;
 };
+
+// What is in the data a spec names: the source's own profile where it has
+// one, else the loaded training data's. Throws DataError.
+struct DatasetSpec;
+DataProfile profileData(const DatasetSpec& spec, const DataLoadContext& context);
 
 // The File and Folder params of `params` that name a path, by param name.
 std::vector<std::pair<std::string, std::string>> dataPaths(const DataSourceSpec& spec,

@@ -4,6 +4,7 @@
 #include "model/graphmodule.h"
 #include "model/modelerror.h"
 #include "train/runchecks.h"
+#include "train/batchprefetcher.h"
 #include "train/batchtransform.h"
 #include "train/tensordata.h"
 #include "data/datasplit.h"
@@ -294,6 +295,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         const torch::Tensor order =
             torch::randperm(train.size(), m_generator, torch::kInt64).to(device);
         const Clock::time_point epochStart = Clock::now();
+        BatchPrefetcher batches(train, order, ranges, sets.transform, device, m_generator);
         double lossSum = 0.0;
         int64_t correct = 0;
         int64_t seen = 0;
@@ -304,10 +306,9 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 return TrainerState::Stopped;
             }
             const auto [begin, end] = ranges[b];
-            const TensorData batch = train.select(order.slice(0, begin, end));
+            const TensorData batch = batches.next();
             optimizer->zero_grad();
-            const torch::Tensor output =
-                model->forward(sets.transform.augmented(batch.features, m_generator));
+            const torch::Tensor output = model->forward(batch.features);
             const torch::Tensor loss = computeLoss(output, batch.targets, config.loss);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue))
@@ -362,6 +363,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             metrics.validationAccuracy = score->accuracy;
         }
         metrics.samplesPerSecond = rate(seen, epochSeconds);
+        metrics.dataWaitShare = epochSeconds > 0.0 ? batches.waitSeconds() / epochSeconds : 0.0;
         metrics.elapsedSeconds = secondsSince(start);
         summary.epochsCompleted = epoch;
         summary.lastEpoch = metrics;

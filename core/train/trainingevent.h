@@ -34,6 +34,8 @@ struct EpochMetrics {
     std::optional<double> validationLoss; // absent without a validation split
     std::optional<double> validationAccuracy;
     double samplesPerSecond = 0.0; // training samples per second of this epoch
+    // Share of the epoch the training step spent waiting for its next batch.
+    double dataWaitShare = 0.0;
     double elapsedSeconds = 0.0;
 };
 

@@ -3,4 +3,7 @@
 set(LEPTON_FUZZERS
   idx
   project
+  npy
+  image
+  csv
 )

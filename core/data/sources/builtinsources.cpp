@@ -5,7 +5,8 @@ namespace lepton {
 DataSourceRegistry makeBuiltinDataSources()
 {
     DataSourceRegistry registry;
-    for (DataSourceSpec (*make)() : {syntheticSource, idxSource})
+    // Text before CSV: a table with a free-text column reads as text.
+    for (DataSourceSpec (*make)() : {syntheticSource, textSource, csvSource, imagesSource, idxSource, npySource})
         registry.add(make());
     return registry;
 }

@@ -7,8 +7,13 @@ namespace lepton {
 // One function per source family, each in its own file beside this one.
 DataSourceSpec syntheticSource();
 DataSourceSpec idxSource();
+DataSourceSpec npySource();
+DataSourceSpec csvSource();
+DataSourceSpec textSource();
+DataSourceSpec imagesSource();
 
-// Every built-in source, in the order the Data panel lists them.
+// Every built-in source, in the order the Data panel lists them (and the
+// order they are asked whether they read a path).
 DataSourceRegistry makeBuiltinDataSources();
 
 // Helpers the sources share: a param read with its default already filled in.

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "train/batchtransform.h"
+#include "train/tensordata.h"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace lepton {
+
+// Prepares one epoch's training batches on a worker thread, a few ahead of
+// the trainer: gathering the samples, turning bytes into floats, moving them
+// to the device and augmenting them overlap with the previous step's
+// forward and backward pass. Batches come out in order, and the worker is
+// the only user of `generator` during the epoch, so a seeded run stays
+// deterministic.
+class BatchPrefetcher {
+public:
+    BatchPrefetcher(const TensorData& data, torch::Tensor order,
+                    std::vector<std::pair<int64_t, int64_t>> ranges, const BatchTransform& transform,
+                    torch::Device device, torch::Generator& generator, size_t depth = 3);
+    ~BatchPrefetcher(); // stops the worker and joins it
+    BatchPrefetcher(const BatchPrefetcher&) = delete;
+    BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
+
+    // The next batch, its features ready for the model; blocks until it is
+    // prepared. Rethrows what the worker threw.
+    TensorData next();
+    // Seconds next() spent waiting for the worker so far.
+    double waitSeconds() const { return m_waitSeconds; }
+
+private:
+    void work();
+
+    const TensorData& m_data;
+    torch::Tensor m_order;
+    std::vector<std::pair<int64_t, int64_t>> m_ranges;
+    const BatchTransform& m_transform;
+    torch::Device m_device;
+    torch::Generator& m_generator;
+    size_t m_depth;
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<TensorData> m_ready;
+    std::exception_ptr m_error;
+    bool m_stopping = false;
+    double m_waitSeconds = 0.0;
+    std::thread m_worker; // last: starts once everything above exists
+};
+
+} // namespace lepton
