@@ -186,8 +186,10 @@ void chooseFill(const Table& table, Feature& feature, Missing missing, const std
         }
         fill = best->first;
     }
-    feature.number = fill;
-    feature.code = int32_t(fill);
+    if (column.kind == ColumnKind::Numeric)
+        feature.number = fill;
+    else
+        feature.code = int32_t(fill);
 }
 
 // Text: token ids of each kept row, padded with 0 or cut to the length.
