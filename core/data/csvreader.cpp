@@ -26,6 +26,7 @@ constexpr int kSniffRecords = 30;
 constexpr int64_t kSniffHeaderRecords = 200;
 constexpr size_t kReadChunk = size_t(16) << 20;
 constexpr size_t kPreviewChunk = size_t(1) << 20;
+constexpr size_t kEndProbe = 64 * 1024;
 
 [[noreturn]] void fail(const std::string& source, const std::string& problem)
 {
@@ -98,8 +99,9 @@ std::vector<std::string> columnNames(const CsvCells& cells, bool header)
     return names;
 }
 
-// Bytes of `text` that hold its first `records` non-blank lines (records
-// for all but quoted line breaks), or npos when it holds fewer.
+// Bytes of `text` that hold its first `records` non-blank lines (records,
+// but for quoted line breaks; a stray quote only makes it read further), or
+// npos when it holds fewer.
 size_t recordsEnd(std::string_view text, int64_t records)
 {
     bool quoted = false;
@@ -141,6 +143,21 @@ std::string_view notRegular(const std::filesystem::file_status& status)
     }
 }
 
+// Appends up to `want` bytes of the file; returns how many came (0 at its end).
+size_t readMore(int fd, std::string& text, size_t want, const std::string& path)
+{
+    const size_t size = text.size();
+    text.resize(size + want);
+    ssize_t got = 0;
+    do {
+        got = ::read(fd, text.data() + size, want);
+    } while (got < 0 && errno == EINTR);
+    text.resize(size + size_t(std::max<ssize_t>(got, 0)));
+    if (got < 0)
+        fail(path, std::string("cannot read: ") + std::strerror(errno));
+    return size_t(got);
+}
+
 // The whole file, or (records > 0) at least its first `records` records.
 // Opened non-blocking and checked again after opening, so a FIFO swapped in
 // meanwhile cannot hang the read.
@@ -161,24 +178,17 @@ std::string readText(const std::string& path, int64_t records, const std::atomic
         fail(path, "is not a regular file");
 
     std::string text;
-    const size_t chunk = records > 0 ? kPreviewChunk : kReadChunk;
-    if (records <= 0)
-        text.reserve(static_cast<size_t>(info.st_size) + 1);
-    size_t size = 0;
+    // Room for the whole file and the read that finds its end, so the
+    // buffer is never copied; a preview doubles its reads instead, which
+    // keeps rescanning for record ends linear.
+    text.reserve(records > 0 ? kPreviewChunk : size_t(info.st_size) + kEndProbe);
     for (;;) {
         if (stop && stop->load(std::memory_order_relaxed))
             throw DataCancelled(path + ": cancelled");
-        // Within the reserved size while the file keeps its stat() length.
-        const size_t want = text.capacity() > size ? std::min(chunk, text.capacity() - size) : chunk;
-        text.resize(size + want);
-        const ssize_t got = ::read(fd, text.data() + size, want);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            fail(path, std::string("cannot read: ") + std::strerror(errno));
-        size += size_t(got);
-        text.resize(size);
-        if (got == 0)
+        size_t want = std::max(kPreviewChunk, text.size());
+        if (records <= 0)
+            want = text.capacity() > text.size() ? std::min(kReadChunk, text.capacity() - text.size()) : kReadChunk;
+        if (readMore(fd, text, want, path) == 0)
             break;
         if (records > 0) {
             const size_t end = recordsEnd(text, records);
@@ -209,9 +219,8 @@ Table parseCsv(std::string_view text, const CsvOptions& options, const std::stri
         fail(sourceName, "a quote or line break cannot be the delimiter");
 
     using Header = CsvOptions::Header;
-    int64_t maxRecords = -1;
-    if (options.maxRows >= 0)
-        maxRecords = options.maxRows + (options.header == Header::No ? 0 : 1);
+    // One record more than the rows: the header, or one more to drop.
+    const int64_t maxRecords = options.maxRows >= 0 ? options.maxRows + 1 : -1;
     CsvCells cells;
     tokenizeCsv(text, delimiter, maxRecords, sourceName, stop, cells);
     if (cells.records == 0)

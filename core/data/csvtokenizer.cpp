@@ -35,6 +35,26 @@ std::array<bool, 256> fieldEnds(char delimiter)
     return ends;
 }
 
+// Eight bytes at a time: the first byte from `p` that ends an unquoted field
+// (the delimiter, CR or LF), found with the classic "has a zero byte" test.
+const char* findFieldEnd(const char* p, const char* end, char delimiter, const std::array<bool, 256>& ends)
+{
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHighs = 0x8080808080808080ULL;
+    const uint64_t delimiters = kOnes * static_cast<unsigned char>(delimiter);
+    const auto hasZero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    while (end - p >= 8) {
+        uint64_t word;
+        std::memcpy(&word, p, 8);
+        if (hasZero(word ^ delimiters) | hasZero(word ^ (kOnes * '\n')) | hasZero(word ^ (kOnes * '\r')))
+            break; // one of these eight bytes ends the field
+        p += 8;
+    }
+    while (p < end && !ends[static_cast<unsigned char>(*p)])
+        ++p;
+    return p;
+}
+
 // Steps over one line end (CRLF, LF or CR) at `p`, if there is one.
 const char* skipLineEnd(const char* p, const char* end)
 {
@@ -189,9 +209,7 @@ void tokenizeCsv(std::string_view text, char delimiter, int64_t maxRecords, cons
                                      + "' after a closing quote (quotes inside a quoted field are doubled: \"\")");
                 blank = false;
             } else {
-                const char* r = q;
-                while (r < end && !ends[static_cast<unsigned char>(*r)])
-                    ++r;
+                const char* const r = findFieldEnd(q, end, delimiter, ends);
                 const char* last = r;
                 while (last > q && isBlank(last[-1], delimiter))
                     --last;
@@ -240,22 +258,27 @@ std::vector<size_t> csvFieldCounts(std::string_view text, char delimiter, int ma
     while (p < end && int(counts.size()) < maxRecords) {
         size_t fields = 1;
         bool empty = true;
-        bool quoted = false;
-        for (; p < end; ++p) {
-            const char c = *p;
-            if (c == kQuote) {
-                quoted = !quoted; // a doubled quote toggles twice
-            } else if (quoted) {
-                continue;
-            } else if (c == delimiter) {
+        bool fieldStart = true; // a quote opens a quoted field only here
+        for (; p < end && *p != '\n' && *p != '\r'; ++p) {
+            if (*p == kQuote && fieldStart) {
+                const char* close = p + 1;
+                for (;; close += 2) {
+                    close = static_cast<const char*>(std::memchr(close, kQuote, size_t(end - close)));
+                    if (!close)
+                        return counts; // the text ends inside a quoted field
+                    if (close + 1 == end || close[1] != kQuote)
+                        break;
+                }
+                p = close;
+                fieldStart = false;
+            } else if (*p == delimiter) {
                 ++fields;
-            } else if (c == '\n' || c == '\r') {
-                break;
+                fieldStart = true;
+            } else if (!isBlank(*p, delimiter)) {
+                fieldStart = false;
             }
-            empty = false;
+            empty = empty && isBlank(*p, delimiter);
         }
-        if (quoted)
-            break; // the text ends inside a quoted field
         p = skipLineEnd(p, end);
         if (!empty)
             counts.push_back(fields);

@@ -232,6 +232,7 @@ void TestCsv::sniff_data()
     QTest::newRow("header over labels") << QByteArray("color,size\nred,small\nblue,large\n") << ',' << true << 2;
     QTest::newRow("header with a number-named column") << QByteArray("a,2020\n1,2\n") << ',' << false << 2;
     QTest::newRow("one column") << QByteArray("value\n1\n2\n") << ',' << true << 1;
+    QTest::newRow("stray quote") << QByteArray("a;b\n5\";2\n6;3\n7;\"4;0\"\n") << ';' << true << 2;
 }
 
 void TestCsv::sniff()
@@ -427,6 +428,12 @@ void TestCsv::preview()
     const Table headerless = readCsv(path.toStdString(), options);
     QCOMPARE(headerless.rows, int64_t(5));
     QCOMPARE(headerless.columns[1].cell(0), std::string("label"));
+
+    options.maxRows = 0; // the names alone
+    options.header = CsvOptions::Header::Auto;
+    const Table empty = readCsv(path.toStdString(), options);
+    QCOMPARE(empty.rows, int64_t(0));
+    QCOMPARE(names(empty), (QStringList{"x", "label"}));
 
     const QString error = errorOf([&] { readCsv(path.toStdString(), {}); });
     QVERIFY2(error.endsWith("line 50002 has 3 fields, expected 2"), qPrintable(error));
