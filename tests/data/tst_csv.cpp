@@ -707,12 +707,25 @@ void TestCsv::encodeErrors()
         {encodeWith(texts, [](auto& e) { e.features = {"t1"}, e.sequenceLength = -1; }),
          "data.csv: the sequence length must be between 0"},
         {encodeWith(texts, [](auto& e) { e.features = {"t1"}, e.maxVocabulary = 0; }),
-         "data.csv: the vocabulary size must be at least 1"},
+         "data.csv: the vocabulary size must be between 1 and 16777214, got 0"},
         {encodeWith(makeTable({numericColumn("y", {1, 2})}), [](auto&) {}),
          "data.csv: no feature columns besides the target 'y'"},
     };
     for (const auto& check : cases)
         QVERIFY2(check.error.startsWith(check.expected), qPrintable(check.error + " / " + check.expected));
+
+    // One-hot codes wider than memory allows are refused before allocating.
+    TableColumn wide = categoricalColumn("c", {});
+    for (int level = 0; level < (1 << 20); ++level)
+        wide.levels.push_back(std::to_string(level));
+    std::vector<double> target;
+    for (int row = 0; row < 1025; ++row) {
+        wide.codes.push_back(row);
+        target.push_back(row % 2);
+    }
+    QCOMPARE(encodeWith(makeTable({std::move(wide), numericColumn("y", target)}), [](auto&) {}),
+             QString("data.csv: 1025 samples of 1048576 values are too many to hold in memory; encode categories "
+                     "as an index instead of one-hot, or use fewer columns"));
 }
 
 void TestCsv::profileStats()
