@@ -1,3 +1,4 @@
+#include "data/columninference.h"
 #include "data/csvreader.h"
 #include "data/dataprofile.h"
 #include "data/tableencoder.h"
@@ -12,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <random>
 
 using namespace lepton;
 
@@ -144,6 +146,7 @@ private Q_SLOTS:
     void header();
     void kinds_data();
     void kinds();
+    void numbersExact();
     void missingMarkers_data();
     void missingMarkers();
     void errors_data();
@@ -319,6 +322,28 @@ void TestCsv::kinds()
     for (int64_t row = 0; row < table.rows; ++row)
         missingCells += column.isMissing(row) ? 1 : 0;
     QCOMPARE(missingCells, int64_t(missing));
+}
+
+void TestCsv::numbersExact()
+{
+    // The short-decimal path must give exactly what strtod gives.
+    std::mt19937_64 random(7);
+    char text[64];
+    for (int i = 0; i < 200000; ++i) {
+        const int digits = int(random() % 16);
+        const double magnitude = std::pow(10.0, double(random() % 12) - 4);
+        const double number = (double(random() % 2000001) - 1000000.0) / 1000000.0 * magnitude;
+        const int length = std::snprintf(text, sizeof text, "%.*f", digits, number);
+        double parsed = 0;
+        QVERIFY(parseNumber(std::string_view(text, size_t(length)), parsed));
+        QCOMPARE(parsed, std::strtod(text, nullptr));
+    }
+    double value = 0;
+    for (const char* bad : {"", "-", "+", ".", "1.2.3", "1e", "+-1", "--1", "0x10", "inf", "nan", "1,5", "1 2"})
+        QVERIFY2(!parseNumber(bad, value), bad);
+    QVERIFY(parseNumber(" 12 ", value) && value == 12);
+    QVERIFY(parseNumber("1234567890123456789", value) && value == 1234567890123456789.0);
+    QVERIFY(parseNumber("-0.000000000000000000001", value) && value == -1e-21);
 }
 
 void TestCsv::missingMarkers_data()
@@ -846,6 +871,19 @@ void TestCsv::profileImages()
     QCOMPARE(findIssue(profile, "constant_column")->column, std::string("channel 1"));
     QCOMPARE(findIssue(profile, "unreadable_images")->message,
              std::string("2 files were skipped as unreadable: a.png: truncated; b.png: not an image"));
+
+    // The same images as floats give the same statistics.
+    Dataset floats = images;
+    for (size_t i = 0; i < images.featureBytes.size(); ++i)
+        floats.features.push_back(images.feature(int64_t(i)));
+    floats.featureBytes.clear();
+    const DataProfile same = profileDataset(floats);
+    for (size_t c = 0; c < 2; ++c) {
+        QCOMPARE(same.columns[c].mean, profile.columns[c].mean);
+        QCOMPARE(same.columns[c].std, profile.columns[c].std);
+        QCOMPARE(same.columns[c].max, profile.columns[c].max);
+        QCOMPARE(same.columns[c].distinct, int64_t(-1));
+    }
 }
 
 void TestCsv::profileVectors()
