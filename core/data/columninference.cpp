@@ -48,8 +48,8 @@ std::string_view trimmed(std::string_view text)
 
 // Plain decimals ("-12.375") of at most 15 digits: the digits form an exact
 // integer and the power of ten is exact, so one division rounds correctly and
-// gives the same double as from_chars, several times faster (Clinger's fast
-// path). Anything else returns false.
+// gives the same double as from_chars, only sooner (Clinger's fast path).
+// Anything else returns false.
 bool parseShortDecimal(std::string_view cell, double& value)
 {
     constexpr int kMaxDigits = 15;

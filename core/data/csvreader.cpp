@@ -8,9 +8,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <memory>
+#include <limits>
 #include <new>
-#include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@ constexpr int kSniffRecords = 30;
 constexpr int64_t kSniffHeaderRecords = 200;
 constexpr size_t kReadChunk = size_t(16) << 20;
 constexpr size_t kPreviewChunk = size_t(1) << 20;
+constexpr size_t kEndProbe = 64 * 1024;
 
 [[noreturn]] void fail(const std::string& source, const std::string& problem)
 {
@@ -47,7 +49,9 @@ std::string_view wholeLines(std::string_view text, int minLines)
     if (last == std::string_view::npos || last + 1 == text.size())
         return text;
     const std::string_view whole = text.substr(0, last + 1);
-    const auto lines = std::count(whole.begin(), whole.end(), '\n');
+    auto lines = std::count(whole.begin(), whole.end(), '\n');
+    if (lines == 0)
+        lines = std::count(whole.begin(), whole.end(), '\r'); // old Mac line ends
     return lines >= minLines ? whole : text;
 }
 
@@ -84,22 +88,24 @@ char sniffDelimiter(std::string_view head)
 std::vector<std::string> columnNames(const CsvCells& cells, bool header)
 {
     std::vector<std::string> names;
-    std::set<std::string> used;
+    std::unordered_set<std::string> used;
+    std::unordered_map<std::string, int> repeats; // the next suffix to try, per name
     for (size_t c = 0; c < cells.columnCount(); ++c) {
         std::string name = header ? std::string(cells.at(0, c)) : std::string();
         if (name.empty())
             name = "column" + std::to_string(c + 1);
         const std::string base = name;
-        for (int repeat = 1; used.count(name); ++repeat)
-            name = base + "." + std::to_string(repeat);
+        while (used.count(name))
+            name = base + "." + std::to_string(++repeats[base]);
         used.insert(name);
         names.push_back(std::move(name));
     }
     return names;
 }
 
-// Bytes of `text` that hold its first `records` non-blank lines (records
-// for all but quoted line breaks), or npos when it holds fewer.
+// Bytes of `text` that hold its first `records` non-blank lines (records,
+// but for quoted line breaks; a stray quote only makes it read further), or
+// npos when it holds fewer.
 size_t recordsEnd(std::string_view text, int64_t records)
 {
     bool quoted = false;
@@ -141,7 +147,22 @@ std::string_view notRegular(const std::filesystem::file_status& status)
     }
 }
 
-// The whole file, or (records > 0) at least its first `records` records.
+// Appends up to `want` bytes of the file; returns how many came (0 at its end).
+size_t readMore(int fd, std::string& text, size_t want, const std::string& path)
+{
+    const size_t size = text.size();
+    text.resize(size + want);
+    ssize_t got = 0;
+    do {
+        got = ::read(fd, text.data() + size, want);
+    } while (got < 0 && errno == EINTR);
+    text.resize(size + size_t(std::max<ssize_t>(got, 0)));
+    if (got < 0)
+        fail(path, std::string("cannot read: ") + std::strerror(errno));
+    return size_t(got);
+}
+
+// The whole file, or (records >= 0) at least its first `records` records.
 // Opened non-blocking and checked again after opening, so a FIFO swapped in
 // meanwhile cannot hang the read.
 std::string readText(const std::string& path, int64_t records, const std::atomic<bool>* stop)
@@ -161,26 +182,19 @@ std::string readText(const std::string& path, int64_t records, const std::atomic
         fail(path, "is not a regular file");
 
     std::string text;
-    const size_t chunk = records > 0 ? kPreviewChunk : kReadChunk;
-    if (records <= 0)
-        text.reserve(static_cast<size_t>(info.st_size) + 1);
-    size_t size = 0;
+    // Room for the whole file and the read that finds its end, so the
+    // buffer is never copied; a preview doubles its reads instead, which
+    // keeps rescanning for record ends linear.
+    text.reserve(records >= 0 ? kPreviewChunk : size_t(info.st_size) + kEndProbe);
     for (;;) {
         if (stop && stop->load(std::memory_order_relaxed))
             throw DataCancelled(path + ": cancelled");
-        // Within the reserved size while the file keeps its stat() length.
-        const size_t want = text.capacity() > size ? std::min(chunk, text.capacity() - size) : chunk;
-        text.resize(size + want);
-        const ssize_t got = ::read(fd, text.data() + size, want);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            fail(path, std::string("cannot read: ") + std::strerror(errno));
-        size += size_t(got);
-        text.resize(size);
-        if (got == 0)
+        size_t want = std::max(kPreviewChunk, text.size());
+        if (records < 0)
+            want = text.capacity() > text.size() ? std::min(kReadChunk, text.capacity() - text.size()) : kReadChunk;
+        if (readMore(fd, text, want, path) == 0)
             break;
-        if (records > 0) {
+        if (records >= 0) {
             const size_t end = recordsEnd(text, records);
             if (end != std::string_view::npos) {
                 text.resize(end);
@@ -189,6 +203,13 @@ std::string readText(const std::string& path, int64_t records, const std::atomic
         }
     }
     return text;
+}
+
+// Records to read for `maxRows` data rows: one more, the header or one to
+// drop; -1 for all.
+int64_t recordLimit(int64_t maxRows)
+{
+    return maxRows >= 0 && maxRows < std::numeric_limits<int64_t>::max() ? maxRows + 1 : -1;
 }
 
 } // namespace
@@ -209,11 +230,8 @@ Table parseCsv(std::string_view text, const CsvOptions& options, const std::stri
         fail(sourceName, "a quote or line break cannot be the delimiter");
 
     using Header = CsvOptions::Header;
-    int64_t maxRecords = -1;
-    if (options.maxRows >= 0)
-        maxRecords = options.maxRows + (options.header == Header::No ? 0 : 1);
     CsvCells cells;
-    tokenizeCsv(text, delimiter, maxRecords, sourceName, stop, cells);
+    tokenizeCsv(text, delimiter, recordLimit(options.maxRows), sourceName, stop, cells);
     if (cells.records == 0)
         fail(sourceName, "the file holds only blank lines");
 
@@ -239,7 +257,7 @@ Table parseCsv(std::string_view text, const CsvOptions& options, const std::stri
 Table readCsv(const std::string& path, const CsvOptions& options, const std::atomic<bool>* stop)
 {
     try {
-        const std::string text = readText(path, options.maxRows >= 0 ? options.maxRows + 1 : 0, stop);
+        const std::string text = readText(path, recordLimit(options.maxRows), stop);
         return parseCsv(text, options, path, stop);
     } catch (const std::bad_alloc&) {
         fail(path, "the file is too large to load into memory");

@@ -35,6 +35,26 @@ std::array<bool, 256> fieldEnds(char delimiter)
     return ends;
 }
 
+// Eight bytes at a time: the first byte from `p` that ends an unquoted field
+// (the delimiter, CR or LF), found with the classic "has a zero byte" test.
+const char* findFieldEnd(const char* p, const char* end, char delimiter, const std::array<bool, 256>& ends)
+{
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHighs = 0x8080808080808080ULL;
+    const uint64_t delimiters = kOnes * static_cast<unsigned char>(delimiter);
+    const auto hasZero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    while (end - p >= 8) {
+        uint64_t word;
+        std::memcpy(&word, p, 8);
+        if (hasZero(word ^ delimiters) | hasZero(word ^ (kOnes * '\n')) | hasZero(word ^ (kOnes * '\r')))
+            break; // one of these eight bytes ends the field
+        p += 8;
+    }
+    while (p < end && !ends[static_cast<unsigned char>(*p)])
+        ++p;
+    return p;
+}
+
 // Steps over one line end (CRLF, LF or CR) at `p`, if there is one.
 const char* skipLineEnd(const char* p, const char* end)
 {
@@ -135,94 +155,123 @@ void checkUtf8(std::string_view text, const std::string& source)
     }
 }
 
-void tokenizeCsv(std::string_view text, char delimiter, int64_t maxRecords, const std::string& source,
-                 const std::atomic<bool>* stop, CsvCells& out)
-{
-    const std::array<bool, 256> ends = fieldEnds(delimiter);
-    const char* const begin = text.data();
-    const char* const end = begin + text.size();
-    const char* p = begin;
-    std::vector<std::string_view> record;
-    while (p < end && (maxRecords < 0 || out.records < maxRecords)) {
-        if ((out.records & kStopCheckMask) == 0 && stop && stop->load(std::memory_order_relaxed))
-            throw DataCancelled(source + ": cancelled");
-        const char* const recordStart = p;
-        record.clear();
-        bool blank = true; // one empty unquoted field: a blank line
+namespace {
+
+// Splits the text one record at a time.
+class RecordReader {
+public:
+    RecordReader(std::string_view text, char delimiter, const std::string& source, std::deque<std::string>& unescaped)
+        : m_text(text)
+        , m_p(text.data())
+        , m_end(text.data() + text.size())
+        , m_delimiter(delimiter)
+        , m_ends(fieldEnds(delimiter))
+        , m_source(source)
+        , m_unescaped(unescaped)
+    {
+    }
+
+    bool atEnd() const { return m_p >= m_end; }
+    size_t offset() const { return size_t(m_p - m_text.data()); }
+
+    // The next record's fields; false for a blank line.
+    bool next(std::vector<std::string_view>& fields)
+    {
+        fields.clear();
+        bool blank = true; // one empty unquoted field
         for (;;) {
-            const char* q = p;
-            while (q < end && isBlank(*q, delimiter))
+            const char* q = m_p;
+            while (q < m_end && isBlank(*q, m_delimiter))
                 ++q;
-            std::string_view field;
-            if (q < end && *q == kQuote) {
-                const char* const open = q;
-                const char* close = q + 1;
-                bool doubled = false;
-                for (;;) {
-                    close = static_cast<const char*>(std::memchr(close, kQuote, size_t(end - close)));
-                    if (!close)
-                        fail(source, textPosition(text, size_t(open - begin))
-                                         + ": a quoted field is never closed (no matching '\"')");
-                    if (close + 1 < end && close[1] == kQuote) {
-                        doubled = true;
-                        close += 2;
-                        continue;
-                    }
-                    break;
-                }
-                field = std::string_view(open + 1, size_t(close - open - 1));
-                if (doubled) {
-                    std::string& plain = out.unescaped.emplace_back();
-                    plain.reserve(field.size());
-                    for (size_t k = 0; k < field.size(); ++k) {
-                        plain += field[k];
-                        k += field[k] == kQuote ? 1 : 0; // keep one of each pair
-                    }
-                    field = plain;
-                }
-                p = close + 1;
-                while (p < end && isBlank(*p, delimiter))
-                    ++p;
-                if (p < end && !ends[static_cast<unsigned char>(*p)])
-                    fail(source, textPosition(text, size_t(p - begin), true)
-                                     + ": unexpected '" + std::string(1, *p)
-                                     + "' after a closing quote (quotes inside a quoted field are doubled: \"\")");
+            if (q < m_end && *q == kQuote) {
+                fields.push_back(quoted(q));
                 blank = false;
             } else {
-                const char* r = q;
-                while (r < end && !ends[static_cast<unsigned char>(*r)])
-                    ++r;
-                const char* last = r;
-                while (last > q && isBlank(last[-1], delimiter))
+                const char* const fieldEnd = findFieldEnd(q, m_end, m_delimiter, m_ends);
+                const char* last = fieldEnd;
+                while (last > q && isBlank(last[-1], m_delimiter))
                     --last;
-                field = std::string_view(q, size_t(last - q));
-                blank = blank && field.empty();
-                p = r;
+                fields.emplace_back(q, size_t(last - q));
+                blank = blank && last == q;
+                m_p = fieldEnd;
             }
-            record.push_back(field);
-            if (p < end && *p == delimiter) {
-                ++p;
+            if (m_p < m_end && *m_p == m_delimiter) {
+                ++m_p;
                 blank = false;
                 continue;
             }
-            p = skipLineEnd(p, end);
-            break;
+            m_p = skipLineEnd(m_p, m_end);
+            return !blank;
         }
-        if (record.size() == 1 && blank)
+    }
+
+private:
+    // The field whose opening quote is at `open`, without its quotes.
+    std::string_view quoted(const char* open)
+    {
+        const char* close = open + 1;
+        bool doubled = false;
+        for (;; close += 2, doubled = true) {
+            close = static_cast<const char*>(std::memchr(close, kQuote, size_t(m_end - close)));
+            if (!close)
+                fail(m_source, textPosition(m_text, size_t(open - m_text.data()))
+                                   + ": a quoted field is never closed (no matching '\"')");
+            if (close + 1 == m_end || close[1] != kQuote)
+                break;
+        }
+        std::string_view field(open + 1, size_t(close - open - 1));
+        if (doubled) {
+            std::string& plain = m_unescaped.emplace_back();
+            plain.reserve(field.size());
+            for (size_t k = 0; k < field.size(); ++k) {
+                plain += field[k];
+                k += field[k] == kQuote ? 1 : 0; // keep one of each pair
+            }
+            field = plain;
+        }
+        m_p = close + 1;
+        while (m_p < m_end && isBlank(*m_p, m_delimiter))
+            ++m_p;
+        if (m_p < m_end && !m_ends[static_cast<unsigned char>(*m_p)])
+            fail(m_source, textPosition(m_text, offset(), true) + ": unexpected '" + std::string(1, *m_p)
+                               + "' after a closing quote (quotes inside a quoted field are doubled: \"\")");
+        return field;
+    }
+
+    std::string_view m_text;
+    const char* m_p;
+    const char* m_end;
+    char m_delimiter;
+    std::array<bool, 256> m_ends;
+    const std::string& m_source;
+    std::deque<std::string>& m_unescaped;
+};
+
+} // namespace
+
+void tokenizeCsv(std::string_view text, char delimiter, int64_t maxRecords, const std::string& source,
+                 const std::atomic<bool>* stop, CsvCells& out)
+{
+    RecordReader reader(text, delimiter, source, out.unescaped);
+    std::vector<std::string_view> fields;
+    while (!reader.atEnd() && (maxRecords < 0 || out.records < maxRecords)) {
+        if ((out.records & kStopCheckMask) == 0 && stop && stop->load(std::memory_order_relaxed))
+            throw DataCancelled(source + ": cancelled");
+        const size_t start = reader.offset();
+        if (!reader.next(fields))
             continue;
-        const size_t fields = record.size();
         if (out.records == 0)
-            out.columns.resize(fields);
-        else if (fields != out.columnCount())
-            fail(source, textPosition(text, size_t(recordStart - begin)) + " has " + std::to_string(fields)
-                             + (fields == 1 ? " field" : " fields") + ", expected "
+            out.columns.resize(fields.size());
+        else if (fields.size() != out.columnCount())
+            fail(source, textPosition(text, start) + " has " + std::to_string(fields.size())
+                             + (fields.size() == 1 ? " field" : " fields") + ", expected "
                              + std::to_string(out.columnCount()));
-        for (size_t c = 0; c < fields; ++c)
-            out.columns[c].push_back(record[c]);
+        for (size_t c = 0; c < fields.size(); ++c)
+            out.columns[c].push_back(fields[c]);
         if (++out.records == kRecordsBeforeReserve) {
             // Records so far predict the rest: growing by doubling would copy
             // and fault in the columns several times over.
-            const double perRecord = double(p - begin) / double(out.records);
+            const double perRecord = double(reader.offset()) / double(out.records);
             auto expected = int64_t(double(text.size()) / perRecord * 1.05) + 16;
             if (maxRecords >= 0)
                 expected = std::min(expected, maxRecords);
@@ -240,22 +289,27 @@ std::vector<size_t> csvFieldCounts(std::string_view text, char delimiter, int ma
     while (p < end && int(counts.size()) < maxRecords) {
         size_t fields = 1;
         bool empty = true;
-        bool quoted = false;
-        for (; p < end; ++p) {
-            const char c = *p;
-            if (c == kQuote) {
-                quoted = !quoted; // a doubled quote toggles twice
-            } else if (quoted) {
-                continue;
-            } else if (c == delimiter) {
+        bool fieldStart = true; // a quote opens a quoted field only here
+        for (; p < end && *p != '\n' && *p != '\r'; ++p) {
+            if (*p == kQuote && fieldStart) {
+                const char* close = p + 1;
+                for (;; close += 2) {
+                    close = static_cast<const char*>(std::memchr(close, kQuote, size_t(end - close)));
+                    if (!close)
+                        return counts; // the text ends inside a quoted field
+                    if (close + 1 == end || close[1] != kQuote)
+                        break;
+                }
+                p = close;
+                fieldStart = false;
+            } else if (*p == delimiter) {
                 ++fields;
-            } else if (c == '\n' || c == '\r') {
-                break;
+                fieldStart = true;
+            } else if (!isBlank(*p, delimiter)) {
+                fieldStart = false;
             }
-            empty = false;
+            empty = empty && isBlank(*p, delimiter);
         }
-        if (quoted)
-            break; // the text ends inside a quoted field
         p = skipLineEnd(p, end);
         if (!empty)
             counts.push_back(fields);

@@ -2,6 +2,7 @@
 #include "data/profilestats.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -25,27 +26,65 @@ Json number(double value)
     return std::isfinite(value) ? Json(value) : Json(nullptr);
 }
 
-// Per-group statistics: image channels, the first features of a vector, or
-// all values at once (token ids, other ranks).
-struct FeatureGroups {
-    std::vector<Moments> moments;
-    std::vector<int64_t> missing;
-    std::vector<std::vector<bool>> bytesSeen; // byte features: exact distinct counts
-    std::unordered_set<int64_t> tokens;       // token ids: exact up to a cap
+// One group of values: an image channel, one feature of a vector, or all
+// values at once (token ids, other ranks).
+struct GroupStats {
+    Moments moments;
+    int64_t missing = 0;
+    std::array<int64_t, 256> byteCounts{}; // byte features: an exact histogram
 };
 
-void addValue(FeatureGroups& groups, size_t group, const Dataset& dataset, int64_t index)
+// Moments of a block of floats in two passes (mean, then squared distances):
+// stable, and no division per value as in Welford's update.
+Moments blockMoments(const float* values, int64_t count, int64_t& missing)
 {
-    const float value = dataset.feature(index);
-    if (std::isnan(value)) {
-        ++groups.missing[group];
-        return;
+    Moments block;
+    double sum = 0;
+    for (int64_t i = 0; i < count; ++i) {
+        const double value = values[i];
+        if (std::isnan(value)) {
+            ++missing;
+            continue;
+        }
+        sum += value;
+        ++block.count;
+        block.min = std::min(block.min, value);
+        block.max = std::max(block.max, value);
     }
-    groups.moments[group].add(value);
-    if (dataset.storesBytes())
-        groups.bytesSeen[group][dataset.featureBytes[size_t(index)]] = true;
-    else if (dataset.featureDType == DType::Int64 && groups.tokens.size() < kMaxTokenDistinct)
-        groups.tokens.insert(int64_t(value));
+    if (block.count == 0)
+        return block;
+    block.mean = sum / double(block.count);
+    for (int64_t i = 0; i < count; ++i) {
+        const double distance = values[i] - block.mean;
+        block.m2 += std::isnan(distance) ? 0.0 : distance * distance;
+    }
+    return block;
+}
+
+// Bytes read as Dataset::feature reads them: byte / 255 in float.
+Moments histogramMoments(const std::array<int64_t, 256>& counts)
+{
+    Moments all;
+    for (int byte = 0; byte < 256; ++byte) {
+        if (counts[size_t(byte)] == 0)
+            continue;
+        Moments one;
+        one.count = counts[size_t(byte)];
+        one.mean = one.min = one.max = double(float(byte) * (1.0f / 255.0f));
+        all.merge(one);
+    }
+    return all;
+}
+
+std::string groupName(const Dataset& dataset, int64_t group)
+{
+    if (dataset.featureDType == DType::Int64)
+        return "token ids";
+    if (dataset.featureShape.size() == 3)
+        return "channel " + std::to_string(group);
+    if (dataset.featureShape.size() == 1)
+        return "feature " + std::to_string(group);
+    return "values";
 }
 
 void featureStats(const Dataset& dataset, DataProfile& profile)
@@ -56,47 +95,59 @@ void featureStats(const Dataset& dataset, DataProfile& profile)
     const bool tokens = dataset.featureDType == DType::Int64;
     const bool channels = !tokens && shape.size() == 3;
     const bool vectors = !tokens && shape.size() == 1;
+    const bool bytes = dataset.storesBytes();
 
     int64_t groupCount = 1;
-    std::string kind = "array";
     if (channels) {
         groupCount = shape[0];
-        kind = "image";
     } else if (vectors) {
         groupCount = std::min(perSample, kListedFeatures);
         if (perSample > kListedFeatures)
             profile.notes.push_back("statistics of the first " + std::to_string(kListedFeatures) + " of "
                                     + std::to_string(perSample) + " features");
     }
-    FeatureGroups groups;
-    groups.moments.resize(size_t(groupCount));
-    groups.missing.resize(size_t(groupCount));
-    if (dataset.storesBytes())
-        groups.bytesSeen.assign(size_t(groupCount), std::vector<bool>(256));
-
+    std::vector<GroupStats> groups(static_cast<size_t>(groupCount));
+    // Vector features are single values spread over the samples; channels
+    // and whole samples are contiguous blocks.
     const int64_t block = vectors ? 1 : perSample / std::max<int64_t>(groupCount, 1);
     for (int64_t sample = 0; sample < samples; ++sample) {
-        const int64_t base = sample * perSample;
         for (int64_t group = 0; group < groupCount; ++group) {
-            for (int64_t i = 0; i < block; ++i)
-                addValue(groups, size_t(group), dataset, base + group * block + i);
+            GroupStats& stats = groups[size_t(group)];
+            const auto begin = size_t(sample * perSample + group * block);
+            if (bytes) {
+                for (size_t i = begin; i < begin + size_t(block); ++i)
+                    ++stats.byteCounts[dataset.featureBytes[i]];
+            } else if (vectors) {
+                const float value = dataset.features[begin];
+                if (std::isnan(value))
+                    ++stats.missing;
+                else
+                    stats.moments.add(value);
+            } else {
+                stats.moments.merge(blockMoments(dataset.features.data() + begin, block, stats.missing));
+            }
         }
     }
+    std::unordered_set<int64_t> ids; // token ids: distinct counted exactly up to a cap
+    if (tokens) {
+        for (size_t i = 0; i < size_t(samples * perSample) && ids.size() < kMaxTokenDistinct; ++i)
+            ids.insert(int64_t(dataset.features[i]));
+    }
     for (int64_t group = 0; group < groupCount; ++group) {
+        GroupStats& values = groups[size_t(group)];
         ColumnStats stats;
-        stats.name = tokens ? "token ids" : channels ? "channel " + std::to_string(group)
-            : vectors                                 ? "feature " + std::to_string(group)
-                                                      : "values";
-        stats.kind = kind;
-        groups.moments[size_t(group)].store(stats);
-        stats.missing = groups.missing[size_t(group)];
+        stats.name = groupName(dataset, group);
+        stats.kind = channels ? "image" : "array";
+        if (bytes)
+            values.moments = histogramMoments(values.byteCounts);
+        values.moments.store(stats);
+        stats.missing = values.missing;
         stats.distinct = -1;
-        if (dataset.storesBytes()) {
-            const auto& seen = groups.bytesSeen[size_t(group)];
-            stats.distinct = std::count(seen.begin(), seen.end(), true);
-        } else if (tokens && groups.tokens.size() < kMaxTokenDistinct) {
-            stats.distinct = int64_t(groups.tokens.size());
-        }
+        if (bytes)
+            stats.distinct = std::count_if(values.byteCounts.begin(), values.byteCounts.end(),
+                                           [](int64_t count) { return count > 0; });
+        else if (tokens && ids.size() < kMaxTokenDistinct)
+            stats.distinct = int64_t(ids.size());
         profile.columns.push_back(std::move(stats));
     }
 }

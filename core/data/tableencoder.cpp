@@ -17,10 +17,22 @@ constexpr int64_t kMaxAutoSequence = 512;
 // Keeps a typo in the sequence length from exhausting memory.
 constexpr int64_t kMaxSequence = 65536;
 constexpr double kMaxExactInteger = 9007199254740992.0; // 2^53
+// Token ids are held in floats, exact up to 2^24.
+constexpr int64_t kMaxVocabulary = (int64_t(1) << 24) - 2;
+// Features of all samples together (4 GiB of floats): wide one-hot codes or
+// long sequences fail with advice instead of exhausting memory.
+constexpr int64_t kMaxFeatureValues = int64_t(1) << 30;
 
 [[noreturn]] void fail(const Table& table, const std::string& problem)
 {
     throw DataError(table.source + ": " + problem);
+}
+
+void checkSize(const Table& table, size_t samples, int64_t perSample, const char* advice)
+{
+    if (perSample > 0 && int64_t(samples) > kMaxFeatureValues / perSample)
+        fail(table, std::to_string(samples) + " samples of " + std::to_string(perSample)
+                        + " values are too many to hold in memory; " + advice);
 }
 
 std::string quotedList(const std::vector<const TableColumn*>& columns)
@@ -59,11 +71,13 @@ const TableColumn& findColumn(const Table& table, const std::string& name, const
     return table.columns[static_cast<size_t>(index)];
 }
 
-// The class or value of each table row (-1 / NaN when missing).
+// The target of each table row: a class index (-1 when missing) or, for
+// regression, the column's own numbers.
 struct TargetRows {
     TaskType task = TaskType::Classification;
     std::vector<int64_t> labels;
     std::vector<std::string> classNames;
+    Json classes; // as encoding records them: the values of a numeric target
     Json json;
 
     bool present(const TableColumn& column, int64_t row) const
@@ -72,69 +86,75 @@ struct TargetRows {
     }
 };
 
+// Categories or texts: each distinct value is a class, in order of first appearance.
+void classesFromStrings(const TableColumn& column, TargetRows& target)
+{
+    if (column.kind == ColumnKind::Categorical) {
+        target.labels.assign(column.codes.begin(), column.codes.end());
+        target.classNames = column.levels;
+        return;
+    }
+    std::unordered_map<std::string, int64_t> classes;
+    for (const std::string& text : column.texts) {
+        int64_t label = -1;
+        if (!text.empty()) {
+            label = classes.try_emplace(text, int64_t(classes.size())).first->second;
+            if (size_t(label) == target.classNames.size())
+                target.classNames.push_back(text);
+        }
+        target.labels.push_back(label);
+    }
+}
+
+// Numbers: regression, or classes that are the sorted distinct values.
+void classesFromNumbers(const TableColumn& column, TableEncoding::Task task, TargetRows& target)
+{
+    std::vector<double> values;
+    for (double value : column.numbers) {
+        if (!std::isnan(value))
+            values.push_back(value);
+    }
+    bool classify = task == TableEncoding::Task::Classification;
+    const bool whole = std::all_of(values.begin(), values.end(), [](double value) {
+        return value == std::floor(value) && std::fabs(value) <= kMaxExactInteger;
+    });
+    if (classify || (task == TableEncoding::Task::Auto && whole)) {
+        std::sort(values.begin(), values.end());
+        values.erase(std::unique(values.begin(), values.end()), values.end());
+        classify = classify || values.size() <= kMaxAutoClasses;
+    }
+    if (!classify) {
+        target.task = TaskType::Regression;
+        return;
+    }
+    for (double value : column.numbers) {
+        target.labels.push_back(std::isnan(value)
+                                    ? -1
+                                    : std::lower_bound(values.begin(), values.end(), value) - values.begin());
+    }
+    for (double value : values)
+        target.classNames.push_back(formatNumber(value));
+    target.classes = values;
+}
+
 TargetRows encodeTarget(const Table& table, const TableColumn& column, TableEncoding::Task task)
 {
     TargetRows target;
     target.json["column"] = column.name;
     target.json["kind"] = columnKindName(column.kind);
-    if (column.kind == ColumnKind::Categorical) {
-        target.labels.assign(column.codes.begin(), column.codes.end());
-        target.classNames = column.levels;
-    } else if (column.kind == ColumnKind::Text) {
-        std::unordered_map<std::string, int64_t> classes;
-        target.labels.resize(size_t(table.rows));
-        for (int64_t row = 0; row < table.rows; ++row) {
-            const std::string& text = column.texts[size_t(row)];
-            int64_t label = -1;
-            if (!text.empty()) {
-                label = classes.try_emplace(text, int64_t(classes.size())).first->second;
-                if (size_t(label) == target.classNames.size())
-                    target.classNames.push_back(text);
-            }
-            target.labels[size_t(row)] = label;
-        }
-    }
-    if (column.kind != ColumnKind::Numeric) {
-        if (task == TableEncoding::Task::Regression)
-            fail(table, "target column '" + column.name + "' is " + columnKindName(column.kind)
-                            + "; regression needs a numeric target");
+    if (column.kind == ColumnKind::Numeric) {
+        classesFromNumbers(column, task, target);
+    } else if (task == TableEncoding::Task::Regression) {
+        fail(table, "target column '" + column.name + "' is " + columnKindName(column.kind)
+                        + "; regression needs a numeric target");
     } else {
-        std::vector<double> values;
-        for (double value : column.numbers) {
-            if (!std::isnan(value))
-                values.push_back(value);
-        }
-        const bool whole = std::all_of(values.begin(), values.end(), [](double value) {
-            return value == std::floor(value) && std::fabs(value) <= kMaxExactInteger;
-        });
-        bool classify = task == TableEncoding::Task::Classification;
-        if (task == TableEncoding::Task::Auto && whole) {
-            std::sort(values.begin(), values.end());
-            values.erase(std::unique(values.begin(), values.end()), values.end());
-            classify = values.size() <= kMaxAutoClasses;
-        }
-        if (!classify) {
-            target.task = TaskType::Regression;
-            target.json["task"] = "regression";
-            return target;
-        }
-        std::sort(values.begin(), values.end());
-        values.erase(std::unique(values.begin(), values.end()), values.end());
-        target.labels.resize(size_t(table.rows));
-        for (int64_t row = 0; row < table.rows; ++row) {
-            const double value = column.numbers[size_t(row)];
-            target.labels[size_t(row)] = std::isnan(value)
-                ? -1
-                : std::lower_bound(values.begin(), values.end(), value) - values.begin();
-        }
-        for (double value : values)
-            target.classNames.push_back(formatNumber(value));
-        target.json["task"] = "classification";
-        target.json["classes"] = values;
-        return target;
+        classesFromStrings(column, target);
+        target.classes = target.classNames;
     }
-    target.json["task"] = "classification";
-    target.json["classes"] = target.classNames;
+    const bool classify = target.task == TaskType::Classification;
+    target.json["task"] = classify ? "classification" : "regression";
+    if (classify)
+        target.json["classes"] = std::move(target.classes);
     return target;
 }
 
@@ -186,16 +206,19 @@ void chooseFill(const Table& table, Feature& feature, Missing missing, const std
         }
         fill = best->first;
     }
-    feature.number = fill;
-    feature.code = int32_t(fill);
+    if (column.kind == ColumnKind::Numeric)
+        feature.number = fill;
+    else
+        feature.code = int32_t(fill);
 }
 
 // Text: token ids of each kept row, padded with 0 or cut to the length.
 Json encodeText(const Table& table, const TableEncoding& encoding, const TableColumn& column,
                 const std::vector<int64_t>& rows, Dataset& dataset)
 {
-    if (encoding.maxVocabulary < 1)
-        fail(table, "the vocabulary size must be at least 1, got " + std::to_string(encoding.maxVocabulary));
+    if (encoding.maxVocabulary < 1 || encoding.maxVocabulary > kMaxVocabulary)
+        fail(table, "the vocabulary size must be between 1 and " + std::to_string(kMaxVocabulary) + ", got "
+                        + std::to_string(encoding.maxVocabulary));
     if (encoding.sequenceLength < 0 || encoding.sequenceLength > kMaxSequence)
         fail(table, "the sequence length must be between 0 (the longest text) and " + std::to_string(kMaxSequence)
                         + ", got " + std::to_string(encoding.sequenceLength));
@@ -215,6 +238,7 @@ Json encodeText(const Table& table, const TableEncoding& encoding, const TableCo
         }
         length = std::clamp<int64_t>(length, 1, kMaxAutoSequence);
     }
+    checkSize(table, texts.size(), length, "set a shorter sequence length");
     dataset.featureDType = DType::Int64;
     dataset.featureShape = {length};
     dataset.features.assign(texts.size() * size_t(length), float(Vocabulary::kPadding));
@@ -238,13 +262,14 @@ Json encodeText(const Table& table, const TableEncoding& encoding, const TableCo
 
 // Numbers and categories: one float per numeric column, per level (one-hot)
 // or the level's index.
-Json encodeColumns(const TableEncoding& encoding, const std::vector<Feature>& features,
+Json encodeColumns(const Table& table, const TableEncoding& encoding, const std::vector<Feature>& features,
                    const std::vector<int64_t>& rows, Dataset& dataset)
 {
     const bool oneHot = encoding.categorical == TableEncoding::Categorical::OneHot;
     int64_t width = 0;
     for (const Feature& feature : features)
         width += feature.width;
+    checkSize(table, rows.size(), width, "encode categories as an index instead of one-hot, or use fewer columns");
     dataset.featureShape = {width};
     dataset.features.assign(rows.size() * size_t(width), 0.0f);
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -357,7 +382,7 @@ Dataset encodeTable(const Table& table, const TableEncoding& encoding)
     Dataset dataset;
     dataset.name = std::filesystem::path(table.source).stem().string();
     dataset.task = target.task;
-    Json featureJson = texts.empty() ? encodeColumns(encoding, features, rows, dataset)
+    Json featureJson = texts.empty() ? encodeColumns(table, encoding, features, rows, dataset)
                                      : Json::array({encodeText(table, encoding, *texts[0], rows, dataset)});
     if (classify) {
         dataset.labels.reserve(rows.size());

@@ -1,3 +1,4 @@
+#include "data/columninference.h"
 #include "data/csvreader.h"
 #include "data/dataprofile.h"
 #include "data/tableencoder.h"
@@ -12,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <random>
 
 using namespace lepton;
 
@@ -144,6 +146,7 @@ private Q_SLOTS:
     void header();
     void kinds_data();
     void kinds();
+    void numbersExact();
     void missingMarkers_data();
     void missingMarkers();
     void errors_data();
@@ -232,6 +235,7 @@ void TestCsv::sniff_data()
     QTest::newRow("header over labels") << QByteArray("color,size\nred,small\nblue,large\n") << ',' << true << 2;
     QTest::newRow("header with a number-named column") << QByteArray("a,2020\n1,2\n") << ',' << false << 2;
     QTest::newRow("one column") << QByteArray("value\n1\n2\n") << ',' << true << 1;
+    QTest::newRow("stray quote") << QByteArray("a;b\n5\";2\n6;3\n7;\"4;0\"\n") << ';' << true << 2;
 }
 
 void TestCsv::sniff()
@@ -318,6 +322,28 @@ void TestCsv::kinds()
     for (int64_t row = 0; row < table.rows; ++row)
         missingCells += column.isMissing(row) ? 1 : 0;
     QCOMPARE(missingCells, int64_t(missing));
+}
+
+void TestCsv::numbersExact()
+{
+    // The short-decimal path must give exactly what strtod gives.
+    std::mt19937_64 random(7);
+    char text[64];
+    for (int i = 0; i < 200000; ++i) {
+        const int digits = int(random() % 16);
+        const double magnitude = std::pow(10.0, double(random() % 12) - 4);
+        const double number = (double(random() % 2000001) - 1000000.0) / 1000000.0 * magnitude;
+        const int length = std::snprintf(text, sizeof text, "%.*f", digits, number);
+        double parsed = 0;
+        QVERIFY(parseNumber(std::string_view(text, size_t(length)), parsed));
+        QCOMPARE(parsed, std::strtod(text, nullptr));
+    }
+    double value = 0;
+    for (const char* bad : {"", "-", "+", ".", "1.2.3", "1e", "+-1", "--1", "0x10", "inf", "nan", "1,5", "1 2"})
+        QVERIFY2(!parseNumber(bad, value), bad);
+    QVERIFY(parseNumber(" 12 ", value) && value == 12);
+    QVERIFY(parseNumber("1234567890123456789", value) && value == 1234567890123456789.0);
+    QVERIFY(parseNumber("-0.000000000000000000001", value) && value == -1e-21);
 }
 
 void TestCsv::missingMarkers_data()
@@ -427,6 +453,12 @@ void TestCsv::preview()
     const Table headerless = readCsv(path.toStdString(), options);
     QCOMPARE(headerless.rows, int64_t(5));
     QCOMPARE(headerless.columns[1].cell(0), std::string("label"));
+
+    options.maxRows = 0; // the names alone
+    options.header = CsvOptions::Header::Auto;
+    const Table empty = readCsv(path.toStdString(), options);
+    QCOMPARE(empty.rows, int64_t(0));
+    QCOMPARE(names(empty), (QStringList{"x", "label"}));
 
     const QString error = errorOf([&] { readCsv(path.toStdString(), {}); });
     QVERIFY2(error.endsWith("line 50002 has 3 fields, expected 2"), qPrintable(error));
@@ -700,12 +732,25 @@ void TestCsv::encodeErrors()
         {encodeWith(texts, [](auto& e) { e.features = {"t1"}, e.sequenceLength = -1; }),
          "data.csv: the sequence length must be between 0"},
         {encodeWith(texts, [](auto& e) { e.features = {"t1"}, e.maxVocabulary = 0; }),
-         "data.csv: the vocabulary size must be at least 1"},
+         "data.csv: the vocabulary size must be between 1 and 16777214, got 0"},
         {encodeWith(makeTable({numericColumn("y", {1, 2})}), [](auto&) {}),
          "data.csv: no feature columns besides the target 'y'"},
     };
     for (const auto& check : cases)
         QVERIFY2(check.error.startsWith(check.expected), qPrintable(check.error + " / " + check.expected));
+
+    // One-hot codes wider than memory allows are refused before allocating.
+    TableColumn wide = categoricalColumn("c", {});
+    for (int level = 0; level < (1 << 20); ++level)
+        wide.levels.push_back(std::to_string(level));
+    std::vector<double> target;
+    for (int row = 0; row < 1025; ++row) {
+        wide.codes.push_back(row);
+        target.push_back(row % 2);
+    }
+    QCOMPARE(encodeWith(makeTable({std::move(wide), numericColumn("y", target)}), [](auto&) {}),
+             QString("data.csv: 1025 samples of 1048576 values are too many to hold in memory; encode categories "
+                     "as an index instead of one-hot, or use fewer columns"));
 }
 
 void TestCsv::profileStats()
@@ -826,6 +871,19 @@ void TestCsv::profileImages()
     QCOMPARE(findIssue(profile, "constant_column")->column, std::string("channel 1"));
     QCOMPARE(findIssue(profile, "unreadable_images")->message,
              std::string("2 files were skipped as unreadable: a.png: truncated; b.png: not an image"));
+
+    // The same images as floats give the same statistics.
+    Dataset floats = images;
+    for (size_t i = 0; i < images.featureBytes.size(); ++i)
+        floats.features.push_back(images.feature(int64_t(i)));
+    floats.featureBytes.clear();
+    const DataProfile same = profileDataset(floats);
+    for (size_t c = 0; c < 2; ++c) {
+        QCOMPARE(same.columns[c].mean, profile.columns[c].mean);
+        QCOMPARE(same.columns[c].std, profile.columns[c].std);
+        QCOMPARE(same.columns[c].max, profile.columns[c].max);
+        QCOMPARE(same.columns[c].distinct, int64_t(-1));
+    }
 }
 
 void TestCsv::profileVectors()
