@@ -13,7 +13,7 @@ PACKAGES=(
   qt6-base-dev libgl-dev libqcustomplot-dev libqcustomplot2.1-qt6
   nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libstb-dev
   clang-14 libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizers
-  dataset-fashion-mnist
+  dataset-fashion-mnist python3
   xvfb xauth
 )
 
@@ -49,6 +49,8 @@ build() {
   # shellcheck disable=SC2086 # LEPTON_CMAKE_ARGS is a list of arguments
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release ${LEPTON_CMAKE_ARGS:-}
   cmake --build "$BUILD_DIR"
+  # The example projects' CSV table and image folder are generated, not stored.
+  python3 "$ROOT/projects/data/make_examples.py"
 }
 
 command="${1:-}"

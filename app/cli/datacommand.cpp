@@ -104,7 +104,11 @@ int runData(const DataOptions& options)
     const DataProfile profile = profileData(spec, context);
     const Dataset& train = data.train;
     const DataSourceSpec& source = *DataSourceRegistry::builtin().find(spec.source);
-    const nlohmann::json params = withDefaults(source.params, spec.params);
+    // In schema order, as the project file and the Data panel list them.
+    nlohmann::ordered_json params;
+    const nlohmann::json complete = withDefaults(source.params, spec.params);
+    for (const ParamSpec& param : source.params)
+        params[param.name] = complete.at(param.name);
 
     if (options.json) {
         nlohmann::ordered_json json = {

@@ -65,6 +65,22 @@ void setNodeParams(QJsonObject& project, int nodeIndex, const QJsonObject& param
     project["graph"] = graph;
 }
 
+// A small table with a numeric, a categorical and a missing value whose
+// class follows from the first column.
+QString writeTable(const QTemporaryDir& dir)
+{
+    const QString path = dir.filePath("plants.csv");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return path;
+    file.write("height;colour;kind\n");
+    for (int i = 0; i < 120; ++i) {
+        const QString height = i == 7 ? QStringLiteral("NA") : QString::number(i % 2 ? 30 + i % 7 : 5 + i % 5);
+        file.write(QString("%1;%2;%3\n").arg(height, i % 3 ? "green" : "red", i % 2 ? "tree" : "herb").toUtf8());
+    }
+    return path;
+}
+
 } // namespace
 
 class CliTest : public QObject {
@@ -138,6 +154,80 @@ private Q_SLOTS:
         QVERIFY(summary["samples_per_second"].toDouble() > 0);
     }
 
+    void dataShowsHowAFileIsRead()
+    {
+        QTemporaryDir dir;
+        const QString table = writeTable(dir);
+        const CliResult readable = runCli({"data", table});
+        QVERIFY2(readable.exitCode == 0, qPrintable(readable.err));
+        QVERIFY2(readable.out.contains("CSV / TSV table"), qPrintable(readable.out));
+        QVERIFY(readable.out.contains("119 samples"));
+        QVERIFY(readable.out.contains("classification, 2 classes"));
+        QVERIFY(readable.out.contains(QRegularExpression("height +numeric +119 +1 ")));
+        QVERIFY(readable.out.contains("column 'height': 1 of 120 values missing"));
+
+        const CliResult json = runCli({"data", table, "--json"});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const QJsonObject report = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(report["source"].toString(), QStringLiteral("csv"));
+        QCOMPARE(report["samples"].toInt(), 119);
+        QCOMPARE(report["feature_shape"].toArray(), QJsonArray({3})); // height + one-hot colour
+        const QJsonArray classes = report["profile"].toObject()["classes"].toArray();
+        QCOMPARE(classes.size(), 2);
+        QCOMPARE(classes[0].toObject()["count"].toInt() + classes[1].toObject()["count"].toInt(), 120);
+    }
+
+    void dataReadsAProjectsDataset()
+    {
+        const CliResult result = runCli({"data", exampleProject("spiral-mlp"), "--json"});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        const QJsonObject report = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        QCOMPARE(report["source"].toString(), QStringLiteral("synthetic"));
+        QCOMPARE(report["samples"].toInt(), 3000);
+        QCOMPARE(report["test_samples"].toInt(), 600);
+    }
+
+    void newWritesATrainableProjectAroundData()
+    {
+        QTemporaryDir dir;
+        writeTable(dir);
+        const QString project = dir.filePath("plants.lepton");
+        const CliResult created = runCli({"new", project, "--data", dir.filePath("plants.csv"),
+                                          "--target", "kind"});
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        QVERIFY(created.out.contains("for [3] samples, 2 classes"));
+        const QJsonObject saved = readJson(project);
+        // Inside the project's folder, the data is found relative to it.
+        QCOMPARE(saved["dataset"]["params"]["path"].toString(), QStringLiteral("plants.csv"));
+        QCOMPARE(saved["dataset"]["params"]["target"].toString(), QStringLiteral("kind"));
+
+        const CliResult trained = runCli({"train", project, "--epochs", "40", "--json"});
+        QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
+        const QJsonObject summary = QJsonDocument::fromJson(trained.out.toUtf8()).object();
+        QVERIFY2(summary["validation_accuracy"].toDouble() > 0.9, qPrintable(trained.out));
+
+        const CliResult again = runCli({"new", project, "--data", dir.filePath("plants.csv")});
+        QVERIFY(again.exitCode != 0);
+        QVERIFY2(again.err.contains("already exists; pass --force"), qPrintable(again.err));
+    }
+
+    void newFitsATemplateToTheData()
+    {
+        QTemporaryDir dir;
+        writeTable(dir);
+        const QString project = dir.filePath("mlp.lepton");
+        const CliResult created = runCli({"new", project, "--data", dir.filePath("plants.csv"),
+                                          "--template", "mlp"});
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        const CliResult inspected = runCli({"inspect", project});
+        QVERIFY2(inspected.exitCode == 0, qPrintable(inspected.err));
+
+        const CliResult image = runCli({"new", dir.filePath("lenet.lepton"), "--data",
+                                        dir.filePath("plants.csv"), "--template", "lenet5"});
+        QVERIFY(image.exitCode != 0);
+        QVERIFY2(image.err.contains("does not fit the data"), qPrintable(image.err));
+    }
+
     void errorsExitNonZeroWithAClearMessage_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -166,6 +256,14 @@ private Q_SLOTS:
         QTest::newRow("zero epochs") << QStringList{"train", exampleProject("spiral-mlp"), "--epochs", "0"}
                                      << "--epochs";
         QTest::newRow("unknown command") << QStringList{"fly"} << "fly";
+        QTest::newRow("data nobody reads") << QStringList{"data", LEPTON_SOURCE_DIR "/README.md"}
+                                           << "README.md: no data source reads this";
+        QTest::newRow("target without columns")
+            << QStringList{"data", "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", "--target", "x"}
+            << "has no columns to choose from";
+        QTest::newRow("unknown template")
+            << QStringList{"new", dir.filePath("t.lepton"), "--data", writeTable(dir), "--template", "nope"}
+            << "no template named 'nope' (expected one of";
     }
 
     void errorsExitNonZeroWithAClearMessage()
