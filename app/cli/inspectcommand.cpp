@@ -5,6 +5,7 @@
 #include "project/project.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -67,7 +68,14 @@ int runInspect(const InspectOptions& options)
                 withThousands(summary.macs).c_str());
     std::printf("training memory at batch %lld: about %s\n", static_cast<long long>(batch),
                 bytesText(summary.trainingBytes(batch)).c_str());
-    return 0;
+
+    // Missing data is found now, not when a run starts.
+    const std::string folder = std::filesystem::path(options.projectPath).parent_path().string();
+    const std::vector<std::string> missing = missingDataFiles(project.dataset, folder);
+    std::cout << "data: " << datasetSummary(project.dataset) << '\n';
+    for (const std::string& problem : missing)
+        std::cerr << "lepton: warning: dataset." << problem << '\n';
+    return missing.empty() ? 0 : 1;
 }
 
 } // namespace lepton::cli

@@ -256,6 +256,14 @@ private Q_SLOTS:
         QTest::newRow("zero epochs") << QStringList{"train", exampleProject("spiral-mlp"), "--epochs", "0"}
                                      << "--epochs";
         QTest::newRow("unknown command") << QStringList{"fly"} << "fly";
+        const QString missingData = writeVariant(dir, "missing-data.lepton", [](QJsonObject& p) {
+            p["dataset"] = QJsonObject{{"source", "idx"},
+                                       {"params", QJsonObject{{"train_images", "gone-images.gz"},
+                                                              {"train_labels", "gone-labels.gz"}}}};
+        });
+        QTest::newRow("missing data, inspect")
+            << QStringList{"inspect", missingData}
+            << "warning: dataset.params.train_images: " + dir.filePath("gone-images.gz") + ": no such file";
         QTest::newRow("data nobody reads") << QStringList{"data", LEPTON_SOURCE_DIR "/README.md"}
                                            << "README.md: no data source reads this";
         QTest::newRow("target without columns")
