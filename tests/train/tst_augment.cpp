@@ -1,4 +1,5 @@
 #include "train/augmentation.h"
+#include "train/augmentationpreview.h"
 #include "train/batchtransform.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -137,6 +138,29 @@ private Q_SLOTS:
         const torch::Tensor first = augmentBatch(images(), settings, a);
         QVERIFY(torch::equal(first, augmentBatch(images(), settings, b)));
         QVERIFY(!torch::equal(first, augmentBatch(images(), settings, c)));
+    }
+
+    void previewShowsVariantsOfOneSample()
+    {
+        Dataset data;
+        data.featureShape = {1, 4, 4};
+        data.featureBytes.assign(2 * 16, 0);
+        std::fill(data.featureBytes.begin() + 16, data.featureBytes.end(), 255); // sample 1 is white
+        data.labels = {0, 1};
+        data.numClasses = 2;
+        AugmentationSettings settings;
+        settings.noise = 0.2;
+        const auto variants = augmentedSamples(data, 1, settings, 4, 7);
+        QCOMPARE(variants.size(), size_t(4));
+        for (const std::vector<float>& variant : variants) {
+            QCOMPARE(variant.size(), size_t(16));
+            QVERIFY(*std::min_element(variant.begin(), variant.end()) >= 0.0f);
+            QVERIFY(*std::max_element(variant.begin(), variant.end()) <= 1.0f);
+            QVERIFY(*std::min_element(variant.begin(), variant.end()) < 1.0f); // noise pulled some down
+        }
+        QVERIFY(variants[0] != variants[1]);
+        QCOMPARE(augmentedSamples(data, 1, settings, 4, 7), variants);
+        QVERIFY(augmentedSamples(data, 2, settings, 4, 7).empty());
     }
 };
 
