@@ -1,10 +1,7 @@
 #include "commands.h"
 
-#include "data/datasetspec.h"
 #include "graph/layerregistry.h"
-#include "graph/shapeinference.h"
-#include "project/project.h"
-#include "project/starternetwork.h"
+#include "project/projectfromdata.h"
 
 #include <filesystem>
 #include <iostream>
@@ -13,19 +10,6 @@ namespace lepton::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Data inside the project's folder is stored relative to it, so the folder
-// can move as a whole; anything else keeps an absolute path.
-void storePathsFor(DatasetSpec& spec, const fs::path& projectFolder)
-{
-    const DataSourceSpec& source = *DataSourceRegistry::builtin().find(spec.source);
-    for (const auto& [param, path] : dataPaths(source, spec.params)) {
-        const fs::path absolute = fs::absolute(path).lexically_normal();
-        const fs::path relative = absolute.lexically_relative(projectFolder);
-        const bool inside = !relative.empty() && *relative.begin() != "..";
-        spec.params[param] = (inside ? relative : absolute).string();
-    }
-}
 
 Graph templateNetwork(const std::string& name)
 {
@@ -47,42 +31,27 @@ Graph templateNetwork(const std::string& name)
 
 int runNew(const NewOptions& options)
 {
-    const LayerRegistry& registry = LayerRegistry::builtin();
-    const fs::path out = fs::absolute(options.outPath).lexically_normal();
-    if (fs::exists(out) && !options.force)
-        throw std::runtime_error(out.string() + " already exists; pass --force to replace it");
-
-    Project project;
-    project.name = out.stem().string();
-    std::tie(project.dataset, std::ignore) = dataAt(options.dataPath, options.target);
-    const Dataset train = loadDataset(project.dataset, {}).train;
-    const DataInterface data = dataInterface(train);
-
+    if (fs::exists(options.outPath) && !options.force)
+        throw std::runtime_error(options.outPath + " already exists; pass --force to replace it");
+    const DatasetSpec spec = dataAt(options.dataPath, options.target).first;
+    DataProject created;
     if (options.templateName.empty()) {
-        project.graph = starterNetwork(data, registry);
+        created = projectFromData(spec, options.outPath);
     } else {
-        project.graph = templateNetwork(options.templateName);
-        const std::vector<std::string> problems = fitNetworkToData(project.graph, data, registry);
-        if (!problems.empty())
-            throw std::runtime_error("template '" + options.templateName + "': " + problems.front());
+        const Graph network = templateNetwork(options.templateName);
+        try {
+            created = projectFromData(spec, options.outPath, &network);
+        } catch (const DataError&) {
+            throw;
+        } catch (const std::runtime_error& error) {
+            throw std::runtime_error("template '" + options.templateName + "': " + error.what());
+        }
     }
-    const ShapeReport shapes = inferShapes(project.graph, registry);
-    if (!shapes.ok()) {
-        std::string message = "the network does not fit the data:";
-        for (const std::string& error : shapes.errors)
-            message += "\n" + error;
-        throw std::runtime_error(message);
-    }
+    saveProject(created.project, options.outPath);
 
-    // Tables train best standardized; images and token ids as they come.
-    if (train.featureShape.size() == 1 && train.featureDType == DType::Float32)
-        project.dataset.preprocessing = {{"normalize", "standardize"}};
-    project.training.loss =
-        data.task == TaskType::Classification ? LossKind::CrossEntropy : LossKind::MSE;
-    storePathsFor(project.dataset, out.parent_path());
-    saveProject(project, out.string());
-
-    std::cout << "wrote " << out.string() << ": " << project.graph.nodes().size() << " layers for "
+    const DataInterface& data = created.data;
+    std::cout << "wrote " << options.outPath << ": " << created.project.graph.nodes().size()
+              << " layers for "
               << tensorTypeToString(data.input) << " samples, "
               << (data.task == TaskType::Classification
                       ? std::to_string(data.outputs) + " classes"
