@@ -1,5 +1,6 @@
 #include "graphdocument.h"
 
+#include "commands/setdatasetcommand.h"
 #include "graph/layerregistry.h"
 
 #include <QDir>
@@ -274,6 +275,21 @@ void GraphDocument::setGroups(std::vector<NodeGroup> groups)
 {
     m_project.groups = std::move(groups);
     Q_EMIT groupsChanged();
+}
+
+QString GraphDocument::setDataset(const DatasetSpec& dataset, const QString& what, int session)
+{
+    const DatasetProblem problem = datasetProblem(dataset);
+    if (!problem.empty())
+        return QString::fromStdString(problem.path + ": " + problem.problem);
+    m_undoStack->push(new SetDatasetCommand(this, dataset, what, session));
+    return {};
+}
+
+void GraphDocument::replaceDataset(const DatasetSpec& dataset)
+{
+    m_project.dataset = dataset;
+    Q_EMIT datasetChanged();
 }
 
 void GraphDocument::replaceProject(Project project, const QString& path)

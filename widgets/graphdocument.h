@@ -85,6 +85,12 @@ public:
     // saved with the project but no edit: nothing to undo, not "modified".
     void setUiValue(const std::string& key, const nlohmann::json& value);
 
+    // Replaces the project's dataset settings as one undo step named `what`
+    // ("Change data source"); edits with the same `what` and non-zero
+    // `session` merge (see SetDatasetCommand). Settings that datasetProblem
+    // refuses are not taken: returns that problem, else an empty string.
+    QString setDataset(const DatasetSpec& dataset, const QString& what, int session = 0);
+
     // Why `edge` may not be added, or empty if it may. An edge into an
     // occupied input port is judged as if it replaced the edge there.
     std::string connectionProblem(const Edge& edge) const;
@@ -116,6 +122,7 @@ public:
     size_t removeGroup(const std::string& name);
     void setGroupCollapsed(const std::string& name, bool collapsed);
     void setGroups(std::vector<NodeGroup> groups);
+    void replaceDataset(const DatasetSpec& dataset);
 
 Q_SIGNALS:
     void nodeAdded(lepton::NodeId id);
@@ -129,6 +136,8 @@ Q_SIGNALS:
     void groupsChanged();
     // A block definition was added to or removed from the project.
     void blocksChanged();
+    // The dataset settings changed by an edit (projectReplaced covers opening).
+    void datasetChanged();
     // New or opened project: views rebuild from scratch.
     void projectReplaced();
     void filePathChanged();

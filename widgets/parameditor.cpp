@@ -2,13 +2,16 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QToolButton>
 
 #include <cfloat>
 #include <climits>
@@ -80,14 +83,26 @@ double floatBound(double bound, bool lower)
     return bound;
 }
 
-QString intListText(const nlohmann::json& value)
+// The text a line editor shows for `value`: "1, 28, 28", "age, fare", a path.
+QString lineText(const nlohmann::json& value)
 {
+    if (value.is_string())
+        return QString::fromStdString(value.get<std::string>());
     QStringList parts;
     if (value.is_array()) {
-        for (const auto& item : value)
-            parts << QString::number(item.is_number() ? item.get<long long>() : 0);
+        for (const auto& item : value) {
+            parts << (item.is_string()   ? QString::fromStdString(item.get<std::string>())
+                          : item.is_number() ? QString::number(item.get<long long>())
+                                             : QString());
+        }
     }
     return parts.join(QStringLiteral(", "));
+}
+
+bool usesLineEdit(ParamType type)
+{
+    return type == ParamType::IntList || type == ParamType::String || type == ParamType::StringList
+        || type == ParamType::File || type == ParamType::Folder;
 }
 
 int nextSession()
@@ -98,11 +113,8 @@ int nextSession()
 
 } // namespace
 
-ParamEditor::ParamEditor(const LayerRegistry& registry, std::string layerType, ParamSpec spec,
-                         QWidget* parent)
+ParamEditor::ParamEditor(ParamSpec spec, QWidget* parent)
     : QWidget(parent)
-    , m_registry(registry)
-    , m_layerType(std::move(layerType))
     , m_spec(std::move(spec))
 {
     setObjectName(QStringLiteral("param:") + QString::fromStdString(m_spec.name));
@@ -112,6 +124,8 @@ ParamEditor::ParamEditor(const LayerRegistry& registry, std::string layerType, P
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_editor);
+    if (m_spec.type == ParamType::File || m_spec.type == ParamType::Folder)
+        layout->addWidget(createBrowseButton());
     setFocusProxy(m_editor);
 }
 
@@ -119,7 +133,11 @@ void ParamEditor::setValue(const nlohmann::json& value)
 {
     m_shown = value;
     const QSignalBlocker blocker(m_editor);
-    showProblem(QString());
+    setProblem(QString());
+    if (usesLineEdit(m_spec.type)) {
+        static_cast<QLineEdit*>(m_editor)->setText(lineText(value));
+        return;
+    }
     switch (m_spec.type) {
     case ParamType::Int:
         static_cast<QSpinBox*>(m_editor)->setValue(value.is_number_integer() ? value.get<int>() : 0);
@@ -135,8 +153,7 @@ void ParamEditor::setValue(const nlohmann::json& value)
         combo->setCurrentIndex(value.is_string() ? combo->findText(QString::fromStdString(value.get<std::string>())) : -1);
         break;
     }
-    case ParamType::IntList:
-        static_cast<QLineEdit*>(m_editor)->setText(intListText(value));
+    default:
         break;
     }
 }
@@ -205,25 +222,61 @@ QWidget* ParamEditor::createEditor()
         });
         return combo;
     }
-    case ParamType::IntList: {
-        auto* line = new QLineEdit(this);
+    default:
+        return createLineEditor();
+    }
+}
+
+QWidget* ParamEditor::createLineEditor()
+{
+    auto* line = new QLineEdit(this);
+    if (m_spec.type == ParamType::IntList) {
         line->setPlaceholderText(QStringLiteral("1, 28, 28"));
         // Digits, signs, separators and optional brackets; parseText judges the rest.
         const QRegularExpression allowed(QStringLiteral("[\\[\\]\\d,\\s+-]*"));
         line->setValidator(new QRegularExpressionValidator(allowed, line));
-        connect(line, &QLineEdit::textEdited, this, &ParamEditor::textTyped);
-        connect(line, &QLineEdit::editingFinished, this, [this, line] {
-            QString problem;
-            const nlohmann::json value = parseText(line->text(), &problem);
-            if (problem.isEmpty())
-                commit(value);
-            else
-                Q_EMIT rejected(problem);
-        });
-        return line;
+    } else if (m_spec.type == ParamType::StringList) {
+        line->setPlaceholderText(tr("comma-separated, e.g. a, b, c"));
     }
+    connect(line, &QLineEdit::textEdited, this, &ParamEditor::textTyped);
+    connect(line, &QLineEdit::editingFinished, this, &ParamEditor::finishLine);
+    return line;
+}
+
+QWidget* ParamEditor::createBrowseButton()
+{
+    auto* button = new QToolButton(this);
+    button->setObjectName(QStringLiteral("browse"));
+    button->setText(QStringLiteral("\u2026"));
+    button->setToolTip(m_spec.type == ParamType::File ? tr("Choose a file") : tr("Choose a folder"));
+    connect(button, &QToolButton::clicked, this, &ParamEditor::browse);
+    return button;
+}
+
+void ParamEditor::browse()
+{
+    auto* line = static_cast<QLineEdit*>(m_editor);
+    const QDir base(m_baseDir.isEmpty() ? QDir::currentPath() : m_baseDir);
+    const QString start = line->text().isEmpty() ? base.path() : base.absoluteFilePath(line->text());
+    const QString title = tr("Choose %1").arg(QString::fromStdString(m_spec.name));
+    QString path;
+    if (m_spec.type == ParamType::File) {
+        QStringList filters;
+        for (const std::string& filter : m_spec.choices)
+            filters << QString::fromStdString(filter);
+        path = QFileDialog::getOpenFileName(this, title, start, filters.join(QStringLiteral(";;")));
+    } else {
+        path = QFileDialog::getExistingDirectory(this, title, start);
     }
-    return new QWidget(this);
+    if (path.isEmpty())
+        return;
+    if (!m_baseDir.isEmpty()) {
+        const QString relative = base.relativeFilePath(path);
+        if (!relative.startsWith(QStringLiteral("..")))
+            path = relative;
+    }
+    line->setText(path);
+    commit(path.toStdString());
 }
 
 nlohmann::json ParamEditor::parseText(const QString& text, QString* problem) const
@@ -260,6 +313,20 @@ nlohmann::json ParamEditor::parseText(const QString& text, QString* problem) con
         }
         break;
     }
+    case ParamType::StringList:
+        value = nlohmann::json::array();
+        for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!part.trimmed().isEmpty())
+                value.push_back(part.trimmed().toStdString());
+        }
+        break;
+    case ParamType::String:
+        value = text.toStdString(); // spaces may matter (a delimiter, a marker)
+        break;
+    case ParamType::File:
+    case ParamType::Folder:
+        value = text.trimmed().toStdString();
+        break;
     case ParamType::Bool:
     case ParamType::Choice:
         break; // nothing is typed
@@ -271,17 +338,25 @@ nlohmann::json ParamEditor::parseText(const QString& text, QString* problem) con
 
 QString ParamEditor::valueProblem(const nlohmann::json& value) const
 {
-    Node probe;
-    probe.type = m_layerType;
-    probe.params = nlohmann::json::object({{m_spec.name, value}});
-    return QString::fromStdString(m_registry.validateParams(probe));
+    // The rule project files are read with, so its message names the parameter.
+    return QString::fromStdString(paramsProblem({m_spec}, nlohmann::json::object({{m_spec.name, value}})));
 }
 
 void ParamEditor::textTyped(const QString& text)
 {
     QString problem;
     parseText(text, &problem);
-    showProblem(problem);
+    setProblem(problem);
+}
+
+void ParamEditor::finishLine()
+{
+    QString problem;
+    const nlohmann::json value = parseText(static_cast<QLineEdit*>(m_editor)->text(), &problem);
+    if (!problem.isEmpty())
+        Q_EMIT rejected(problem);
+    else if (value != m_shown) // focus leaving an unchanged field is no edit
+        commit(value);
 }
 
 void ParamEditor::finishTyping()
@@ -289,7 +364,7 @@ void ParamEditor::finishTyping()
     // A spin box puts its last good value back when typing ends on text it
     // cannot take; the panel still says what was wrong with the text.
     const QString typed = m_problem;
-    showProblem(QString());
+    setProblem(QString());
     if (!typed.isEmpty())
         Q_EMIT rejected(typed);
 }
@@ -297,14 +372,14 @@ void ParamEditor::finishTyping()
 void ParamEditor::commit(const nlohmann::json& value)
 {
     const QString problem = valueProblem(value);
-    showProblem(problem);
+    setProblem(problem);
     if (problem.isEmpty())
         Q_EMIT edited(value, editSession());
     else
         Q_EMIT rejected(problem);
 }
 
-void ParamEditor::showProblem(const QString& problem)
+void ParamEditor::setProblem(const QString& problem)
 {
     if (problem == m_problem)
         return;

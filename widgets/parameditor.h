@@ -1,28 +1,27 @@
 #pragma once
 
-#include "graph/layerregistry.h"
+#include "util/paramspec.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QString>
 #include <QWidget>
 
-#include <string>
-
 namespace lepton {
 
-// The editor for one layer parameter, chosen by its ParamSpec type: a spin
-// box for Int and Float, a check box for Bool, a combo box for Choice and a
-// line edit ("1, 28, 28") for IntList. Typed text is judged as it is typed
-// by the registry's own rule (LayerRegistry::validateParams), so the editor
-// never reports a value a project file would refuse; a problem shows inline
-// as a red-tinted field whose tooltip says why. Reports only user edits.
+// The editor for one parameter of a layer or a data source, chosen by its
+// ParamSpec type: a spin box for Int and Float, a check box for Bool, a combo
+// box for Choice, a line edit for IntList ("1, 28, 28"), String and
+// StringList ("age, fare"), and a line edit with a browse button for File and
+// Folder. Typed text is judged as it is typed by the schema's own rule
+// (paramsProblem), so the editor never reports a value a project file would
+// refuse; a problem shows inline as a red-tinted field whose tooltip says
+// why. Reports only user edits.
 class ParamEditor : public QWidget {
     Q_OBJECT
 
 public:
-    ParamEditor(const LayerRegistry& registry, std::string layerType, ParamSpec spec,
-                QWidget* parent = nullptr);
+    explicit ParamEditor(ParamSpec spec, QWidget* parent = nullptr);
 
     const ParamSpec& spec() const { return m_spec; }
     // Shows `value` without reporting it as an edit.
@@ -31,9 +30,16 @@ public:
     // is not known). Where it differs from the value set, the editor says so:
     // an in_features of 0 reads "auto (784)".
     void setResolvedValue(const nlohmann::json& resolved);
+    // Where relative File and Folder paths start, for browsing; a path
+    // picked inside it is kept relative, so the project can move with it.
+    void setBaseDir(const QString& dir) { m_baseDir = dir; }
     // Why the text now in the editor cannot be this parameter's value; empty
     // when it can.
     QString problem() const { return m_problem; }
+    // Tints the field and puts `problem` in its tooltip (empty clears it):
+    // for problems only the caller sees, such as fractions that add up to
+    // too much. The next setValue() clears it.
+    void setProblem(const QString& problem);
 
 Q_SIGNALS:
     // Edits with the same non-zero `session` come from one stay of the focus
@@ -47,21 +53,24 @@ protected:
 
 private:
     QWidget* createEditor();
+    QWidget* createLineEditor();
+    QWidget* createBrowseButton();
+    void browse();
     // The value `text` stands for, or the problem with it.
     nlohmann::json parseText(const QString& text, QString* problem) const;
-    // Empty if the registry accepts `value` for this parameter.
+    // Empty if the schema accepts `value` for this parameter.
     QString valueProblem(const nlohmann::json& value) const;
     void textTyped(const QString& text);
     void finishTyping();
+    // A line editor's text is done: commit it when it says something new.
+    void finishLine();
     void commit(const nlohmann::json& value);
-    void showProblem(const QString& problem);
     int editSession();
 
-    const LayerRegistry& m_registry;
-    std::string m_layerType;
     ParamSpec m_spec;
     QWidget* m_editor;
     QString m_problem;
+    QString m_baseDir;
     nlohmann::json m_shown; // the value last set, for comparing the resolved one
     int m_session = 0; // 0: no edit since the editor took focus
 };

@@ -181,7 +181,7 @@ void PropertyPanel::rebuildEditors(const std::string& type)
         return;
     }
     for (const ParamSpec& param : spec->params) {
-        auto* editor = new ParamEditor(m_document->registry(), type, param, m_paramBox);
+        auto* editor = new ParamEditor(param, m_paramBox);
         auto* label = new QLabel(QString::fromStdString(param.name), m_paramBox);
         label->setToolTip(QString::fromStdString(param.help));
         m_paramForm->addRow(label, editor);

@@ -3,6 +3,7 @@
 #include "blocks/blockactions.h"
 #include "blocks/userblocklibrary.h"
 #include "canvasactions.h"
+#include "data/datapanel.h"
 #include "graphdocument.h"
 #include "graphscene.h"
 #include "graphview.h"
@@ -101,6 +102,7 @@ bool MainWindow::openProject(const QString& path)
     QSettings().setValue(kLastDirKey, QFileInfo(path).absolutePath());
     restoreView();
     statusBar()->showMessage(tr("Opened %1").arg(m_document->fileName()), kStatusTimeoutMs);
+    reportMissingData();
     return true;
 }
 
@@ -219,6 +221,13 @@ void MainWindow::showShortcuts()
     dialog->open();
 }
 
+void MainWindow::importData()
+{
+    m_dataDock->show();
+    m_dataDock->raise();
+    m_dataPanel->importData();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (!maybeSave()) {
@@ -256,6 +265,10 @@ void MainWindow::createActions()
     // Spelled out: not every platform theme binds QKeySequence::SaveAs.
     m_saveAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
+
+    m_importDataAction = new QAction(tr("&Import Data..."), this);
+    m_importDataAction->setStatusTip(tr("Read a data file or folder into the project"));
+    connect(m_importDataAction, &QAction::triggered, this, &MainWindow::importData);
 
     m_quitAction = new QAction(themedIcon("application-exit", QStyle::SP_DialogCloseButton), tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -327,6 +340,7 @@ void MainWindow::createActions()
         {m_newAction, "actionNew"},       {m_newFromTemplateAction, "actionNewFromTemplate"},
         {m_openAction, "actionOpen"},
         {m_saveAction, "actionSave"},     {m_saveAsAction, "actionSaveAs"},
+        {m_importDataAction, "actionImportData"},
         {m_quitAction, "actionQuit"},     {m_undoAction, "actionUndo"},
         {m_redoAction, "actionRedo"},     {m_undoToolAction, "actionUndoTool"},
         {m_redoToolAction, "actionRedoTool"}, {m_zoomInAction, "actionZoomIn"},
@@ -348,6 +362,8 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_saveAction);
     file->addAction(m_saveAsAction);
+    file->addSeparator();
+    file->addAction(m_importDataAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -425,14 +441,23 @@ void MainWindow::createDocks()
     m_dashboardDock->setWidget(m_dashboard);
     addDockWidget(Qt::BottomDockWidgetArea, m_dashboardDock);
 
+    // The data shares the space below the canvas with the dashboard; Train
+    // brings the dashboard forward.
+    m_dataPanel = new DataPanel(m_document, this);
+    m_dataDock = new QDockWidget(tr("Data"), this);
+    m_dataDock->setObjectName(QStringLiteral("dataDock"));
+    m_dataDock->setWidget(m_dataPanel);
+    tabifyDockWidget(m_dashboardDock, m_dataDock);
+    m_dataDock->raise();
+
     // The canvas keeps the full height; the dashboard sits under it only.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({m_paletteDock, m_propertiesDock}, {180, 270}, Qt::Horizontal);
-    resizeDocks({m_dashboardDock}, {250}, Qt::Vertical);
+    resizeDocks({m_dashboardDock}, {320}, Qt::Vertical);
 
     QMenu* view = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
-    for (QDockWidget* dock : {m_paletteDock, m_propertiesDock, m_dashboardDock})
+    for (QDockWidget* dock : {m_paletteDock, m_propertiesDock, m_dashboardDock, m_dataDock})
         view->addAction(dock->toggleViewAction());
 }
 
@@ -581,6 +606,17 @@ void MainWindow::updateModelStatus()
 void MainWindow::updatePaletteBlocks()
 {
     m_palette->setBlocks(m_document->project().blocks, m_blockLibrary->blocks());
+}
+
+void MainWindow::reportMissingData()
+{
+    const QStringList& missing = m_dataPanel->missingFiles();
+    if (missing.isEmpty())
+        return;
+    statusBar()->showMessage(tr("The project's data files are missing: %1").arg(missing.join(QStringLiteral("; "))),
+                             3 * kStatusTimeoutMs);
+    m_dataDock->show();
+    m_dataDock->raise();
 }
 
 void MainWindow::trainingStateChanged(TrainerState state, const QString& message)

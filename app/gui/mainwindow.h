@@ -12,6 +12,7 @@ namespace lepton {
 
 class BlockActions;
 class CanvasActions;
+class DataPanel;
 class GraphDocument;
 class GraphScene;
 class GraphView;
@@ -23,7 +24,8 @@ class TrainingSession;
 class UserBlockLibrary;
 
 // The workbench: the graph canvas in the middle, the layer palette on the
-// left, the inspector on the right and the training dashboard below.
+// left, the inspector on the right and the Data panel and training dashboard
+// below, as tabs.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -39,6 +41,7 @@ public:
     UserBlockLibrary* blockLibrary() const { return m_blockLibrary; }
     LayerPalette* palette() const { return m_palette; }
     PropertyPanel* propertyPanel() const { return m_properties; }
+    DataPanel* dataPanel() const { return m_dataPanel; }
     TrainingDashboard* dashboard() const { return m_dashboard; }
     TrainingSession* session() const { return m_session; }
 
@@ -59,6 +62,7 @@ public Q_SLOTS:
     void train();
     void stopTraining();
     void showShortcuts();
+    void importData();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -82,6 +86,9 @@ private:
     void updateModelStatus();
     // The palette's Blocks: the project's and the library's.
     void updatePaletteBlocks();
+    // After opening: data files the project names but the disk lacks are
+    // reported now, in the status bar and the Data panel, not at Train.
+    void reportMissingData();
     void trainingStateChanged(TrainerState state, const QString& message);
     void showError(const QString& title, const QString& message);
 
@@ -95,9 +102,11 @@ private:
     LayerPalette* m_palette = nullptr;
     PropertyPanel* m_properties = nullptr;
     TrainingDashboard* m_dashboard = nullptr;
+    DataPanel* m_dataPanel = nullptr;
     QDockWidget* m_paletteDock = nullptr;
     QDockWidget* m_propertiesDock = nullptr;
     QDockWidget* m_dashboardDock = nullptr;
+    QDockWidget* m_dataDock = nullptr;
     RecentFilesMenu* m_recentMenu = nullptr;
     QLabel* m_modelStatus = nullptr;
 
@@ -106,6 +115,7 @@ private:
     QAction* m_openAction = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
+    QAction* m_importDataAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;

@@ -6,6 +6,7 @@ namespace lepton {
 enum class CommandId {
     MoveNodes = 1,
     SetParam,
+    SetDataset,
 };
 
 } // namespace lepton

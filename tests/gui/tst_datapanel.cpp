@@ -1,0 +1,438 @@
+// The Data panel offscreen: dataset edits as undo steps, refused values,
+// the preview loaded off the GUI thread (table, image grid, histogram), the
+// import dialog, missing data files on open and quality fixes.
+#include "commands/setparamcommand.h"
+#include "common/guitestutil.h"
+#include "data/classhistogram.h"
+#include "data/columnstatsmodel.h"
+#include "data/dataimportdialog.h"
+#include "data/datapanel.h"
+#include "data/datapreview.h"
+#include "data/datasetform.h"
+#include "data/qualityreport.h"
+#include "data/sampleimagemodel.h"
+#include "data/sampletablemodel.h"
+#include "parameditor.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTest>
+
+#include <memory>
+
+using namespace lepton;
+using namespace lepton::testing;
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 20000;
+
+QByteArray bigEndian(quint32 value)
+{
+    const char bytes[] = {char(value >> 24), char(value >> 16), char(value >> 8), char(value)};
+    return QByteArray(bytes, 4);
+}
+
+// An IDX pair of `count` 4x4 images whose pixels are sample * 16 + pixel,
+// labelled sample % 3, named the MNIST way so detection finds the labels.
+void writeIdx(const QString& dir, int count)
+{
+    QByteArray images("\0\0\x08\x03", 4);
+    images += bigEndian(count) + bigEndian(4) + bigEndian(4);
+    QByteArray labels("\0\0\x08\x01", 4);
+    labels += bigEndian(count);
+    for (int sample = 0; sample < count; ++sample) {
+        for (int pixel = 0; pixel < 16; ++pixel)
+            images += char(sample * 16 + pixel);
+        labels += char(sample % 3);
+    }
+    for (const auto& [name, bytes] : {std::pair{"train-images-idx3-ubyte", images},
+                                      std::pair{"train-labels-idx1-ubyte", labels}}) {
+        QFile file(dir + QLatin1Char('/') + QLatin1String(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(bytes);
+    }
+}
+
+DatasetSpec idxDataset(const QString& dir)
+{
+    DatasetSpec dataset;
+    dataset.source = "idx";
+    dataset.params = {{"train_images", (dir + QStringLiteral("/train-images-idx3-ubyte")).toStdString()},
+                      {"train_labels", (dir + QStringLiteral("/train-labels-idx1-ubyte")).toStdString()},
+                      {"test_images", ""},
+                      {"test_labels", ""}};
+    return dataset;
+}
+
+// Waits until the panel's preview has settled after the last edit.
+bool previewSettled(DataPanel* panel)
+{
+    return QTest::qWaitFor([panel] { return !panel->loader()->isBusy(); }, kLoadTimeoutMs);
+}
+
+} // namespace
+
+class TestDataPanel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void sourceAndParamEditsAreUndoSteps();
+    void typingInOneFieldMergesIntoOneStep();
+    void invalidValuesAreRefused();
+    void previewLoadsSyntheticDataOnce();
+    void closingDuringALoadIsSafe();
+    void idxImagesShowInTheGrid();
+    void loadErrorsNameTheFile();
+    void importDialogDetectsTheSource();
+    void missingDataFilesAreFlaggedOnOpen();
+    void qualityFixIsAnUndoStep();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestDataPanel::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    useScratchSettings(m_dir, QStringLiteral("tst_datapanel"));
+}
+
+void TestDataPanel::sourceAndParamEditsAreUndoSteps()
+{
+    MainWindow window;
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    QUndoStack* undo = document->undoStack();
+    const QString start = snapshot(document->project());
+
+    QComboBox* source = panel->sourceCombo();
+    const int idx = source->findData(QStringLiteral("idx"));
+    QVERIFY(idx >= 0);
+    source->setCurrentIndex(idx);
+    Q_EMIT source->activated(idx);
+    QCOMPARE(document->project().dataset.source, std::string("idx"));
+    QCOMPARE(undo->count(), 1);
+    QCOMPARE(undo->text(0), QStringLiteral("Change data source"));
+    const QString idxSource = snapshot(document->project());
+    QCOMPARE(undoRedoMismatch(window, start, idxSource), QString());
+    // The form follows the source: its File params now have editors.
+    QVERIFY(panel->form()->editor("params.train_images"));
+    QVERIFY(!panel->form()->editor("params.samples"));
+
+    // A path typed into a File editor is one step.
+    auto* path = panel->form()->editor("params.train_images")->findChild<QLineEdit*>();
+    QVERIFY(path);
+    path->setText(QStringLiteral("data/train-images-idx3-ubyte"));
+    Q_EMIT path->editingFinished();
+    QCOMPARE(document->project().dataset.params.at("train_images").get<std::string>(),
+             std::string("data/train-images-idx3-ubyte"));
+    QCOMPARE(undo->count(), 2);
+    QCOMPARE(undo->text(1), QStringLiteral("Set train_images"));
+    const QString withPath = snapshot(document->project());
+    QCOMPARE(undoRedoMismatch(window, idxSource, withPath), QString());
+
+    // A spin box of the Split group.
+    auto* validation = panel->form()->editor("split.validation")->findChild<QDoubleSpinBox*>();
+    QVERIFY(validation);
+    validation->setValue(0.3);
+    QCOMPARE(document->project().dataset.split.at("validation").get<double>(), 0.3);
+    QCOMPARE(undo->count(), 3);
+    QCOMPARE(undo->text(2), QStringLiteral("Set split.validation"));
+    QCOMPARE(undoRedoMismatch(window, withPath, snapshot(document->project())), QString());
+
+    // Undo all the way gives back the project exactly, and the form with it.
+    while (undo->canUndo())
+        undo->undo();
+    QCOMPARE(snapshot(document->project()), start);
+    QCOMPARE(source->currentData().toString(), QStringLiteral("synthetic"));
+    QVERIFY(panel->form()->editor("params.samples"));
+}
+
+void TestDataPanel::typingInOneFieldMergesIntoOneStep()
+{
+    MainWindow window;
+    GraphDocument* document = window.document();
+    QUndoStack* undo = document->undoStack();
+    const QString start = snapshot(document->project());
+    const DatasetSpec original = document->project().dataset;
+    DatasetSpec dataset = original;
+    const QString what = QStringLiteral("Set split.validation");
+    const int session = 4711;
+    for (double value : {0.25, 0.3, 0.35}) {
+        dataset.split["validation"] = value;
+        QCOMPARE(document->setDataset(dataset, what, session), QString());
+    }
+    QCOMPARE(undo->count(), 1);
+    QCOMPARE(document->project().dataset.split.at("validation").get<double>(), 0.35);
+    QCOMPARE(undoRedoMismatch(window, start, snapshot(document->project())), QString());
+    // Another field in the same session is its own step.
+    dataset.split["seed"] = 9;
+    QCOMPARE(document->setDataset(dataset, QStringLiteral("Set split.seed"), session), QString());
+    QCOMPARE(undo->count(), 2);
+    // Typed back to where the session started: the step goes away.
+    undo->undo();
+    dataset = document->project().dataset;
+    dataset.split = original.split;
+    QCOMPARE(document->setDataset(dataset, what, session), QString());
+    QCOMPARE(undo->count(), 0);
+    QCOMPARE(snapshot(document->project()), start);
+}
+
+void TestDataPanel::invalidValuesAreRefused()
+{
+    MainWindow window;
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    QUndoStack* undo = document->undoStack();
+    const QString start = snapshot(document->project());
+
+    // Each fraction is in range, but together they leave nothing to train on.
+    ParamEditor* test = panel->form()->editor("split.test");
+    test->findChild<QDoubleSpinBox*>()->setValue(0.8);
+    QCOMPARE(undo->count(), 0);
+    QCOMPARE(snapshot(document->project()), start);
+    QVERIFY2(panel->message().contains(QStringLiteral("leave some data")), qPrintable(panel->message()));
+    QVERIFY(!test->problem().isEmpty());
+    // A good value clears the message and goes in.
+    test->findChild<QDoubleSpinBox*>()->setValue(0.1);
+    QCOMPARE(undo->count(), 1);
+    QCOMPARE(panel->message(), QString());
+    QCOMPARE(test->problem(), QString());
+
+    // The document refuses what the schema refuses, whoever asks.
+    DatasetSpec bad = document->project().dataset;
+    bad.params["samples"] = -5;
+    QVERIFY(document->setDataset(bad, QStringLiteral("Set samples")).contains(QStringLiteral("params.samples")));
+    bad = document->project().dataset;
+    bad.params["colour"] = "red";
+    QVERIFY(!document->setDataset(bad, QStringLiteral("Set colour")).isEmpty());
+    QCOMPARE(undo->count(), 1);
+
+    // Text that is no number never leaves the editor.
+    ParamEditor* samples = panel->form()->editor("params.samples");
+    QSignalSpy rejected(samples, &ParamEditor::rejected);
+    auto* line = samples->findChild<QSpinBox*>()->findChild<QLineEdit*>();
+    line->setText(QStringLiteral("0"));
+    Q_EMIT line->textEdited(line->text());
+    QVERIFY(samples->problem().contains(QStringLiteral("samples")));
+    Q_EMIT samples->findChild<QSpinBox*>()->editingFinished();
+    QCOMPARE(rejected.count(), 1);
+    QCOMPARE(undo->count(), 1);
+}
+
+void TestDataPanel::previewLoadsSyntheticDataOnce()
+{
+    MainWindow window;
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    QVERIFY(previewSettled(panel));
+    QSignalSpy started(panel->loader(), &DataPreviewLoader::started);
+
+    // Quick edits in a row: one load, of the last one.
+    auto* samples = panel->form()->editor("params.samples")->findChild<QSpinBox*>();
+    for (int count : {100, 200, 321})
+        samples->setValue(count);
+    QCOMPARE(document->project().dataset.params.at("samples").get<int>(), 321);
+    QVERIFY(previewSettled(panel));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->preview()->tableModel()->rowCount(), 321, kLoadTimeoutMs);
+    QCOMPARE(started.count(), 1);
+
+    SampleTableModel* table = panel->preview()->tableModel();
+    QCOMPARE(table->columnCount(), 3); // label, x0, x1
+    QCOMPARE(table->headerData(0, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("label"));
+    const QString label = table->data(table->index(320, 0), Qt::DisplayRole).toString();
+    QVERIFY2(QStringList({"0", "1", "2"}).contains(label), qPrintable(label));
+    bool number = false;
+    table->data(table->index(0, 1), Qt::DisplayRole).toString().toDouble(&number);
+    QVERIFY(number);
+    QVERIFY2(panel->preview()->summary().contains(QStringLiteral("321 samples")),
+             qPrintable(panel->preview()->summary()));
+    QCOMPARE(panel->preview()->histogram()->barCount(), 3);
+    QCOMPARE(panel->preview()->statsModel()->rowCount(), 2);
+    QCOMPARE(panel->preview()->imageModel()->rowCount(), 0); // points, not images
+
+    // Split and augmentation edits leave the raw data as it is: no reload.
+    panel->form()->editor("split.validation")->findChild<QDoubleSpinBox*>()->setValue(0.3);
+    QVERIFY(previewSettled(panel));
+    QCOMPARE(started.count(), 1);
+}
+
+void TestDataPanel::closingDuringALoadIsSafe()
+{
+    auto window = std::make_unique<MainWindow>();
+    DataPanel* panel = window->dataPanel();
+    QSignalSpy started(panel->loader(), &DataPreviewLoader::started);
+    panel->form()->editor("params.samples")->findChild<QSpinBox*>()->setValue(2'000'000);
+    QVERIFY(started.wait(kLoadTimeoutMs));
+    // The load in flight outlives the panel; its result goes nowhere.
+    window.reset();
+    QTest::qWait(300);
+}
+
+void TestDataPanel::idxImagesShowInTheGrid()
+{
+    QTemporaryDir data;
+    writeIdx(data.path(), 5);
+    MainWindow window;
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    QCOMPARE(document->setDataset(idxDataset(data.path()), QStringLiteral("Import data")), QString());
+    SampleImageModel* images = panel->preview()->imageModel();
+    QTRY_COMPARE_WITH_TIMEOUT(images->rowCount(), 5, kLoadTimeoutMs);
+
+    const QImage second = images->image(1);
+    QCOMPARE(second.size(), QSize(4, 4));
+    QCOMPARE(qGray(second.pixel(0, 0)), 16);
+    QCOMPARE(qGray(second.pixel(3, 3)), 31);
+    const QVariant thumbnail = images->data(images->index(4), Qt::DecorationRole);
+    QVERIFY(!thumbnail.value<QImage>().isNull());
+    QCOMPARE(images->data(images->index(4), Qt::DisplayRole).toString(), QStringLiteral("1"));
+    QCOMPARE(panel->preview()->tableModel()->rowCount(), 5);
+    QCOMPARE(panel->preview()->histogram()->barCount(), 3);
+
+    // The new project's Input takes 2 values; the banner says so, until it takes the images.
+    QVERIFY2(panel->bannerText().contains(QStringLiteral("Input 'input1' expects [2] but the data gives [1, 4, 4]")),
+             qPrintable(panel->bannerText()));
+    const NodeId input = nodeNamed(*document, "input1");
+    document->undoStack()->push(new SetParamCommand(document, input, "shape", {1, 4, 4}));
+    QCOMPARE(panel->bannerText(), QString());
+}
+
+void TestDataPanel::loadErrorsNameTheFile()
+{
+    QTemporaryDir data;
+    writeIdx(data.path(), 5);
+    const QString images = data.filePath(QStringLiteral("train-images-idx3-ubyte"));
+    QVERIFY(QFile::resize(images, QFileInfo(images).size() - 10));
+    MainWindow window;
+    DataPanel* panel = window.dataPanel();
+    QCOMPARE(window.document()->setDataset(idxDataset(data.path()), QStringLiteral("Import data")), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->preview()->error().isEmpty(), kLoadTimeoutMs);
+    const QString error = panel->preview()->error();
+    QVERIFY2(error.contains(images) && error.contains(QStringLiteral("ends after")), qPrintable(error));
+    QCOMPARE(panel->preview()->tableModel()->rowCount(), 0);
+    for (QWidget* widget : QApplication::topLevelWidgets())
+        QVERIFY2(!widget->inherits("QMessageBox") || !widget->isVisible(), "a message box popped up");
+
+    // Mended on disk, the data reads again on Reload.
+    writeIdx(data.path(), 5);
+    panel->reload();
+    QTRY_COMPARE_WITH_TIMEOUT(panel->preview()->imageModel()->rowCount(), 5, kLoadTimeoutMs);
+    QCOMPARE(panel->preview()->error(), QString());
+}
+
+void TestDataPanel::importDialogDetectsTheSource()
+{
+    QTemporaryDir data;
+    writeIdx(data.path(), 7);
+    MainWindow window;
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    const DatasetSpec before = document->project().dataset;
+
+    panel->importData();
+    auto* dialog = panel->findChild<DataImportDialog*>();
+    QVERIFY(dialog);
+    dialog->setPath(data.filePath(QStringLiteral("train-images-idx3-ubyte")));
+    QCOMPARE(dialog->dataset().source, std::string("idx"));
+    QCOMPARE(dialog->dataset().params.at("train_labels").get<std::string>(),
+             data.filePath(QStringLiteral("train-labels-idx1-ubyte")).toStdString());
+    QVERIFY(dialog->detectionNote().contains(QStringLiteral("IDX")));
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->preview()->imageModel()->rowCount(), 7, kLoadTimeoutMs);
+    // The project keeps its data until the dialog is accepted.
+    QCOMPARE(document->project().dataset.source, before.source);
+
+    const QString start = snapshot(document->project());
+    dialog->accept();
+    QCOMPARE(document->project().dataset.source, std::string("idx"));
+    QVERIFY(document->project().dataset.split == before.split);
+    QCOMPARE(document->undoStack()->count(), 1);
+    QCOMPARE(document->undoStack()->text(0), QStringLiteral("Import data"));
+    QCOMPARE(undoRedoMismatch(window, start, snapshot(document->project())), QString());
+
+    // A path nothing recognizes says so and changes nothing.
+    panel->importData();
+    dialog = panel->findChildren<DataImportDialog*>().constLast();
+    dialog->setPath(data.filePath(QStringLiteral("notes.txt")));
+    QVERIFY(dialog->detectionNote().contains(QStringLiteral("No data source")));
+    QCOMPARE(dialog->dataset().source, std::string("idx"));
+    dialog->reject();
+}
+
+void TestDataPanel::missingDataFilesAreFlaggedOnOpen()
+{
+    Project project = loadProject(LEPTON_SOURCE_DIR "/projects/fashion-mnist-cnn.lepton", LayerRegistry::builtin());
+    project.dataset.params["train_images"] = "moved/train-images-idx3-ubyte.gz";
+    project.dataset.params["train_labels"] = "moved/train-labels-idx1-ubyte.gz";
+    project.dataset.params["test_images"] = "";
+    project.dataset.params["test_labels"] = "";
+    const QString path = m_dir.filePath(QStringLiteral("moved-data.lepton"));
+    saveProject(project, path.toStdString());
+
+    MainWindow window;
+    QVERIFY(window.openProject(path));
+    DataPanel* panel = window.dataPanel();
+    QCOMPARE(panel->missingFiles().size(), 2);
+    // Relative paths are read from the project's folder, and named so.
+    const QString banner = panel->bannerText();
+    QVERIFY2(banner.contains(m_dir.filePath(QStringLiteral("moved/train-images-idx3-ubyte.gz")))
+                 && banner.contains(QStringLiteral("no such file")),
+             qPrintable(banner));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("missing")),
+             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY(!panel->loader()->isBusy());
+    QCOMPARE(panel->preview()->tableModel()->rowCount(), 0);
+
+    // A project whose files are there opens without a word about them.
+    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(panel->missingFiles().isEmpty());
+    QVERIFY(!panel->bannerText().contains(QStringLiteral("Missing")));
+}
+
+void TestDataPanel::qualityFixIsAnUndoStep()
+{
+    MainWindow window;
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    QUndoStack* undo = document->undoStack();
+    const QString start = snapshot(document->project());
+
+    QualityIssue issue;
+    issue.kind = "class_imbalance";
+    issue.message = "class 2 has 3 samples, class 0 has 500";
+    issue.fix = {{"classes", 2}, {"noise", 0.0}};
+    issue.fixLabel = "Use two classes";
+    QualityIssue manual;
+    manual.kind = "too_few_samples";
+    manual.message = "only 12 samples";
+    QualityReport* report = panel->preview()->qualityReport();
+    report->setIssues({issue, manual});
+    const QList<QPushButton*> fixes = report->findChildren<QPushButton*>(QStringLiteral("fix"));
+    QCOMPARE(fixes.size(), 1); // the issue without a fix has no button
+    QCOMPARE(fixes.front()->text(), QStringLiteral("Use two classes"));
+    fixes.front()->click();
+
+    QCOMPARE(undo->count(), 1);
+    QCOMPARE(undo->text(0), QStringLiteral("Use two classes"));
+    QCOMPARE(document->project().dataset.params.at("classes").get<int>(), 2);
+    QCOMPARE(document->project().dataset.params.at("noise").get<double>(), 0.0);
+    QCOMPARE(undoRedoMismatch(window, start, snapshot(document->project())), QString());
+
+    // A fix the schema refuses is shown, not applied.
+    issue.fix = {{"noise", -1.0}};
+    panel->applyFix(issue);
+    QCOMPARE(undo->count(), 1);
+    QVERIFY(panel->message().contains(QStringLiteral("noise")));
+}
+
+QTEST_MAIN(TestDataPanel)
+#include "tst_datapanel.moc"

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "data/dataprofile.h"
+#include "data/datasetspec.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace lepton {
+
+// What the Data panel shows of the data a DatasetSpec names.
+struct DataPreviewResult {
+    std::shared_ptr<const DatasetSplits> splits; // null when loading failed
+    DataProfile profile;                         // of the training data
+    QString error;                               // the DataError text, naming file and row
+};
+
+// Loads the data for a preview on a pool thread, so the GUI thread never
+// waits on decoding. Requests are debounced: one made while an earlier one
+// waits replaces it, and a newer load sets the stop flag of the one in
+// flight, whose result is then dropped. Split, preprocessing and
+// augmentation do not change the raw data, so edits of only those reuse the
+// last load.
+class DataPreviewLoader : public QObject {
+    Q_OBJECT
+
+public:
+    explicit DataPreviewLoader(QObject* parent = nullptr);
+    // Stops the load in flight; its thread drops the result on its own.
+    ~DataPreviewLoader() override;
+
+    void request(const DatasetSpec& dataset, const QString& baseDir);
+    // Loads again even when the spec is unchanged (files changed on disk).
+    void reload();
+    // Forgets the request and stops the load in flight.
+    void cancel();
+    bool isBusy() const;
+
+Q_SIGNALS:
+    void started();
+    void finished(const lepton::DataPreviewResult& result);
+
+private:
+    void start();
+    void stopInFlight();
+
+    QTimer m_timer;
+    QFutureWatcher<DataPreviewResult> m_watcher;
+    DatasetSpec m_dataset;
+    QString m_baseDir;
+    std::string m_requestKey; // what the last request loads
+    std::string m_startedKey; // what the load started last reads
+    std::shared_ptr<std::atomic<bool>> m_stop;
+};
+
+} // namespace lepton
