@@ -101,7 +101,7 @@ int runData(const DataOptions& options)
     const auto [spec, baseDir] = dataAt(options.path, options.target);
     const DataLoadContext context{baseDir};
     const DatasetSplits data = loadDataset(spec, context);
-    const DataProfile profile = profileData(spec, context);
+    const DataProfile profile = profileData(spec, data.train, context);
     const Dataset& train = data.train;
     const DataSourceSpec& source = *DataSourceRegistry::builtin().find(spec.source);
     // In schema order, as the project file and the Data panel list them.

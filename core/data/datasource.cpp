@@ -61,7 +61,7 @@ DataSourceRegistry::detect(const std::string& path) const
     return std::nullopt;
 }
 
-DataProfile profileData(const DatasetSpec& spec, const DataLoadContext& context)
+DataProfile profileData(const DatasetSpec& spec, const Dataset& train, const DataLoadContext& context)
 {
     const DataSourceSpec* source = DataSourceRegistry::builtin().find(spec.source);
     if (source && source->profile && spec.target == DatasetSpec::Target::Labels) {
@@ -70,7 +70,6 @@ DataProfile profileData(const DatasetSpec& spec, const DataLoadContext& context)
             throw DataError("dataset." + problem.path + ": " + problem.problem);
         return source->profile(withDefaults(source->params, spec.params), context);
     }
-    const Dataset train = loadDataset(spec, context).train;
     return profileDataset(train, train.unreadable);
 }
 

@@ -63,10 +63,11 @@ private:
     std::map<std::string, size_t> m_index;
 };
 
-// What is in the data a spec names: the source's own profile where it has
-// one, else the loaded training data's. Throws DataError.
+// What is in the data a spec names, given its loaded training data: the
+// source's own profile where it has one (a table's columns before they
+// were encoded), else the loaded data's. Throws DataError.
 struct DatasetSpec;
-DataProfile profileData(const DatasetSpec& spec, const DataLoadContext& context);
+DataProfile profileData(const DatasetSpec& spec, const Dataset& train, const DataLoadContext& context);
 
 // The File and Folder params of `params` that name a path, by param name.
 std::vector<std::pair<std::string, std::string>> dataPaths(const DataSourceSpec& spec,

@@ -29,7 +29,7 @@ DataPreviewResult load(const DatasetSpec& dataset, const std::string& baseDir,
         auto splits = std::make_shared<DatasetSplits>(loadDataset(dataset, context));
         if (context.stopRequested())
             return result;
-        result.profile = profileDataset(splits->train, splits->train.unreadable);
+        result.profile = profileData(dataset, splits->train, context);
         result.splits = std::move(splits);
     } catch (const DataCancelled&) {
         // Superseded: nobody waits for this result.
