@@ -27,7 +27,7 @@ DecodedImage decodeBmp(const std::string& path, const uint8_t* bytes, size_t siz
 [[noreturn]] void failImage(const std::string& path, const std::string& problem);
 // A corrupt or unsupported file: "cannot decode the image (reason)".
 [[noreturn]] void failDecoding(const std::string& path, const std::string& reason);
-// Refuses sizes beyond kMaxImageSide and kMaxImagePixels.
+// Refuses empty images and sizes beyond kMaxImageSide and kMaxImagePixels.
 void checkImageSize(const std::string& path, int64_t width, int64_t height);
 
 } // namespace lepton

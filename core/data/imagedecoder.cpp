@@ -27,6 +27,8 @@ void failDecoding(const std::string& path, const std::string& reason)
 
 void checkImageSize(const std::string& path, int64_t width, int64_t height)
 {
+    if (width < 1 || height < 1)
+        failDecoding(path, "the image declares " + std::to_string(width) + " x " + std::to_string(height) + " pixels");
     if (width > kMaxImageSide || height > kMaxImageSide || width * height > kMaxImagePixels)
         failImage(path, "image of " + std::to_string(width) + " x " + std::to_string(height)
                             + " pixels is larger than the " + std::to_string(kMaxImageSide) + " per side or "
