@@ -86,8 +86,9 @@ uint32_t bigEndian(const uint8_t* bytes)
 
 DecodedImage decodePng(const std::string& path, const uint8_t* bytes, size_t size)
 {
-    // IHDR is the first chunk of every PNG; its size is refused here, before
-    // libpng looks at the rest (user limits would only stop it there).
+    // IHDR is the first chunk of every PNG. Its size is checked here, before
+    // libpng checks the chunk's CRC and the rest, so that a bomb is refused as
+    // too large whatever else is wrong with it; the user limits back this up.
     if (size >= 24 && std::memcmp(bytes + 12, "IHDR", 4) == 0)
         checkImageSize(path, bigEndian(bytes + 16), bigEndian(bytes + 20));
     PngSession session;
