@@ -62,6 +62,35 @@ QByteArray pngHeader(uint32_t width, uint32_t height)
     return bytes + QByteArray("\x08\x02\0\0\0\0\0\0\0", 9);
 }
 
+// A BMP with a BITMAPINFOHEADER: `palette` holds B, G, R, 0 per colour,
+// `pixels` the rows bottom-up, each padded to 4 bytes.
+QByteArray bmp(int width, int height, int bits, int compression, const QByteArray& palette, const QByteArray& pixels)
+{
+    QByteArray header(54, '\0');
+    const auto put = [&](int at, int64_t value, int size) {
+        for (int i = 0; i < size; ++i)
+            header[at + i] = char((value >> (8 * i)) & 0xFF);
+    };
+    header[0] = 'B';
+    header[1] = 'M';
+    put(2, 54 + palette.size() + pixels.size(), 4);
+    put(10, 54 + palette.size(), 4);
+    put(14, 40, 4);
+    put(18, width, 4);
+    put(22, height, 4);
+    put(26, 1, 2);
+    put(28, bits, 2);
+    put(30, compression, 4);
+    put(46, palette.size() / 4, 4);
+    return header + palette + pixels;
+}
+
+QByteArray contents(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 QString errorOf(const std::function<void()>& action)
 {
     try {
@@ -112,6 +141,9 @@ private Q_SLOTS:
     void errors();
     void hugeImagesRefused_data();
     void hugeImagesRefused();
+    void bmpPalette();
+    void corruptFiles_data();
+    void corruptFiles();
 
 private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
@@ -409,6 +441,65 @@ void TestImages::hugeImagesRefused()
     options.root = root("bomb");
     options.strict = true;
     QCOMPARE(errorOf([&] { loadImageFolder(options); }), path("bomb/big/b.png") + ": " + message);
+}
+
+// Two palette colours, red-brown and gray; rows {0, 1, 0} over {1, 1, 0}.
+const QByteArray kPalette("\x0a\x28\xc8\0\x5a\x5a\x5a\0", 8);
+const QByteArray kIndices("\x01\x01\x00\0\x00\x01\x00\0", 8);
+
+void TestImages::bmpPalette()
+{
+    writeFile(path("palette.bmp"), bmp(3, 2, 8, 0, kPalette, kIndices));
+    QCOMPARE(decodeImage(root("palette.bmp"), 3, 2, 0), (std::vector<uint8_t>{200, 90, 200, 90, 90, 200,  // R
+                                                                              40, 90, 40, 90, 90, 40,    // G
+                                                                              10, 90, 10, 90, 90, 10})); // B
+}
+
+void TestImages::corruptFiles_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("message"); // after "path: "
+
+    std::vector<uint8_t> noise; // compresses poorly: long entropy-coded data
+    for (int i = 0; i < 16 * 16 * 3; ++i)
+        noise.push_back(uint8_t(i * 97 % 251));
+    writeImage(path("corrupt/whole.jpg"), 16, 16, noise);
+    writeImage(path("corrupt/whole.png"), 16, 16, noise);
+    const QByteArray jpeg = contents(path("corrupt/whole.jpg"));
+    const QByteArray png = contents(path("corrupt/whole.png"));
+    QByteArray badChecksum = png;
+    badChecksum[png.indexOf("IEND") - 5] ^= 1; // the last byte of IDAT's CRC
+    const QString decode = QStringLiteral("cannot decode the image (%1)");
+    const QString bmpOnly = QStringLiteral(" is not supported; this reads uncompressed BMPs of 1, 4, 8, 24 or 32 bits per pixel");
+
+    QTest::newRow("truncated JPEG") << "cut.jpg" << jpeg.left(jpeg.size() / 2) << decode.arg("Premature end of JPEG file");
+    QTest::newRow("JPEG's Huffman table overflows")
+        << "huffman.jpg" << contents(LEPTON_SOURCE_DIR "/tests/fuzz/corpus/image/jpeg-huffman-overflow.jpg")
+        << decode.arg("Bogus Huffman table definition");
+    QTest::newRow("truncated PNG") << "cut.png" << png.left(png.size() / 2) << decode.arg("the file is cut short");
+    QTest::newRow("PNG checksum") << "crc.png" << badChecksum << decode.arg("IDAT: CRC error");
+    QTest::newRow("BMP of 16 bits") << "16.bmp" << bmp(2, 2, 16, 0, {}, QByteArray(8, '\0'))
+                                    << "a BMP of 16 bits per pixel" + bmpOnly;
+    QTest::newRow("RLE BMP") << "rle.bmp" << bmp(3, 2, 8, 1, kPalette, kIndices)
+                             << "a compressed BMP (method 1)" + bmpOnly;
+    QTest::newRow("BMP beyond its palette") << "index.bmp" << bmp(3, 2, 8, 0, kPalette, QByteArray(8, '\2'))
+                                            << decode.arg("a pixel refers to colour 2 of a palette of 2");
+    QTest::newRow("truncated BMP") << "cut.bmp" << bmp(3, 2, 8, 0, kPalette, kIndices.left(6))
+                                   << decode.arg("the pixels are cut short");
+    QTest::newRow("BMP of no pixels") << "empty.bmp" << bmp(0, 2, 8, 0, kPalette, {})
+                                      << decode.arg("the image declares 0 x 2 pixels");
+}
+
+void TestImages::corruptFiles()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, message);
+    QVERIFY(!bytes.isEmpty());
+    const QString file = path("corrupt/" + name);
+    writeFile(file, bytes);
+    QCOMPARE(errorOf([&] { decodeImage(str(file), 8, 8, 0); }), file + ": " + message);
 }
 
 QTEST_GUILESS_MAIN(TestImages)
