@@ -299,6 +299,8 @@ void GraphDocument::replaceProject(Project project, const QString& path)
     m_undoStack->clear();
     ++m_inferences;
     m_shapes = inferShapes(m_project.graph, registry());
+    m_data.reset(); // another project's data: known again once the Data panel reads it
+    m_dataMismatches.clear();
     m_summaryValid = false;
     Q_EMIT projectReplaced();
     Q_EMIT shapesChanged();
@@ -326,8 +328,21 @@ void GraphDocument::reinferShapes()
     m_shapesStale = false;
     ++m_inferences;
     m_shapes = inferShapes(m_project.graph, registry());
+    m_dataMismatches = m_data ? markDataMismatches(m_shapes, m_project.graph, *m_data)
+                              : std::vector<std::string>();
     m_summaryValid = false;
     Q_EMIT shapesChanged();
+}
+
+void GraphDocument::setDataInterface(std::optional<DataInterface> data)
+{
+    const auto same = [](const DataInterface& a, const DataInterface& b) {
+        return a.input == b.input && a.task == b.task && a.outputs == b.outputs;
+    };
+    if (m_data.has_value() == data.has_value() && (!data || same(*m_data, *data)))
+        return;
+    m_data = std::move(data);
+    reinferShapes();
 }
 
 Node& GraphDocument::nodeRef(NodeId id)

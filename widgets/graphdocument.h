@@ -3,6 +3,7 @@
 #include "graph/shapeinference.h"
 #include "model/modelsummary.h"
 #include "project/project.h"
+#include "project/starternetwork.h"
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +92,14 @@ public:
     // refuses are not taken: returns that problem, else an empty string.
     QString setDataset(const DatasetSpec& dataset, const QString& what, int session = 0);
 
+    // What the loaded data needs of the network (set by the Data panel once
+    // it has read the data; nullopt while it is unknown). Inputs and outputs
+    // that do not fit it are marked on the canvas like shape errors.
+    void setDataInterface(std::optional<DataInterface> data);
+    const std::optional<DataInterface>& dataInterface() const { return m_data; }
+    // The mismatches markDataMismatches found at the last inference.
+    const std::vector<std::string>& dataMismatches() const { return m_dataMismatches; }
+
     // Why `edge` may not be added, or empty if it may. An edge into an
     // occupied input port is judged as if it replaced the edge there.
     std::string connectionProblem(const Edge& edge) const;
@@ -155,6 +164,8 @@ private:
     Project m_project;
     QString m_filePath;
     ShapeReport m_shapes;
+    std::optional<DataInterface> m_data;
+    std::vector<std::string> m_dataMismatches;
     mutable std::optional<ModelSummary> m_summary;
     mutable std::string m_modelProblem;
     mutable bool m_summaryValid = false;

@@ -139,4 +139,38 @@ std::vector<std::string> fitNetworkToData(Graph& graph, const DataInterface& dat
     return problems;
 }
 
+std::vector<std::string> markDataMismatches(ShapeReport& report, const Graph& graph,
+                                            const DataInterface& data)
+{
+    std::vector<std::string> problems;
+    const auto mark = [&](const Node& node, const std::string& problem) {
+        const std::string message = describeNode(node) + " " + problem;
+        NodeShapes& shapes = report.nodes[node.id];
+        shapes.status = NodeStatus::Invalid;
+        shapes.error = message;
+        report.errors.push_back(message);
+        problems.push_back(message);
+    };
+    for (const Node& node : graph.nodes()) {
+        auto found = report.nodes.find(node.id);
+        if (found == report.nodes.end())
+            continue;
+        const NodeShapes& shapes = found->second;
+        if (node.type == "Input" && !shapes.outputs.empty() && shapes.outputs.front() != data.input) {
+            mark(node, "takes " + tensorTypeToString(shapes.outputs.front()) + " but the data gives "
+                           + tensorTypeToString(data.input));
+        } else if (node.type == "Output" && !shapes.inputs.empty()) {
+            const Shape& given = shapes.inputs.front().shape;
+            const bool fits = data.task == TaskType::Classification
+                ? given == Shape{data.outputs}
+                : shapeElementCount(given) == data.outputs;
+            if (!fits)
+                mark(node, "receives " + shapeToString(given) + " but the data has "
+                               + std::to_string(data.outputs)
+                               + (data.task == TaskType::Classification ? " classes" : " target values"));
+        }
+    }
+    return problems;
+}
+
 } // namespace lepton

@@ -2,6 +2,7 @@
 
 #include "data/dataset.h"
 #include "graph/graph.h"
+#include "graph/shapeinference.h"
 
 #include <string>
 #include <vector>
@@ -31,5 +32,13 @@ Graph starterNetwork(const DataInterface& data, const LayerRegistry& registry);
 // Returns what could not be fitted, each naming its layer; empty on success.
 std::vector<std::string> fitNetworkToData(Graph& graph, const DataInterface& data,
                                           const LayerRegistry& registry);
+
+// Where the graph and the data disagree, before any training: an Input
+// whose samples are not the data's, an Output whose size is not the
+// classes or target values. Each problem marks its node Invalid in
+// `report` (with the message as its error), joins report.errors, and is
+// returned: "Input 'image' takes [784] but the data gives [1, 28, 28]".
+std::vector<std::string> markDataMismatches(ShapeReport& report, const Graph& graph,
+                                            const DataInterface& data);
 
 } // namespace lepton

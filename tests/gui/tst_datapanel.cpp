@@ -13,6 +13,7 @@
 #include "data/sampleimagemodel.h"
 #include "data/sampletablemodel.h"
 #include "parameditor.h"
+#include "project/projectfromdata.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -95,6 +96,7 @@ private Q_SLOTS:
     void importDialogDetectsTheSource();
     void missingDataFilesAreFlaggedOnOpen();
     void qualityFixIsAnUndoStep();
+    void networkFitsTheDataInOneStep();
 
 private:
     QTemporaryDir m_dir;
@@ -299,12 +301,58 @@ void TestDataPanel::idxImagesShowInTheGrid()
     QCOMPARE(panel->preview()->tableModel()->rowCount(), 5);
     QCOMPARE(panel->preview()->histogram()->barCount(), 3);
 
-    // The new project's Input takes 2 values; the banner says so, until it takes the images.
-    QVERIFY2(panel->bannerText().contains(QStringLiteral("Input 'input1' expects [2] but the data gives [1, 4, 4]")),
+    // The new project's Input takes 2 values; the banner and the canvas say
+    // so, until it takes the images.
+    QVERIFY2(panel->bannerText().contains(QStringLiteral("Input 'input1' takes [2] but the data gives [1, 4, 4]")),
              qPrintable(panel->bannerText()));
     const NodeId input = nodeNamed(*document, "input1");
+    QCOMPARE(document->nodeShapes(input)->status, NodeStatus::Invalid);
     document->undoStack()->push(new SetParamCommand(document, input, "shape", {1, 4, 4}));
+    QVERIFY2(!panel->bannerText().contains(QStringLiteral("Input 'input1'")), qPrintable(panel->bannerText()));
+    QVERIFY(document->nodeShapes(input)->status != NodeStatus::Invalid);
+}
+
+void TestDataPanel::networkFitsTheDataInOneStep()
+{
+    QTemporaryDir data;
+    writeIdx(data.path(), 6);
+    // A network made for this data, then broken twice: another Input shape
+    // and another number of classes.
+    const QString file = data.filePath(QStringLiteral("net.lepton"));
+    Project project = projectFromData(idxDataset(data.path()), file.toStdString()).project;
+    for (const Node& node : project.graph.nodes()) {
+        if (node.type == "Input")
+            project.graph.node(node.id)->params["shape"] = {1, 8, 8};
+    }
+    Node* classifier = nullptr;
+    for (const Node& node : project.graph.nodes())
+        classifier = node.type == "Linear" ? project.graph.node(node.id) : classifier;
+    classifier->params["out_features"] = 7;
+    saveProject(project, file.toStdString());
+
+    MainWindow window;
+    QVERIFY(window.openProject(file));
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(document->dataMismatches().size(), size_t(2), kLoadTimeoutMs);
+    QVERIFY2(panel->bannerText().contains(QStringLiteral("takes [1, 8, 8] but the data gives [1, 4, 4]")),
+             qPrintable(panel->bannerText()));
+    QVERIFY2(panel->bannerText().contains(QStringLiteral("receives [7] but the data has 3 classes")),
+             qPrintable(panel->bannerText()));
+    const QString broken = snapshot(document->project());
+
+    auto* fit = panel->findChild<QPushButton*>(QStringLiteral("fitNetworkButton"));
+    QVERIFY(fit && fit->isVisibleTo(panel));
+    const int inferences = document->inferenceCount();
+    QTest::mouseClick(fit, Qt::LeftButton);
+    QCOMPARE(document->inferenceCount(), inferences + 1);
+    QVERIFY(document->dataMismatches().empty());
     QCOMPARE(panel->bannerText(), QString());
+    QCOMPARE(document->undoStack()->count(), 1);
+    QCOMPARE(document->undoStack()->text(0), QStringLiteral("Fit the network to the data"));
+    QCOMPARE(undoRedoMismatch(window, broken, snapshot(document->project())), QString());
+    document->undoStack()->undo();
+    QCOMPARE(document->dataMismatches().size(), size_t(2));
 }
 
 void TestDataPanel::loadErrorsNameTheFile()

@@ -1,5 +1,6 @@
 #include "data/datapanel.h"
 
+#include "commands/setparamcommand.h"
 #include "data/dataimportdialog.h"
 #include "data/datapreview.h"
 #include "data/datasetform.h"
@@ -8,6 +9,8 @@
 #include "parameditor.h"
 
 #include <QComboBox>
+#include <QFrame>
+#include <QUndoStack>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -24,25 +27,6 @@
 namespace lepton {
 
 namespace {
-
-// "Input 'input' expects [784] but the data gives [1, 28, 28]", one for
-// each Input whose shape the data does not match.
-QStringList inputMismatches(const GraphDocument& document, const Dataset& data)
-{
-    QStringList problems;
-    for (const Node& node : document.graph().nodes()) {
-        if (node.type != "Input")
-            continue;
-        const nlohmann::json shape = document.registry().paramValue(node, "shape");
-        if (!shape.is_array() || shape.get<Shape>() == data.featureShape)
-            continue;
-        problems << QObject::tr("%1 expects %2 but the data gives %3")
-                        .arg(QString::fromStdString(describeNode(node)),
-                             QString::fromStdString(shapeToString(shape.get<Shape>())),
-                             QString::fromStdString(shapeToString(data.featureShape)));
-    }
-    return problems;
-}
 
 nlohmann::json& group(DatasetSpec& dataset, const std::string& name)
 {
@@ -61,17 +45,29 @@ DataPanel::DataPanel(GraphDocument* document, QWidget* parent)
     : QWidget(parent)
     , m_document(document)
     , m_loader(new DataPreviewLoader(this))
-    , m_banner(new QLabel(this))
+    , m_bannerBox(new QFrame(this))
+    , m_banner(new QLabel(m_bannerBox))
+    , m_fitNetwork(new QPushButton(tr("Fit the Network to the Data"), m_bannerBox))
     , m_message(new QLabel(this))
     , m_form(new DatasetForm(false))
     , m_preview(new DataPreview)
     , m_splitter(new QSplitter(this))
 {
+    m_bannerBox->setObjectName(QStringLiteral("dataBannerBox"));
+    m_bannerBox->setStyleSheet(QStringLiteral("#dataBannerBox { background: #fce8e6;"
+                                              " border: 1px solid #f4c7c3; border-radius: 3px; }"));
     m_banner->setObjectName(QStringLiteral("dataBanner"));
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setStyleSheet(QStringLiteral("background: #fce8e6; color: #a50e0e; padding: 6px;"
-                                           " border: 1px solid #f4c7c3; border-radius: 3px;"));
+    m_banner->setStyleSheet(QStringLiteral("color: #a50e0e;"));
+    m_fitNetwork->setObjectName(QStringLiteral("fitNetworkButton"));
+    m_fitNetwork->setToolTip(tr("Set the Input layer's shape and the last Linear layer's size from"
+                                " the data, as one undo step"));
+    auto* bannerLayout = new QHBoxLayout(m_bannerBox);
+    bannerLayout->setContentsMargins(6, 4, 6, 4);
+    bannerLayout->addWidget(m_banner, 1);
+    bannerLayout->addWidget(m_fitNetwork, 0, Qt::AlignTop);
+    connect(m_fitNetwork, &QPushButton::clicked, this, &DataPanel::fitNetworkToData);
     m_message->setObjectName(QStringLiteral("dataMessage"));
     m_message->setWordWrap(true);
     m_message->setStyleSheet(QStringLiteral("color: #c5221f;"));
@@ -96,7 +92,7 @@ DataPanel::DataPanel(GraphDocument* document, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(m_banner);
+    layout->addWidget(m_bannerBox);
     layout->addWidget(m_splitter, 1);
 
     connect(document, &GraphDocument::datasetChanged, this, &DataPanel::refresh);
@@ -113,7 +109,7 @@ DataPanel::DataPanel(GraphDocument* document, QWidget* parent)
 
 QString DataPanel::bannerText() const
 {
-    return m_banner->isHidden() ? QString() : m_banner->text();
+    return m_bannerBox->isHidden() ? QString() : m_banner->text();
 }
 
 QString DataPanel::message() const
@@ -249,6 +245,10 @@ bool DataPanel::commit(const DatasetSpec& dataset, const QString& what, int sess
 void DataPanel::showPreview(const DataPreviewResult& result)
 {
     m_preview->showResult(result);
+    const Dataset* data = m_preview->dataset();
+    // The document marks Inputs and Outputs that do not fit on the canvas;
+    // its shapesChanged() then updates the banner.
+    m_document->setDataInterface(data ? std::optional(lepton::dataInterface(*data)) : std::nullopt);
     updateBanner();
     Q_EMIT previewShown();
 }
@@ -258,10 +258,36 @@ void DataPanel::updateBanner()
     QStringList lines;
     for (const QString& missing : m_missing)
         lines << tr("Missing data file: %1").arg(missing);
-    if (const Dataset* data = m_preview->dataset())
-        lines << inputMismatches(*m_document, *data);
+    for (const std::string& mismatch : m_document->dataMismatches())
+        lines << QString::fromStdString(mismatch);
     m_banner->setText(lines.join(QLatin1Char('\n')));
-    m_banner->setVisible(!lines.isEmpty());
+    m_bannerBox->setVisible(!lines.isEmpty());
+    m_fitNetwork->setVisible(!m_document->dataMismatches().empty());
+}
+
+void DataPanel::fitNetworkToData()
+{
+    const std::optional<DataInterface>& data = m_document->dataInterface();
+    if (!data)
+        return;
+    Graph fitted = m_document->graph();
+    const std::vector<std::string> problems = lepton::fitNetworkToData(fitted, *data, m_document->registry());
+    if (!problems.empty()) {
+        showMessage(QString::fromStdString(problems.front()));
+        return;
+    }
+    // Every changed param is one command; together one undo step, one inference.
+    GraphDocument::ShapeBatch batch(m_document);
+    QUndoStack* undo = m_document->undoStack();
+    undo->beginMacro(tr("Fit the network to the data"));
+    for (const Node& node : fitted.nodes()) {
+        const Node* before = m_document->graph().node(node.id);
+        for (const auto& [name, value] : node.params.items()) {
+            if (m_document->registry().paramValue(*before, name) != value)
+                undo->push(new SetParamCommand(m_document, node.id, name, value));
+        }
+    }
+    undo->endMacro();
 }
 
 void DataPanel::showMessage(const QString& message)

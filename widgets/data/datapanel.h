@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QFrame;
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -48,6 +49,9 @@ public Q_SLOTS:
     void applyFix(const lepton::QualityIssue& issue);
     // Reads the data files again (they changed on disk).
     void reload();
+    // Sets the Input layer's shape and dtype, an Embedding's vocabulary and
+    // the last Linear layer's size from the loaded data, as one undo step.
+    void fitNetworkToData();
 
 Q_SIGNALS:
     // A preview load ended and its result (or error) is shown.
@@ -70,7 +74,9 @@ private:
 
     GraphDocument* m_document;
     DataPreviewLoader* m_loader;
+    QFrame* m_bannerBox;
     QLabel* m_banner;
+    QPushButton* m_fitNetwork;
     QComboBox* m_source;
     QPushButton* m_import;
     QLabel* m_message;
