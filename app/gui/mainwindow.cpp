@@ -3,6 +3,7 @@
 #include "blocks/blockactions.h"
 #include "blocks/userblocklibrary.h"
 #include "canvasactions.h"
+#include "data/dataimportdialog.h"
 #include "data/datapanel.h"
 #include "graphdocument.h"
 #include "graphscene.h"
@@ -17,6 +18,7 @@
 
 #include "graph/layerregistry.h"
 #include "model/modelsummary.h"
+#include "project/projectfromdata.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -152,6 +154,29 @@ void MainWindow::newFromTemplate()
     m_view->fitToContents();
 }
 
+void MainWindow::newFromData()
+{
+    if (!maybeSave())
+        return;
+    DataImportDialog dialog(DatasetSpec(), QString(), this);
+    dialog.setWindowTitle(tr("New Project from Data"));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    try {
+        // Read again rather than trusting the preview, which may show
+        // settings from before the last edit.
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        DataProject created = projectFromData(dialog.dataset(), std::string());
+        QApplication::restoreOverrideCursor();
+        m_document->newProject(std::move(created.project));
+    } catch (const std::exception& error) {
+        QApplication::restoreOverrideCursor();
+        showError(tr("Cannot create the project"), QString::fromStdString(error.what()));
+        return;
+    }
+    m_view->fitToContents();
+}
+
 void MainWindow::open()
 {
     if (!maybeSave())
@@ -253,6 +278,10 @@ void MainWindow::createActions()
     m_newFromTemplateAction->setStatusTip(tr("Start from a network that already trains"));
     connect(m_newFromTemplateAction, &QAction::triggered, this, &MainWindow::newFromTemplate);
 
+    m_newFromDataAction = new QAction(tr("New from &Data..."), this);
+    m_newFromDataAction->setStatusTip(tr("Start from a data file or folder, with a network that fits it"));
+    connect(m_newFromDataAction, &QAction::triggered, this, &MainWindow::newFromData);
+
     m_openAction = new QAction(themedIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open..."), this);
     m_openAction->setShortcut(QKeySequence::Open);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
@@ -338,6 +367,7 @@ void MainWindow::createActions()
 
     const std::pair<QAction*, const char*> names[] = {
         {m_newAction, "actionNew"},       {m_newFromTemplateAction, "actionNewFromTemplate"},
+        {m_newFromDataAction, "actionNewFromData"},
         {m_openAction, "actionOpen"},
         {m_saveAction, "actionSave"},     {m_saveAsAction, "actionSaveAs"},
         {m_importDataAction, "actionImportData"},
@@ -356,6 +386,7 @@ void MainWindow::createMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_newAction);
     file->addAction(m_newFromTemplateAction);
+    file->addAction(m_newFromDataAction);
     file->addAction(m_openAction);
     m_recentMenu = new RecentFilesMenu(tr("Open &Recent"), file);
     file->addMenu(m_recentMenu);

@@ -56,6 +56,8 @@ public:
 public Q_SLOTS:
     void newProject();
     void newFromTemplate();
+    // A project around a data file or folder, with a network that fits it.
+    void newFromData();
     void open();
     bool save();
     bool saveAs();
@@ -112,6 +114,7 @@ private:
 
     QAction* m_newAction = nullptr;
     QAction* m_newFromTemplateAction = nullptr;
+    QAction* m_newFromDataAction = nullptr;
     QAction* m_openAction = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;

@@ -4,6 +4,7 @@
 #include "graph/shapeinference.h"
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 namespace lepton {
@@ -12,12 +13,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void storePathsRelativeTo(DatasetSpec& spec, const fs::path& projectFolder)
+// Absolute paths, or relative ones for data inside `projectFolder` (when
+// the project has a folder yet).
+void storePaths(DatasetSpec& spec, const std::optional<fs::path>& projectFolder)
 {
     const DataSourceSpec& source = *DataSourceRegistry::builtin().find(spec.source);
     for (const auto& [param, path] : dataPaths(source, spec.params)) {
         const fs::path absolute = fs::absolute(path).lexically_normal();
-        const fs::path relative = absolute.lexically_relative(projectFolder);
+        const fs::path relative = projectFolder ? absolute.lexically_relative(*projectFolder) : fs::path();
         const bool inside = !relative.empty() && *relative.begin() != "..";
         spec.params[param] = (inside ? relative : absolute).string();
     }
@@ -28,12 +31,11 @@ void storePathsRelativeTo(DatasetSpec& spec, const fs::path& projectFolder)
 DataProject projectFromData(DatasetSpec spec, const std::string& projectFile, const Graph* network)
 {
     const LayerRegistry& registry = LayerRegistry::builtin();
-    const fs::path file = fs::absolute(projectFile).lexically_normal();
     const Dataset train = loadDataset(spec, {}).train;
     const DataInterface data = dataInterface(train);
 
     Project project;
-    project.name = file.stem().string();
+    project.name = projectFile.empty() ? train.name : fs::path(projectFile).stem().string();
     if (network) {
         project.graph = *network;
         const std::vector<std::string> problems = fitNetworkToData(project.graph, data, registry);
@@ -55,7 +57,10 @@ DataProject projectFromData(DatasetSpec spec, const std::string& projectFile, co
         spec.preprocessing["normalize"] = "standardize";
     project.training.loss =
         data.task == TaskType::Classification ? LossKind::CrossEntropy : LossKind::MSE;
-    storePathsRelativeTo(spec, file.parent_path());
+    std::optional<fs::path> folder;
+    if (!projectFile.empty())
+        folder = fs::absolute(projectFile).lexically_normal().parent_path();
+    storePaths(spec, folder);
     project.dataset = std::move(spec);
     return {std::move(project), data};
 }

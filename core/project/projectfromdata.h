@@ -13,8 +13,9 @@ namespace lepton {
 // `projectFile`: a starter network that fits the data, or `network` (a
 // template) fitted to it; cross-entropy for classes, MSE for values; tables
 // standardized. Data paths inside the project's folder become relative to
-// it. Throws DataError when the data cannot be read, std::runtime_error
-// naming the layers when the network cannot be made to fit.
+// it; with no projectFile yet (an untitled project) they stay absolute.
+// Throws DataError when the data cannot be read, std::runtime_error naming
+// the layers when the network cannot be made to fit.
 struct DataProject {
     Project project;
     DataInterface data; // what the network was fitted to

@@ -25,6 +25,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -97,6 +98,7 @@ private Q_SLOTS:
     void missingDataFilesAreFlaggedOnOpen();
     void qualityFixIsAnUndoStep();
     void networkFitsTheDataInOneStep();
+    void newFromDataMakesAProjectThatFits();
 
 private:
     QTemporaryDir m_dir;
@@ -480,6 +482,31 @@ void TestDataPanel::qualityFixIsAnUndoStep()
     panel->applyFix(issue);
     QCOMPARE(undo->count(), 1);
     QVERIFY(panel->message().contains(QStringLiteral("noise")));
+}
+
+void TestDataPanel::newFromDataMakesAProjectThatFits()
+{
+    QTemporaryDir data;
+    writeIdx(data.path(), 6);
+    MainWindow window;
+    QTimer::singleShot(0, &window, [&data] {
+        auto* dialog = qobject_cast<DataImportDialog*>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        dialog->setPath(data.filePath(QStringLiteral("train-images-idx3-ubyte")));
+        dialog->accept();
+    });
+    action(window, "actionNewFromData")->trigger();
+
+    GraphDocument* document = window.document();
+    QCOMPARE(document->project().dataset.source, std::string("idx"));
+    QCOMPARE(document->project().dataset.params.at("train_images").get<std::string>(),
+             data.filePath(QStringLiteral("train-images-idx3-ubyte")).toStdString());
+    QCOMPARE(document->shapes().errors, std::vector<std::string>());
+    QVERIFY(document->graph().nodeByName("conv2d1")); // images get a CNN
+    QCOMPARE(document->undoStack()->count(), 0);
+    // Once the panel has read the data, nothing is out of line with it.
+    QTRY_VERIFY_WITH_TIMEOUT(document->dataInterface().has_value(), kLoadTimeoutMs);
+    QVERIFY(document->dataMismatches().empty());
 }
 
 QTEST_MAIN(TestDataPanel)
