@@ -3,6 +3,7 @@
 // import dialog, missing data files on open and quality fixes.
 #include "commands/setparamcommand.h"
 #include "common/guitestutil.h"
+#include "data/augmentationpreview.h"
 #include "data/classhistogram.h"
 #include "data/columnstatsmodel.h"
 #include "data/dataimportdialog.h"
@@ -99,6 +100,7 @@ private Q_SLOTS:
     void qualityFixIsAnUndoStep();
     void networkFitsTheDataInOneStep();
     void newFromDataMakesAProjectThatFits();
+    void augmentationPreviewShowsVariants();
 
 private:
     QTemporaryDir m_dir;
@@ -507,6 +509,36 @@ void TestDataPanel::newFromDataMakesAProjectThatFits()
     // Once the panel has read the data, nothing is out of line with it.
     QTRY_VERIFY_WITH_TIMEOUT(document->dataInterface().has_value(), kLoadTimeoutMs);
     QVERIFY(document->dataMismatches().empty());
+}
+
+void TestDataPanel::augmentationPreviewShowsVariants()
+{
+    QTemporaryDir data;
+    writeIdx(data.path(), 6);
+    MainWindow window;
+    GraphDocument* document = window.document();
+    DataPanel* panel = window.dataPanel();
+    QCOMPARE(document->setDataset(idxDataset(data.path()), QStringLiteral("Import data")), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(panel->preview()->imageModel()->rowCount(), 6, kLoadTimeoutMs);
+    SampleImageModel* sheet = panel->preview()->augmentationPreview()->model();
+    QCOMPARE(sheet->rowCount(), 0); // no augmentation set
+
+    DatasetSpec flipped = document->project().dataset;
+    flipped.augmentation["flip"] = "horizontal";
+    QCOMPARE(document->setDataset(flipped, QStringLiteral("Set augmentation.flip")), QString());
+    // One sample of each of the 3 classes, then one more; each with 7 variants.
+    QCOMPARE(sheet->rowCount(), 4 * 8);
+    const QImage original = sheet->image(0);
+    QCOMPARE(original, panel->preview()->imageModel()->image(0));
+    int mirrored = 0;
+    for (int variant = 1; variant <= 7; ++variant) {
+        const QImage image = sheet->image(variant);
+        QVERIFY(image == original || image == original.mirrored(true, false));
+        mirrored += image != original;
+    }
+    QVERIFY(mirrored > 0 && mirrored < 7);
+    // Labels follow the sample: the second sample is class 1.
+    QCOMPARE(sheet->data(sheet->index(8), Qt::DisplayRole).toString(), QStringLiteral("1"));
 }
 
 QTEST_MAIN(TestDataPanel)

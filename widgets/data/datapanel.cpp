@@ -195,6 +195,7 @@ void DataPanel::refresh()
         m_source->setCurrentIndex(m_source->findData(QString::fromStdString(dataset.source)));
     }
     m_form->setDataset(dataset, baseDir);
+    m_preview->setAugmentation(augmentationSettings(dataset));
     m_missing.clear();
     for (const std::string& missing : missingDataFiles(dataset, baseDir.toStdString()))
         m_missing << QString::fromStdString(missing);

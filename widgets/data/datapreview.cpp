@@ -1,5 +1,6 @@
 #include "data/datapreview.h"
 
+#include "data/augmentationpreview.h"
 #include "data/classhistogram.h"
 #include "data/columnstatsmodel.h"
 #include "data/qualityreport.h"
@@ -18,7 +19,7 @@ namespace lepton {
 
 namespace {
 
-enum Tab { ImagesTab, TableTab, ColumnsTab, ClassesTab, QualityTab };
+enum Tab { ImagesTab, TableTab, ColumnsTab, ClassesTab, QualityTab, AugmentationTab };
 
 constexpr int kThumbnail = 56; // 28-pixel images at twice their size
 
@@ -70,6 +71,7 @@ DataPreview::DataPreview(QWidget* parent)
     , m_statsModel(new ColumnStatsModel(this))
     , m_histogram(new ClassHistogram(this))
     , m_quality(new QualityReport(this))
+    , m_augmentation(new AugmentationPreview(this))
 {
     m_summary->setObjectName(QStringLiteral("previewSummary"));
     m_summary->setWordWrap(true);
@@ -103,6 +105,7 @@ DataPreview::DataPreview(QWidget* parent)
     m_tabs->insertTab(ColumnsTab, m_stats, tr("Columns"));
     m_tabs->insertTab(ClassesTab, m_histogram, tr("Classes"));
     m_tabs->insertTab(QualityTab, m_quality, tr("Quality"));
+    m_tabs->insertTab(AugmentationTab, m_augmentation, tr("Augmentation"));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -134,6 +137,7 @@ void DataPreview::showResult(const DataPreviewResult& result)
     m_error->hide();
     m_tableModel->setDataset(train);
     m_imageModel->setDataset(train);
+    m_augmentation->setData(train);
     m_statsModel->setColumns(result.profile.columns);
     m_histogram->setCounts(result.profile.classNames, result.profile.classCounts);
     m_quality->setIssues(result.profile.issues);
@@ -154,11 +158,17 @@ void DataPreview::clear(const QString& reason)
     m_error->hide();
     m_tableModel->setDataset(nullptr);
     m_imageModel->setDataset(nullptr);
+    m_augmentation->setData(nullptr);
     m_statsModel->setColumns({});
     m_histogram->setCounts({}, {});
     m_quality->setIssues({});
     m_tabs->setTabText(QualityTab, tr("Quality"));
     setTabsEnabled(false, false);
+}
+
+void DataPreview::setAugmentation(const AugmentationSettings& settings)
+{
+    m_augmentation->setSettings(settings);
 }
 
 QString DataPreview::summary() const
@@ -179,6 +189,7 @@ const Dataset* DataPreview::dataset() const
 void DataPreview::setTabsEnabled(bool images, bool classes)
 {
     m_tabs->setTabVisible(ImagesTab, images);
+    m_tabs->setTabVisible(AugmentationTab, images);
     m_tabs->setTabVisible(ClassesTab, classes);
     if (!m_tabs->isTabVisible(m_tabs->currentIndex()))
         m_tabs->setCurrentIndex(TableTab);

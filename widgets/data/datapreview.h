@@ -11,6 +11,7 @@ class QTableView;
 
 namespace lepton {
 
+class AugmentationPreview;
 class ClassHistogram;
 class ColumnStatsModel;
 class QualityReport;
@@ -31,6 +32,8 @@ public:
     void showResult(const DataPreviewResult& result);
     // Nothing to show, and why ("the data files are missing").
     void clear(const QString& reason);
+    // The project's augmentation, shown on its tab for image data.
+    void setAugmentation(const AugmentationSettings& settings);
 
     QString summary() const;
     QString error() const;
@@ -41,6 +44,7 @@ public:
     ColumnStatsModel* statsModel() const { return m_statsModel; }
     ClassHistogram* histogram() const { return m_histogram; }
     QualityReport* qualityReport() const { return m_quality; }
+    AugmentationPreview* augmentationPreview() const { return m_augmentation; }
 
 Q_SIGNALS:
     void fixRequested(const lepton::QualityIssue& issue);
@@ -59,6 +63,7 @@ private:
     ColumnStatsModel* m_statsModel;
     ClassHistogram* m_histogram;
     QualityReport* m_quality;
+    AugmentationPreview* m_augmentation;
     DataPreviewResult m_result;
 };
 
