@@ -520,25 +520,35 @@ void TestDataPanel::augmentationPreviewShowsVariants()
     DataPanel* panel = window.dataPanel();
     QCOMPARE(document->setDataset(idxDataset(data.path()), QStringLiteral("Import data")), QString());
     QTRY_COMPARE_WITH_TIMEOUT(panel->preview()->imageModel()->rowCount(), 6, kLoadTimeoutMs);
-    SampleImageModel* sheet = panel->preview()->augmentationPreview()->model();
-    QCOMPARE(sheet->rowCount(), 0); // no augmentation set
+    AugmentationPreview* sheet = panel->preview()->augmentationPreview();
+    QCOMPARE(sheet->rows(), 0); // no augmentation set
 
     DatasetSpec flipped = document->project().dataset;
     flipped.augmentation["flip"] = "horizontal";
     QCOMPARE(document->setDataset(flipped, QStringLiteral("Set augmentation.flip")), QString());
     // One sample of each of the 3 classes, then one more; each with 7 variants.
-    QCOMPARE(sheet->rowCount(), 4 * 8);
-    const QImage original = sheet->image(0);
-    QCOMPARE(original, panel->preview()->imageModel()->image(0));
+    QCOMPARE(sheet->rows(), 4);
+    const QImage original = sheet->image(1, 0);
+    QCOMPARE(original, panel->preview()->imageModel()->image(1));
     int mirrored = 0;
-    for (int variant = 1; variant <= 7; ++variant) {
-        const QImage image = sheet->image(variant);
+    for (int variant = 1; variant <= AugmentationPreview::kVariants; ++variant) {
+        const QImage image = sheet->image(1, variant);
         QVERIFY(image == original || image == original.mirrored(true, false));
         mirrored += image != original;
     }
-    QVERIFY(mirrored > 0 && mirrored < 7);
-    // Labels follow the sample: the second sample is class 1.
-    QCOMPARE(sheet->data(sheet->index(8), Qt::DisplayRole).toString(), QStringLiteral("1"));
+    QVERIFY(mirrored > 0 && mirrored < AugmentationPreview::kVariants);
+    // Another draw: the same samples, other variants (one in 2^28 draws alike).
+    std::vector<QImage> before;
+    for (int sample = 0; sample < 4; ++sample)
+        for (int variant = 1; variant <= AugmentationPreview::kVariants; ++variant)
+            before.push_back(sheet->image(sample, variant));
+    QTest::mouseClick(sheet->findChild<QPushButton*>(QStringLiteral("drawAgain")), Qt::LeftButton);
+    std::vector<QImage> after;
+    for (int sample = 0; sample < 4; ++sample)
+        for (int variant = 1; variant <= AugmentationPreview::kVariants; ++variant)
+            after.push_back(sheet->image(sample, variant));
+    QCOMPARE(sheet->image(1, 0), original);
+    QVERIFY(before != after);
 }
 
 QTEST_MAIN(TestDataPanel)

@@ -4,9 +4,11 @@
 #include "train/augmentationpreview.h"
 
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
-#include <QListView>
 #include <QPushButton>
+#include <QStandardItemModel>
+#include <QTableView>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -16,8 +18,10 @@ namespace lepton {
 
 namespace {
 
+constexpr int kCell = 64;
+
 // The first sample of each class, in class order, then more samples if
-// there are fewer classes than places.
+// there are fewer classes than rows.
 std::vector<int64_t> showcase(const Dataset& data, int count)
 {
     std::vector<int64_t> chosen;
@@ -33,10 +37,28 @@ std::vector<int64_t> showcase(const Dataset& data, int count)
     return chosen;
 }
 
-void appendBytes(Dataset& sheet, const std::vector<float>& image)
+std::vector<float> sampleOf(const Dataset& data, int64_t index)
 {
-    for (float value : image)
-        sheet.featureBytes.push_back(uint8_t(std::lround(std::clamp(value, 0.0f, 1.0f) * 255.0f)));
+    const int64_t perSample = data.featuresPerSample();
+    std::vector<float> values(static_cast<size_t>(perSample));
+    for (int64_t i = 0; i < perSample; ++i)
+        values[static_cast<size_t>(i)] = data.feature(index * perSample + i);
+    return values;
+}
+
+// A planar [C, H, W] image in [0, 1] as a picture (the same conversion the
+// sample grid uses, through a one-sample dataset of bytes).
+QImage picture(const Shape& shape, const std::vector<float>& values)
+{
+    auto one = std::make_shared<Dataset>();
+    one->featureShape = shape;
+    for (float value : values)
+        one->featureBytes.push_back(uint8_t(std::lround(std::clamp(value, 0.0f, 1.0f) * 255.0f)));
+    one->labels = {0};
+    one->numClasses = 1;
+    SampleImageModel model;
+    model.setDataset(one);
+    return model.image(0);
 }
 
 } // namespace
@@ -44,22 +66,21 @@ void appendBytes(Dataset& sheet, const std::vector<float>& image)
 AugmentationPreview::AugmentationPreview(QWidget* parent)
     : QWidget(parent)
     , m_note(new QLabel(this))
-    , m_view(new QListView(this))
+    , m_view(new QTableView(this))
     , m_again(new QPushButton(tr("Draw Again"), this))
-    , m_model(new SampleImageModel(this))
+    , m_model(new QStandardItemModel(this))
 {
     m_note->setWordWrap(true);
     m_again->setObjectName(QStringLiteral("drawAgain"));
     m_again->setToolTip(tr("Draw other random augmentations of the same samples"));
     m_view->setObjectName(QStringLiteral("augmentationGrid"));
     m_view->setModel(m_model);
-    m_view->setViewMode(QListView::IconMode);
-    m_view->setResizeMode(QListView::Adjust);
-    m_view->setMovement(QListView::Static);
-    m_view->setUniformItemSizes(true);
-    m_model->setThumbnailSize(64);
-    m_view->setIconSize(QSize(64, 64));
-    m_view->setGridSize(QSize(80, 86));
+    m_view->setIconSize(QSize(kCell, kCell));
+    m_view->setShowGrid(false);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setSelectionMode(QAbstractItemView::NoSelection);
+    m_view->horizontalHeader()->setDefaultSectionSize(kCell + 8);
+    m_view->verticalHeader()->setDefaultSectionSize(kCell + 8);
 
     auto* header = new QHBoxLayout;
     header->addWidget(m_note, 1);
@@ -86,34 +107,47 @@ void AugmentationPreview::setSettings(const AugmentationSettings& settings)
     redraw();
 }
 
+QImage AugmentationPreview::image(int sample, int variant) const
+{
+    return m_images.at(size_t(sample * (kVariants + 1) + variant));
+}
+
 void AugmentationPreview::redraw()
 {
+    m_images.clear();
+    m_model->clear();
     const bool active = m_data && m_settings.any();
     m_again->setEnabled(active);
     if (!active) {
         m_note->setText(m_data ? tr("No augmentation is set: training sees the images as they are.")
                                : QString());
-        m_model->setDataset(nullptr);
         return;
     }
     m_note->setText(tr("Each sample, then %1 random variants as training sees them").arg(kVariants));
-    // One sheet of images: every sample followed by its variants.
-    auto sheet = std::make_shared<Dataset>();
-    sheet->featureShape = m_data->featureShape;
-    sheet->classNames = m_data->classNames;
-    sheet->numClasses = m_data->numClasses;
-    const int64_t perSample = m_data->featuresPerSample();
+    QStringList columns{tr("sample")};
+    for (int variant = 1; variant <= kVariants; ++variant)
+        columns << QString::number(variant);
+    m_model->setHorizontalHeaderLabels(columns);
     for (int64_t index : showcase(*m_data, kSamples)) {
-        std::vector<float> original(static_cast<size_t>(perSample));
-        for (int64_t i = 0; i < perSample; ++i)
-            original[static_cast<size_t>(i)] = m_data->feature(index * perSample + i);
-        appendBytes(*sheet, original);
+        m_images.push_back(picture(m_data->featureShape, sampleOf(*m_data, index)));
         for (const std::vector<float>& variant : augmentedSamples(*m_data, index, m_settings, kVariants, m_seed))
-            appendBytes(*sheet, variant);
-        const int64_t label = m_data->labels.empty() ? 0 : m_data->labels[static_cast<size_t>(index)];
-        sheet->labels.insert(sheet->labels.end(), kVariants + 1, label);
+            m_images.push_back(picture(m_data->featureShape, variant));
+        QList<QStandardItem*> row;
+        for (auto it = m_images.end() - (kVariants + 1); it != m_images.end(); ++it) {
+            const bool small = it->width() < kCell && it->height() < kCell;
+            auto* cell = new QStandardItem;
+            cell->setData(QPixmap::fromImage(it->scaled(kCell, kCell, Qt::KeepAspectRatio,
+                                                        small ? Qt::FastTransformation : Qt::SmoothTransformation)),
+                          Qt::DecorationRole);
+            row << cell;
+        }
+        m_model->appendRow(row);
+        const int64_t label = m_data->labels.empty() ? -1 : m_data->labels[static_cast<size_t>(index)];
+        const QString name = label >= 0 && label < int64_t(m_data->classNames.size())
+            ? QString::fromStdString(m_data->classNames[size_t(label)])
+            : QString::number(label);
+        m_model->setVerticalHeaderItem(m_model->rowCount() - 1, new QStandardItem(name));
     }
-    m_model->setDataset(std::move(sheet));
 }
 
 } // namespace lepton

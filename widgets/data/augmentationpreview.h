@@ -2,21 +2,23 @@
 
 #include "data/datasetspec.h"
 
+#include <QImage>
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 class QLabel;
-class QListView;
 class QPushButton;
+class QStandardItemModel;
+class QTableView;
 
 namespace lepton {
 
-class SampleImageModel;
-
 // What the augmentation settings do to training images: a few samples (one
-// per class while classes last), each followed by variants drawn by the
-// engine's own augmentation code. "Draw Again" picks another seed.
+// per class while classes last), one row each, the sample and then variants
+// drawn by the engine's own augmentation code. "Draw Again" picks another
+// seed.
 class AugmentationPreview : public QWidget {
     Q_OBJECT
 
@@ -29,7 +31,10 @@ public:
     // Null, or data that is not images, shows nothing.
     void setData(std::shared_ptr<const Dataset> data);
     void setSettings(const AugmentationSettings& settings);
-    SampleImageModel* model() const { return m_model; }
+    // Rows shown (samples), and the image in row `sample`, column
+    // `variant` (0: the sample as it is).
+    int rows() const { return int(m_images.size()) / (kVariants + 1); }
+    QImage image(int sample, int variant) const;
 
 private:
     void redraw();
@@ -37,10 +42,11 @@ private:
     std::shared_ptr<const Dataset> m_data;
     AugmentationSettings m_settings;
     uint64_t m_seed = 1;
+    std::vector<QImage> m_images;
     QLabel* m_note;
-    QListView* m_view;
+    QTableView* m_view;
     QPushButton* m_again;
-    SampleImageModel* m_model;
+    QStandardItemModel* m_model;
 };
 
 } // namespace lepton
