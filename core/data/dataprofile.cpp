@@ -116,22 +116,22 @@ void featureStats(const Dataset& dataset, DataProfile& profile)
             const auto begin = size_t(sample * perSample + group * block);
             if (bytes) {
                 for (size_t i = begin; i < begin + size_t(block); ++i)
-                    ++stats.byteCounts[dataset.featureBytes[i]];
+                    ++stats.byteCounts[dataset.byteData()[i]];
             } else if (vectors) {
-                const float value = dataset.features[begin];
+                const float value = dataset.floatData()[begin];
                 if (std::isnan(value))
                     ++stats.missing;
                 else
                     stats.moments.add(value);
             } else {
-                stats.moments.merge(blockMoments(dataset.features.data() + begin, block, stats.missing));
+                stats.moments.merge(blockMoments(dataset.floatData() + begin, block, stats.missing));
             }
         }
     }
     std::unordered_set<int64_t> ids; // token ids: distinct counted exactly up to a cap
     if (tokens) {
         for (size_t i = 0; i < size_t(samples * perSample) && ids.size() < kMaxTokenDistinct; ++i)
-            ids.insert(int64_t(dataset.features[i]));
+            ids.insert(int64_t(dataset.floatData()[i]));
     }
     for (int64_t group = 0; group < groupCount; ++group) {
         GroupStats& values = groups[size_t(group)];
@@ -156,8 +156,8 @@ std::string_view sampleBytes(const Dataset& dataset, int64_t sample)
 {
     const auto perSample = size_t(dataset.featuresPerSample());
     if (dataset.storesBytes())
-        return {reinterpret_cast<const char*>(dataset.featureBytes.data()) + size_t(sample) * perSample, perSample};
-    return {reinterpret_cast<const char*>(dataset.features.data() + size_t(sample) * perSample),
+        return {reinterpret_cast<const char*>(dataset.byteData()) + size_t(sample) * perSample, perSample};
+    return {reinterpret_cast<const char*>(dataset.floatData() + size_t(sample) * perSample),
             perSample * sizeof(float)};
 }
 
@@ -291,7 +291,7 @@ DataProfile profileDataset(const Dataset& dataset, const std::vector<std::string
     DataProfile profile;
     profile.rows = dataset.size();
     const auto values = size_t(dataset.size()) * size_t(dataset.featuresPerSample());
-    if ((dataset.storesBytes() ? dataset.featureBytes.size() : dataset.features.size()) < values)
+    if (dataset.storedValues() < values)
         throw DataError(dataset.name + ": the features hold fewer values than " + std::to_string(dataset.size())
                         + " samples of " + shapeToString(dataset.featureShape));
     featureStats(dataset, profile);

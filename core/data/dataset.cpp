@@ -10,4 +10,11 @@ int64_t Dataset::size() const
     return perSample > 0 ? static_cast<int64_t>(targets.size()) / perSample : 0;
 }
 
+size_t Dataset::storedValues() const
+{
+    if (mapped)
+        return (size_t(mapped->size()) - mappedOffset) / (mappedBytes ? 1 : sizeof(float));
+    return storesBytes() ? featureBytes.size() : features.size();
+}
+
 } // namespace lepton

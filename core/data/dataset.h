@@ -1,10 +1,12 @@
 #pragma once
 
 #include "graph/shape.h"
+#include "util/mappedfile.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,8 +16,9 @@ namespace lepton {
 
 enum class TaskType { Classification, Regression };
 
-// An in-memory dataset: samples stored row-major, one after another.
-// Kept free of LibTorch; the trainer wraps the buffers without copying.
+// A dataset: samples stored row-major, one after another, in memory or (the
+// features of large arrays) in a mapped file. Kept free of LibTorch; the
+// trainer wraps the features without copying.
 struct Dataset {
     std::string name;
     TaskType task = TaskType::Classification;
@@ -25,9 +28,16 @@ struct Dataset {
     DType featureDType = DType::Float32;
     // The features: floats, or (images, IDX) bytes that stay bytes until a
     // batch is made, read as byte / 255. Exactly one of the two is filled,
-    // size() * shapeElementCount(featureShape) values.
+    // size() * shapeElementCount(featureShape) values, unless `mapped` is set.
+    // Loaders write these; everyone else reads through floatData(),
+    // byteData() or feature().
     std::vector<float> features;
     std::vector<uint8_t> featureBytes;
+    // Or the features stay in a file: its values start `mappedOffset` bytes
+    // into `mapped` and run to its end; bytes when `mappedBytes`.
+    std::shared_ptr<const MappedFile> mapped;
+    size_t mappedOffset = 0;
+    bool mappedBytes = false;
     // Classification: one class index per sample, in [0, numClasses).
     std::vector<int64_t> labels;
     int64_t numClasses = 0;
@@ -43,12 +53,19 @@ struct Dataset {
 
     int64_t size() const;
     int64_t featuresPerSample() const { return shapeElementCount(featureShape); }
-    bool storesBytes() const { return !featureBytes.empty(); }
+    bool storesBytes() const { return mapped ? mappedBytes : !featureBytes.empty(); }
+    // The stored features; only the one that storesBytes() names holds them.
+    const float* floatData() const
+    {
+        return mapped ? reinterpret_cast<const float*>(mapped->data() + mappedOffset) : features.data();
+    }
+    const uint8_t* byteData() const { return mapped ? mapped->data() + mappedOffset : featureBytes.data(); }
+    // How many feature values are stored, whichever way.
+    size_t storedValues() const;
     // Feature `i` of the flat buffer as a float (bytes scaled to [0, 1]).
     float feature(int64_t i) const
     {
-        return storesBytes() ? featureBytes[static_cast<size_t>(i)] * (1.0f / 255.0f)
-                             : features[static_cast<size_t>(i)];
+        return storesBytes() ? byteData()[i] * (1.0f / 255.0f) : floatData()[i];
     }
 };
 

@@ -48,24 +48,6 @@ void take(std::vector<int64_t>& from, int64_t count, std::vector<int64_t>& to)
     from.erase(from.begin(), from.begin() + count);
 }
 
-template <typename T>
-void gather(const std::vector<T>& from, int64_t width, const std::vector<int64_t>& indices,
-            std::vector<T>& to)
-{
-    if (from.empty())
-        return;
-    to.resize(indices.size() * static_cast<size_t>(width));
-    for (size_t i = 0; i < indices.size(); ++i)
-        std::copy_n(from.begin() + indices[i] * width, width, to.begin() + static_cast<int64_t>(i) * width);
-}
-
-std::optional<Dataset> nonEmptySubset(const Dataset& data, const std::vector<int64_t>& indices)
-{
-    if (indices.empty())
-        return std::nullopt;
-    return subset(data, indices);
-}
-
 } // namespace
 
 SplitIndices splitIndices(const Dataset& data, const SplitSettings& settings)
@@ -99,25 +81,6 @@ SplitIndices splitIndices(const Dataset& data, const SplitSettings& settings)
     return split;
 }
 
-Dataset subset(const Dataset& data, const std::vector<int64_t>& indices)
-{
-    Dataset part;
-    part.name = data.name;
-    part.task = data.task;
-    part.featureShape = data.featureShape;
-    part.featureDType = data.featureDType;
-    part.numClasses = data.numClasses;
-    part.classNames = data.classNames;
-    part.targetShape = data.targetShape;
-    part.encoding = data.encoding;
-    part.unreadable = data.unreadable;
-    gather(data.features, data.featuresPerSample(), indices, part.features);
-    gather(data.featureBytes, data.featuresPerSample(), indices, part.featureBytes);
-    gather(data.labels, 1, indices, part.labels);
-    gather(data.targets, shapeElementCount(data.targetShape), indices, part.targets);
-    return part;
-}
-
 PreparedData prepareData(const DatasetSpec& spec, const DataLoadContext& context)
 {
     DatasetSplits loaded = loadDataset(spec, context);
@@ -127,15 +90,13 @@ PreparedData prepareData(const DatasetSpec& spec, const DataLoadContext& context
     if (loaded.test && settings.test > 0.0)
         throw DataError("dataset.split.test: the data has its own test set, so no test fraction is"
                         " held out of the training data; set it to 0");
-    const SplitIndices split = splitIndices(loaded.train, settings);
-    if (split.train.empty())
-        throw DataError(loaded.train.name + ": no samples are left to train on after the split");
-
     PreparedData prepared;
-    prepared.validation = nonEmptySubset(loaded.train, split.validation);
-    prepared.test = loaded.test ? std::move(loaded.test) : nonEmptySubset(loaded.train, split.test);
-    prepared.train = subset(loaded.train, split.train);
-    prepared.scaling = fitScaling(prepared.train, normalization(spec));
+    prepared.split = splitIndices(loaded.train, settings);
+    if (prepared.split.train.empty())
+        throw DataError(loaded.train.name + ": no samples are left to train on after the split");
+    prepared.scaling = fitScaling(loaded.train, prepared.split.train, normalization(spec));
+    prepared.data = std::move(loaded.train);
+    prepared.test = std::move(loaded.test);
     return prepared;
 }
 

@@ -21,15 +21,13 @@ struct SplitIndices {
 // (labelled data only) give each class its share of every part.
 SplitIndices splitIndices(const Dataset& data, const SplitSettings& settings);
 
-// The samples at `indices`, in that order, with everything else copied.
-Dataset subset(const Dataset& data, const std::vector<int64_t>& indices);
-
-// The data a run trains on: split as the project says and the
-// normalization fitted on the training part.
+// The data a run trains on: one dataset, split by index (the parts are
+// never copies, so a mapped file stays in its file), and the normalization
+// fitted on the training part.
 struct PreparedData {
-    Dataset train;
-    std::optional<Dataset> validation;
-    std::optional<Dataset> test;
+    Dataset data;
+    SplitIndices split; // into `data`; `split.test` is empty when `test` is set
+    std::optional<Dataset> test; // the source's own held-out set
     FeatureScaling scaling;
 };
 

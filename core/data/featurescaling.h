@@ -23,7 +23,8 @@ struct FeatureScaling {
     nlohmann::ordered_json toJson() const;
 };
 
-// Statistics of `train` only, so validation and test data stay unseen.
-FeatureScaling fitScaling(const Dataset& train, Normalization kind);
+// Statistics of the samples of `data` at `train` only, so validation and
+// test data stay unseen.
+FeatureScaling fitScaling(const Dataset& data, const std::vector<int64_t>& train, Normalization kind);
 
 } // namespace lepton

@@ -19,6 +19,11 @@ using Task = NpyDatasetOptions::Task;
 // Far beyond any classifier's output layer; a larger label is a value.
 constexpr int64_t kMaxClasses = 100000;
 
+// Features this large stay in their file when they can be used as stored.
+// A mapped file that someone truncates faults on the next read, so smaller
+// arrays, which memory holds easily, are read instead.
+constexpr int64_t kMinMappedBytes = int64_t(64) << 20;
+
 [[noreturn]] void fail(const std::string& name, const std::string& problem)
 {
     throw DataError(name + ": " + problem);
@@ -35,6 +40,10 @@ std::string number(double value)
 struct Source {
     std::string name;
     NpyArray array;
+    std::optional<MappedNpy> mapped; // large features used in place of `array`
+
+    const std::vector<int64_t>& shape() const { return mapped ? mapped->shape : array.shape; }
+    NpyArray::DType dtype() const { return mapped ? mapped->dtype : array.dtype(); }
 };
 
 struct Sources {
@@ -74,30 +83,12 @@ Sources readArchive(const NpyDatasetOptions& options)
     // An array named twice (features that are their own targets) is copied for all but its last use.
     auto take = [&](const std::string& key) {
         NpyArray& array = arrays.at(key);
-        return Source{path + "['" + key + "']", --uses[key] > 0 ? array : std::move(array)};
+        return Source{path + "['" + key + "']", --uses[key] > 0 ? array : std::move(array), {}};
     };
     Sources sources{std::filesystem::path(path).filename().string(), take(x), take(y), {}, {}};
     if (!testX.empty()) {
         sources.testX = take(testX);
         sources.testY = take(testY);
-    }
-    return sources;
-}
-
-Sources readFiles(const NpyDatasetOptions& options)
-{
-    if (options.features.empty() || options.labels.empty())
-        throw DataError("NPY data needs both a features file and a labels file");
-    if (options.testFeatures.empty() != options.testLabels.empty())
-        throw DataError("NPY data needs both a test features file and a test labels file, or neither");
-    Sources sources{std::filesystem::path(options.features).filename().string(),
-                    {options.features, readNpy(options.features)},
-                    {options.labels, readNpy(options.labels)},
-                    {},
-                    {}};
-    if (!options.testFeatures.empty()) {
-        sources.testX = Source{options.testFeatures, readNpy(options.testFeatures)};
-        sources.testY = Source{options.testLabels, readNpy(options.testLabels)};
     }
     return sources;
 }
@@ -114,13 +105,13 @@ Layout layoutOf(const Source& x, Images images)
 {
     if (images == Images::No)
         return Layout::Plain;
-    const std::vector<int64_t>& s = x.array.shape;
+    const std::vector<int64_t>& s = x.shape();
     const Layout image = s.size() == 3                              ? Layout::Gray
         : s.size() == 4 && isChannelCount(s[3]) ? Layout::ChannelsLast
         : s.size() == 4 && isChannelCount(s[1]) ? Layout::ChannelsFirst
                                                 : Layout::Plain;
     if (images == Images::Auto)
-        return x.array.dtype() == NpyArray::DType::UInt8 ? image : Layout::Plain;
+        return x.dtype() == NpyArray::DType::UInt8 ? image : Layout::Plain;
     if (image == Layout::Plain)
         fail(x.name, "holds " + npyShapeText(s)
                  + ", not images: expected N x H x W, N x H x W x C or N x C x H x W with C of 1, 3 or 4");
@@ -153,10 +144,52 @@ void toPlanar(const std::vector<In>& in, std::vector<Out>& out, const Shape& sam
     }
 }
 
+// Channels-last colour images are stored channels first.
+bool transposes(const Source& x, Layout layout)
+{
+    return layout == Layout::ChannelsLast && x.shape()[3] > 1;
+}
+
+// Whether the dataset keeps the array's values as they are: floats, or
+// bytes of images, in the sample layout it uses.
+bool usableAsStored(const Source& x, Layout layout)
+{
+    const bool bytes = layout != Layout::Plain && x.dtype() == NpyArray::DType::UInt8;
+    return (bytes || x.dtype() == NpyArray::DType::Float32) && !transposes(x, layout);
+}
+
+Source readFeatures(const std::string& path, Images images)
+{
+    Source source{path, {}, mapNpy(path, kMinMappedBytes)};
+    if (source.mapped && !usableAsStored(source, layoutOf(source, images)))
+        source.mapped.reset();
+    if (!source.mapped)
+        source.array = readNpy(path);
+    return source;
+}
+
+Sources readFiles(const NpyDatasetOptions& options)
+{
+    if (options.features.empty() || options.labels.empty())
+        throw DataError("NPY data needs both a features file and a labels file");
+    if (options.testFeatures.empty() != options.testLabels.empty())
+        throw DataError("NPY data needs both a test features file and a test labels file, or neither");
+    Sources sources{std::filesystem::path(options.features).filename().string(),
+                    readFeatures(options.features, options.images),
+                    {options.labels, readNpy(options.labels), {}},
+                    {},
+                    {}};
+    if (!options.testFeatures.empty()) {
+        sources.testX = readFeatures(options.testFeatures, options.images);
+        sources.testY = Source{options.testLabels, readNpy(options.testLabels), {}};
+    }
+    return sources;
+}
+
 void setFeatures(Dataset& dataset, Source& x, Layout layout)
 {
-    const std::vector<int64_t> s = x.array.shape;
-    const NpyArray::DType dtype = x.array.dtype();
+    const std::vector<int64_t> s = x.shape();
+    const NpyArray::DType dtype = x.dtype();
     if (s.empty())
         fail(x.name, "holds a single value; expected one row per sample");
     if (s[0] == 0)
@@ -170,9 +203,13 @@ void setFeatures(Dataset& dataset, Source& x, Layout layout)
     if (dataset.featuresPerSample() == 0)
         fail(x.name, "each sample holds no values (shape " + npyShapeText(s) + ")");
 
-    const bool transpose = layout == Layout::ChannelsLast && dataset.featureShape[0] > 1;
+    const bool transpose = transposes(x, layout);
     const bool bytes = layout != Layout::Plain && dtype == NpyArray::DType::UInt8;
-    if (bytes) {
+    if (x.mapped) {
+        dataset.mapped = std::move(x.mapped->file);
+        dataset.mappedOffset = x.mapped->offset;
+        dataset.mappedBytes = bytes;
+    } else if (bytes) {
         auto& values = std::get<std::vector<uint8_t>>(x.array.values);
         if (transpose)
             toPlanar(values, dataset.featureBytes, dataset.featureShape);
@@ -195,6 +232,7 @@ void setFeatures(Dataset& dataset, Source& x, Layout layout)
             x.array.values);
     }
     x.array = {};
+    x.mapped.reset();
     dataset.encoding["features"] = {{"array", x.name},
                                     {"dtype", npyDTypeName(dtype)},
                                     {"shape", s},
@@ -233,7 +271,7 @@ void setLabels(Dataset& dataset, const Source& y, Task task, const Source& x)
     const NpyArray& array = y.array;
     if (array.shape.empty())
         fail(y.name, "holds a single value; expected one label per sample");
-    const int64_t samples = x.array.shape.empty() ? 0 : x.array.shape[0];
+    const int64_t samples = x.shape().empty() ? 0 : x.shape()[0];
     if (array.shape[0] != samples)
         fail(y.name, "has " + std::to_string(array.shape[0]) + " labels but " + x.name + " has "
                  + std::to_string(samples) + " samples");

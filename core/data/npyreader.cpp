@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -154,6 +155,30 @@ NpyArray readNpy(const std::string& path)
                  + " data bytes at offset " + std::to_string(header.dataOffset) + " (it shrank while being read)");
     finishNpy(header, array);
     return array;
+}
+
+std::optional<MappedNpy> mapNpy(const std::string& path, int64_t minBytes)
+{
+    std::error_code error;
+    const std::uintmax_t fileSize = std::filesystem::file_size(path, error);
+    if (error || !std::filesystem::is_regular_file(path, error) || fileSize < std::uintmax_t(minBytes))
+        return std::nullopt;
+    std::shared_ptr<const MappedFile> file;
+    try {
+        file = std::make_shared<const MappedFile>(path);
+    } catch (const std::system_error&) {
+        return std::nullopt;
+    }
+    const std::string_view bytes(reinterpret_cast<const char*>(file->data()), size_t(file->size()));
+    const int64_t dataOffset = npyDataOffset(bytes.substr(0, kNpyPreludeBytes), path);
+    const NpyHeader header = parseNpyHeader(bytes.substr(0, size_t(std::min(file->size(), dataOffset))), path);
+    checkDataSize(header, file->size() - header.dataOffset, path);
+    const bool asStored = (header.dtype == NpyArray::DType::Float32 || header.dtype == NpyArray::DType::UInt8)
+        && !header.swapBytes && !header.fortranOrder && header.dataOffset % 4 == 0
+        && header.dataBytes >= minBytes;
+    if (!asStored)
+        return std::nullopt;
+    return MappedNpy{header.shape, header.dtype, std::move(file), size_t(header.dataOffset)};
 }
 
 } // namespace lepton

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "data/readbuffer.h"
+#include "util/mappedfile.h"
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -36,6 +39,21 @@ std::string npyShapeText(const std::vector<int64_t>& shape);
 // Fortran order). Object and structured arrays are refused: nothing is ever
 // unpickled. Throws DataError naming the file and the byte offset at fault.
 NpyArray readNpy(const std::string& path);
+
+// A .npy array left in its file, read in place.
+struct MappedNpy {
+    std::vector<int64_t> shape;
+    NpyArray::DType dtype = NpyArray::DType::Float32;
+    std::shared_ptr<const MappedFile> file;
+    size_t offset = 0; // where the data starts in `file`
+};
+
+// Maps the .npy file at `path` when its array can be used as stored:
+// little-endian float32 or uint8 in C order, starting at a multiple of 4
+// bytes, and at least `minBytes` of it. Nothing otherwise, or when the file
+// cannot be mapped (readNpy() then reads it or says why not). Throws
+// DataError, as readNpy() would, for a malformed header.
+std::optional<MappedNpy> mapNpy(const std::string& path, int64_t minBytes);
 
 // The same for a file already in memory; `sourceName` starts every message.
 NpyArray parseNpy(std::string_view bytes, const std::string& sourceName);

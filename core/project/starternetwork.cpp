@@ -52,8 +52,9 @@ DataInterface dataInterface(const Dataset& data)
                                                               : shapeElementCount(data.targetShape);
     if (data.featureDType == DType::Int64) {
         float highest = 0.0f;
-        for (float id : data.features)
-            highest = std::max(highest, id);
+        const float* ids = data.floatData();
+        for (size_t i = 0; i < data.storedValues(); ++i)
+            highest = std::max(highest, ids[i]);
         interface.vocabulary = static_cast<int64_t>(highest) + 1;
     }
     return interface;

@@ -7,13 +7,13 @@ namespace lepton {
 BatchPrefetcher::BatchPrefetcher(const TensorData& data, torch::Tensor order,
                                  std::vector<std::pair<int64_t, int64_t>> ranges,
                                  const BatchTransform& transform, torch::Device device,
-                                 torch::Generator& generator, size_t depth)
+                                 torch::Generator* augmentation, size_t depth)
     : m_data(data)
     , m_order(std::move(order))
     , m_ranges(std::move(ranges))
     , m_transform(transform)
     , m_device(device)
-    , m_generator(generator)
+    , m_augmentation(augmentation)
     , m_depth(depth)
     , m_worker([this] { work(); })
 {
@@ -43,7 +43,8 @@ void BatchPrefetcher::work()
                     return;
             }
             TensorData batch = m_data.select(m_order.slice(0, begin, end)).to(m_device);
-            batch.features = m_transform.augmented(batch.features, m_generator);
+            batch.features = m_augmentation ? m_transform.augmented(batch.features, *m_augmentation)
+                                            : m_transform(batch.features);
             {
                 std::lock_guard lock(m_mutex);
                 m_ready.push_back(std::move(batch));

@@ -14,17 +14,20 @@
 
 namespace lepton {
 
-// Prepares one epoch's training batches on a worker thread, a few ahead of
-// the trainer: gathering the samples, turning bytes into floats, moving them
-// to the device and augmenting them overlap with the previous step's
-// forward and backward pass. Batches come out in order, and the worker is
-// the only user of `generator` during the epoch, so a seeded run stays
-// deterministic.
+// Prepares batches on a worker thread, a few ahead of the consumer: each
+// batch gathers the samples at a range of `order` (indices into `data`, on
+// the CPU, where a mapped file is read), moves them to the device, turns
+// bytes into floats, normalizes and, when `augmentation` is given, augments
+// them, all while the previous step's forward (and backward) pass runs.
+// Batches come out in order, and the worker is the only user of the
+// generator while it runs, so a seeded run stays deterministic.
 class BatchPrefetcher {
 public:
+    // `augmentation`: the run's generator for training batches, null for
+    // evaluation.
     BatchPrefetcher(const TensorData& data, torch::Tensor order,
                     std::vector<std::pair<int64_t, int64_t>> ranges, const BatchTransform& transform,
-                    torch::Device device, torch::Generator& generator, size_t depth = 3);
+                    torch::Device device, torch::Generator* augmentation, size_t depth = 3);
     ~BatchPrefetcher(); // stops the worker and joins it
     BatchPrefetcher(const BatchPrefetcher&) = delete;
     BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
@@ -43,7 +46,7 @@ private:
     std::vector<std::pair<int64_t, int64_t>> m_ranges;
     const BatchTransform& m_transform;
     torch::Device m_device;
-    torch::Generator& m_generator;
+    torch::Generator* m_augmentation;
     size_t m_depth;
 
     std::mutex m_mutex;

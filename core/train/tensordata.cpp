@@ -32,61 +32,64 @@ TensorData TensorData::select(const torch::Tensor& indices) const
 {
     TensorData part;
     part.features = features.index_select(0, indices);
-    part.targets = targets.index_select(0, indices);
     if (labels.defined())
         part.labels = labels.index_select(0, indices);
-    return part;
-}
-
-TensorData TensorData::slice(int64_t begin, int64_t end) const
-{
-    TensorData part;
-    part.features = features.slice(0, begin, end);
-    part.targets = targets.slice(0, begin, end);
-    if (labels.defined())
-        part.labels = labels.slice(0, begin, end);
+    if (oneHotClasses > 0)
+        part.targets = torch::one_hot(part.labels, oneHotClasses).to(torch::kFloat32);
+    else
+        part.targets = targets.is_same(labels) ? part.labels : targets.index_select(0, indices);
     return part;
 }
 
 TensorData TensorData::to(const torch::Device& device) const
 {
+    // Pinned (page-locked) memory lets the copy run asynchronously on the
+    // stream; the caching host allocator keeps it until the copy is done.
+    const auto move = [&](const torch::Tensor& tensor) {
+        if (!device.is_cuda())
+            return tensor.to(device);
+        return tensor.pin_memory().to(device, /*non_blocking=*/true);
+    };
     TensorData moved;
-    moved.features = features.to(device);
-    moved.targets = targets.to(device);
+    moved.features = move(features);
     if (labels.defined())
-        moved.labels = labels.to(device);
+        moved.labels = move(labels);
+    moved.targets = targets.is_same(labels) ? moved.labels : move(targets);
     return moved;
 }
 
-TensorData toTensors(Dataset& dataset, LossKind loss)
+TensorData toTensors(const Dataset& dataset, LossKind loss)
 {
     const int64_t samples = dataset.size();
     if (samples == 0)
         throw DataError("dataset '" + dataset.name + "' has no samples");
     const int64_t expected = samples * shapeElementCount(dataset.featureShape);
-    const size_t stored = dataset.storesBytes() ? dataset.featureBytes.size() : dataset.features.size();
+    const size_t stored = dataset.storedValues();
     if (static_cast<int64_t>(stored) != expected)
         throw DataError("dataset '" + dataset.name + "' has " + std::to_string(stored)
                         + " feature values, expected " + std::to_string(samples)
                         + " samples of shape " + shapeToString(dataset.featureShape));
 
+    // from_blob wants mutable pointers; nothing here writes through them (a
+    // mapped file is read-only and would fault).
+    const auto wrap = [&](const void* data, const Shape& shape, torch::ScalarType type) {
+        return torch::from_blob(const_cast<void*>(data), batchSizes(samples, shape), type);
+    };
     TensorData data;
     // Bytes stay bytes here; BatchTransform makes floats one batch at a time.
     data.features = dataset.storesBytes()
-        ? torch::from_blob(dataset.featureBytes.data(), batchSizes(samples, dataset.featureShape),
-                           torch::kUInt8)
-        : torch::from_blob(dataset.features.data(), batchSizes(samples, dataset.featureShape),
-                           torch::kFloat32);
+        ? wrap(dataset.byteData(), dataset.featureShape, torch::kUInt8)
+        : wrap(dataset.floatData(), dataset.featureShape, torch::kFloat32);
     if (dataset.task == TaskType::Regression) {
-        data.targets = torch::from_blob(dataset.targets.data(),
-                                        batchSizes(samples, dataset.targetShape), torch::kFloat32);
+        data.targets = wrap(dataset.targets.data(), dataset.targetShape, torch::kFloat32);
         return data;
     }
     checkLabels(dataset);
-    data.labels = torch::from_blob(dataset.labels.data(), {samples}, torch::kInt64);
-    data.targets = loss == LossKind::CrossEntropy
-        ? data.labels
-        : torch::one_hot(data.labels, dataset.numClasses).to(torch::kFloat32);
+    data.labels = torch::from_blob(const_cast<int64_t*>(dataset.labels.data()), {samples}, torch::kInt64);
+    if (loss == LossKind::CrossEntropy)
+        data.targets = data.labels;
+    else
+        data.oneHotClasses = dataset.numClasses;
     return data;
 }
 

@@ -12,26 +12,30 @@
 
 namespace lepton {
 
-// A dataset as whole-set tensors, batch first (features as stored: float,
-// or uint8 for byte-stored images): batches are index_select calls
-// on these, never per-sample copies.
+// A dataset as whole-set CPU tensors, batch first (features as stored:
+// float, or uint8 for byte-stored images), or one batch of it. Batches are
+// index_select calls on the whole set, never per-sample copies.
 struct TensorData {
     torch::Tensor features; // [N, featureShape...]
     // What the loss compares with: class indices for cross_entropy, one-hot
     // rows (classification) or the targets (regression) for mse.
     torch::Tensor targets;
     torch::Tensor labels; // class indices for accuracy; undefined for regression
+    // Set for mse on classes: select() makes each batch's one-hot rows, so
+    // the whole set never holds numClasses floats per sample.
+    int64_t oneHotClasses = 0;
 
     int64_t size() const { return features.size(0); }
     TensorData select(const torch::Tensor& indices) const;
-    TensorData slice(int64_t begin, int64_t end) const;
+    // On CUDA the batch is pinned first, so the copy does not block.
     TensorData to(const torch::Device& device) const;
 };
 
-// Wraps the dataset's buffers without copying, so `dataset` must outlive the
-// result. Throws DataError, naming the dataset, for sizes that do not add up
-// or labels outside [0, numClasses).
-TensorData toTensors(Dataset& dataset, LossKind loss);
+// Wraps the dataset's features (in memory or mapped) and labels without
+// copying, so `dataset` must outlive the result, which is only ever read.
+// Throws DataError, naming the dataset, for sizes that do not add up or
+// labels outside [0, numClasses).
+TensorData toTensors(const Dataset& dataset, LossKind loss);
 
 // [begin, end) of each batch. A trailing batch of one sample joins the one
 // before it: BatchNorm cannot train on a single sample.

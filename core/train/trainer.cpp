@@ -101,31 +101,49 @@ struct Score {
     double accuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
+// A part of a dataset: the samples of `data` at `indices` (CPU, int64).
+// Copies share the tensors' storage.
+struct SampleSet {
+    TensorData data;
+    torch::Tensor indices;
+
+    int64_t size() const { return indices.size(0); }
+};
+
 // Mean loss and accuracy over a whole set in eval mode; leaves the model in
 // eval mode. Nothing when `stop` is raised before a batch.
-std::optional<Score> evaluate(GraphModule& model, const TensorData& data,
-                              const BatchTransform& transform, LossKind loss, int64_t batchSize,
-                              const std::atomic<bool>& stop)
+std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
+                              const BatchTransform& transform, torch::Device device, LossKind loss,
+                              int64_t batchSize, const std::atomic<bool>& stop)
 {
     torch::NoGradGuard noGrad;
     model->eval();
     double lossSum = 0.0;
     int64_t correct = 0;
-    for (auto [begin, end] : batchRanges(data.size(), batchSize)) {
+    const auto ranges = batchRanges(set.size(), batchSize);
+    BatchPrefetcher batches(set.data, set.indices, ranges, transform, device, nullptr);
+    for (auto [begin, end] : ranges) {
         if (stop.load())
             return std::nullopt;
-        TensorData batch = data.slice(begin, end);
-        torch::Tensor output = model->forward(transform(batch.features));
+        const TensorData batch = batches.next();
+        torch::Tensor output = model->forward(batch.features);
         lossSum += computeLoss(output, batch.targets, loss).item<double>()
             * static_cast<double>(end - begin);
         if (batch.labels.defined())
             correct += countCorrect(output, batch.labels);
     }
     Score score;
-    score.loss = lossSum / static_cast<double>(data.size());
-    if (data.labels.defined())
-        score.accuracy = static_cast<double>(correct) / static_cast<double>(data.size());
+    score.loss = lossSum / static_cast<double>(set.size());
+    if (set.data.labels.defined())
+        score.accuracy = static_cast<double>(correct) / static_cast<double>(set.size());
     return score;
+}
+
+// Indices as a tensor that shares their storage; `indices` must outlive it.
+torch::Tensor indexTensor(const std::vector<int64_t>& indices)
+{
+    return torch::from_blob(const_cast<int64_t*>(indices.data()),
+                            {static_cast<int64_t>(indices.size())}, torch::kInt64);
 }
 
 // Evaluation needs no gradients, so larger batches cost little memory.
@@ -136,12 +154,13 @@ int64_t evaluationBatchSize(const TrainingConfig& config)
 
 } // namespace
 
-// A run's data as tensors on its device, with the transform every batch
-// goes through.
+// A run's parts: the loaded sets wrapped as CPU tensors and picked by
+// index (batches are gathered there and moved to the device one at a time),
+// and the transform every batch goes through.
 struct RunData {
-    TensorData train;
-    std::optional<TensorData> validation;
-    std::optional<TensorData> test;
+    SampleSet train;
+    std::optional<SampleSet> validation;
+    std::optional<SampleSet> test;
     BatchTransform transform;
 };
 
@@ -240,8 +259,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     } catch (const DataCancelled&) {
         return TrainerState::Stopped;
     }
-    for (const Dataset* set : {&data.train, data.validation ? &*data.validation : nullptr,
-                               data.test ? &*data.test : nullptr}) {
+    for (const Dataset* set : {&data.data, data.test ? &*data.test : nullptr}) {
         if (set)
             throwIfProblem(dataFitProblem(*set, config.loss, model->inputNode(),
                                           model->inputShape(), model->outputNode(),
@@ -249,14 +267,18 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     }
     model->to(device);
 
-    const auto onDevice = [&](std::optional<Dataset>& set) -> std::optional<TensorData> {
-        if (!set)
+    const TensorData all = toTensors(data.data, config.loss);
+    const auto part = [&](const std::vector<int64_t>& indices) -> std::optional<SampleSet> {
+        if (indices.empty())
             return std::nullopt;
-        return toTensors(*set, config.loss).to(device);
+        return SampleSet{all, indexTensor(indices)};
     };
-    RunData sets{toTensors(data.train, config.loss).to(device), onDevice(data.validation),
-                 onDevice(data.test),
-                 BatchTransform(data.scaling, data.train.featureDType,
+    std::optional<SampleSet> test = part(data.split.test);
+    if (data.test)
+        test = SampleSet{toTensors(*data.test, config.loss),
+                         torch::arange(data.test->size(), torch::kInt64)};
+    RunData sets{*part(data.split.train), part(data.split.validation), std::move(test),
+                 BatchTransform(data.scaling, data.data.featureDType,
                                 augmentationSettings(m_job.dataset), device)};
 
     matchBlasThreadsToTorch();
@@ -281,8 +303,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                      const RunData& sets, TrainingSummary& summary)
 {
     const TrainingConfig& config = m_job.config;
-    const TensorData& train = sets.train;
-    const bool classification = train.labels.defined();
+    const SampleSet& train = sets.train;
+    const bool classification = train.data.labels.defined();
     const double noAccuracy = std::numeric_limits<double>::quiet_NaN();
     const auto ranges = batchRanges(train.size(), config.batchSize);
     std::unique_ptr<torch::optim::Optimizer> optimizer = makeOptimizer(model, config);
@@ -293,9 +315,9 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     for (int epoch = 1; epoch <= config.epochs; ++epoch) {
         model->train();
         const torch::Tensor order =
-            torch::randperm(train.size(), m_generator, torch::kInt64).to(device);
+            train.indices.index_select(0, torch::randperm(train.size(), m_generator, torch::kInt64));
         const Clock::time_point epochStart = Clock::now();
-        BatchPrefetcher batches(train, order, ranges, sets.transform, device, m_generator);
+        BatchPrefetcher batches(train.data, order, ranges, sets.transform, device, &m_generator);
         double lossSum = 0.0;
         int64_t correct = 0;
         int64_t seen = 0;
@@ -354,7 +376,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         summary.samplesPerSecond = rate(trainedSamples, trainingSeconds);
         if (sets.validation) {
             const std::optional<Score> score = evaluate(model, *sets.validation, sets.transform,
-                                                        config.loss,
+                                                        device, config.loss,
                                                         evaluationBatchSize(config),
                                                         m_trainer.m_stopRequested);
             if (!score)
@@ -371,8 +393,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     }
 
     if (sets.test) {
-        const std::optional<Score> score = evaluate(model, *sets.test, sets.transform, config.loss,
-                                                    evaluationBatchSize(config),
+        const std::optional<Score> score = evaluate(model, *sets.test, sets.transform, device,
+                                                    config.loss, evaluationBatchSize(config),
                                                     m_trainer.m_stopRequested);
         if (!score)
             return TrainerState::Stopped;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 using namespace lepton;
@@ -29,6 +30,24 @@ std::vector<int64_t> sorted(std::vector<int64_t> items)
 {
     std::sort(items.begin(), items.end());
     return items;
+}
+
+std::vector<int64_t> allSamples(const Dataset& data)
+{
+    std::vector<int64_t> indices(size_t(data.size()));
+    std::iota(indices.begin(), indices.end(), 0);
+    return indices;
+}
+
+// The feature values of the samples at `indices`, in that order.
+std::vector<float> featuresAt(const Dataset& data, const std::vector<int64_t>& indices)
+{
+    std::vector<float> values;
+    for (int64_t sample : indices) {
+        for (int64_t i = 0; i < data.featuresPerSample(); ++i)
+            values.push_back(data.feature(sample * data.featuresPerSample() + i));
+    }
+    return values;
 }
 
 int64_t countLabel(const Dataset& data, const std::vector<int64_t>& indices, int64_t label)
@@ -84,8 +103,9 @@ private Q_SLOTS:
         const DatasetSpec spec = spiral(500, {{"validation", 0.2}, {"seed", 5}});
         const PreparedData a = prepareData(spec, {});
         const PreparedData b = prepareData(spec, {});
-        QCOMPARE(a.validation->features, b.validation->features);
-        QCOMPARE(a.train.labels, b.train.labels);
+        QCOMPARE(a.split.validation.size(), size_t(100));
+        QCOMPARE(featuresAt(a.data, a.split.validation), featuresAt(b.data, b.split.validation));
+        QCOMPARE(a.split.train, b.split.train);
     }
 
     void stratifiedSplitKeepsClassShares()
@@ -112,15 +132,15 @@ private Q_SLOTS:
         QCOMPARE(split.train.size(), size_t(29));
     }
 
-    void subsetCopiesSamplesInOrder()
+    void partsAreIndicesIntoOneDataset()
     {
-        const Dataset data = byteImages();
-        const Dataset part = subset(data, {3, 1});
-        QCOMPARE(part.size(), int64_t(2));
-        QCOMPARE(part.labels, (std::vector<int64_t>{1, 1}));
-        QCOMPARE(int(part.featureBytes[0]), 51);
-        QCOMPARE(int(part.featureBytes[8]), 255);
-        QVERIFY(part.features.empty());
+        DatasetSpec spec = spiral(400, {{"validation", 0.25}, {"test", 0.1}, {"seed", 4}});
+        const PreparedData prepared = prepareData(spec, {});
+        QCOMPARE(prepared.data.size(), int64_t(400));
+        QCOMPARE(prepared.split.validation.size(), size_t(100));
+        QCOMPARE(prepared.split.test.size(), size_t(40));
+        QVERIFY(!prepared.test);
+        QCOMPARE(prepared.split.validation, splitIndices(prepared.data, splitSettings(spec)).validation);
     }
 
     void standardizeUsesTrainingStatisticsOnly()
@@ -129,35 +149,46 @@ private Q_SLOTS:
         spec.preprocessing = {{"normalize", "standardize"}};
         const PreparedData data = prepareData(spec, {});
         QCOMPARE(data.scaling.shape, (Shape{2}));
+        const std::vector<float> train = featuresAt(data.data, data.split.train);
         for (int feature = 0; feature < 2; ++feature) {
             double sum = 0, squares = 0;
-            const int64_t n = data.train.size();
+            const int64_t n = int64_t(data.split.train.size());
             for (int64_t i = 0; i < n; ++i)
-                sum += data.train.features[size_t(i * 2 + feature)];
+                sum += train[size_t(i * 2 + feature)];
             const double mean = sum / double(n);
             for (int64_t i = 0; i < n; ++i)
-                squares += std::pow(data.train.features[size_t(i * 2 + feature)] - mean, 2);
+                squares += std::pow(train[size_t(i * 2 + feature)] - mean, 2);
             QVERIFY(std::abs(data.scaling.offset[size_t(feature)] - mean) < 1e-5);
             QVERIFY(std::abs(data.scaling.scale[size_t(feature)] - 1.0 / std::sqrt(squares / double(n))) < 1e-4);
         }
-        QCOMPARE(data.validation->size(), int64_t(150));
+        QCOMPARE(data.split.validation.size(), size_t(150));
+        // Fitted on every sample, the statistics would differ.
+        const FeatureScaling all = fitScaling(data.data, allSamples(data.data), Normalization::Standardize);
+        QVERIFY(all.offset != data.scaling.offset);
     }
 
     void minMaxPerChannelOnBytes()
     {
-        const FeatureScaling scaling = fitScaling(byteImages(), Normalization::MinMax);
+        const Dataset images = byteImages();
+        const FeatureScaling scaling = fitScaling(images, allSamples(images), Normalization::MinMax);
         QCOMPARE(scaling.shape, (Shape{2, 1, 1}));
         QCOMPARE(scaling.offset, (std::vector<float>{0.0f, 10.0f / 255.0f}));
         QVERIFY(std::abs(scaling.scale[0] - 1.0f) < 1e-6);
         QVERIFY(std::abs(scaling.scale[1] - 255.0f / 30.0f) < 1e-3);
-        QVERIFY(fitScaling(byteImages(), Normalization::None).identity());
+        QVERIFY(fitScaling(images, allSamples(images), Normalization::None).identity());
+        // Only the samples named count: 2 and 3 leave channel 0 within [0, 255]
+        // and channel 1 within [30, 40].
+        const FeatureScaling part = fitScaling(images, {3, 2}, Normalization::MinMax);
+        QCOMPARE(part.offset[0], 0.0f);
+        QVERIFY(std::abs(part.offset[1] - 30.0f / 255.0f) < 1e-6);
+        QVERIFY(std::abs(part.scale[1] - 255.0f / 10.0f) < 1e-3);
     }
 
     void tokenIdsAreNeverScaled()
     {
         Dataset tokens = byteImages();
         tokens.featureDType = DType::Int64;
-        QVERIFY(fitScaling(tokens, Normalization::Standardize).identity());
+        QVERIFY(fitScaling(tokens, allSamples(tokens), Normalization::Standardize).identity());
     }
 
     void ownTestSetRefusesATestFraction()
@@ -171,7 +202,10 @@ private Q_SLOTS:
             QVERIFY2(QString(error.what()).contains("dataset.split.test"), error.what());
         }
         spec.split["test"] = 0.0;
-        QCOMPARE(prepareData(spec, {}).test->size(), int64_t(50));
+        const PreparedData prepared = prepareData(spec, {});
+        QCOMPARE(prepared.test->size(), int64_t(50));
+        QVERIFY(prepared.split.test.empty());
+        QCOMPARE(prepared.data.size(), int64_t(300));
     }
 
     void stopFlagCancelsPreparation()

@@ -38,15 +38,15 @@ QImage SampleImageModel::image(int64_t row) const
     float low = 0.0f;
     float scale = 255.0f;
     if (!data.storesBytes()) {
-        const auto begin = data.features.begin() + first;
+        const float* begin = data.floatData() + first;
         const auto [min, max] = std::minmax_element(begin, begin + data.featuresPerSample());
         low = *min;
         scale = *max > *min ? 255.0f / (*max - *min) : 0.0f;
     }
     const auto pixel = [&](int64_t at) {
         if (data.storesBytes())
-            return data.featureBytes[size_t(first + at)];
-        return uchar(std::clamp(std::lround((data.features[size_t(first + at)] - low) * scale), 0L, 255L));
+            return data.byteData()[first + at];
+        return uchar(std::clamp(std::lround((data.floatData()[first + at] - low) * scale), 0L, 255L));
     };
     QImage image(width, height, channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
     for (int y = 0; y < height; ++y) {
