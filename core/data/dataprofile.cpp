@@ -140,7 +140,7 @@ void featureStats(const Dataset& dataset, DataProfile& profile)
         stats.kind = channels ? "image" : "array";
         if (bytes)
             values.moments = histogramMoments(values.byteCounts);
-        values.moments.store(stats);
+        storeMoments(values.moments, stats);
         stats.missing = values.missing;
         stats.distinct = -1;
         if (bytes)
@@ -318,7 +318,7 @@ DataProfile profileDataset(const Dataset& dataset, const std::vector<std::string
         stats.name = "target";
         stats.kind = "numeric";
         stats.distinct = -1;
-        moments.store(stats);
+        storeMoments(moments, stats);
         profile.columns.push_back(std::move(stats));
     }
     datasetIssues(dataset, unreadable, profile);

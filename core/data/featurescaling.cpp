@@ -1,35 +1,12 @@
 #include "data/featurescaling.h"
 
+#include "data/moments.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace lepton {
-
-namespace {
-
-// Running statistics of one group of values (Welford's method stays exact
-// enough over millions of pixels where a plain sum of squares would not).
-struct Moments {
-    int64_t count = 0;
-    double mean = 0.0;
-    double m2 = 0.0;
-    double min = std::numeric_limits<double>::infinity();
-    double max = -std::numeric_limits<double>::infinity();
-
-    void add(double value)
-    {
-        ++count;
-        const double delta = value - mean;
-        mean += delta / double(count);
-        m2 += delta * (value - mean);
-        min = std::min(min, value);
-        max = std::max(max, value);
-    }
-    double std() const { return count > 1 ? std::sqrt(m2 / double(count)) : 0.0; }
-};
-
-} // namespace
 
 nlohmann::ordered_json FeatureScaling::toJson() const
 {
@@ -83,7 +60,7 @@ FeatureScaling fitScaling(const Dataset& data, const std::vector<int64_t>& train
     for (const Moments& group : moments) {
         const bool standardize = kind == Normalization::Standardize;
         const double offset = group.count == 0 ? 0.0 : standardize ? group.mean : group.min;
-        const double spread = group.count == 0 ? 0.0 : standardize ? group.std() : group.max - group.min;
+        const double spread = group.count == 0 ? 0.0 : standardize ? group.populationStd() : group.max - group.min;
         scaling.offset.push_back(float(offset));
         // A constant group keeps its scale rather than dividing by zero.
         scaling.scale.push_back(spread > 1e-12 ? float(1.0 / spread) : 1.0f);

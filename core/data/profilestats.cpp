@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace lepton {
 
@@ -15,44 +16,17 @@ constexpr size_t kListedClasses = 5;
 
 } // namespace
 
-void Moments::add(double value)
+void storeMoments(const Moments& moments, ColumnStats& stats)
 {
-    ++count;
-    const double delta = value - mean;
-    mean += delta / double(count);
-    m2 += delta * (value - mean);
-    min = std::min(min, value);
-    max = std::max(max, value);
-}
-
-void Moments::merge(const Moments& other)
-{
-    if (other.count == 0)
-        return;
-    if (count == 0) {
-        *this = other;
-        return;
-    }
-    const double total = double(count + other.count);
-    const double delta = other.mean - mean;
-    mean += delta * double(other.count) / total;
-    m2 += other.m2 + delta * delta * double(count) * double(other.count) / total;
-    count += other.count;
-    min = std::min(min, other.min);
-    max = std::max(max, other.max);
-}
-
-void Moments::store(ColumnStats& stats) const
-{
-    stats.count = count;
-    if (count == 0) {
+    stats.count = moments.count;
+    if (moments.count == 0) {
         stats.min = stats.max = stats.mean = stats.std = std::numeric_limits<double>::quiet_NaN();
         return;
     }
-    stats.min = min;
-    stats.max = max;
-    stats.mean = mean;
-    stats.std = count > 1 ? std::sqrt(m2 / double(count - 1)) : 0.0;
+    stats.min = moments.min;
+    stats.max = moments.max;
+    stats.mean = moments.mean;
+    stats.std = moments.sampleStd();
 }
 
 std::string percent(int64_t part, int64_t whole)

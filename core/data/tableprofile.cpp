@@ -36,10 +36,10 @@ ColumnStats columnStats(const TableColumn& column, int64_t rows)
         }
         std::sort(values.begin(), values.end());
         stats.distinct = std::unique(values.begin(), values.end()) - values.begin();
-        moments.store(stats);
+        storeMoments(moments, stats);
         return stats;
     }
-    moments.store(stats); // NaN statistics: they do not apply
+    storeMoments(moments, stats); // NaN statistics: they do not apply
     stats.count = rows - column.missing;
     if (column.kind == ColumnKind::Categorical) {
         std::vector<bool> used(column.levels.size());

@@ -1,6 +1,8 @@
 #include "data/npydataset.h"
 #include "data/npyreader.h"
 
+#include "common/datatestutil.h"
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -11,6 +13,7 @@
 #include <functional>
 
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
 
@@ -153,21 +156,6 @@ void forgeSize(const QString& path, uint32_t size)
             bytes[at + i] = char((size >> (8 * i)) & 0xFF);
     }
     writeFile(path, bytes);
-}
-
-QString errorOf(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const DataError& error) {
-        return QString::fromStdString(error.what());
-    }
-    return QStringLiteral("(no DataError)");
-}
-
-std::string str(const QString& text)
-{
-    return text.toStdString();
 }
 
 } // namespace

@@ -3,6 +3,8 @@
 #include "data/dataprofile.h"
 #include "data/tableencoder.h"
 
+#include "common/datatestutil.h"
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -16,6 +18,7 @@
 #include <random>
 
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
 
@@ -24,17 +27,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 Table parse(const QByteArray& text, CsvOptions options = {})
 {
     return parseCsv(std::string_view(text.constData(), size_t(text.size())), options, "data.csv");
-}
-
-// The DataError message of `action`, or "" when it throws none.
-QString errorOf(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const DataError& error) {
-        return QString::fromStdString(error.what());
-    }
-    return {};
 }
 
 QStringList names(const Table& table)

@@ -2,6 +2,8 @@
 #include "data/idxreader.h"
 #include "data/synthetic.h"
 
+#include "common/datatestutil.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -15,6 +17,7 @@
 #include <map>
 
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
 
@@ -73,11 +76,6 @@ void writeFile(const QString& path, const QByteArray& bytes, bool compressed)
         QVERIFY(file.open(QIODevice::WriteOnly));
         QCOMPARE(file.write(bytes), qint64(bytes.size()));
     }
-}
-
-std::string str(const QString& text)
-{
-    return text.toStdString();
 }
 
 std::map<int64_t, int64_t> classCounts(const Dataset& dataset)

@@ -1,6 +1,8 @@
 #include "data/imagedecoder.h"
 #include "data/imagefolder.h"
 
+#include "common/datatestutil.h"
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -13,6 +15,7 @@
 #include <functional>
 
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
 
@@ -89,21 +92,6 @@ QByteArray contents(const QString& path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QString errorOf(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const DataError& error) {
-        return QString::fromStdString(error.what());
-    }
-    return QStringLiteral("(no DataError)");
-}
-
-std::string str(const QString& text)
-{
-    return text.toStdString();
 }
 
 // Values of channel `c` of sample `i` in a [C, H, W] byte dataset.
