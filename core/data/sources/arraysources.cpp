@@ -3,20 +3,11 @@
 #include "data/npydataset.h"
 #include "data/sources/builtinsources.h"
 
-#include <algorithm>
 #include <filesystem>
 
 namespace lepton {
 
 namespace {
-
-std::string lowerExtension(const std::string& path)
-{
-    std::string extension = std::filesystem::path(path).extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return extension;
-}
 
 std::string resolved(const nlohmann::json& params, const char* name, const DataLoadContext& context)
 {

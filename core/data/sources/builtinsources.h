@@ -25,5 +25,7 @@ inline int64_t intParam(const nlohmann::json& params, const char* name)
 {
     return params.at(name).get<int64_t>();
 }
+// ".csv" for "Data.CSV": how sources recognize their files.
+std::string lowerExtension(const std::string& path);
 
 } // namespace lepton

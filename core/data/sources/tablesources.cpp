@@ -4,7 +4,6 @@
 #include "data/sources/builtinsources.h"
 #include "data/tableencoder.h"
 
-#include <algorithm>
 #include <filesystem>
 
 namespace lepton {
@@ -95,9 +94,7 @@ DataProfile profileCsv(const nlohmann::json& params, const DataLoadContext& cont
 
 bool isTableFile(const std::string& path)
 {
-    std::string extension = std::filesystem::path(path).extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string extension = lowerExtension(path);
     return (extension == ".csv" || extension == ".tsv" || extension == ".tab" || extension == ".txt")
         && std::filesystem::is_regular_file(path);
 }
