@@ -644,7 +644,7 @@ void MainWindow::reportMissingData()
     const QStringList& missing = m_dataPanel->missingFiles();
     if (missing.isEmpty())
         return;
-    statusBar()->showMessage(tr("The project's data files are missing: %1").arg(missing.join(QStringLiteral("; "))),
+    statusBar()->showMessage(tr("The project's data files cannot be read: %1").arg(missing.join(QStringLiteral("; "))),
                              3 * kStatusTimeoutMs);
     m_dataDock->show();
     m_dataDock->raise();

@@ -1,7 +1,11 @@
 #include "data/datasetspec.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
+
+#include <unistd.h>
 
 namespace lepton {
 
@@ -48,6 +52,8 @@ std::string unreadableReason(const std::filesystem::path& path, bool folder)
         return folder ? "not a folder" : "a folder, not a file";
     if (!folder && !std::filesystem::is_regular_file(status))
         return "not a regular file";
+    if (::access(path.c_str(), folder ? R_OK | X_OK : R_OK) != 0)
+        return "cannot be read: " + std::string(std::strerror(errno));
     return {};
 }
 

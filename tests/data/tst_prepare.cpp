@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -229,6 +231,24 @@ private Q_SLOTS:
         }
         QVERIFY(sources.problem("parquet", {}).find("unknown data source 'parquet'") != std::string::npos);
         QVERIFY(sources.problem("synthetic", {{"samples", 0}}).find("'samples'") != std::string::npos);
+    }
+
+    void unreadableDataFileIsListed()
+    {
+        if (::geteuid() == 0)
+            QSKIP("permissions do not stop root");
+        QTemporaryDir dir;
+        QFile locked(dir.filePath("locked.idx"));
+        QVERIFY(locked.open(QIODevice::WriteOnly));
+        locked.close();
+        QVERIFY(locked.setPermissions(QFileDevice::WriteOwner));
+        DatasetSpec spec;
+        spec.source = "idx";
+        spec.params = {{"train_images", "locked.idx"}, {"train_labels", "locked.idx"}};
+        const std::vector<std::string> missing = missingDataFiles(spec, dir.path().toStdString());
+        QCOMPARE(missing.size(), size_t(2));
+        QVERIFY2(QString::fromStdString(missing[0]).endsWith("locked.idx: cannot be read: Permission denied"),
+                 missing[0].c_str());
     }
 
     void idxFilesAreDetectedWithTheirTwins()

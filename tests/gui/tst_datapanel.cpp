@@ -439,7 +439,8 @@ void TestDataPanel::missingDataFilesAreFlaggedOnOpen()
     QVERIFY2(banner.contains(m_dir.filePath(QStringLiteral("moved/train-images-idx3-ubyte.gz")))
                  && banner.contains(QStringLiteral("no such file")),
              qPrintable(banner));
-    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("missing")),
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("data files cannot be read"))
+                 && window.statusBar()->currentMessage().contains(QStringLiteral("no such file")),
              qPrintable(window.statusBar()->currentMessage()));
     QVERIFY(!panel->loader()->isBusy());
     QCOMPARE(panel->preview()->tableModel()->rowCount(), 0);

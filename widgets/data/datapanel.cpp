@@ -203,7 +203,7 @@ void DataPanel::refresh()
     if (!m_missing.isEmpty() || !problem.empty()) {
         m_loader->cancel();
         m_preview->clear(m_missing.isEmpty() ? QString::fromStdString(problem.path + ": " + problem.problem)
-                                             : tr("No preview: data files are missing"));
+                                             : tr("No preview: data files are missing or unreadable"));
     } else {
         m_loader->request(dataset, baseDir);
     }
@@ -258,7 +258,7 @@ void DataPanel::updateBanner()
 {
     QStringList lines;
     for (const QString& missing : m_missing)
-        lines << tr("Missing data file: %1").arg(missing);
+        lines << tr("Cannot read a data file: %1").arg(missing);
     for (const std::string& mismatch : m_document->dataMismatches())
         lines << QString::fromStdString(mismatch);
     m_banner->setText(lines.join(QLatin1Char('\n')));
