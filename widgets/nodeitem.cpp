@@ -151,12 +151,8 @@ void NodeItem::rebuildPorts(int inputs, int outputs)
     if (int(m_inputs.size()) == inputs && int(m_outputs.size()) == outputs && m_height > 0)
         return;
     prepareGeometryChange();
-    for (PortItem* port : m_inputs)
-        delete port;
-    for (PortItem* port : m_outputs)
-        delete port;
-    m_inputs.clear();
-    m_outputs.clear();
+    deletePorts(m_inputs);
+    deletePorts(m_outputs);
 
     m_height = heightFor(inputs, outputs);
     // Ports sit evenly down the body, centred as a group.

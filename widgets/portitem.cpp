@@ -77,4 +77,11 @@ void PortItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*)
     update();
 }
 
+void deletePorts(std::vector<PortItem*>& ports)
+{
+    for (PortItem* port : ports)
+        delete port;
+    ports.clear();
+}
+
 } // namespace lepton

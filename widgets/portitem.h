@@ -4,6 +4,8 @@
 
 #include <QGraphicsItem>
 
+#include <vector>
+
 namespace lepton {
 
 // One input or output port of a node: a child of its NodeItem that knows
@@ -37,5 +39,9 @@ private:
     Highlight m_highlight = Highlight::None;
     bool m_hovered = false;
 };
+
+// Deletes the port items of a node or block (when its ports are rebuilt)
+// and empties the list.
+void deletePorts(std::vector<PortItem*>& ports);
 
 } // namespace lepton

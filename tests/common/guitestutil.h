@@ -303,11 +303,13 @@ inline QString undoRedoMismatch(MainWindow& window, const QString& before, const
     return {};
 }
 
-// Saves the project to `path`, loads the file back and opens it again.
-// Empty when the window's project, the saved file and the reopened project
-// are all `expected` and the scene mirrors it; otherwise the first difference.
-inline QString saveAndReloadMismatch(MainWindow& window, const QString& expected, const QString& path)
+// Saves the project as reloaded.lepton in `dir`, loads the file back and
+// opens it again. Empty when the window's project, the saved file and the
+// reopened project are all `expected` and the scene mirrors it; otherwise
+// the first difference.
+inline QString saveAndReloadMismatch(MainWindow& window, const QString& expected, const QTemporaryDir& dir)
 {
+    const QString path = dir.filePath(QStringLiteral("reloaded.lepton"));
     if (QString differs = snapshotMismatch(snapshot(window.document()->project()), expected); !differs.isEmpty())
         return QStringLiteral("before saving: ") + differs;
     if (!window.saveProjectAs(path))

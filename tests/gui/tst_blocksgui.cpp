@@ -105,11 +105,6 @@ private Q_SLOTS:
 private:
     // Opens spiral and groups its residual part as block "res" (group "res1").
     QString groupResidual(MainWindow& window);
-    QString saveAndReloadMismatch(MainWindow& window, const QString& expected)
-    {
-        return testing::saveAndReloadMismatch(window, expected, m_dir.filePath(QStringLiteral("reloaded.lepton")));
-    }
-
     QTemporaryDir m_dir;
 };
 
@@ -157,7 +152,7 @@ void TestBlocksGui::residualBlockLifecycle()
     QVERIFY(scene->frameItem("res1"));
     QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 
     // 2. Collapse it: one block item with both inputs and the output, the
     //    outside wires on its ports, the inner ones hidden.
@@ -180,7 +175,7 @@ void TestBlocksGui::residualBlockLifecycle()
     QVERIFY(action(window, "actionExpandBlock")->isEnabled());
     after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 
     // 3. Drag the collapsed block: its three layers move, in one step.
     before = after;
@@ -205,7 +200,7 @@ void TestBlocksGui::residualBlockLifecycle()
     QVERIFY(scene->nodeItem(kFc2)->isVisible());
     after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 
     // 5. Two more copies from the palette: one by double-click, one dropped.
     //    The project already holds "res", so no second definition is added.
@@ -233,7 +228,7 @@ void TestBlocksGui::residualBlockLifecycle()
     QCOMPARE(int(document->project().blocks.size()), 1);
     after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 
     // 6. Wire res1 -> res2 -> res3 -> classifier by dragging between ports;
     //    res3 is collapsed first, so its wires go to and from its block.
@@ -264,7 +259,7 @@ void TestBlocksGui::residualBlockLifecycle()
     QVERIFY(document->modelSummary());
     after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 
     // 7. Ungroup res2: its layers stay, and so does the definition.
     before = after;
@@ -277,7 +272,7 @@ void TestBlocksGui::residualBlockLifecycle()
     QVERIFY(document->graph().node(ports2.inputs.front().node));
     after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 }
 
 void TestBlocksGui::deletingGroupedNodesRestoresGroupOnUndo()
@@ -429,7 +424,7 @@ void TestBlocksGui::libraryBlockShowsInNewWindow()
     QCOMPARE(document->groups().front().name, std::string("residual1"));
     const QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
     // Now the project holds the library's block as it is: one entry.
     QCOMPARE(window.palette()->tree()->findItems(QStringLiteral("residual"), Qt::MatchRecursive).size(), 1);
 

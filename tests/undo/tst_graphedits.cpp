@@ -119,11 +119,6 @@ private Q_SLOTS:
     void eachCommandInfersShapesOnce();
 
 private:
-    QString saveAndReloadMismatch(MainWindow& window, const QString& expected)
-    {
-        return testing::saveAndReloadMismatch(window, expected, m_dir.filePath(QStringLiteral("reloaded.lepton")));
-    }
-
     QTemporaryDir m_dir;
 };
 
@@ -166,7 +161,7 @@ void TestGraphEdits::copyPasteKeepsInnerEdges()
 
     const QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 }
 
 void TestGraphEdits::pasteAcrossTwoDocuments()
@@ -197,7 +192,7 @@ void TestGraphEdits::pasteAcrossTwoDocuments()
 
     const QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(target, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(target, after), QString());
+    QCOMPARE(saveAndReloadMismatch(target, after, m_dir), QString());
 }
 
 void TestGraphEdits::duplicateOffsetsEachCopy()
@@ -304,7 +299,7 @@ void TestGraphEdits::dropOnWireInsertsLayer()
     }
     const QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 }
 
 void TestGraphEdits::deleteRejoinsChain_data()
@@ -346,7 +341,7 @@ void TestGraphEdits::deleteRejoinsChain()
 
     const QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 }
 
 void TestGraphEdits::autoLayoutRunsLeftToRight_data()
@@ -385,7 +380,7 @@ void TestGraphEdits::autoLayoutRunsLeftToRight()
 
     const QString after = snapshot(document->project());
     QCOMPARE(undoRedoMismatch(window, before, after), QString());
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 }
 
 // A command that adds or removes many nodes and wires infers shapes once, not

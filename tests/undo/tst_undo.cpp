@@ -68,11 +68,6 @@ private Q_SLOTS:
     void paramEditsMergeWhileTheEditorKeepsFocus();
 
 private:
-    QString saveAndReloadMismatch(MainWindow& window, const QString& expected)
-    {
-        return testing::saveAndReloadMismatch(window, expected, m_dir.filePath(QStringLiteral("reloaded.lepton")));
-    }
-
     QTemporaryDir m_dir;
 };
 
@@ -277,7 +272,7 @@ void TestUndo::loweringPortCountDropsEdgesExactly()
     undo->undo();
     const std::vector<Edge>& edges = document->graph().edges();
     QCOMPARE(std::count(edges.begin(), edges.end(), kThirdInput), 1);
-    QCOMPARE(saveAndReloadMismatch(window, before), QString());
+    QCOMPARE(saveAndReloadMismatch(window, before, m_dir), QString());
 }
 
 // Split's "parts" sets its output ports: fewer parts drop the wires out of the
@@ -348,7 +343,7 @@ void TestUndo::mergedParamEditsUndoExactly()
     QCOMPARE(sceneMismatch(window), QString());
     if (!stepLeft) {
         QCOMPARE(after, before);
-        QCOMPARE(saveAndReloadMismatch(window, before), QString());
+        QCOMPARE(saveAndReloadMismatch(window, before, m_dir), QString());
         return;
     }
 
@@ -360,7 +355,7 @@ void TestUndo::mergedParamEditsUndoExactly()
     QCOMPARE(projectMismatch(window, before), QString());
     const std::vector<Edge>& edges = document->graph().edges();
     QCOMPARE(std::count(edges.begin(), edges.end(), kThirdInput), 1);
-    QCOMPARE(saveAndReloadMismatch(window, before), QString());
+    QCOMPARE(saveAndReloadMismatch(window, before, m_dir), QString());
 
     // Reopening cleared the stack: make the same edits again and check the
     // file after the merged step loads too.
@@ -368,7 +363,7 @@ void TestUndo::mergedParamEditsUndoExactly()
     for (int value : values)
         undo->push(new SetParamCommand(document, kResidual, "inputs", value, kSession));
     QCOMPARE(snapshot(document->project()), after);
-    QCOMPARE(saveAndReloadMismatch(window, after), QString());
+    QCOMPARE(saveAndReloadMismatch(window, after, m_dir), QString());
 }
 
 void TestUndo::paramEditsMergeWhileTheEditorKeepsFocus()

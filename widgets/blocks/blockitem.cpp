@@ -181,12 +181,8 @@ void BlockItem::rebuildPorts(const GroupPorts& ports)
     if (m_height > 0 && samePorts(ports.inputs, m_ports.inputs) && samePorts(ports.outputs, m_ports.outputs))
         return;
     prepareGeometryChange();
-    for (PortItem* port : m_inputs)
-        delete port;
-    for (PortItem* port : m_outputs)
-        delete port;
-    m_inputs.clear();
-    m_outputs.clear();
+    deletePorts(m_inputs);
+    deletePorts(m_outputs);
     m_ports = ports;
     const size_t rows = std::max(ports.inputs.size(), ports.outputs.size());
     m_height = kHeaderHeight + std::max(kMinBodyHeight, kSubtitleHeight + rows * kPortSpacing + 6.0);
