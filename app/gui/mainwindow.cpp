@@ -21,6 +21,9 @@
 #include "project/projectfromdata.h"
 
 #include <QApplication>
+#include <QFutureWatcher>
+#include <QProgressDialog>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -162,18 +165,38 @@ void MainWindow::newFromData()
     dialog.setWindowTitle(tr("New Project from Data"));
     if (dialog.exec() != QDialog::Accepted)
         return;
-    try {
-        // Read again rather than trusting the preview, which may show
-        // settings from before the last edit.
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        DataProject created = projectFromData(dialog.dataset(), std::string());
-        QApplication::restoreOverrideCursor();
-        m_document->newProject(std::move(created.project));
-    } catch (const std::exception& error) {
-        QApplication::restoreOverrideCursor();
-        showError(tr("Cannot create the project"), QString::fromStdString(error.what()));
+    // Read again, on a pool thread, rather than trusting the preview, which
+    // may show settings from before the last edit.
+    struct Outcome {
+        std::optional<Project> project;
+        QString error; // empty also when cancelled
+    };
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    QFutureWatcher<Outcome> watcher;
+    QProgressDialog progress(tr("Reading the data\u2026"), tr("Cancel"), 0, 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    connect(&watcher, &QFutureWatcher<Outcome>::finished, &progress, &QProgressDialog::reset);
+    connect(&progress, &QProgressDialog::canceled, this, [stop] { stop->store(true); });
+    watcher.setFuture(QtConcurrent::run([dataset = dialog.dataset(), stop] {
+        Outcome outcome;
+        try {
+            outcome.project = projectFromData(dataset, std::string(), nullptr, stop.get()).project;
+        } catch (const DataCancelled&) {
+        } catch (const std::exception& error) {
+            outcome.error = QString::fromStdString(error.what());
+        }
+        return outcome;
+    }));
+    // A finish during exec() arrives as a queued signal and closes the dialog.
+    if (!watcher.isFinished())
+        progress.exec();
+    watcher.waitForFinished();
+    Outcome outcome = watcher.result();
+    if (!outcome.error.isEmpty())
+        showError(tr("Cannot create the project"), outcome.error);
+    if (!outcome.project)
         return;
-    }
+    m_document->newProject(std::move(*outcome.project));
     m_view->fitToContents();
 }
 

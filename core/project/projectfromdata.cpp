@@ -28,10 +28,14 @@ void storePaths(DatasetSpec& spec, const std::optional<fs::path>& projectFolder)
 
 } // namespace
 
-DataProject projectFromData(DatasetSpec spec, const std::string& projectFile, const Graph* network)
+DataProject projectFromData(DatasetSpec spec, const std::string& projectFile, const Graph* network,
+                            const std::atomic<bool>* stop)
 {
     const LayerRegistry& registry = LayerRegistry::builtin();
-    const Dataset train = loadDataset(spec, {}).train;
+    const DataLoadContext context{{}, stop};
+    const Dataset train = loadDataset(spec, context).train;
+    if (context.stopRequested())
+        throw DataCancelled();
     const DataInterface data = dataInterface(train);
 
     Project project;

@@ -246,10 +246,9 @@ bool DataPanel::commit(const DatasetSpec& dataset, const QString& what, int sess
 void DataPanel::showPreview(const DataPreviewResult& result)
 {
     m_preview->showResult(result);
-    const Dataset* data = m_preview->dataset();
     // The document marks Inputs and Outputs that do not fit on the canvas;
     // its shapesChanged() then updates the banner.
-    m_document->setDataInterface(data ? std::optional(lepton::dataInterface(*data)) : std::nullopt);
+    m_document->setDataInterface(result.interface);
     updateBanner();
     Q_EMIT previewShown();
 }

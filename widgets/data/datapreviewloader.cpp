@@ -30,6 +30,8 @@ DataPreviewResult load(const DatasetSpec& dataset, const std::string& baseDir,
         if (context.stopRequested())
             return result;
         result.profile = profileData(dataset, splits->train, context);
+        // Scans every token id for the vocabulary: here, not on the GUI thread.
+        result.interface = lepton::dataInterface(splits->train);
         result.splits = std::move(splits);
     } catch (const DataCancelled&) {
         // Superseded: nobody waits for this result.

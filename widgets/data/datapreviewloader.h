@@ -2,6 +2,7 @@
 
 #include "data/dataprofile.h"
 #include "data/datasetspec.h"
+#include "project/starternetwork.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lepton {
@@ -18,6 +20,7 @@ namespace lepton {
 struct DataPreviewResult {
     std::shared_ptr<const DatasetSplits> splits; // null when loading failed
     DataProfile profile;                         // of the training data
+    std::optional<DataInterface> interface;      // what the network must take and give
     QString error;                               // the DataError text, naming file and row
 };
 
