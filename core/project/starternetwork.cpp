@@ -157,6 +157,10 @@ std::vector<std::string> markDataMismatches(ShapeReport& report, const Graph& gr
         if (found == report.nodes.end())
             continue;
         const NodeShapes& shapes = found->second;
+        // Only what inference resolved: a layer behind a shape error has no
+        // real input to judge.
+        if (shapes.status != NodeStatus::Resolved)
+            continue;
         if (node.type == "Input" && !shapes.outputs.empty() && shapes.outputs.front() != data.input) {
             mark(node, "takes " + tensorTypeToString(shapes.outputs.front()) + " but the data gives "
                            + tensorTypeToString(data.input));

@@ -95,6 +95,29 @@ private Q_SLOTS:
                  problems[0].c_str());
     }
 
+    void mismatchesAreMarkedOnResolvedLayersOnly()
+    {
+        // A table-sized Input in front of a CNN: the Input does not fit the
+        // images, and the Output behind the broken convolution is not judged.
+        Graph graph = starterNetwork(interface({1, 28, 28}, DType::Float32, 10), registry());
+        for (const Node& node : graph.nodes()) {
+            if (node.type == "Input")
+                graph.node(node.id)->params["shape"] = {784};
+        }
+        ShapeReport report = inferShapes(graph, registry());
+        const auto problems = markDataMismatches(report, graph, interface({1, 28, 28}, DType::Float32, 10));
+        QCOMPARE(problems.size(), size_t(1));
+        QCOMPARE(problems[0], std::string("Input 'input1' takes [784] but the data gives [1, 28, 28]"));
+        QCOMPARE(report.nodes.at(graph.nodes().front().id).status, NodeStatus::Invalid);
+        QCOMPARE(report.nodes.at(graph.nodes().back().id).status, NodeStatus::Blocked);
+
+        // A resolved Output of the wrong size is marked.
+        Graph mlp = starterNetwork(interface({4}, DType::Float32, 3), registry());
+        ShapeReport mlpReport = inferShapes(mlp, registry());
+        const auto wrongSize = markDataMismatches(mlpReport, mlp, interface({4}, DType::Float32, 5));
+        QCOMPARE(wrongSize, std::vector<std::string>{"Output 'output1' receives [3] but the data has 5 classes"});
+    }
+
     void vocabularyComesFromTheTokenIds()
     {
         Dataset tokens;
