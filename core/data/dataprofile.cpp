@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <numeric>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 
@@ -20,6 +22,7 @@ constexpr size_t kListedItems = 5;
 constexpr size_t kMaxCompared = 64; // as for table rows: bounded time on crafted collisions
 constexpr size_t kMaxTokenDistinct = 1'000'000;
 constexpr int64_t kMaxClasses = 1'000'000;
+constexpr size_t kLazyProfileSamples = 2000;
 
 Json number(double value)
 {
@@ -291,10 +294,23 @@ DataProfile profileDataset(const Dataset& dataset, const std::vector<std::string
     DataProfile profile;
     profile.rows = dataset.size();
     const auto values = size_t(dataset.size()) * size_t(dataset.featuresPerSample());
-    if (dataset.storedValues() < values)
+    if (!dataset.isLazy() && dataset.storedValues() < values)
         throw DataError(dataset.name + ": the features hold fewer values than " + std::to_string(dataset.size())
                         + " samples of " + shapeToString(dataset.featureShape));
-    featureStats(dataset, profile);
+    // A lazy dataset's features are judged on an evenly spaced subset: making
+    // every sample would cost a whole epoch.
+    std::optional<Dataset> subset;
+    if (dataset.isLazy()) {
+        std::vector<int64_t> all(size_t(dataset.size()));
+        std::iota(all.begin(), all.end(), int64_t(0));
+        subset = inMemorySubset(dataset, evenlySpaced(all, kLazyProfileSamples));
+        subset->unreadable = dataset.unreadable;
+        profile.notes.push_back("value statistics and duplicates from " + std::to_string(subset->size()) + " of "
+                                + std::to_string(dataset.size())
+                                + " samples, evenly spaced: the rest are decoded only when a batch needs them");
+    }
+    const Dataset& features = subset ? *subset : dataset;
+    featureStats(features, profile);
 
     if (dataset.task == TaskType::Classification && dataset.numClasses > 0 && dataset.numClasses <= kMaxClasses) {
         for (int64_t k = 0; k < dataset.numClasses; ++k)
@@ -321,7 +337,7 @@ DataProfile profileDataset(const Dataset& dataset, const std::vector<std::string
         storeMoments(moments, stats);
         profile.columns.push_back(std::move(stats));
     }
-    datasetIssues(dataset, unreadable, profile);
+    datasetIssues(features, unreadable, profile);
     addClassIssues(profile, {});
     return profile;
 }

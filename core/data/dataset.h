@@ -1,5 +1,6 @@
 #pragma once
 
+#include "data/samplereader.h"
 #include "graph/shape.h"
 #include "util/mappedfile.h"
 
@@ -17,8 +18,9 @@ namespace lepton {
 enum class TaskType { Classification, Regression };
 
 // A dataset: samples stored row-major, one after another, in memory or (the
-// features of large arrays) in a mapped file. Kept free of LibTorch; the
-// trainer wraps the features without copying.
+// features of large arrays) in a mapped file, or made per sample when needed
+// (image folders larger than memory). Kept free of LibTorch; the trainer
+// wraps stored features without copying.
 struct Dataset {
     std::string name;
     TaskType task = TaskType::Classification;
@@ -38,6 +40,9 @@ struct Dataset {
     std::shared_ptr<const MappedFile> mapped;
     size_t mappedOffset = 0;
     bool mappedBytes = false;
+    // Or the features are bytes made one sample at a time by `reader`; then
+    // nothing is stored and byteData() is null: read through readSample().
+    std::shared_ptr<const SampleReader> reader;
     // Classification: one class index per sample, in [0, numClasses).
     std::vector<int64_t> labels;
     int64_t numClasses = 0;
@@ -53,21 +58,39 @@ struct Dataset {
 
     int64_t size() const;
     int64_t featuresPerSample() const { return shapeElementCount(featureShape); }
-    bool storesBytes() const { return mapped ? mappedBytes : !featureBytes.empty(); }
+    bool storesBytes() const { return reader || (mapped ? mappedBytes : !featureBytes.empty()); }
+    bool isLazy() const { return reader != nullptr; }
     // The stored features; only the one that storesBytes() names holds them.
     const float* floatData() const
     {
         return mapped ? reinterpret_cast<const float*>(mapped->data() + mappedOffset) : features.data();
     }
     const uint8_t* byteData() const { return mapped ? mapped->data() + mappedOffset : featureBytes.data(); }
-    // How many feature values are stored, whichever way.
+    // How many feature values are stored, whichever way (none when lazy).
     size_t storedValues() const;
-    // Feature `i` of the flat buffer as a float (bytes scaled to [0, 1]).
+    // Sample `sample`'s features as floats (bytes scaled to [0, 1]) from any
+    // store, lazy included.
+    std::vector<float> sampleValues(int64_t sample) const;
+    // Byte-stored features only: sample `sample`'s featuresPerSample() bytes.
+    void readSample(int64_t sample, uint8_t* out) const;
+    // readSample() for `count` samples one after another into `out`, on one
+    // thread per core when they are made lazily (decoding is the slow part).
+    void readSamples(const int64_t* samples, int64_t count, uint8_t* out) const;
+    // Feature `i` of the flat buffer as a float (bytes scaled to [0, 1]);
+    // not for lazy datasets.
     float feature(int64_t i) const
     {
         return storesBytes() ? byteData()[i] * (1.0f / 255.0f) : floatData()[i];
     }
 };
+
+// The samples at `samples` with their labels or targets, features in
+// memory: how statistics are taken from a lazy dataset, whose samples are too
+// many to make all at once.
+Dataset inMemorySubset(const Dataset& dataset, const std::vector<int64_t>& samples);
+
+// At most `count` of `samples`, evenly spaced, in order.
+std::vector<int64_t> evenlySpaced(const std::vector<int64_t>& samples, size_t count);
 
 struct DatasetSplits {
     Dataset train;

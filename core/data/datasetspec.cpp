@@ -23,12 +23,14 @@ void targetTheInput(Dataset& dataset)
 {
     if (dataset.featureDType != DType::Float32)
         throw DataError(dataset.name + ": token ids cannot be a reconstruction target");
-    const int64_t values = dataset.size() * dataset.featuresPerSample();
+    dataset.targets.clear();
+    dataset.targets.reserve(size_t(dataset.size() * dataset.featuresPerSample()));
+    for (int64_t sample = 0; sample < dataset.size(); ++sample) {
+        const std::vector<float> values = dataset.sampleValues(sample);
+        dataset.targets.insert(dataset.targets.end(), values.begin(), values.end());
+    }
     dataset.task = TaskType::Regression;
     dataset.targetShape = dataset.featureShape;
-    dataset.targets.resize(static_cast<size_t>(values));
-    for (size_t i = 0; i < dataset.targets.size(); ++i)
-        dataset.targets[i] = dataset.feature(static_cast<int64_t>(i));
     dataset.labels.clear();
     dataset.numClasses = 0;
     dataset.classNames.clear();

@@ -5,8 +5,17 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace lepton {
+
+namespace {
+
+// A lazy dataset's statistics come from this many training samples, evenly
+// spaced: decoding all of them would cost a whole epoch before the first.
+constexpr size_t kLazyFitSamples = 2048;
+
+} // namespace
 
 nlohmann::ordered_json FeatureScaling::toJson() const
 {
@@ -30,6 +39,13 @@ FeatureScaling fitScaling(const Dataset& data, const std::vector<int64_t>& train
     if (kind == Normalization::None || data.featureDType != DType::Float32 || train.empty()
         || perSample == 0)
         return scaling;
+
+    if (data.isLazy()) {
+        const Dataset subset = inMemorySubset(data, evenlySpaced(train, kLazyFitSamples));
+        std::vector<int64_t> all(size_t(subset.size()));
+        std::iota(all.begin(), all.end(), int64_t(0));
+        return fitScaling(subset, all, kind);
+    }
 
     // Images and other multi-dimensional samples are scaled per channel (the
     // first dimension); vectors per feature.

@@ -8,6 +8,8 @@
 #include <system_error>
 #include <thread>
 
+#include <unistd.h>
+
 namespace lepton {
 
 namespace fs = std::filesystem;
@@ -61,18 +63,24 @@ struct Job {
 };
 
 struct Decoded {
-    std::vector<std::vector<uint8_t>> pixels; // planar, 1 or 3 channels; empty when unreadable
-    std::vector<std::string> errors;          // "path: reason" where unreadable
+    // Planar, 1 or 3 channels; empty when unreadable or not kept.
+    std::vector<std::vector<uint8_t>> pixels;
+    std::vector<std::string> errors; // "path: reason" where unreadable
+    bool colour = false;             // whether any image has colour
     bool stopped = false;
 };
 
 // Decodes on `threads` threads that take the next job in order, so with
 // `strict` every job before the first failure has been tried when they stop.
-Decoded decodeAll(const std::vector<Job>& jobs, const ImageFolderOptions& options)
+// Without `keepPixels` only what the images are is kept: memory stays
+// bounded however many there are.
+Decoded decodeAll(const std::vector<Job>& jobs, const ImageFolderOptions& options, bool keepPixels)
 {
     Decoded result;
     result.pixels.resize(jobs.size());
     result.errors.resize(jobs.size());
+    const size_t area = size_t(options.width) * size_t(options.height);
+    std::atomic<bool> colour{false};
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     auto work = [&] {
@@ -82,7 +90,11 @@ Decoded decodeAll(const std::vector<Job>& jobs, const ImageFolderOptions& option
             if (i >= jobs.size())
                 return;
             try {
-                result.pixels[i] = decodeImage(*jobs[i].path, options.width, options.height, options.channels);
+                std::vector<uint8_t> pixels = decodeImage(*jobs[i].path, options.width, options.height, options.channels);
+                if (pixels.size() > area)
+                    colour.store(true, std::memory_order_relaxed);
+                if (keepPixels)
+                    result.pixels[i] = std::move(pixels);
             } catch (const std::exception& error) {
                 result.errors[i] = dynamic_cast<const DataError*>(&error)
                     ? error.what()
@@ -104,6 +116,7 @@ Decoded decodeAll(const std::vector<Job>& jobs, const ImageFolderOptions& option
     work();
     for (std::thread& thread : pool)
         thread.join();
+    result.colour = colour;
     result.stopped = options.stop && options.stop->load();
     return result;
 }
@@ -137,6 +150,47 @@ void append(Dataset& dataset, std::vector<uint8_t>& pixels, int64_t label)
     }
     dataset.labels.push_back(label);
     pixels = {};
+}
+
+// Makes each sample by decoding its file again, for folders whose pixels
+// are not kept in memory.
+class FolderImageReader : public SampleReader {
+public:
+    FolderImageReader(std::vector<std::string> paths, int width, int height, int channels)
+        : m_paths(std::move(paths))
+        , m_width(width)
+        , m_height(height)
+        , m_channels(channels)
+    {
+    }
+
+    void read(int64_t sample, uint8_t* out) const override
+    {
+        const std::vector<uint8_t> pixels = decodeImage(m_paths.at(size_t(sample)), m_width, m_height, m_channels);
+        std::copy(pixels.begin(), pixels.end(), out);
+    }
+
+private:
+    std::vector<std::string> m_paths;
+    int m_width;
+    int m_height;
+    int m_channels;
+};
+
+int64_t defaultMemoryBudget()
+{
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long pageSize = sysconf(_SC_PAGESIZE);
+    return pages > 0 && pageSize > 0 ? int64_t(pages) * pageSize / 4 : int64_t(1) << 30;
+}
+
+bool decodePerBatch(const ImageFolderOptions& options, size_t images)
+{
+    if (options.decoding != ImageDecoding::Auto)
+        return options.decoding == ImageDecoding::PerBatch;
+    // Auto colour may turn out RGB, so the budget is judged on three channels.
+    const int64_t pixels = int64_t(images) * (options.channels == 1 ? 1 : 3) * options.width * options.height;
+    return pixels > (options.memoryBudget > 0 ? options.memoryBudget : defaultMemoryBudget());
 }
 
 } // namespace
@@ -202,10 +256,12 @@ DatasetSplits loadImageFolder(const ImageFolderOptions& options)
                 jobs.push_back({&path, known - classNames.begin(), test});
         }
     }
+    const bool perBatch = decodePerBatch(options, jobs.size());
     const int64_t sampleBytes = int64_t(options.channels ? options.channels : 1) * options.width * options.height;
-    checkAllocation(options.root, std::to_string(jobs.size()) + " images", int64_t(jobs.size()) * sampleBytes);
+    if (!perBatch)
+        checkAllocation(options.root, std::to_string(jobs.size()) + " images", int64_t(jobs.size()) * sampleBytes);
 
-    Decoded decoded = decodeAll(jobs, options);
+    Decoded decoded = decodeAll(jobs, options, !perBatch);
     if (decoded.stopped)
         return {};
     const auto firstError = std::find_if(decoded.errors.begin(), decoded.errors.end(),
@@ -214,12 +270,7 @@ DatasetSplits loadImageFolder(const ImageFolderOptions& options)
         throw DataError(*firstError);
 
     const size_t area = size_t(options.width) * size_t(options.height);
-    int channels = options.channels;
-    if (channels == 0) {
-        const bool colour = std::any_of(decoded.pixels.begin(), decoded.pixels.end(),
-                                        [area](const std::vector<uint8_t>& pixels) { return pixels.size() > area; });
-        channels = colour ? 3 : 1;
-    }
+    const int channels = options.channels != 0 ? options.channels : decoded.colour ? 3 : 1;
     DatasetSplits splits;
     splits.train = makeDataset(listings[0], classNames, channels, options);
     if (listings.size() > 1)
@@ -227,15 +278,29 @@ DatasetSplits loadImageFolder(const ImageFolderOptions& options)
     size_t readable[2] = {0, 0}; // training, test
     for (size_t i = 0; i < jobs.size(); ++i)
         readable[jobs[i].test] += decoded.errors[i].empty();
-    splits.train.featureBytes.reserve(readable[0] * size_t(channels) * area);
-    if (splits.test)
-        splits.test->featureBytes.reserve(readable[1] * size_t(channels) * area);
+    if (!perBatch) {
+        splits.train.featureBytes.reserve(readable[0] * size_t(channels) * area);
+        if (splits.test)
+            splits.test->featureBytes.reserve(readable[1] * size_t(channels) * area);
+    }
+    std::vector<std::string> readablePaths[2]; // training, test; per batch only
     for (size_t i = 0; i < jobs.size(); ++i) {
         Dataset& dataset = jobs[i].test ? *splits.test : splits.train;
-        if (decoded.errors[i].empty())
-            append(dataset, decoded.pixels[i], jobs[i].label);
-        else
+        if (!decoded.errors[i].empty()) {
             dataset.unreadable.push_back(std::move(decoded.errors[i]));
+        } else if (perBatch) {
+            readablePaths[jobs[i].test].push_back(*jobs[i].path);
+            dataset.labels.push_back(jobs[i].label);
+        } else {
+            append(dataset, decoded.pixels[i], jobs[i].label);
+        }
+    }
+    if (perBatch) {
+        splits.train.reader = std::make_shared<FolderImageReader>(std::move(readablePaths[0]), options.width,
+                                                                  options.height, channels);
+        if (splits.test)
+            splits.test->reader = std::make_shared<FolderImageReader>(std::move(readablePaths[1]), options.width,
+                                                                      options.height, channels);
     }
     for (size_t l = 0; l < listings.size(); ++l) {
         const Dataset& dataset = l == 0 ? splits.train : *splits.test;

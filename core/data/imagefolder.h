@@ -23,6 +23,14 @@ struct ImageFolderListing {
 // a folder or holds no class subfolders; a class may list no images.
 ImageFolderListing listImageFolder(const std::string& root);
 
+// Whether the decoded pixels are kept in memory or each image is decoded
+// again whenever a batch needs it, for folders larger than memory.
+enum class ImageDecoding {
+    Auto,     // in memory when the pixels fit in `memoryBudget`
+    InMemory,
+    PerBatch,
+};
+
 struct ImageFolderOptions {
     std::string root;     // absolute
     std::string testRoot; // optional held-out images; each class must be one of root's
@@ -32,6 +40,10 @@ struct ImageFolderOptions {
     // training or test set has colour, else gray. Decided from every image
     // as it is decoded; gray images are kept with one plane until then.
     int channels = 0;
+    ImageDecoding decoding = ImageDecoding::Auto;
+    // Bytes of decoded pixels Auto keeps in memory; 0: a quarter of the
+    // machine's physical memory.
+    int64_t memoryBudget = 0;
     // An unreadable image is an error instead of an entry in `unreadable`.
     bool strict = false;
     int threads = 0; // 0: one per hardware thread
@@ -41,7 +53,10 @@ struct ImageFolderOptions {
 };
 
 // Decodes every image on several threads; the samples come in listing order
-// whatever the thread count. Features are bytes, [C, H, W] per sample.
+// whatever the thread count. Features are bytes, [C, H, W] per sample, kept
+// in memory or, when decoded per batch, made by the dataset's reader (every
+// image is still decoded once here, to find the unreadable ones and, for
+// channels 0, whether any has colour).
 DatasetSplits loadImageFolder(const ImageFolderOptions& options);
 
 } // namespace lepton

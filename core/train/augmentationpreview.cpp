@@ -13,9 +13,7 @@ std::vector<std::vector<float>> augmentedSamples(const Dataset& data, int64_t in
     if (index < 0 || index >= data.size() || count < 1)
         return {};
     const int64_t perSample = data.featuresPerSample();
-    std::vector<float> sample(static_cast<size_t>(perSample));
-    for (int64_t i = 0; i < perSample; ++i)
-        sample[static_cast<size_t>(i)] = data.feature(index * perSample + i);
+    std::vector<float> sample = data.sampleValues(index);
 
     const torch::Tensor one = torch::from_blob(sample.data(), data.featureShape, torch::kFloat32);
     const torch::Tensor batch = one.unsqueeze(0).repeat_interleave(count, 0);

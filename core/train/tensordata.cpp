@@ -26,12 +26,21 @@ void checkLabels(const Dataset& dataset)
     }
 }
 
+// The lazy dataset's samples at `indices` as one uint8 batch.
+torch::Tensor readSamples(const Dataset& dataset, const torch::Tensor& indices)
+{
+    const torch::Tensor order = indices.contiguous();
+    torch::Tensor batch = torch::empty(batchSizes(order.size(0), dataset.featureShape), torch::kUInt8);
+    dataset.readSamples(order.data_ptr<int64_t>(), order.size(0), batch.data_ptr<uint8_t>());
+    return batch;
+}
+
 } // namespace
 
 TensorData TensorData::select(const torch::Tensor& indices) const
 {
     TensorData part;
-    part.features = features.index_select(0, indices);
+    part.features = lazy ? readSamples(*lazy, indices) : features.index_select(0, indices);
     if (labels.defined())
         part.labels = labels.index_select(0, indices);
     if (oneHotClasses > 0)
@@ -65,7 +74,7 @@ TensorData toTensors(const Dataset& dataset, LossKind loss)
         throw DataError("dataset '" + dataset.name + "' has no samples");
     const int64_t expected = samples * shapeElementCount(dataset.featureShape);
     const size_t stored = dataset.storedValues();
-    if (static_cast<int64_t>(stored) != expected)
+    if (!dataset.isLazy() && static_cast<int64_t>(stored) != expected)
         throw DataError("dataset '" + dataset.name + "' has " + std::to_string(stored)
                         + " feature values, expected " + std::to_string(samples)
                         + " samples of shape " + shapeToString(dataset.featureShape));
@@ -77,9 +86,12 @@ TensorData toTensors(const Dataset& dataset, LossKind loss)
     };
     TensorData data;
     // Bytes stay bytes here; BatchTransform makes floats one batch at a time.
-    data.features = dataset.storesBytes()
-        ? wrap(dataset.byteData(), dataset.featureShape, torch::kUInt8)
-        : wrap(dataset.floatData(), dataset.featureShape, torch::kFloat32);
+    if (dataset.isLazy())
+        data.lazy = &dataset;
+    else if (dataset.storesBytes())
+        data.features = wrap(dataset.byteData(), dataset.featureShape, torch::kUInt8);
+    else
+        data.features = wrap(dataset.floatData(), dataset.featureShape, torch::kFloat32);
     if (dataset.task == TaskType::Regression) {
         data.targets = wrap(dataset.targets.data(), dataset.targetShape, torch::kFloat32);
         return data;

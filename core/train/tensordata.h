@@ -14,9 +14,11 @@ namespace lepton {
 
 // A dataset as whole-set CPU tensors, batch first (features as stored:
 // float, or uint8 for byte-stored images), or one batch of it. Batches are
-// index_select calls on the whole set, never per-sample copies.
+// index_select calls on the whole set, never per-sample copies, except for a
+// lazy dataset, whose batches are made sample by sample on several threads.
 struct TensorData {
-    torch::Tensor features; // [N, featureShape...]
+    torch::Tensor features; // [N, featureShape...]; undefined for a lazy whole set
+    const Dataset* lazy = nullptr; // the lazy dataset whose samples select() makes
     // What the loss compares with: class indices for cross_entropy, one-hot
     // rows (classification) or the targets (regression) for mse.
     torch::Tensor targets;
@@ -25,7 +27,7 @@ struct TensorData {
     // the whole set never holds numClasses floats per sample.
     int64_t oneHotClasses = 0;
 
-    int64_t size() const { return features.size(0); }
+    int64_t size() const { return lazy ? lazy->size() : features.size(0); }
     TensorData select(const torch::Tensor& indices) const;
     // On CUDA the batch is pinned first, so the copy does not block.
     TensorData to(const torch::Device& device) const;

@@ -1,16 +1,14 @@
+#include "data/dataprofile.h"
 #include "data/imagedecoder.h"
 #include "data/imagefolder.h"
 
 #include "common/datatestutil.h"
+#include "common/imagetestutil.h"
 
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#define STB_IMAGE_WRITE_STATIC
-#include <stb/stb_image_write.h>
 
 #include <functional>
 
@@ -18,32 +16,6 @@ using namespace lepton;
 using namespace lepton::testing;
 
 namespace {
-
-// Interleaved pixels of one colour.
-std::vector<uint8_t> solid(int width, int height, std::vector<uint8_t> colour)
-{
-    std::vector<uint8_t> pixels;
-    for (int i = 0; i < width * height; ++i)
-        pixels.insert(pixels.end(), colour.begin(), colour.end());
-    return pixels;
-}
-
-// Writes interleaved `pixels` (1 or 3 channels) as the file's extension says.
-void writeImage(const QString& path, int width, int height, const std::vector<uint8_t>& pixels)
-{
-    QVERIFY(QDir().mkpath(QFileInfo(path).path()));
-    const int channels = int(pixels.size()) / (width * height);
-    const QByteArray name = QFile::encodeName(path);
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    int written = 0;
-    if (suffix == QLatin1String("png"))
-        written = stbi_write_png(name.constData(), width, height, channels, pixels.data(), width * channels);
-    else if (suffix == QLatin1String("bmp"))
-        written = stbi_write_bmp(name.constData(), width, height, channels, pixels.data());
-    else
-        written = stbi_write_jpg(name.constData(), width, height, channels, pixels.data(), 95);
-    QVERIFY(written);
-}
 
 void writeFile(const QString& path, const QByteArray& bytes)
 {
@@ -125,6 +97,8 @@ private Q_SLOTS:
     void testFolder();
     void deterministic();
     void stopFlag();
+    void perBatchDecoding();
+    void autoDecodingFollowsTheBudget();
     void errors_data();
     void errors();
     void hugeImagesRefused_data();
@@ -362,6 +336,77 @@ void TestImages::stopFlag()
     options.stop = &stop;
     const DatasetSplits splits = loadImageFolder(options);
     QCOMPARE(splits.train.size(), int64_t(0));
+}
+
+// Decoded per batch, every sample comes out as the in-memory load has it,
+// with the same labels, shape and unreadable files.
+void TestImages::perBatchDecoding()
+{
+    for (const char* folder : {"pets", "mixed"}) {
+        ImageFolderOptions options;
+        options.root = root(folder);
+        options.width = 4;
+        options.height = 3;
+        options.decoding = ImageDecoding::InMemory;
+        const Dataset memory = loadImageFolder(options).train;
+        options.decoding = ImageDecoding::PerBatch;
+        const Dataset lazy = loadImageFolder(options).train;
+        QVERIFY(!memory.isLazy());
+        QVERIFY(lazy.isLazy() && lazy.storesBytes());
+        QVERIFY(lazy.featureBytes.empty());
+        QCOMPARE(lazy.storedValues(), size_t(0));
+        QCOMPARE(lazy.featureShape, memory.featureShape);
+        QCOMPARE(lazy.labels, memory.labels);
+        QCOMPARE(lazy.unreadable, memory.unreadable);
+        QCOMPARE(lazy.encoding, memory.encoding);
+        for (int64_t i = 0; i < memory.size(); ++i) {
+            std::vector<uint8_t> expected(size_t(memory.featuresPerSample()));
+            std::vector<uint8_t> decoded(expected.size());
+            memory.readSample(i, expected.data());
+            lazy.readSample(i, decoded.data());
+            QCOMPARE(decoded, expected);
+            QCOMPARE(lazy.sampleValues(i), memory.sampleValues(i));
+        }
+        // Fewer images than the profile's sample: it sees them all.
+        nlohmann::ordered_json profile = profileDataset(lazy, {}).toJson();
+        nlohmann::ordered_json expected = profileDataset(memory, {}).toJson();
+        QCOMPARE(profile["notes"].size(), expected["notes"].size() + 1);
+        QVERIFY(profile["notes"].back().get<std::string>().find("decoded only when a batch needs them")
+                != std::string::npos);
+        profile.erase("notes");
+        expected.erase("notes");
+        QCOMPARE(profile.dump(), expected.dump());
+    }
+
+    // A file that goes away after loading is named when its batch is made.
+    writeImage(path("vanishing/a/1.png"), 4, 4, solid(4, 4, {10}));
+    writeImage(path("vanishing/b/2.png"), 4, 4, solid(4, 4, {20}));
+    ImageFolderOptions options;
+    options.root = root("vanishing");
+    options.decoding = ImageDecoding::PerBatch;
+    const Dataset lazy = loadImageFolder(options).train;
+    QVERIFY(QFile::remove(path("vanishing/b/2.png")));
+    std::vector<uint8_t> out(size_t(lazy.featuresPerSample()));
+    QVERIFY(errorOf([&] { lazy.readSample(1, out.data()); }).startsWith(path("vanishing/b/2.png") + ": "));
+}
+
+void TestImages::autoDecodingFollowsTheBudget()
+{
+    ImageFolderOptions options;
+    options.root = root("pets"); // five images
+    options.width = 4;
+    options.height = 4;
+    options.channels = 1;
+    options.memoryBudget = 5 * 16; // exactly the gray pixels
+    QVERIFY(!loadImageFolder(options).train.isLazy());
+    options.memoryBudget = 5 * 16 - 1;
+    QVERIFY(loadImageFolder(options).train.isLazy());
+    // Colour still to be decided counts as three channels.
+    options.channels = 0;
+    options.memoryBudget = 5 * 16 * 3;
+    QVERIFY(!loadImageFolder(options).train.isLazy());
+    options.memoryBudget = 5 * 16 * 2;
+    QVERIFY(loadImageFolder(options).train.isLazy());
 }
 
 void TestImages::errors_data()

@@ -3,6 +3,7 @@
 // import dialog, missing data files on open and quality fixes.
 #include "commands/setparamcommand.h"
 #include "common/guitestutil.h"
+#include "common/imagetestutil.h"
 #include "data/augmentationpreview.h"
 #include "data/classhistogram.h"
 #include "data/columnstatsmodel.h"
@@ -94,6 +95,7 @@ private Q_SLOTS:
     void previewLoadsSyntheticDataOnce();
     void closingDuringALoadIsSafe();
     void idxImagesShowInTheGrid();
+    void imagesDecodedPerBatchShowInTheGrid();
     void loadErrorsNameTheFile();
     void importDialogDetectsTheSource();
     void missingDataFilesAreFlaggedOnOpen();
@@ -314,6 +316,25 @@ void TestDataPanel::idxImagesShowInTheGrid()
     document->undoStack()->push(new SetParamCommand(document, input, "shape", {1, 4, 4}));
     QVERIFY2(!panel->bannerText().contains(QStringLiteral("Input 'input1'")), qPrintable(panel->bannerText()));
     QVERIFY(document->nodeShapes(input)->status != NodeStatus::Invalid);
+}
+
+// A folder decoded per batch keeps no pixels: the grid decodes what it shows.
+void TestDataPanel::imagesDecodedPerBatchShowInTheGrid()
+{
+    QTemporaryDir data;
+    writeImage(data.filePath(QStringLiteral("red/1.png")), 4, 4, solid(4, 4, {250, 0, 0}));
+    writeImage(data.filePath(QStringLiteral("blue/2.png")), 4, 4, solid(4, 4, {0, 0, 250}));
+    MainWindow window;
+    DatasetSpec dataset;
+    dataset.source = "images";
+    dataset.params = {{"folder", data.path().toStdString()}, {"width", 4}, {"height", 4}, {"decode", "per_batch"}};
+    QCOMPARE(window.document()->setDataset(dataset, QStringLiteral("Import data")), QString());
+    SampleImageModel* images = window.dataPanel()->preview()->imageModel();
+    QTRY_COMPARE_WITH_TIMEOUT(images->rowCount(), 2, kLoadTimeoutMs);
+    QCOMPARE(images->data(images->index(0), Qt::DisplayRole).toString(), QStringLiteral("blue"));
+    QCOMPARE(images->image(0).pixel(1, 1), qRgb(0, 0, 250));
+    QCOMPARE(images->image(1).pixel(2, 3), qRgb(250, 0, 0));
+    QVERIFY(!images->data(images->index(1), Qt::DecorationRole).value<QImage>().isNull());
 }
 
 void TestDataPanel::networkFitsTheDataInOneStep()

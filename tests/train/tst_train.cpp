@@ -1,13 +1,17 @@
 #include "graph/layerregistry.h"
 #include "train/trainer.h"
 
+#include "common/imagetestutil.h"
+
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
 #include <cmath>
 
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
 
@@ -17,28 +21,41 @@ using Kind = TrainingEvent::Kind;
 constexpr std::chrono::seconds kRunLimit{300};
 constexpr std::chrono::milliseconds kPoll{100};
 
-// Input -> Linear(hidden) -> ReLU -> ... -> Linear(outputs) -> Output.
-Graph mlp(const Shape& inputShape, const std::vector<int64_t>& hidden, int64_t outputs)
+struct Layer {
+    std::string type;
+    std::string name;
+    nlohmann::json params = nlohmann::json::object();
+};
+
+// The layers in a chain, each feeding the next.
+Graph chain(const std::vector<Layer>& layers)
 {
     const LayerRegistry& registry = LayerRegistry::builtin();
     Graph graph;
-    auto add = [&](const std::string& type, const std::string& name, const nlohmann::json& params) {
-        Node node = registry.makeNode(type, graph);
-        node.name = name;
-        node.params.update(params);
-        NodeId previous = graph.nodes().empty() ? 0 : graph.nodes().back().id;
-        NodeId id = graph.addNode(node);
+    NodeId previous = 0;
+    for (const Layer& layer : layers) {
+        Node node = registry.makeNode(layer.type, graph);
+        node.name = layer.name;
+        node.params.update(layer.params);
+        const NodeId id = graph.addNode(node);
         if (previous != 0)
             graph.addEdge({previous, 0, id, 0});
-    };
-    add("Input", "input", {{"shape", inputShape}});
-    for (size_t i = 0; i < hidden.size(); ++i) {
-        add("Linear", "fc" + std::to_string(i + 1), {{"out_features", hidden[i]}});
-        add("ReLU", "relu" + std::to_string(i + 1), nlohmann::json::object());
+        previous = id;
     }
-    add("Linear", "head", {{"out_features", outputs}});
-    add("Output", "out", nlohmann::json::object());
     return graph;
+}
+
+// Input -> Linear(hidden) -> ReLU -> ... -> Linear(outputs) -> Output.
+Graph mlp(const Shape& inputShape, const std::vector<int64_t>& hidden, int64_t outputs)
+{
+    std::vector<Layer> layers{{"Input", "input", {{"shape", inputShape}}}};
+    for (size_t i = 0; i < hidden.size(); ++i) {
+        layers.push_back({"Linear", "fc" + std::to_string(i + 1), {{"out_features", hidden[i]}}});
+        layers.push_back({"ReLU", "relu" + std::to_string(i + 1)});
+    }
+    layers.push_back({"Linear", "head", {{"out_features", outputs}}});
+    layers.push_back({"Output", "out"});
+    return chain(layers);
 }
 
 // The spiral MLP 2-64-64-3 on 3000 spiral samples, Adam at 0.01. Low noise:
@@ -179,6 +196,47 @@ private Q_SLOTS:
         QCOMPARE(first.size(), size_t(4));
         QVERIFY(first == losses(7));
         QVERIFY(first != losses(8));
+    }
+
+    // Images decoded per batch train exactly as the same images kept in
+    // memory: same batches, same scaling, same losses to the last bit.
+    void perBatchImagesTrainAsInMemory()
+    {
+        QTemporaryDir dir;
+        for (int i = 0; i < 48; ++i) {
+            const int label = i % 3;
+            const std::vector<uint8_t> colour = {uint8_t(label == 0 ? 200 : 30 + i), uint8_t(label == 1 ? 200 : 40),
+                                                 uint8_t(label == 2 ? 200 : 3 * i)};
+            writeImage(dir.filePath(QStringLiteral("c%1/%2.png").arg(label).arg(i)), 8, 8, solid(8, 8, colour));
+        }
+        const auto metrics = [&](const char* decode) {
+            TrainingJob job;
+            job.graph = chain({{"Input", "input", {{"shape", {3, 8, 8}}}},
+                               {"Flatten", "flatten"},
+                               {"Linear", "head", {{"out_features", 3}}},
+                               {"Output", "out"}});
+            job.dataset.source = "images";
+            job.dataset.params = {{"folder", dir.path().toStdString()}, {"width", 8}, {"height", 8}, {"decode", decode}};
+            job.dataset.split = {{"validation", 0.25}};
+            job.dataset.preprocessing = {{"normalize", "standardize"}};
+            job.config.optimizer = OptimizerKind::Adam;
+            job.config.learningRate = 0.01;
+            job.config.batchSize = 8;
+            job.config.epochs = 3;
+            const std::vector<TrainingEvent> events = run(job);
+            const std::string error = events.back().message;
+            std::vector<double> values;
+            for (const EpochMetrics& epoch : pick(events, Kind::Epoch, &TrainingEvent::epoch)) {
+                values.push_back(epoch.trainLoss);
+                values.push_back(epoch.validationLoss.value_or(-1.0));
+                values.push_back(epoch.validationAccuracy.value_or(-1.0));
+            }
+            return std::make_pair(values, error);
+        };
+        const auto [memory, memoryError] = metrics("in_memory");
+        QVERIFY2(memory.size() == 9, memoryError.c_str());
+        QVERIFY(memory[6] < memory[0]); // it learns
+        QCOMPARE(metrics("per_batch").first, memory);
     }
 
     void otherTasksAndSettings_data()

@@ -37,15 +37,6 @@ std::vector<int64_t> showcase(const Dataset& data, int count)
     return chosen;
 }
 
-std::vector<float> sampleOf(const Dataset& data, int64_t index)
-{
-    const int64_t perSample = data.featuresPerSample();
-    std::vector<float> values(static_cast<size_t>(perSample));
-    for (int64_t i = 0; i < perSample; ++i)
-        values[static_cast<size_t>(i)] = data.feature(index * perSample + i);
-    return values;
-}
-
 // A planar [C, H, W] image in [0, 1] as a picture (the same conversion the
 // sample grid uses, through a one-sample dataset of bytes).
 QImage picture(const Shape& shape, const std::vector<float>& values)
@@ -129,7 +120,7 @@ void AugmentationPreview::redraw()
         columns << QString::number(variant);
     m_model->setHorizontalHeaderLabels(columns);
     for (int64_t index : showcase(*m_data, kSamples)) {
-        m_images.push_back(picture(m_data->featureShape, sampleOf(*m_data, index)));
+        m_images.push_back(picture(m_data->featureShape, m_data->sampleValues(index)));
         for (const std::vector<float>& variant : augmentedSamples(*m_data, index, m_settings, kVariants, m_seed))
             m_images.push_back(picture(m_data->featureShape, variant));
         QList<QStandardItem*> row;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace lepton {
 
@@ -23,7 +24,32 @@ void SampleImageModel::setDataset(std::shared_ptr<const Dataset> dataset)
 {
     beginResetModel();
     m_dataset = dataset && isImageData(*dataset) ? std::move(dataset) : nullptr;
+    m_thumbnails.clear();
     endResetModel();
+}
+
+void SampleImageModel::setThumbnailSize(int pixels)
+{
+    m_thumbnail = pixels;
+    m_thumbnails.clear();
+}
+
+QImage SampleImageModel::thumbnail(int row) const
+{
+    if (const QImage* cached = m_thumbnails.object(row))
+        return *cached;
+    QImage sample;
+    try {
+        sample = image(row);
+    } catch (const DataError&) {
+        return {}; // a lazy image whose file changed since it was read: a blank cell
+    }
+    // Small images are blown up with hard pixel edges, large ones smoothed.
+    const bool small = sample.width() < m_thumbnail && sample.height() < m_thumbnail;
+    sample = sample.scaled(m_thumbnail, m_thumbnail, Qt::KeepAspectRatio,
+                           small ? Qt::FastTransformation : Qt::SmoothTransformation);
+    m_thumbnails.insert(row, new QImage(sample));
+    return sample;
 }
 
 QImage SampleImageModel::image(int64_t row) const
@@ -33,28 +59,26 @@ QImage SampleImageModel::image(int64_t row) const
     const int height = int(data.featureShape[1]);
     const int width = int(data.featureShape[2]);
     const int64_t plane = int64_t(height) * width;
-    const int64_t first = row * data.featuresPerSample();
     // Bytes are pixels already; floats (normalized or not) are stretched.
-    float low = 0.0f;
-    float scale = 255.0f;
-    if (!data.storesBytes()) {
-        const float* begin = data.floatData() + first;
-        const auto [min, max] = std::minmax_element(begin, begin + data.featuresPerSample());
-        low = *min;
-        scale = *max > *min ? 255.0f / (*max - *min) : 0.0f;
+    std::vector<uchar> pixels(size_t(data.featuresPerSample()));
+    if (data.storesBytes()) {
+        data.readSample(row, pixels.data());
+    } else {
+        const float* begin = data.floatData() + row * data.featuresPerSample();
+        const auto range = std::minmax_element(begin, begin + pixels.size());
+        const float low = *range.first;
+        const float scale = *range.second > low ? 255.0f / (*range.second - low) : 0.0f;
+        std::transform(begin, begin + pixels.size(), pixels.begin(), [&](float value) {
+            return uchar(std::clamp(std::lround((value - low) * scale), 0L, 255L));
+        });
     }
-    const auto pixel = [&](int64_t at) {
-        if (data.storesBytes())
-            return data.byteData()[first + at];
-        return uchar(std::clamp(std::lround((data.floatData()[first + at] - low) * scale), 0L, 255L));
-    };
     QImage image(width, height, channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
     for (int y = 0; y < height; ++y) {
         uchar* line = image.scanLine(y);
         for (int x = 0; x < width; ++x) {
             const int64_t at = int64_t(y) * width + x;
             for (int c = 0; c < channels; ++c) // planar [C, H, W] to interleaved
-                line[x * channels + c] = pixel(c * plane + at);
+                line[x * channels + c] = pixels[size_t(c * plane + at)];
         }
     }
     return image;
@@ -70,13 +94,8 @@ QVariant SampleImageModel::data(const QModelIndex& index, int role) const
     if (!m_dataset || !index.isValid())
         return {};
     switch (role) {
-    case Qt::DecorationRole: {
-        // Small images are blown up with hard pixel edges, large ones smoothed.
-        const QImage sample = image(index.row());
-        const bool small = sample.width() < m_thumbnail && sample.height() < m_thumbnail;
-        return sample.scaled(m_thumbnail, m_thumbnail, Qt::KeepAspectRatio,
-                             small ? Qt::FastTransformation : Qt::SmoothTransformation);
-    }
+    case Qt::DecorationRole:
+        return thumbnail(index.row());
     case Qt::DisplayRole:
         return labelText(index.row());
     case Qt::SizeHintRole:

@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 
 #include <QAbstractListModel>
+#include <QCache>
 #include <QImage>
 
 #include <memory>
@@ -11,7 +12,8 @@ namespace lepton {
 
 // The samples of image data ([C, H, W] with 1 or 3 channels) as thumbnails
 // captioned with their label, for a QListView in icon mode. Each thumbnail
-// is drawn from the features when the view asks for it.
+// is drawn from the features when the view first asks for it (for a lazy
+// dataset, decoded from its file) and kept for repaints.
 class SampleImageModel : public QAbstractListModel {
     Q_OBJECT
 
@@ -25,7 +27,7 @@ public:
     static bool isImageData(const Dataset& dataset);
     // Null, or data that is not images, shows nothing.
     void setDataset(std::shared_ptr<const Dataset> dataset);
-    void setThumbnailSize(int pixels) { m_thumbnail = pixels; }
+    void setThumbnailSize(int pixels);
     // Sample `row` at its own size: bytes as they are, floats stretched
     // from their own range to black..white.
     QImage image(int64_t row) const;
@@ -35,9 +37,11 @@ public:
 
 private:
     QString labelText(int64_t row) const;
+    QImage thumbnail(int row) const;
 
     std::shared_ptr<const Dataset> m_dataset;
     int m_thumbnail = 56;
+    mutable QCache<int, QImage> m_thumbnails{kMaxImages};
 };
 
 } // namespace lepton

@@ -74,6 +74,10 @@ DatasetSplits loadImages(const nlohmann::json& params, const DataLoadContext& co
     options.height = static_cast<int>(intParam(params, "height"));
     const std::string channels = stringParam(params, "channels");
     options.channels = channels == "gray" ? 1 : channels == "rgb" ? 3 : 0;
+    const std::string decode = stringParam(params, "decode");
+    options.decoding = decode == "in_memory" ? ImageDecoding::InMemory
+        : decode == "per_batch"              ? ImageDecoding::PerBatch
+                                             : ImageDecoding::Auto;
     options.strict = params.at("strict").get<bool>();
     options.stop = context.stop;
     DatasetSplits splits = loadImageFolder(options);
@@ -132,6 +136,9 @@ DataSourceSpec imagesSource()
         {"height", ParamType::Int, 32, 1, 4096, {}, "... and this height"},
         {"channels", ParamType::Choice, "auto", {}, {}, {"auto", "gray", "rgb"},
          "Gray or colour; auto is colour when any image has colour"},
+        {"decode", ParamType::Choice, "auto", {}, {}, {"auto", "in_memory", "per_batch"},
+         "Keep the decoded pixels in memory (fast epochs), or decode each batch's images from their files (a "
+         "folder larger than memory); auto keeps them when they fit in a quarter of the memory"},
         {"strict", ParamType::Bool, false, {}, {}, {},
          "Stop at an unreadable image instead of skipping it and listing it in the quality report"},
     };
