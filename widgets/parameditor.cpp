@@ -92,7 +92,8 @@ QString lineText(const nlohmann::json& value)
     if (value.is_array()) {
         for (const auto& item : value) {
             parts << (item.is_string()   ? QString::fromStdString(item.get<std::string>())
-                          : item.is_number() ? QString::number(item.get<long long>())
+                          : item.is_number_integer() ? QString::number(item.get<long long>())
+                          : item.is_number()         ? QString::number(item.get<double>())
                                              : QString());
         }
     }
@@ -101,7 +102,7 @@ QString lineText(const nlohmann::json& value)
 
 bool usesLineEdit(ParamType type)
 {
-    return type == ParamType::IntList || type == ParamType::String || type == ParamType::StringList
+    return type == ParamType::IntList || type == ParamType::FloatList || type == ParamType::String || type == ParamType::StringList
         || type == ParamType::File || type == ParamType::Folder;
 }
 
@@ -235,6 +236,8 @@ QWidget* ParamEditor::createLineEditor()
         // Digits, signs, separators and optional brackets; parseText judges the rest.
         const QRegularExpression allowed(QStringLiteral("[\\[\\]\\d,\\s+-]*"));
         line->setValidator(new QRegularExpressionValidator(allowed, line));
+    } else if (m_spec.type == ParamType::FloatList) {
+        line->setPlaceholderText(tr("comma-separated numbers, e.g. 1, 2.5, 0.5"));
     } else if (m_spec.type == ParamType::StringList) {
         line->setPlaceholderText(tr("comma-separated, e.g. a, b, c"));
     }
@@ -313,6 +316,18 @@ nlohmann::json ParamEditor::parseText(const QString& text, QString* problem) con
         }
         break;
     }
+    case ParamType::FloatList:
+        value = nlohmann::json::array();
+        for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            bool ok = false;
+            const double number = part.trimmed().toDouble(&ok);
+            if (!ok || !std::isfinite(number)) {
+                *problem = tr("%1: '%2' is not a list of numbers like \"1, 2.5\"").arg(name, text);
+                break;
+            }
+            value.push_back(number);
+        }
+        break;
     case ParamType::StringList:
         value = nlohmann::json::array();
         for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {

@@ -43,8 +43,8 @@ QString datasetText(const DatasetSpec& dataset)
 
 QString trainingText(const TrainingConfig& config)
 {
-    const QString optimizer = config.optimizer == OptimizerKind::Adam ? QStringLiteral("Adam") : QStringLiteral("SGD");
-    const QString loss = config.loss == LossKind::CrossEntropy ? QObject::tr("Cross-entropy") : QObject::tr("MSE");
+    const QString optimizer = QString::fromStdString(toString(config.optimizer));
+    const QString loss = QString::fromStdString(toString(config.loss));
     return QObject::tr("%1 · learning rate %2 · batch %3 · %4 epochs<br>%5 loss · %6")
         .arg(optimizer)
         .arg(config.learningRate)

@@ -49,7 +49,8 @@ void printEpoch(std::ostream& out, const EpochMetrics& m)
     if (m.validationLoss)
         out << "  val_loss " << number(*m.validationLoss) << "  val_acc "
             << percent(m.validationAccuracy.value_or(NAN));
-    out << "  " << number(m.samplesPerSecond, "%.0f") << " samples/s  data wait "
+    out << "  lr " << number(m.learningRate, "%.3g") << "  " << number(m.samplesPerSecond, "%.0f")
+        << " samples/s  data wait "
         << number(m.dataWaitShare * 100.0, "%.1f") << "%  " << number(m.elapsedSeconds, "%.1f")
         << " s" << std::endl;
 }
@@ -69,6 +70,8 @@ nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state,
         {"state", toString(state)},
         {"device", s.device},
         {"epochs", s.epochsCompleted},
+        {"stopped_early", s.stoppedEarly},
+        {"best_epoch", s.bestEpoch > 0 ? nlohmann::ordered_json(s.bestEpoch) : nlohmann::ordered_json()},
         {"train_loss", jsonNumber(last ? std::optional(last->trainLoss) : std::nullopt)},
         {"train_accuracy", jsonNumber(last ? std::optional(last->trainAccuracy) : std::nullopt)},
         {"validation_loss", jsonNumber(last ? last->validationLoss : std::nullopt)},
@@ -86,7 +89,10 @@ nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state,
 void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState state)
 {
     out << toString(state) << ": " << s.epochsCompleted << " epochs in " << number(s.seconds, "%.1f")
-        << " s on " << s.device << ", " << number(s.samplesPerSecond, "%.0f") << " samples/s\n";
+        << " s on " << s.device << ", " << number(s.samplesPerSecond, "%.0f") << " samples/s"
+        << (s.stoppedEarly ? ", stopped early" : "") << '\n';
+    if (s.bestEpoch > 0)
+        out << "  weights of epoch " << s.bestEpoch << ", the best (the metrics below are the last epoch's)\n";
     if (s.lastEpoch) {
         out << "  train       loss " << number(s.lastEpoch->trainLoss) << "  accuracy "
             << percent(s.lastEpoch->trainAccuracy) << '\n';

@@ -101,38 +101,11 @@ DatasetSpec readDataset(const JsonReader& json)
 
 TrainingConfig readTraining(const JsonReader& json)
 {
-    json.rejectUnknownKeys({"optimizer", "learning_rate", "momentum", "weight_decay", "loss",
-                            "batch_size", "epochs", "seed", "device"});
-    TrainingConfig config;
-    if (auto optimizer = json.find("optimizer")) {
-        auto kind = optimizerFromString(optimizer->toString());
-        if (!kind)
-            optimizer->fail("unknown optimizer '" + optimizer->toString() + "' (expected adam or sgd)");
-        config.optimizer = *kind;
-    }
-    if (auto loss = json.find("loss")) {
-        auto kind = lossFromString(loss->toString());
-        if (!kind)
-            loss->fail("unknown loss '" + loss->toString() + "' (expected cross_entropy or mse)");
-        config.loss = *kind;
-    }
-    json.read("learning_rate", config.learningRate);
-    json.read("momentum", config.momentum);
-    json.read("weight_decay", config.weightDecay);
-    json.read("batch_size", config.batchSize, 1);
-    json.read("epochs", config.epochs, 1);
-    json.read("seed", config.seed);
-    json.read("device", config.device);
-
-    if (!(config.learningRate > 0.0))
-        json.at("learning_rate").fail("must be greater than 0");
-    if (config.momentum < 0.0)
-        json.at("momentum").fail("must be 0 or more");
-    if (config.weightDecay < 0.0)
-        json.at("weight_decay").fail("must be 0 or more");
-    if (!parseDeviceName(config.device))
-        json.at("device").fail("unknown device '" + config.device + "' (expected cpu, cuda or cuda:N)");
-    return config;
+    std::string param;
+    const std::string problem = trainingProblem(json.expectObject().value(), &param);
+    if (!problem.empty())
+        throw ProjectError({}, json.path() + "." + param, problem);
+    return trainingFromJson(json.value());
 }
 
 nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
@@ -149,19 +122,6 @@ nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
     if (spec.target == DatasetSpec::Target::Input)
         json["target"] = "input";
     return json;
-}
-
-nlohmann::ordered_json trainingToJson(const TrainingConfig& config)
-{
-    return {{"optimizer", toString(config.optimizer)},
-            {"learning_rate", config.learningRate},
-            {"momentum", config.momentum},
-            {"weight_decay", config.weightDecay},
-            {"loss", toString(config.loss)},
-            {"batch_size", config.batchSize},
-            {"epochs", config.epochs},
-            {"seed", config.seed},
-            {"device", config.device}};
 }
 
 } // namespace

@@ -13,13 +13,20 @@ namespace lepton {
 // of a tensor error deep inside the first batch. Each returns an empty string
 // when all is well, otherwise the problem.
 
-// Settings out of range ("batch size must be at least 1, got 0").
+// Settings out of range ("training: parameter 'batch_size' must be between
+// 1 and 2147483647, got 0").
 std::string configProblem(const TrainingConfig& config);
 
-// Whether the dataset suits the model's Input and Output layers under `loss`,
+// Whether the dataset suits the model's Input and Output layers under the
+// loss (and its class weights),
 // naming the layer: "Input 'input' expects samples of shape [2], but dataset
 // 'mnist' has [1, 28, 28]".
-std::string dataFitProblem(const Dataset& data, LossKind loss, const Node& input,
+std::string dataFitProblem(const Dataset& data, const TrainingConfig& config, const Node& input,
                            const Shape& inputShape, const Node& output, const Shape& outputShape);
+
+// Whether the metric that early stopping and the plateau schedule watch
+// exists in this run: validation metrics need a validation split, accuracy
+// needs classes.
+std::string monitorProblem(const TrainingConfig& config, bool hasValidation, bool classification);
 
 } // namespace lepton

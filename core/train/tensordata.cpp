@@ -98,7 +98,7 @@ TensorData toTensors(const Dataset& dataset, LossKind loss)
     }
     checkLabels(dataset);
     data.labels = torch::from_blob(const_cast<int64_t*>(dataset.labels.data()), {samples}, torch::kInt64);
-    if (loss == LossKind::CrossEntropy)
+    if (takesClassIndices(loss))
         data.targets = data.labels;
     else
         data.oneHotClasses = dataset.numClasses;
@@ -115,14 +115,6 @@ std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t ba
         ranges.back().second = samples;
     }
     return ranges;
-}
-
-torch::Tensor computeLoss(const torch::Tensor& output, const torch::Tensor& targets,
-                          LossKind loss)
-{
-    if (loss == LossKind::CrossEntropy)
-        return torch::nn::functional::cross_entropy(output, targets);
-    return torch::mse_loss(output, targets);
 }
 
 int64_t countCorrect(const torch::Tensor& output, const torch::Tensor& labels)

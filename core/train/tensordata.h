@@ -19,11 +19,11 @@ namespace lepton {
 struct TensorData {
     torch::Tensor features; // [N, featureShape...]; undefined for a lazy whole set
     const Dataset* lazy = nullptr; // the lazy dataset whose samples select() makes
-    // What the loss compares with: class indices for cross_entropy, one-hot
-    // rows (classification) or the targets (regression) for mse.
+    // What the loss compares with: class indices for cross_entropy and nll,
+    // one-hot rows (classification) or the targets (regression) otherwise.
     torch::Tensor targets;
     torch::Tensor labels; // class indices for accuracy; undefined for regression
-    // Set for mse on classes: select() makes each batch's one-hot rows, so
+    // Set for the other losses on classes: select() makes each batch's one-hot rows, so
     // the whole set never holds numClasses floats per sample.
     int64_t oneHotClasses = 0;
 
@@ -43,8 +43,6 @@ TensorData toTensors(const Dataset& dataset, LossKind loss);
 // before it: BatchNorm cannot train on a single sample.
 std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize);
 
-torch::Tensor computeLoss(const torch::Tensor& output, const torch::Tensor& targets,
-                          LossKind loss);
 int64_t countCorrect(const torch::Tensor& output, const torch::Tensor& labels);
 
 } // namespace lepton

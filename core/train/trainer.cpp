@@ -6,6 +6,8 @@
 #include "train/runchecks.h"
 #include "train/batchprefetcher.h"
 #include "train/batchtransform.h"
+#include "train/loss.h"
+#include "train/lrschedule.h"
 #include "train/tensordata.h"
 #include "data/datasplit.h"
 
@@ -86,14 +88,76 @@ torch::Device toTorchDevice(const std::string& name)
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
                                                        const TrainingConfig& config)
 {
-    if (config.optimizer == OptimizerKind::SGD)
-        return std::make_unique<torch::optim::SGD>(
-            model->parameters(), torch::optim::SGDOptions(config.learningRate)
-                                     .momentum(config.momentum)
-                                     .weight_decay(config.weightDecay));
-    return std::make_unique<torch::optim::Adam>(
-        model->parameters(),
-        torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
+    namespace optim = torch::optim;
+    const auto parameters = model->parameters();
+    const double rate = config.learningRate;
+    switch (config.optimizer) {
+    case OptimizerKind::SGD:
+        return std::make_unique<optim::SGD>(parameters, optim::SGDOptions(rate)
+                                                            .momentum(config.momentum)
+                                                            .nesterov(config.nesterov && config.momentum > 0.0)
+                                                            .weight_decay(config.weightDecay));
+    case OptimizerKind::AdamW:
+        return std::make_unique<optim::AdamW>(parameters, optim::AdamWOptions(rate)
+                                                              .betas({config.beta1, config.beta2})
+                                                              .weight_decay(config.weightDecay));
+    case OptimizerKind::RMSprop:
+        return std::make_unique<optim::RMSprop>(
+            parameters, optim::RMSpropOptions(rate).momentum(config.momentum).weight_decay(config.weightDecay));
+    case OptimizerKind::Adagrad:
+        return std::make_unique<optim::Adagrad>(parameters, optim::AdagradOptions(rate).weight_decay(config.weightDecay));
+    case OptimizerKind::Adam:
+        break;
+    }
+    return std::make_unique<optim::Adam>(
+        parameters, optim::AdamOptions(rate).betas({config.beta1, config.beta2}).weight_decay(config.weightDecay));
+}
+
+void setLearningRate(torch::optim::Optimizer& optimizer, double rate)
+{
+    for (auto& group : optimizer.param_groups())
+        group.options().set_lr(rate);
+}
+
+void clipGradients(GraphModule& model, const TrainingConfig& config)
+{
+    if (config.clipping == ClippingKind::Norm)
+        torch::nn::utils::clip_grad_norm_(model->parameters(), config.clipValue);
+    else if (config.clipping == ClippingKind::Value)
+        torch::nn::utils::clip_grad_value_(model->parameters(), config.clipValue);
+}
+
+// The monitored metric of an epoch, if the epoch has it.
+std::optional<double> monitored(const EpochMetrics& metrics, MonitorKind monitor)
+{
+    switch (monitor) {
+    case MonitorKind::ValidationLoss: return metrics.validationLoss;
+    case MonitorKind::ValidationAccuracy: return metrics.validationAccuracy;
+    case MonitorKind::TrainLoss: return metrics.trainLoss;
+    case MonitorKind::TrainAccuracy: return metrics.trainAccuracy;
+    }
+    return std::nullopt;
+}
+
+// The model's parameters and buffers, copied, to restore the best epoch's.
+std::vector<torch::Tensor> snapshot(GraphModule& model)
+{
+    std::vector<torch::Tensor> copies;
+    for (const torch::Tensor& tensor : model->parameters())
+        copies.push_back(tensor.detach().clone());
+    for (const torch::Tensor& tensor : model->buffers())
+        copies.push_back(tensor.detach().clone());
+    return copies;
+}
+
+void restore(GraphModule& model, const std::vector<torch::Tensor>& copies)
+{
+    torch::NoGradGuard noGrad;
+    size_t i = 0;
+    for (torch::Tensor& tensor : model->parameters())
+        tensor.copy_(copies[i++]);
+    for (torch::Tensor& tensor : model->buffers())
+        tensor.copy_(copies[i++]);
 }
 
 struct Score {
@@ -113,7 +177,7 @@ struct SampleSet {
 // Mean loss and accuracy over a whole set in eval mode; leaves the model in
 // eval mode. Nothing when `stop` is raised before a batch.
 std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
-                              const BatchTransform& transform, torch::Device device, LossKind loss,
+                              const BatchTransform& transform, torch::Device device, const LossFunction& loss,
                               int64_t batchSize, const std::atomic<bool>& stop)
 {
     torch::NoGradGuard noGrad;
@@ -127,7 +191,7 @@ std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
             return std::nullopt;
         const TensorData batch = batches.next();
         torch::Tensor output = model->forward(batch.features);
-        lossSum += computeLoss(output, batch.targets, loss).item<double>()
+        lossSum += loss(output, batch.targets).item<double>()
             * static_cast<double>(end - begin);
         if (batch.labels.defined())
             correct += countCorrect(output, batch.labels);
@@ -261,7 +325,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     }
     for (const Dataset* set : {&data.data, data.test ? &*data.test : nullptr}) {
         if (set)
-            throwIfProblem(dataFitProblem(*set, config.loss, model->inputNode(),
+            throwIfProblem(dataFitProblem(*set, config, model->inputNode(),
                                           model->inputShape(), model->outputNode(),
                                           model->outputShape()));
     }
@@ -280,6 +344,8 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     RunData sets{*part(data.split.train), part(data.split.validation), std::move(test),
                  BatchTransform(data.scaling, data.data.featureDType,
                                 augmentationSettings(m_job.dataset), device)};
+
+    throwIfProblem(monitorProblem(config, sets.validation.has_value(), all.labels.defined()));
 
     matchBlasThreadsToTorch();
     // No torch::set_num_threads(): ATen's default (1 intra-op thread on the
@@ -308,6 +374,11 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     const double noAccuracy = std::numeric_limits<double>::quiet_NaN();
     const auto ranges = batchRanges(train.size(), config.batchSize);
     std::unique_ptr<torch::optim::Optimizer> optimizer = makeOptimizer(model, config);
+    const LossFunction loss(config, device);
+    LearningRateSchedule schedule(config, static_cast<int64_t>(ranges.size()));
+    MetricWatch watch(higherIsBetter(config.monitor, config.mode), config.minDelta);
+    std::vector<torch::Tensor> best; // the best epoch's weights, to restore
+    int bestEpoch = 0;
 
     const Clock::time_point start = Clock::now();
     double trainingSeconds = 0.0;
@@ -321,6 +392,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         double lossSum = 0.0;
         int64_t correct = 0;
         int64_t seen = 0;
+        double learningRate = config.learningRate;
         for (size_t b = 0; b < ranges.size(); ++b) {
             if (stopRequested()) {
                 summary.samplesPerSecond = rate(trainedSamples + seen,
@@ -328,18 +400,21 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 return TrainerState::Stopped;
             }
             const auto [begin, end] = ranges[b];
+            learningRate = schedule.rate(epoch, static_cast<int64_t>(b));
+            setLearningRate(*optimizer, learningRate);
             const TensorData batch = batches.next();
             optimizer->zero_grad();
             const torch::Tensor output = model->forward(batch.features);
-            const torch::Tensor loss = computeLoss(output, batch.targets, config.loss);
-            const double lossValue = loss.item<double>();
+            const torch::Tensor batchLoss = loss(output, batch.targets);
+            const double lossValue = batchLoss.item<double>();
             if (!std::isfinite(lossValue))
                 throw std::runtime_error(std::string("loss became ")
                                          + (std::isnan(lossValue) ? "NaN" : "infinite")
                                          + " at epoch " + std::to_string(epoch) + ", batch "
                                          + std::to_string(b + 1)
                                          + "; try a lower learning rate");
-            loss.backward();
+            batchLoss.backward();
+            clipGradients(model, config);
             optimizer->step();
 
             const int64_t size = end - begin;
@@ -357,6 +432,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             event.batch.accuracy = classification
                 ? static_cast<double>(batchCorrect) / static_cast<double>(size)
                 : noAccuracy;
+            event.batch.learningRate = learningRate;
             event.batch.samplesPerSecond = rate(seen, secondsSince(epochStart));
             event.batch.elapsedSeconds = secondsSince(start);
             push(std::move(event));
@@ -376,7 +452,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         summary.samplesPerSecond = rate(trainedSamples, trainingSeconds);
         if (sets.validation) {
             const std::optional<Score> score = evaluate(model, *sets.validation, sets.transform,
-                                                        device, config.loss,
+                                                        device, loss,
                                                         evaluationBatchSize(config),
                                                         m_trainer.m_stopRequested);
             if (!score)
@@ -384,17 +460,39 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             metrics.validationLoss = score->loss;
             metrics.validationAccuracy = score->accuracy;
         }
+        metrics.learningRate = learningRate;
         metrics.samplesPerSecond = rate(seen, epochSeconds);
         metrics.dataWaitShare = epochSeconds > 0.0 ? batches.waitSeconds() / epochSeconds : 0.0;
         metrics.elapsedSeconds = secondsSince(start);
         summary.epochsCompleted = epoch;
         summary.lastEpoch = metrics;
+        const std::optional<double> metric = monitored(metrics, config.monitor);
         push(std::move(event));
+
+        schedule.epochEnded(metric);
+        if (!config.earlyStopping || !metric)
+            continue;
+        if (watch.update(*metric)) {
+            bestEpoch = epoch;
+            if (config.restoreBest)
+                best = snapshot(model);
+        } else if (watch.epochsWithoutImprovement() >= config.patience) {
+            summary.stoppedEarly = true;
+            log("early stopping after epoch " + std::to_string(epoch) + ": " + toString(config.monitor)
+                + " has not improved for " + std::to_string(config.patience) + " epochs");
+            break;
+        }
+    }
+    if (config.earlyStopping && config.restoreBest && !best.empty() && bestEpoch != summary.epochsCompleted) {
+        restore(model, best);
+        summary.bestEpoch = bestEpoch;
+        log("restored the weights of epoch " + std::to_string(bestEpoch) + ", the best "
+            + toString(config.monitor) + " (" + std::to_string(*watch.best()) + ")");
     }
 
     if (sets.test) {
         const std::optional<Score> score = evaluate(model, *sets.test, sets.transform, device,
-                                                    config.loss, evaluationBatchSize(config),
+                                                    loss, evaluationBatchSize(config),
                                                     m_trainer.m_stopRequested);
         if (!score)
             return TrainerState::Stopped;

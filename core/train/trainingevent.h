@@ -22,6 +22,7 @@ struct BatchMetrics {
     int64_t batchesPerEpoch = 0;
     double loss = 0.0;
     double accuracy = 0.0;
+    double learningRate = 0.0;     // this step's
     double samplesPerSecond = 0.0; // running average over the epoch
     double elapsedSeconds = 0.0;   // since training started
 };
@@ -33,6 +34,7 @@ struct EpochMetrics {
     double trainAccuracy = 0.0;
     std::optional<double> validationLoss; // absent without a validation split
     std::optional<double> validationAccuracy;
+    double learningRate = 0.0; // at the epoch's last step
     double samplesPerSecond = 0.0; // training samples per second of this epoch
     // Share of the epoch the training step spent waiting for its next batch.
     double dataWaitShare = 0.0;
@@ -41,6 +43,8 @@ struct EpochMetrics {
 
 struct TrainingSummary {
     int epochsCompleted = 0;
+    bool stoppedEarly = false; // early stopping ended the run before its last epoch
+    int bestEpoch = 0;         // whose weights were restored; 0: the last epoch's are kept
     std::optional<EpochMetrics> lastEpoch;
     std::optional<double> testLoss;     // when the dataset has a test set
     std::optional<double> testAccuracy;

@@ -57,6 +57,7 @@ std::string paramTypeName(ParamType type)
     case ParamType::Bool: return "bool";
     case ParamType::Choice: return "choice";
     case ParamType::IntList: return "int list";
+    case ParamType::FloatList: return "float list";
     case ParamType::String: return "string";
     case ParamType::StringList: return "string list";
     case ParamType::File: return "file";
@@ -92,6 +93,15 @@ std::string paramValueProblem(const ParamSpec& spec, const nlohmann::json& value
             return "must be a list of integers, got " + value.dump();
         for (const nlohmann::json& item : value) {
             std::string problem = intProblem(spec, item);
+            if (!problem.empty())
+                return "values " + problem;
+        }
+        return {};
+    case ParamType::FloatList:
+        if (!allOf(value, &nlohmann::json::is_number))
+            return "must be a list of numbers, got " + value.dump();
+        for (const nlohmann::json& item : value) {
+            std::string problem = rangeProblem(spec, item.get<double>(), item.dump());
             if (!problem.empty())
                 return "values " + problem;
         }

@@ -19,6 +19,7 @@ enum class ParamType {
     Bool,
     Choice,
     IntList,
+    FloatList,  // e.g. class weights
     String,     // free text, e.g. a column name
     StringList, // e.g. the feature columns
     File,       // a path to a file; relative paths resolve against the project
@@ -35,7 +36,8 @@ struct ParamSpec {
     std::string help;
 };
 
-// "int", "float", "bool", "choice", "int list", "string", "string list",
+// "int", "float", "bool", "choice", "int list", "float list", "string",
+// "string list",
 // "file", "folder": the names `lepton layers` and `lepton data` print.
 std::string paramTypeName(ParamType type);
 

@@ -238,9 +238,11 @@ void TestProject::keyOrder()
     QCOMPARE(keys(document["dataset"]["split"]), QStringLiteral("validation,test,seed,stratify"));
     QCOMPARE(keys(document["dataset"]["augmentation"]),
              QStringLiteral("flip,crop_padding,rotation,translation,noise,erasing"));
-    QCOMPARE(keys(document["training"]),
-             QStringLiteral("optimizer,learning_rate,momentum,weight_decay,loss,batch_size,epochs,seed,"
-                            "device"));
+    // Every training setting, in the schema's order (the editor's).
+    QStringList settings;
+    for (const ParamSpec& spec : trainingSchema())
+        settings << QString::fromStdString(spec.name);
+    QCOMPARE(keys(document["training"]), settings.join(QLatin1Char(',')));
     const nlohmann::ordered_json idx = projectToJson(mergeProject(true))["dataset"];
     QCOMPARE(keys(idx), QStringLiteral("source,params,split,preprocessing,augmentation,class_names"));
     QCOMPARE(keys(idx["params"]), QStringLiteral("train_images,train_labels,test_images,test_labels"));
@@ -289,7 +291,7 @@ void TestProject::badFiles_data()
     QTest::newRow("missing node type") << broken([](json& j) { j["graph"]["nodes"][2].erase("type"); })
                                        << "graph.nodes[2].type" << "required key is missing";
     QTest::newRow("wrong type") << broken([](json& j) { j["training"]["epochs"] = "ten"; })
-                                << "training.epochs" << "expected an integer, got string";
+                                << "training.epochs" << "must be an integer, got \"ten\"";
     QTest::newRow("nodes not an array") << broken([](json& j) { j["graph"]["nodes"] = json::object(); })
                                         << "graph.nodes" << "expected an array, got object";
     QTest::newRow("unknown layer") << broken([](json& j) { j["graph"]["nodes"][1]["type"] = "Linaer"; })
@@ -302,7 +304,7 @@ void TestProject::badFiles_data()
     QTest::newRow("unknown node key") << broken([](json& j) { j["graph"]["nodes"][0]["pos"] = {1, 2}; })
                                       << "graph.nodes[0].pos" << "unknown key 'pos'";
     QTest::newRow("unknown training key") << broken([](json& j) { j["training"]["learnig_rate"] = 0.1; })
-                                          << "training.learnig_rate" << "unknown key";
+                                          << "training.learnig_rate" << "unknown parameter 'learnig_rate'";
     QTest::newRow("param of another source")
         << broken([](json& j) { j["dataset"]["params"]["train_images"] = "x"; })
         << "dataset.params.train_images" << "unknown parameter 'train_images'";
@@ -323,8 +325,16 @@ void TestProject::badFiles_data()
                                    << "graph.edges[0].to.port" << "must be";
     QTest::newRow("newer schema") << broken([](json& j) { j["schema_version"] = kProjectSchemaVersion + 1; })
                                   << "schema_version" << "written by a newer version";
-    QTest::newRow("unknown optimizer") << broken([](json& j) { j["training"]["optimizer"] = "adamw"; })
-                                       << "training.optimizer" << "unknown optimizer 'adamw'";
+    QTest::newRow("unknown optimizer") << broken([](json& j) { j["training"]["optimizer"] = "adamax"; })
+                                       << "training.optimizer" << "must be one of 'adam', 'adamw', 'sgd'";
+    QTest::newRow("learning rate") << broken([](json& j) { j["training"]["learning_rate"] = 0; })
+                                   << "training.learning_rate" << "must be between 1e-12 and 100, got 0";
+    QTest::newRow("huge weight decay") << broken([](json& j) { j["training"]["weight_decay"] = 1e308; })
+                                       << "training.weight_decay" << "must be between 0 and 10";
+    QTest::newRow("class weight") << broken([](json& j) { j["training"]["class_weights"] = {1, -2}; })
+                                  << "training.class_weights" << "values must be between 0 and";
+    QTest::newRow("unknown schedule") << broken([](json& j) { j["training"]["schedule"] = "sawtooth"; })
+                                      << "training.schedule" << "must be one of 'constant'";
     QTest::newRow("validation split") << broken([](json& j) { j["dataset"]["split"]["validation"] = 1.5; })
                                       << "dataset.split.validation" << "must be between 0 and 0.9";
     QTest::newRow("nothing left to train on")

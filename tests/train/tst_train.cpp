@@ -282,6 +282,106 @@ private Q_SLOTS:
         QCOMPARE(summary.testAccuracy.has_value(), variant == "test");
     }
 
+    // Every optimizer, loss and clipping trains and lowers the loss.
+    void everyOptimizerAndLossTrains_data()
+    {
+        QTest::addColumn<QString>("setting");
+        QTest::addColumn<QString>("value");
+        for (const char* optimizer : {"adam", "adamw", "sgd", "rmsprop", "adagrad"})
+            QTest::newRow(optimizer) << "optimizer" << optimizer;
+        QTest::newRow("sgd nesterov") << "nesterov" << "true";
+        for (const char* loss : {"cross_entropy", "nll", "bce_with_logits", "mse", "l1", "smooth_l1", "huber"})
+            QTest::newRow(loss) << "loss" << loss;
+        QTest::newRow("clip norm") << "gradient_clipping" << "norm";
+        QTest::newRow("clip value") << "gradient_clipping" << "value";
+        QTest::newRow("label smoothing") << "label_smoothing" << "0.1";
+        QTest::newRow("class weights") << "class_weights" << "[1, 2, 0.5]";
+    }
+
+    void everyOptimizerAndLossTrains()
+    {
+        QFETCH(QString, setting);
+        QFETCH(QString, value);
+        TrainingJob job = spiralJob(3);
+        job.dataset.params["generator"] = "blobs"; // learnt in a few epochs by every setting
+        nlohmann::json settings = trainingToJson(job.config);
+        const nlohmann::json parsed = nlohmann::json::parse(value.toStdString(), nullptr, false);
+        settings[setting.toStdString()] = parsed.is_discarded() ? nlohmann::json(value.toStdString()) : parsed;
+        if (setting == "nesterov")
+            settings["optimizer"] = "sgd";
+        if (settings["optimizer"] == "sgd" || settings["optimizer"] == "adagrad")
+            settings["learning_rate"] = 0.1;
+        if (setting == "gradient_clipping")
+            settings["clip_value"] = 0.5;
+        QCOMPARE(QString::fromStdString(trainingProblem(settings)), QString());
+        job.config = trainingFromJson(settings);
+        if (value == "nll") { // nll takes log-probabilities
+            std::vector<Layer> layers = {{"Input", "input", {{"shape", {2}}}},
+                                         {"Linear", "fc1", {{"out_features", 64}}},
+                                         {"ReLU", "relu1"},
+                                         {"Linear", "head", {{"out_features", 3}}},
+                                         {"LogSoftmax", "log_probabilities"},
+                                         {"Output", "out"}};
+            job.graph = chain(layers);
+        }
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        const auto epochs = pick(events, Kind::Epoch, &TrainingEvent::epoch);
+        QCOMPARE(epochs.size(), size_t(3));
+        QVERIFY2(epochs.back().trainLoss < epochs.front().trainLoss,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(epochs.front().trainLoss).arg(epochs.back().trainLoss)));
+        QVERIFY2(*epochs.back().validationAccuracy > 0.8, // three classes: chance is 1/3
+                 qPrintable(QString::number(*epochs.back().validationAccuracy)));
+    }
+
+    void scheduleSetsEveryBatchsRate()
+    {
+        TrainingJob job = spiralJob(3);
+        job.config.schedule = ScheduleKind::Step;
+        job.config.stepSize = 1;
+        job.config.gamma = 0.5;
+        job.config.warmupEpochs = 1;
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        const auto batches = pick(events, Kind::Batch, &TrainingEvent::batch);
+        const int64_t perEpoch = batches.front().batchesPerEpoch;
+        QCOMPARE(int64_t(batches.size()), 3 * perEpoch);
+        // Warm-up over epoch 1, then the step schedule counts from 0.
+        QCOMPARE(batches[0].learningRate, 0.01 / double(perEpoch));
+        QCOMPARE(batches[size_t(perEpoch - 1)].learningRate, 0.01);
+        QCOMPARE(batches[size_t(perEpoch)].learningRate, 0.01);
+        QCOMPARE(batches.back().learningRate, 0.005);
+        QCOMPARE(pick(events, Kind::Epoch, &TrainingEvent::epoch).back().learningRate, 0.005);
+    }
+
+    // Early stopping ends the run once the metric stalls and keeps the best
+    // epoch's weights: the test set then scores as after that epoch alone.
+    void earlyStoppingRestoresTheBestEpoch()
+    {
+        TrainingJob once = spiralJob(1);
+        once.dataset.params["test_samples"] = 300;
+        const std::vector<TrainingEvent> oneEpoch = run(once);
+        QVERIFY2(endsOnce(oneEpoch, TrainerState::Finished), oneEpoch.back().message.c_str());
+
+        TrainingJob job = once;
+        job.config.epochs = 20;
+        job.config.earlyStopping = true;
+        job.config.monitor = MonitorKind::TrainLoss;
+        job.config.patience = 2;
+        job.config.minDelta = 1e9; // nothing after the first epoch counts as better
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        const TrainingSummary& summary = events.back().summary;
+        QCOMPARE(summary.epochsCompleted, 3);
+        QVERIFY(summary.stoppedEarly);
+        QCOMPARE(summary.bestEpoch, 1);
+        QCOMPARE(*summary.testLoss, *oneEpoch.back().summary.testLoss);
+        const auto logs = pick(events, Kind::Log, &TrainingEvent::message);
+        QVERIFY(std::any_of(logs.begin(), logs.end(), [](const std::string& line) {
+            return line.find("early stopping after epoch 3: train_loss has not improved for 2 epochs") == 0;
+        }));
+    }
+
     void stopTakesEffectWithinOneBatch()
     {
         TrainingJob job = spiralJob(1000);
@@ -317,15 +417,22 @@ private Q_SLOTS:
 
     void hugeLearningRateFailsWithNaN()
     {
+        // Regression with SGD at the largest rate the settings allow diverges
+        // within the first epoch.
         TrainingJob job = spiralJob(5);
+        job.dataset.params["generator"] = "sine";
+        job.graph = mlp({1}, {16}, 1);
+        job.config.loss = LossKind::MSE;
         job.config.optimizer = OptimizerKind::SGD;
-        job.config.learningRate = 1e30;
+        job.config.learningRate = 100.0;
         std::vector<TrainingEvent> events = run(job);
-        QVERIFY(endsOnce(events, TrainerState::Failed));
-        const std::string& message = events.back().message;
-        QVERIFY2(message.find("loss became NaN at epoch 1, batch ") != std::string::npos,
-                 message.c_str());
-        QVERIFY2(message.find("try a lower learning rate") != std::string::npos, message.c_str());
+        QVERIFY2(endsOnce(events, TrainerState::Failed), events.back().message.c_str());
+        const QString message = QString::fromStdString(events.back().message);
+        QVERIFY2(QRegularExpression(QStringLiteral("^loss became (NaN|infinite) at epoch 1, batch \\d+;"))
+                     .match(message)
+                     .hasMatch(),
+                 qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("try a lower learning rate")), qPrintable(message));
         QCOMPARE(name(states(events).back()), name(TrainerState::Failed));
         QCOMPARE(events.back().summary.epochsCompleted, 0);
     }
@@ -347,9 +454,12 @@ private Q_SLOTS:
         QTest::newRow("invalid graph") << "graph" << "Linear 'fc2' expects 7 input features";
         QTest::newRow("several graph problems") << "graphs" << "; ";
         QTest::newRow("unknown generator") << "data" << "dataset.params.generator: parameter 'generator' must be one of";
-        QTest::newRow("batch size") << "batch" << "batch size must be at least 1, got 0";
+        QTest::newRow("batch size") << "batch" << "training: parameter 'batch_size' must be between 1 and";
         QTest::newRow("unknown device") << "device" << "unknown device 'tpu'";
         QTest::newRow("missing gpu") << "gpu" << "cuda:99";
+        QTest::newRow("class weights per class") << "classWeights" << "class_weights has 2 values, but dataset";
+        QTest::newRow("early stopping without validation")
+            << "noValidation" << "early stopping watches validation_loss, but the data has no validation split";
         QTest::newRow("weights off the output's path")
             << "noWeights" << "Output 'out' does not depend on any layer with weights";
     }
@@ -382,6 +492,12 @@ private Q_SLOTS:
             job.config.device = "tpu";
         if (problem == "gpu")
             job.config.device = "cuda:99";
+        if (problem == "classWeights")
+            job.config.classWeights = {1.0, 2.0};
+        if (problem == "noValidation") {
+            job.dataset.split["validation"] = 0.0;
+            job.config.earlyStopping = true;
+        }
         if (problem == "noWeights") {
             // Input -> Output directly; the Linear hangs off to the side.
             job.dataset.params["classes"] = 2;

@@ -1,0 +1,38 @@
+#include "train/loss.h"
+
+namespace lepton {
+
+namespace F = torch::nn::functional;
+
+LossFunction::LossFunction(const TrainingConfig& config, torch::Device device)
+    : m_kind(config.loss)
+    , m_labelSmoothing(config.labelSmoothing)
+    , m_beta(config.lossBeta)
+{
+    if (!config.classWeights.empty() && takesClassIndices(config.loss))
+        m_classWeights = torch::tensor(config.classWeights, torch::kFloat32).to(device);
+}
+
+torch::Tensor LossFunction::operator()(const torch::Tensor& output, const torch::Tensor& targets) const
+{
+    switch (m_kind) {
+    case LossKind::CrossEntropy:
+        return F::cross_entropy(output, targets,
+                                F::CrossEntropyFuncOptions().weight(m_classWeights).label_smoothing(m_labelSmoothing));
+    case LossKind::NLL:
+        return F::nll_loss(output, targets, F::NLLLossFuncOptions().weight(m_classWeights));
+    case LossKind::BCEWithLogits:
+        return F::binary_cross_entropy_with_logits(output, targets);
+    case LossKind::MSE:
+        return F::mse_loss(output, targets);
+    case LossKind::L1:
+        return F::l1_loss(output, targets);
+    case LossKind::SmoothL1:
+        return F::smooth_l1_loss(output, targets, F::SmoothL1LossFuncOptions(), m_beta);
+    case LossKind::Huber:
+        return F::huber_loss(output, targets, F::HuberLossFuncOptions().delta(m_beta));
+    }
+    throw std::logic_error("unknown loss");
+}
+
+} // namespace lepton
