@@ -1,6 +1,7 @@
 #include "graphdocument.h"
 
 #include "commands/setdatasetcommand.h"
+#include "commands/settrainingcommand.h"
 #include "graph/layerregistry.h"
 
 #include <QDir>
@@ -284,6 +285,22 @@ QString GraphDocument::setDataset(const DatasetSpec& dataset, const QString& wha
         return QString::fromStdString(problem.path + ": " + problem.problem);
     m_undoStack->push(new SetDatasetCommand(this, dataset, what, session));
     return {};
+}
+
+QString GraphDocument::setTraining(const TrainingConfig& training, const QString& what, int session)
+{
+    std::string param;
+    const std::string problem = trainingProblem(trainingToJson(training), &param);
+    if (!problem.empty())
+        return QString::fromStdString(problem);
+    m_undoStack->push(new SetTrainingCommand(this, training, what, session));
+    return {};
+}
+
+void GraphDocument::replaceTraining(const TrainingConfig& training)
+{
+    m_project.training = training;
+    Q_EMIT trainingChanged();
 }
 
 void GraphDocument::replaceDataset(const DatasetSpec& dataset)

@@ -91,6 +91,9 @@ public:
     // `session` merge (see SetDatasetCommand). Settings that datasetProblem
     // refuses are not taken: returns that problem, else an empty string.
     QString setDataset(const DatasetSpec& dataset, const QString& what, int session = 0);
+    // The same for the training settings, refused where trainingProblem
+    // refuses them.
+    QString setTraining(const TrainingConfig& training, const QString& what, int session = 0);
 
     // What the loaded data needs of the network (set by the Data panel once
     // it has read the data; nullopt while it is unknown). Inputs and outputs
@@ -132,6 +135,7 @@ public:
     void setGroupCollapsed(const std::string& name, bool collapsed);
     void setGroups(std::vector<NodeGroup> groups);
     void replaceDataset(const DatasetSpec& dataset);
+    void replaceTraining(const TrainingConfig& training);
 
 Q_SIGNALS:
     void nodeAdded(lepton::NodeId id);
@@ -147,6 +151,8 @@ Q_SIGNALS:
     void blocksChanged();
     // The dataset settings changed by an edit (projectReplaced covers opening).
     void datasetChanged();
+    // The training settings changed by an edit.
+    void trainingChanged();
     // New or opened project: views rebuild from scratch.
     void projectReplaced();
     void filePathChanged();

@@ -15,6 +15,7 @@
 #include "templategallery.h"
 #include "trainingdashboard.h"
 #include "trainingsession.h"
+#include "trainingsettingspanel.h"
 
 #include "graph/layerregistry.h"
 #include "model/modelsummary.h"
@@ -502,6 +503,11 @@ void MainWindow::createDocks()
     m_dataDock->setObjectName(QStringLiteral("dataDock"));
     m_dataDock->setWidget(m_dataPanel);
     tabifyDockWidget(m_dashboardDock, m_dataDock);
+    m_settings = new TrainingSettingsPanel(m_document, this);
+    m_settingsDock = new QDockWidget(tr("Training Settings"), this);
+    m_settingsDock->setObjectName(QStringLiteral("settingsDock"));
+    m_settingsDock->setWidget(m_settings);
+    tabifyDockWidget(m_dataDock, m_settingsDock);
     m_dataDock->raise();
 
     // The canvas keeps the full height; the dashboard sits under it only.

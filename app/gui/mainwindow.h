@@ -21,11 +21,12 @@ class PropertyPanel;
 class RecentFilesMenu;
 class TrainingDashboard;
 class TrainingSession;
+class TrainingSettingsPanel;
 class UserBlockLibrary;
 
 // The workbench: the graph canvas in the middle, the layer palette on the
-// left, the inspector on the right and the Data panel and training dashboard
-// below, as tabs.
+// left, the inspector on the right and the Data panel, the training settings
+// and the training dashboard below, as tabs.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -42,6 +43,7 @@ public:
     LayerPalette* palette() const { return m_palette; }
     PropertyPanel* propertyPanel() const { return m_properties; }
     DataPanel* dataPanel() const { return m_dataPanel; }
+    TrainingSettingsPanel* trainingSettings() const { return m_settings; }
     TrainingDashboard* dashboard() const { return m_dashboard; }
     TrainingSession* session() const { return m_session; }
 
@@ -105,10 +107,12 @@ private:
     PropertyPanel* m_properties = nullptr;
     TrainingDashboard* m_dashboard = nullptr;
     DataPanel* m_dataPanel = nullptr;
+    TrainingSettingsPanel* m_settings = nullptr;
     QDockWidget* m_paletteDock = nullptr;
     QDockWidget* m_propertiesDock = nullptr;
     QDockWidget* m_dashboardDock = nullptr;
     QDockWidget* m_dataDock = nullptr;
+    QDockWidget* m_settingsDock = nullptr;
     RecentFilesMenu* m_recentMenu = nullptr;
     QLabel* m_modelStatus = nullptr;
 

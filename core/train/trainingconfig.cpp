@@ -236,6 +236,46 @@ nlohmann::ordered_json trainingToJson(const TrainingConfig& c)
     };
 }
 
+bool trainingParamApplies(const std::string& name, const TrainingConfig& c)
+{
+    const auto optimizerIs = [&](std::initializer_list<OptimizerKind> kinds) {
+        return std::find(kinds.begin(), kinds.end(), c.optimizer) != kinds.end();
+    };
+    const auto scheduleIs = [&](std::initializer_list<ScheduleKind> kinds) {
+        return std::find(kinds.begin(), kinds.end(), c.schedule) != kinds.end();
+    };
+    const bool watched = c.earlyStopping || c.schedule == ScheduleKind::Plateau;
+    if (name == "momentum")
+        return optimizerIs({OptimizerKind::SGD, OptimizerKind::RMSprop});
+    if (name == "nesterov")
+        return optimizerIs({OptimizerKind::SGD});
+    if (name == "beta1" || name == "beta2")
+        return optimizerIs({OptimizerKind::Adam, OptimizerKind::AdamW});
+    if (name == "clip_value")
+        return c.clipping != ClippingKind::None;
+    if (name == "label_smoothing")
+        return c.loss == LossKind::CrossEntropy;
+    if (name == "class_weights")
+        return takesClassIndices(c.loss);
+    if (name == "loss_beta")
+        return c.loss == LossKind::SmoothL1 || c.loss == LossKind::Huber;
+    if (name == "step_size")
+        return scheduleIs({ScheduleKind::Step});
+    if (name == "milestones")
+        return scheduleIs({ScheduleKind::MultiStep});
+    if (name == "gamma")
+        return scheduleIs({ScheduleKind::Step, ScheduleKind::MultiStep, ScheduleKind::Exponential, ScheduleKind::Plateau});
+    if (name == "min_learning_rate")
+        return scheduleIs({ScheduleKind::Cosine, ScheduleKind::Plateau});
+    if (name == "plateau_patience")
+        return scheduleIs({ScheduleKind::Plateau});
+    if (name == "monitor" || name == "mode" || name == "min_delta")
+        return watched;
+    if (name == "patience" || name == "restore_best")
+        return c.earlyStopping;
+    return true;
+}
+
 std::optional<DeviceName> parseDeviceName(const std::string& text)
 {
     if (text == "cpu")

@@ -85,6 +85,9 @@ std::string trainingProblem(const nlohmann::json& params, std::string* param = n
 TrainingConfig trainingFromJson(const nlohmann::json& params);
 // Every parameter, in schema order.
 nlohmann::ordered_json trainingToJson(const TrainingConfig& config);
+// Whether setting `name` has any effect under `config` (momentum only with
+// SGD or RMSprop, ...): editors grey out the others.
+bool trainingParamApplies(const std::string& name, const TrainingConfig& config);
 
 // A training device as spelled in project files and on the command line.
 struct DeviceName {

@@ -7,6 +7,7 @@ enum class CommandId {
     MoveNodes = 1,
     SetParam,
     SetDataset,
+    SetTraining,
 };
 
 } // namespace lepton
