@@ -13,6 +13,7 @@ struct TrainOptions {
     std::optional<int> epochs;         // overrides the project's setting
     std::optional<std::string> device; // "cpu", "cuda", "cuda:N"
     bool json = false;                 // summary as JSON on stdout, progress on stderr
+    bool resume = false;               // continue the last stopped, failed or interrupted run
 };
 
 struct InspectOptions {

@@ -33,6 +33,9 @@ int main(int argc, char** argv)
             "DEVICE"));
     trainCommand->add_flag("--json", train.json,
                            "Print the final summary as one JSON object on stdout; progress goes to stderr");
+    trainCommand->add_flag("--resume", train.resume,
+                           "Continue the last stopped, failed or interrupted run from its checkpoint in "
+                           "PROJECT.d/ (checkpoints are written there after every epoch)");
 
     InspectOptions inspect;
     CLI::App* inspectCommand =

@@ -78,6 +78,8 @@ nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state,
         {"validation_accuracy", jsonNumber(last ? last->validationAccuracy : std::nullopt)},
         {"test_loss", jsonNumber(s.testLoss)},
         {"test_accuracy", jsonNumber(s.testAccuracy)},
+        {"resumed_after", s.resumedAfter},
+        {"checkpoint", s.checkpoint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.checkpoint)},
         {"samples_per_second", s.samplesPerSecond},
         {"seconds", s.seconds},
     };
@@ -103,6 +105,8 @@ void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState stat
     if (s.testLoss)
         out << "  test        loss " << number(*s.testLoss) << "  accuracy "
             << percent(s.testAccuracy.value_or(NAN)) << '\n';
+    if (!s.checkpoint.empty())
+        out << "  weights     " << s.checkpoint << '\n';
 }
 
 } // namespace
@@ -117,6 +121,8 @@ int runTrain(const TrainOptions& options)
         job.config.epochs = *options.epochs;
     if (options.device)
         job.config.device = *options.device;
+    job.checkpointDir = options.projectPath + ".d";
+    job.resume = options.resume;
 
     // With --json, stdout carries only the summary so scripts can parse it.
     std::ostream& progress = options.json ? std::cerr : std::cout;
@@ -152,6 +158,12 @@ int runTrain(const TrainOptions& options)
                     printSummary(std::cout, event.summary, event.state);
                 if (event.state == TrainerState::Failed)
                     std::cerr << "lepton: training failed: " << error << '\n';
+                if (event.state != TrainerState::Finished && !event.summary.checkpoint.empty())
+                    std::cerr << "lepton: the checkpoint after epoch " << event.summary.epochsCompleted
+                              << " is in " << event.summary.checkpoint << "; continue with: lepton train "
+                              << options.projectPath << " --resume\n";
+                if (stopRequested)
+                    return 130;
                 return event.state == TrainerState::Finished ? 0 : 1;
             case TrainingEvent::Kind::Batch:
                 break;

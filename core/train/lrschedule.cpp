@@ -49,6 +49,18 @@ bool MetricWatch::update(double value)
     return improved;
 }
 
+nlohmann::json MetricWatch::state() const
+{
+    return {{"best", m_best ? nlohmann::json(*m_best) : nlohmann::json()}, {"stale", m_stale}};
+}
+
+void MetricWatch::restore(const nlohmann::json& state)
+{
+    const nlohmann::json& best = state.at("best");
+    m_best = best.is_null() ? std::nullopt : std::optional<double>(best.get<double>());
+    m_stale = state.at("stale").get<int>();
+}
+
 LearningRateSchedule::LearningRateSchedule(const TrainingConfig& config, int64_t batchesPerEpoch)
     : m_config(config)
     , m_batchesPerEpoch(std::max<int64_t>(1, batchesPerEpoch))
@@ -89,6 +101,17 @@ double LearningRateSchedule::rate(int epoch, int64_t batch) const
         return std::max(base * m_plateauFactor, std::min(base, c.minLearningRate));
     }
     return base;
+}
+
+nlohmann::json LearningRateSchedule::state() const
+{
+    return {{"plateau_factor", m_plateauFactor}, {"plateau", m_plateau.state()}};
+}
+
+void LearningRateSchedule::restore(const nlohmann::json& state)
+{
+    m_plateauFactor = state.at("plateau_factor").get<double>();
+    m_plateau.restore(state.at("plateau"));
 }
 
 void LearningRateSchedule::epochEnded(std::optional<double> metric)

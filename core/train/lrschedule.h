@@ -2,6 +2,8 @@
 
 #include "train/trainingconfig.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 
@@ -18,6 +20,9 @@ public:
     std::optional<double> best() const { return m_best; }
     int epochsWithoutImprovement() const { return m_stale; }
     void restartCount() { m_stale = 0; }
+    // For checkpoints.
+    nlohmann::json state() const;
+    void restore(const nlohmann::json& state);
 
 private:
     bool m_higherIsBetter;
@@ -40,8 +45,10 @@ public:
     // Called after every epoch with the monitored metric, when there is one.
     void epochEnded(std::optional<double> metric);
 
-    // What the plateau schedule has learnt, for checkpoints.
     double plateauFactor() const { return m_plateauFactor; }
+    // What the plateau schedule has learnt, for checkpoints.
+    nlohmann::json state() const;
+    void restore(const nlohmann::json& state);
 
 private:
     const TrainingConfig m_config;

@@ -6,6 +6,7 @@
 #include "train/runchecks.h"
 #include "train/batchprefetcher.h"
 #include "train/batchtransform.h"
+#include "train/checkpoint.h"
 #include "train/loss.h"
 #include "train/lrschedule.h"
 #include "train/tensordata.h"
@@ -16,6 +17,7 @@
 #include <dlfcn.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -329,6 +331,9 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
                                           model->inputShape(), model->outputNode(),
                                           model->outputShape()));
     }
+    if (!m_job.initialWeights.empty() && !m_job.resume)
+        log("weights from " + m_job.initialWeights + ": "
+            + loadWeights(model, m_job.graph, readCheckpoint(m_job.initialWeights)).summary());
     model->to(device);
 
     const TensorData all = toTensors(data.data, config.loss);
@@ -376,6 +381,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     std::unique_ptr<torch::optim::Optimizer> optimizer = makeOptimizer(model, config);
     const LossFunction loss(config, device);
     LearningRateSchedule schedule(config, static_cast<int64_t>(ranges.size()));
+    // The monitored metric's best, for best.ckpt and early stopping.
     MetricWatch watch(higherIsBetter(config.monitor, config.mode), config.minDelta);
     std::vector<torch::Tensor> best; // the best epoch's weights, to restore
     int bestEpoch = 0;
@@ -383,7 +389,41 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     const Clock::time_point start = Clock::now();
     double trainingSeconds = 0.0;
     int64_t trainedSamples = 0;
-    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+    int firstEpoch = 1;
+    if (m_job.resume) {
+        const std::string path = lastCheckpointPath(m_job.checkpointDir);
+        const Checkpoint checkpoint = readCheckpoint(path);
+        const nlohmann::json& state = checkpoint.state;
+        const int done = state.at("epochs_done").get<int>();
+        if (done >= config.epochs)
+            throw std::runtime_error(path + " has finished all " + std::to_string(config.epochs)
+                                     + " epochs; raise the epochs to train on");
+        const WeightsReport report = loadWeights(model, m_job.graph, checkpoint);
+        if (!report.complete())
+            throw std::runtime_error("the network changed since " + path + " was written (" + report.summary()
+                                     + "); train afresh instead of resuming");
+        restoreTrainingState(checkpoint, *optimizer, m_generator, device);
+        trainedSamples = state.at("trained_samples").get<int64_t>();
+        trainingSeconds = state.at("training_seconds").get<double>();
+        schedule.restore(state.at("schedule"));
+        watch.restore(state.at("watch"));
+        bestEpoch = state.at("best_epoch").get<int>();
+        if (config.earlyStopping && config.restoreBest && bestEpoch > 0 && bestEpoch < done) {
+            // The best weights are in best.ckpt; the model keeps the last ones.
+            GraphModule scratch(m_job.graph, LayerRegistry::builtin());
+            loadWeights(scratch, m_job.graph, readCheckpoint(bestCheckpointPath(m_job.checkpointDir)));
+            best = snapshot(scratch);
+        } else if (config.earlyStopping && config.restoreBest && bestEpoch == done) {
+            best = snapshot(model);
+        }
+        firstEpoch = done + 1;
+        summary.resumedAfter = done;
+        summary.checkpoint = path;
+        summary.epochsCompleted = done;
+        log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs) + " from "
+            + path);
+    }
+    for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
         model->train();
         const torch::Tensor order =
             train.indices.index_select(0, torch::randperm(train.size(), m_generator, torch::kInt64));
@@ -470,13 +510,27 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         push(std::move(event));
 
         schedule.epochEnded(metric);
-        if (!config.earlyStopping || !metric)
-            continue;
-        if (watch.update(*metric)) {
+        const bool improved = metric && watch.update(*metric);
+        if (improved) {
             bestEpoch = epoch;
-            if (config.restoreBest)
+            if (config.earlyStopping && config.restoreBest)
                 best = snapshot(model);
-        } else if (watch.epochsWithoutImprovement() >= config.patience) {
+        }
+        if (!m_job.checkpointDir.empty()) {
+            const nlohmann::json state = {{"epochs_done", epoch},
+                                          {"epochs", config.epochs},
+                                          {"trained_samples", trainedSamples},
+                                          {"training_seconds", trainingSeconds},
+                                          {"schedule", schedule.state()},
+                                          {"watch", watch.state()},
+                                          {"best_epoch", bestEpoch}};
+            const Checkpoint checkpoint = makeCheckpoint(model, *optimizer, m_generator, state);
+            summary.checkpoint = lastCheckpointPath(m_job.checkpointDir);
+            writeCheckpoint(checkpoint, summary.checkpoint);
+            if (improved)
+                writeCheckpoint(checkpoint, bestCheckpointPath(m_job.checkpointDir));
+        }
+        if (config.earlyStopping && metric && !improved && watch.epochsWithoutImprovement() >= config.patience) {
             summary.stoppedEarly = true;
             log("early stopping after epoch " + std::to_string(epoch) + ": " + toString(config.monitor)
                 + " has not improved for " + std::to_string(config.patience) + " epochs");
@@ -501,6 +555,16 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             summary.testAccuracy = score->accuracy;
     }
     return TrainerState::Finished;
+}
+
+std::string lastCheckpointPath(const std::string& checkpointDir)
+{
+    return (std::filesystem::path(checkpointDir) / "last.ckpt").string();
+}
+
+std::string bestCheckpointPath(const std::string& checkpointDir)
+{
+    return (std::filesystem::path(checkpointDir) / "best.ckpt").string();
 }
 
 Trainer::Trainer() : m_events(std::make_unique<EventQueue>()) {}

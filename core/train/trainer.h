@@ -17,7 +17,20 @@ struct TrainingJob {
     DatasetSpec dataset;
     std::string baseDir; // resolves relative dataset paths
     TrainingConfig config;
+    // Where the run writes last.ckpt after every epoch and best.ckpt when
+    // the monitored metric improves (NAME.lepton.d/ beside a project); empty:
+    // nowhere.
+    std::string checkpointDir;
+    // Continue the run in checkpointDir/last.ckpt rather than start afresh.
+    bool resume = false;
+    // Or start from the weights of this checkpoint, matched to the graph by
+    // node id and shape (the report goes out as a log line).
+    std::string initialWeights;
 };
+
+// The checkpoints a run with `checkpointDir` writes.
+std::string lastCheckpointPath(const std::string& checkpointDir);
+std::string bestCheckpointPath(const std::string& checkpointDir);
 
 // Trains a graph on its own worker thread. The header is free of LibTorch so
 // the GUI and CLI compile without it. Progress, state changes and errors come

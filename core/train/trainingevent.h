@@ -45,6 +45,8 @@ struct TrainingSummary {
     int epochsCompleted = 0;
     bool stoppedEarly = false; // early stopping ended the run before its last epoch
     int bestEpoch = 0;         // whose weights were restored; 0: the last epoch's are kept
+    int resumedAfter = 0;      // the epoch a resumed run continued after
+    std::string checkpoint;    // the last checkpoint written, holding the trained weights
     std::optional<EpochMetrics> lastEpoch;
     std::optional<double> testLoss;     // when the dataset has a test set
     std::optional<double> testAccuracy;

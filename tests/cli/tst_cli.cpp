@@ -8,6 +8,9 @@
 
 #include <functional>
 
+#include <csignal>
+#include <sys/types.h>
+
 namespace {
 
 struct CliResult {
@@ -139,7 +142,9 @@ private Q_SLOTS:
 
     void trainPrintsEpochsAndJsonSummary()
     {
-        const CliResult result = runCli({"train", exampleProject("spiral-mlp"), "--epochs", "3", "--json"});
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "spiral.lepton", [](QJsonObject&) {});
+        const CliResult result = runCli({"train", project, "--epochs", "3", "--json"});
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         QCOMPARE(result.err.count(QRegularExpression("^epoch \\d+/3 ", QRegularExpression::MultilineOption)), 3);
 
@@ -152,6 +157,74 @@ private Q_SLOTS:
             QVERIFY2(summary[key].isDouble(), key);
         QVERIFY(summary["validation_accuracy"].toDouble() > 0.34); // better than chance after 3 epochs
         QVERIFY(summary["samples_per_second"].toDouble() > 0);
+        QCOMPARE(summary["checkpoint"].toString(), project + ".d/last.ckpt");
+        QVERIFY(QFile::exists(project + ".d/last.ckpt"));
+        QVERIFY(QFile::exists(project + ".d/best.ckpt"));
+    }
+
+    // A run stopped with Ctrl+C, resumed, killed with SIGKILL and resumed
+    // again ends with the metrics of one never interrupted.
+    void interruptedRunsResumeToTheSameResult()
+    {
+        QTemporaryDir dir;
+        const auto slower = [](QJsonObject& project) { // about a second per epoch
+            QJsonObject dataset = project["dataset"].toObject();
+            QJsonObject params = dataset["params"].toObject();
+            params["samples"] = 40000;
+            dataset["params"] = params;
+            project["dataset"] = dataset;
+            QJsonObject training = project["training"].toObject();
+            training["batch_size"] = 16;
+            training["epochs"] = 5;
+            training["schedule"] = "cosine";
+            project["training"] = training;
+        };
+        const QString straight = writeVariant(dir, "straight.lepton", slower);
+        const QString project = writeVariant(dir, "interrupted.lepton", slower);
+        const CliResult whole = runCli({"train", straight, "--json"});
+        QVERIFY2(whole.exitCode == 0, qPrintable(whole.err));
+
+        // Waits for the epoch line, then signals the process.
+        const auto interrupt = [&](const QStringList& arguments, const QString& epochLine, int signal) {
+            QProcess process;
+            process.start(QStringLiteral(LEPTON_CLI), arguments);
+            QString progress;
+            if (!process.waitForStarted() || process.processId() <= 0)
+                return CliResult{-2, QString(), QStringLiteral("lepton did not start")};
+            while (!progress.contains(epochLine) && process.state() == QProcess::Running) {
+                process.waitForReadyRead(1000);
+                progress += QString::fromUtf8(process.readAllStandardError());
+            }
+            if (process.state() == QProcess::Running)
+                ::kill(pid_t(process.processId()), signal);
+            process.waitForFinished(60 * 1000);
+            progress += QString::fromUtf8(process.readAllStandardError());
+            return CliResult{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString(),
+                             progress};
+        };
+        // --json sends the progress to stderr, where it is watched.
+        const CliResult stopped = interrupt({"train", project, "--json"}, QStringLiteral("epoch 1/5"), SIGINT);
+        QVERIFY2(stopped.exitCode == 130, qPrintable(stopped.err));
+        QVERIFY2(stopped.err.contains(QStringLiteral("continue with: lepton train %1 --resume").arg(project)),
+                 qPrintable(stopped.err));
+        const CliResult killed =
+            interrupt({"train", project, "--resume", "--json"}, QStringLiteral("epoch 3/5"), SIGKILL);
+        QCOMPARE(killed.exitCode, -1); // a crash exit: it never saw the signal
+        QVERIFY2(killed.err.contains(QStringLiteral("resuming after epoch")), qPrintable(killed.err));
+
+        const CliResult resumed = runCli({"train", project, "--resume", "--json"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        const QJsonObject expected = QJsonDocument::fromJson(whole.out.toUtf8()).object();
+        const QJsonObject actual = QJsonDocument::fromJson(resumed.out.toUtf8()).object();
+        QVERIFY(actual["resumed_after"].toInt() >= 3);
+        QCOMPARE(actual["epochs"].toInt(), 5);
+        for (const char* key : {"train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "test_loss",
+                                "test_accuracy"})
+            QCOMPARE(actual[key].toDouble(), expected[key].toDouble());
+
+        const CliResult again = runCli({"train", project, "--resume"});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.contains(QStringLiteral("has finished all 5 epochs")), qPrintable(again.err));
     }
 
     void dataShowsHowAFileIsRead()
