@@ -150,7 +150,7 @@ Checkpoint readCheckpoint(const std::string& path)
         checkpoint.shuffleGenerator = all.at("shuffle_generator").toTensor();
         checkpoint.globalGenerator = all.at("global_generator").toTensor();
         checkpoint.state = nlohmann::json::parse(all.at("state").toStringRef());
-    } catch (const std::runtime_error& error) {
+    } catch (const std::exception& error) { // c10::Error, a JSON error, a missing key
         const std::string what = error.what();
         if (what.rfind(path, 0) == 0)
             throw;
