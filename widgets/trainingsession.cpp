@@ -30,6 +30,7 @@ QString TrainingSession::start(TrainingJob job)
     try {
         m_trainer->start(std::move(job));
     } catch (const std::exception& error) {
+        m_trainer->events().takeAll(); // the failed start's events belong to no run
         return QString::fromStdString(error.what());
     }
     m_active = true;
@@ -43,6 +44,12 @@ void TrainingSession::stop()
 {
     if (m_active)
         m_trainer->requestStop();
+}
+
+void TrainingSession::setPaused(bool paused)
+{
+    if (m_active)
+        m_trainer->setPaused(paused);
 }
 
 void TrainingSession::drain()

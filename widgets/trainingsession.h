@@ -26,6 +26,8 @@ public:
     QString start(TrainingJob job);
     // Asks the run to stop before its next batch.
     void stop();
+    // Holds the run before its next batch, or lets it go on.
+    void setPaused(bool paused);
     // From start() until the run's Finished event has been delivered.
     bool isActive() const { return m_active; }
     // The state as delivered so far (not ahead of the signals).

@@ -114,9 +114,11 @@ void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState stat
 int runTrain(const TrainOptions& options)
 {
     Project project = loadProject(options.projectPath, LayerRegistry::builtin());
-    TrainingJob job{project.graph, project.dataset,
-                    std::filesystem::path(options.projectPath).parent_path().string(),
-                    project.training};
+    TrainingJob job;
+    job.graph = project.graph;
+    job.dataset = project.dataset;
+    job.baseDir = std::filesystem::path(options.projectPath).parent_path().string();
+    job.config = project.training;
     if (options.epochs)
         job.config.epochs = *options.epochs;
     if (options.device)

@@ -241,12 +241,38 @@ bool MainWindow::saveAs()
     return saveProjectAs(path);
 }
 
+QString MainWindow::checkpointDir()
+{
+    if (!m_document->filePath().isEmpty())
+        return m_document->filePath() + QStringLiteral(".d");
+    if (!m_scratchCheckpoints)
+        m_scratchCheckpoints = std::make_unique<QTemporaryDir>();
+    return m_scratchCheckpoints->path();
+}
+
 void MainWindow::train()
+{
+    startTraining(false);
+}
+
+void MainWindow::resumeTraining()
+{
+    startTraining(true);
+}
+
+void MainWindow::startTraining(bool resume)
 {
     if (m_session->isActive() || !m_document->modelSummary())
         return;
     const Project& project = m_document->project();
-    TrainingJob job{project.graph, project.dataset, m_document->baseDir().toStdString(), project.training};
+    TrainingJob job;
+    job.graph = project.graph;
+    job.dataset = project.dataset;
+    job.baseDir = m_document->baseDir().toStdString();
+    job.config = project.training;
+    job.checkpointDir = checkpointDir().toStdString();
+    job.resume = resume;
+    m_pauseAction->setChecked(false);
     const QString error = m_session->start(std::move(job));
     if (!error.isEmpty()) {
         m_dashboard->showError(error);
@@ -376,6 +402,15 @@ void MainWindow::createActions()
     m_stopAction = new QAction(themedIcon("media-playback-stop", QStyle::SP_MediaStop), tr("&Stop"), this);
     m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopTraining);
+    m_pauseAction = new QAction(themedIcon("media-playback-pause", QStyle::SP_MediaPause), tr("&Pause"), this);
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_pauseAction->setToolTip(tr("Hold the run before its next batch; again to go on (F6)"));
+    connect(m_pauseAction, &QAction::toggled, m_session, &TrainingSession::setPaused);
+    m_resumeAction = new QAction(themedIcon("media-seek-forward", QStyle::SP_MediaSeekForward), tr("&Resume Last Run"), this);
+    m_resumeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F5));
+    m_resumeAction->setToolTip(tr("Continue the last stopped, failed or interrupted run from its checkpoint (Ctrl+F5)"));
+    connect(m_resumeAction, &QAction::triggered, this, &MainWindow::resumeTraining);
 
     m_shortcutsAction = new QAction(tr("&Keyboard Shortcuts"), this);
     m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
@@ -400,6 +435,7 @@ void MainWindow::createActions()
         {m_redoToolAction, "actionRedoTool"}, {m_zoomInAction, "actionZoomIn"},
         {m_zoomOutAction, "actionZoomOut"}, {m_shortcutsAction, "actionShortcuts"},
         {m_trainAction, "actionTrain"},   {m_stopAction, "actionStop"},
+        {m_pauseAction, "actionPause"},   {m_resumeAction, "actionResume"},
     };
     for (const auto& [action, name] : names)
         action->setObjectName(QString::fromLatin1(name));
@@ -448,6 +484,8 @@ void MainWindow::createMenus()
 
     QMenu* trainMenu = menuBar()->addMenu(tr("&Train"));
     trainMenu->addAction(m_trainAction);
+    trainMenu->addAction(m_pauseAction);
+    trainMenu->addAction(m_resumeAction);
     trainMenu->addAction(m_stopAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -473,6 +511,7 @@ void MainWindow::createToolBar()
     bar->addAction(m_canvasActions->fitToView());
     bar->addSeparator();
     bar->addAction(m_trainAction);
+    bar->addAction(m_pauseAction);
     bar->addAction(m_stopAction);
 }
 
@@ -569,6 +608,12 @@ void MainWindow::connectSignals()
     });
     connect(m_session, &TrainingSession::stateChanged, this, &MainWindow::trainingStateChanged);
     connect(m_session, &TrainingSession::finished, this, &MainWindow::updateActions);
+    connect(m_session, &TrainingSession::finished, this, [this](const TrainingSummary& summary) {
+        if (m_session->state() == TrainerState::Finished && !summary.checkpoint.empty())
+            statusBar()->showMessage(tr("Training finished; the trained weights are in %1")
+                                         .arg(QDir::toNativeSeparators(QString::fromStdString(summary.checkpoint))),
+                                     kStatusTimeoutMs);
+    });
     connect(m_session, &TrainingSession::logMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
 }
@@ -636,6 +681,11 @@ void MainWindow::updateActions()
         m_trainAction->setToolTip(tr("Train the model on the project's dataset (F5)"));
     }
     m_stopAction->setEnabled(training);
+    m_pauseAction->setEnabled(training);
+    if (!training)
+        m_pauseAction->setChecked(false);
+    m_resumeAction->setEnabled(!training && model
+                               && QFileInfo::exists(QString::fromStdString(lastCheckpointPath(checkpointDir().toStdString()))));
 }
 
 void MainWindow::updateModelStatus()
@@ -687,7 +737,10 @@ void MainWindow::trainingStateChanged(TrainerState state, const QString& message
         statusBar()->showMessage(tr("Training failed: %1").arg(message), kStatusTimeoutMs);
         break;
     case TrainerState::Stopped:
-        statusBar()->showMessage(tr("Training stopped"), kStatusTimeoutMs);
+        statusBar()->showMessage(tr("Training stopped; Resume Last Run continues it"), kStatusTimeoutMs);
+        break;
+    case TrainerState::Paused:
+        statusBar()->showMessage(tr("Training paused; Pause again to go on"));
         break;
     case TrainerState::Finished:
         statusBar()->showMessage(tr("Training finished"), kStatusTimeoutMs);

@@ -3,6 +3,9 @@
 #include "train/trainingevent.h"
 
 #include <QMainWindow>
+#include <QTemporaryDir>
+
+#include <memory>
 
 class QAction;
 class QDockWidget;
@@ -64,7 +67,12 @@ public Q_SLOTS:
     bool save();
     bool saveAs();
     void train();
+    // Continues the last stopped, failed or interrupted run from its checkpoint.
+    void resumeTraining();
+    void startTraining(bool resume);
     void stopTraining();
+    // Where runs of this project keep their checkpoints.
+    QString checkpointDir();
     void showShortcuts();
     void importData();
 
@@ -132,6 +140,10 @@ private:
     QAction* m_zoomOutAction = nullptr;
     QAction* m_trainAction = nullptr;
     QAction* m_stopAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_resumeAction = nullptr;
+    // Checkpoints of a project never saved; a saved one keeps them in NAME.lepton.d/.
+    std::unique_ptr<QTemporaryDir> m_scratchCheckpoints;
     QAction* m_shortcutsAction = nullptr;
     QAction* m_aboutAction = nullptr;
 };

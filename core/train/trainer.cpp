@@ -22,6 +22,7 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 namespace lepton {
@@ -255,6 +256,8 @@ private:
                            TrainingSummary& summary);
 
     bool stopRequested() const { return m_trainer.m_stopRequested.load(); }
+    // Blocks while the run is paused; returns once unpaused or stopped.
+    void waitWhilePaused();
     void push(TrainingEvent event) { m_trainer.m_events->push(std::move(event)); }
     void log(const std::string& message);
 
@@ -291,6 +294,17 @@ void Trainer::Run::execute()
     finished.message = error;
     finished.summary = std::move(summary);
     push(std::move(finished));
+}
+
+void Trainer::Run::waitWhilePaused()
+{
+    std::unique_lock lock(m_trainer.m_pauseMutex);
+    if (!m_trainer.m_paused)
+        return;
+    m_trainer.setState(TrainerState::Paused);
+    m_trainer.m_pauseChanged.wait(lock, [this] { return !m_trainer.m_paused || stopRequested(); });
+    if (!stopRequested())
+        m_trainer.setState(TrainerState::Running);
 }
 
 void Trainer::Run::log(const std::string& message)
@@ -434,6 +448,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         int64_t seen = 0;
         double learningRate = config.learningRate;
         for (size_t b = 0; b < ranges.size(); ++b) {
+            waitWhilePaused();
             if (stopRequested()) {
                 summary.samplesPerSecond = rate(trainedSamples + seen,
                                                 trainingSeconds + secondsSince(epochStart));
@@ -581,14 +596,35 @@ void Trainer::start(TrainingJob job)
         throw std::logic_error("a training run is still active");
     m_run.reset(); // joins the previous run's thread, which has already ended
     m_stopRequested = false;
+    setPaused(false);
     // Set here rather than on the worker, so isActive() holds from now on.
     setState(TrainerState::Preparing);
-    m_run = std::make_unique<Run>(*this, std::move(job));
+    try {
+        m_run = std::make_unique<Run>(*this, std::move(job));
+    } catch (const std::system_error& error) {
+        // No worker: nothing would ever leave Preparing.
+        const std::string message = std::string("cannot start the training thread: ") + error.what();
+        setState(TrainerState::Failed, message);
+        throw std::runtime_error(message);
+    }
 }
 
 void Trainer::requestStop()
 {
-    m_stopRequested = true;
+    {
+        std::lock_guard lock(m_pauseMutex);
+        m_stopRequested = true;
+    }
+    m_pauseChanged.notify_all();
+}
+
+void Trainer::setPaused(bool paused)
+{
+    {
+        std::lock_guard lock(m_pauseMutex);
+        m_paused = paused;
+    }
+    m_pauseChanged.notify_all();
 }
 
 void Trainer::wait()

@@ -6,7 +6,9 @@
 #include "train/trainingevent.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace lepton {
@@ -46,6 +48,9 @@ public:
     void start(TrainingJob job);
     // Takes effect before the next batch starts.
     void requestStop();
+    // Holds the run before its next batch (state Paused) until unpaused or
+    // stopped; the model, optimizer and data stay as they are.
+    void setPaused(bool paused);
     // Blocks until the worker thread has ended.
     void wait();
 
@@ -61,6 +66,9 @@ private:
     std::unique_ptr<Run> m_run;
     std::atomic<TrainerState> m_state{TrainerState::Idle};
     std::atomic<bool> m_stopRequested{false};
+    std::mutex m_pauseMutex;
+    std::condition_variable m_pauseChanged;
+    bool m_paused = false; // guarded by m_pauseMutex
 };
 
 } // namespace lepton

@@ -23,6 +23,7 @@ std::string toString(TrainerState state)
     case TrainerState::Idle: return "idle";
     case TrainerState::Preparing: return "preparing";
     case TrainerState::Running: return "running";
+    case TrainerState::Paused: return "paused";
     case TrainerState::Finished: return "finished";
     case TrainerState::Stopped: return "stopped";
     case TrainerState::Failed: return "failed";
@@ -32,7 +33,7 @@ std::string toString(TrainerState state)
 
 bool isActive(TrainerState state)
 {
-    return state == TrainerState::Preparing || state == TrainerState::Running;
+    return state == TrainerState::Preparing || state == TrainerState::Running || state == TrainerState::Paused;
 }
 
 void EventQueue::push(TrainingEvent event)

@@ -11,9 +11,9 @@
 
 namespace lepton {
 
-enum class TrainerState { Idle, Preparing, Running, Finished, Stopped, Failed };
+enum class TrainerState { Idle, Preparing, Running, Paused, Finished, Stopped, Failed };
 std::string toString(TrainerState state); // "running", ...
-bool isActive(TrainerState state);        // Preparing or Running
+bool isActive(TrainerState state);        // Preparing, Running or Paused
 
 // Accuracy fields are NaN for regression tasks.
 struct BatchMetrics {

@@ -27,6 +27,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTest>
+#include <QSignalSpy>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QUndoStack>
@@ -471,6 +472,20 @@ void TestGui::trainsFromActionAndStops()
     QVERIFY2(window.session()->isActive(), "the run ended before the event loop was seen running");
     QVERIFY(window.dashboard()->statusText().contains(QStringLiteral("epoch")));
 
+    // Pause holds the run; pausing again lets it go on.
+    QAction* pause = action(window, "actionPause");
+    QVERIFY(pause->isEnabled());
+    pause->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(toString(window.session()->state())),
+                              QString::fromStdString(toString(TrainerState::Paused)), 60000);
+    const int heldPoints = loss->dataCount();
+    QTest::qWait(300);
+    QCOMPARE(loss->dataCount(), heldPoints);
+    pause->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(loss->dataCount() > heldPoints, 60000);
+
+    // Every finished epoch leaves a checkpoint beside the project.
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path + QStringLiteral(".d/last.ckpt")), 60000);
     stop->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(toString(window.session()->state())),
                               QString::fromStdString(toString(TrainerState::Stopped)), 60000);
@@ -480,6 +495,20 @@ void TestGui::trainsFromActionAndStops()
     QVERIFY2(window.dashboard()->statusText().contains(QStringLiteral("Stopped")),
              qPrintable(window.dashboard()->statusText()));
     QVERIFY(window.dashboard()->errorText().isEmpty());
+
+    // Resume Last Run continues from the checkpoint.
+    QAction* resume = action(window, "actionResume");
+    QVERIFY(resume->isEnabled());
+    QSignalSpy logs(window.session(), &TrainingSession::logMessage);
+    resume->trigger();
+    QVERIFY(window.session()->isActive());
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(logs.begin(), logs.end(),
+                                         [](const QList<QVariant>& line) {
+                                             return line.at(0).toString().startsWith(QStringLiteral("resuming after epoch"));
+                                         }),
+                             60000);
+    stop->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 60000);
 }
 
 void TestGui::trainingFailureIsShown()

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <thread>
 
 using namespace lepton;
 using namespace lepton::testing;
@@ -382,6 +384,45 @@ private Q_SLOTS:
         }));
     }
 
+    // A paused run holds before its next batch and goes on from where it was.
+    void pauseHoldsTheRunUntilUnpaused()
+    {
+        TrainingJob job = spiralJob(1000);
+        job.config.batchSize = 16;
+        Trainer trainer;
+        trainer.start(job);
+        std::vector<TrainingEvent> events;
+        const auto waitFor = [&](const std::function<bool(const TrainingEvent&)>& wanted) {
+            const auto deadline = std::chrono::steady_clock::now() + kRunLimit;
+            while (std::chrono::steady_clock::now() < deadline) {
+                for (TrainingEvent& event : trainer.events().waitAndTakeAll(kPoll)) {
+                    const bool found = wanted(event);
+                    events.push_back(std::move(event));
+                    if (found)
+                        return true;
+                }
+            }
+            return false;
+        };
+        QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::Batch; }));
+        trainer.setPaused(true);
+        QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::State && e.state == TrainerState::Paused; }));
+        QCOMPARE(name(trainer.state()), name(TrainerState::Paused));
+        QVERIFY(trainer.isActive());
+        const int64_t heldAt = pick(events, Kind::Batch, &TrainingEvent::batch).back().batch;
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        QVERIFY(trainer.events().takeAll().empty()); // nothing happens while paused
+
+        trainer.setPaused(false);
+        QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::Batch; }));
+        QCOMPARE(events.back().batch.batch, heldAt + 1);
+        trainer.setPaused(true);
+        QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::State && e.state == TrainerState::Paused; }));
+        trainer.requestStop(); // a paused run stops at once
+        const std::vector<TrainingEvent> rest = runToEnd(trainer);
+        QVERIFY2(endsOnce(rest, TrainerState::Stopped), rest.back().message.c_str());
+    }
+
     void stopTakesEffectWithinOneBatch()
     {
         TrainingJob job = spiralJob(1000);
@@ -390,7 +431,8 @@ private Q_SLOTS:
         trainer.start(job);
         QVERIFY(trainer.isActive());
 
-        // Drain everything up to the first Batch event, stop, then count what follows.
+        // Drain everything up to the first Batch event, hold the run, stop it,
+        // then count what follows.
         std::vector<TrainingEvent> before;
         const auto deadline = std::chrono::steady_clock::now() + kRunLimit;
         auto hasBatch = [&] {
@@ -402,13 +444,22 @@ private Q_SLOTS:
                 before.push_back(std::move(event));
         }
         QVERIFY(hasBatch());
-        for (TrainingEvent& event : trainer.events().takeAll())
-            before.push_back(std::move(event));
+        // Paused, the worker waits before a batch, however busy the machine:
+        // everything it did so far is in `before`.
+        trainer.setPaused(true);
+        const auto paused = [&] {
+            return !before.empty() && before.back().kind == Kind::State && before.back().state == TrainerState::Paused;
+        };
+        while (!paused() && std::chrono::steady_clock::now() < deadline) {
+            for (TrainingEvent& event : trainer.events().waitAndTakeAll(kPoll))
+                before.push_back(std::move(event));
+        }
+        QVERIFY(paused());
         trainer.requestStop();
 
         std::vector<TrainingEvent> after = runToEnd(trainer);
         QVERIFY2(endsOnce(after, TrainerState::Stopped), after.back().message.c_str());
-        QVERIFY(pick(after, Kind::Batch, &TrainingEvent::batch).size() <= 1);
+        QVERIFY(pick(after, Kind::Batch, &TrainingEvent::batch).empty()); // no batch started after the stop
         QCOMPARE(name(trainer.state()), name(TrainerState::Stopped));
         QVERIFY(!trainer.isActive());
         QVERIFY(after.back().summary.epochsCompleted < 1000);
