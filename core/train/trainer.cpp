@@ -130,6 +130,26 @@ void clipGradients(GraphModule& model, const TrainingConfig& config)
         torch::nn::utils::clip_grad_value_(model->parameters(), config.clipValue);
 }
 
+// The likely reason a batch's loss stopped being finite.
+std::string divergenceCause(const TensorData& batch, double learningRate)
+{
+    if (!torch::isfinite(batch.features).all().item<bool>())
+        return "the batch's inputs hold NaN or infinite values: clean the data or impute its missing values";
+    if (batch.targets.is_floating_point() && !torch::isfinite(batch.targets).all().item<bool>())
+        return "the batch's targets hold NaN or infinite values: clean the data";
+    std::ostringstream rate;
+    rate << learningRate;
+    return "the learning rate (" + rate.str()
+        + ") is likely too high: try a lower learning rate, a warm-up or gradient clipping";
+}
+
+// What a CUDA out-of-memory error says, with a batch size that may fit.
+std::string outOfMemoryMessage(const std::string& error, int64_t batchSize)
+{
+    return "the GPU ran out of memory with batch size " + std::to_string(batchSize) + "; try "
+        + std::to_string(std::max<int64_t>(1, batchSize / 2)) + " or less (" + error + ")";
+}
+
 // The monitored metric of an epoch, if the epoch has it.
 std::optional<double> monitored(const EpochMetrics& metrics, MonitorKind monitor)
 {
@@ -258,7 +278,7 @@ private:
     bool stopRequested() const { return m_trainer.m_stopRequested.load(); }
     // Blocks while the run is paused; returns once unpaused or stopped.
     void waitWhilePaused();
-    void push(TrainingEvent event) { m_trainer.m_events->push(std::move(event)); }
+    void push(TrainingEvent event) { m_trainer.publish(std::move(event)); }
     void log(const std::string& message);
 
     Trainer& m_trainer;
@@ -278,6 +298,8 @@ void Trainer::Run::execute()
         result = train(summary);
     } catch (const c10::Error& e) {
         error = oneLine(e.msg());
+        if (error.find("CUDA out of memory") != std::string::npos)
+            error = outOfMemoryMessage(error.substr(0, error.find(';')), m_job.config.batchSize);
     } catch (const std::bad_alloc&) {
         error = "out of memory";
     } catch (const std::exception& e) {
@@ -463,11 +485,9 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             const torch::Tensor batchLoss = loss(output, batch.targets);
             const double lossValue = batchLoss.item<double>();
             if (!std::isfinite(lossValue))
-                throw std::runtime_error(std::string("loss became ")
-                                         + (std::isnan(lossValue) ? "NaN" : "infinite")
-                                         + " at epoch " + std::to_string(epoch) + ", batch "
-                                         + std::to_string(b + 1)
-                                         + "; try a lower learning rate");
+                throw std::runtime_error(std::string("loss became ") + (std::isnan(lossValue) ? "NaN" : "infinite")
+                                         + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
+                                         + "; " + divergenceCause(batch, learningRate));
             batchLoss.backward();
             clipGradients(model, config);
             optimizer->step();
@@ -582,7 +602,27 @@ std::string bestCheckpointPath(const std::string& checkpointDir)
     return (std::filesystem::path(checkpointDir) / "best.ckpt").string();
 }
 
-Trainer::Trainer() : m_events(std::make_unique<EventQueue>()) {}
+Trainer::Trainer()
+    : m_events(std::make_shared<EventQueue>())
+    , m_listeners{m_events}
+{
+}
+
+std::shared_ptr<EventQueue> Trainer::subscribe()
+{
+    auto queue = std::make_shared<EventQueue>();
+    std::lock_guard lock(m_listenersMutex);
+    m_listeners.push_back(queue);
+    return queue;
+}
+
+void Trainer::publish(TrainingEvent event)
+{
+    std::lock_guard lock(m_listenersMutex); // one order for every listener
+    for (size_t i = 1; i < m_listeners.size(); ++i)
+        m_listeners[i]->push(event);
+    m_listeners.front()->push(std::move(event));
+}
 
 Trainer::~Trainer()
 {
@@ -645,7 +685,7 @@ void Trainer::setState(TrainerState state, const std::string& message)
     event.kind = TrainingEvent::Kind::State;
     event.state = state;
     event.message = message;
-    m_events->push(std::move(event));
+    publish(std::move(event));
 }
 
 } // namespace lepton

@@ -36,7 +36,8 @@ std::string bestCheckpointPath(const std::string& checkpointDir);
 
 // Trains a graph on its own worker thread. The header is free of LibTorch so
 // the GUI and CLI compile without it. Progress, state changes and errors come
-// out of events(); a run always ends with one Kind::Finished event.
+// out of events() and every subscribe()d queue, each of which sees them all
+// in the same order; a run always ends with one Kind::Finished event.
 class Trainer {
 public:
     Trainer();
@@ -56,13 +57,22 @@ public:
 
     TrainerState state() const { return m_state.load(); }
     bool isActive() const;
+    // The events of every run, for the one reader that created this trainer.
     EventQueue& events() { return *m_events; }
+    // Another queue that receives every event from now on, for one more
+    // reader (a run recorder beside the GUI or the CLI's printer). It stays
+    // subscribed while the trainer lives, so its reader must keep draining it.
+    std::shared_ptr<EventQueue> subscribe();
 
 private:
     class Run;
     void setState(TrainerState state, const std::string& message = {});
 
-    std::unique_ptr<EventQueue> m_events;
+    void publish(TrainingEvent event); // to every queue
+
+    std::shared_ptr<EventQueue> m_events;
+    std::mutex m_listenersMutex;
+    std::vector<std::shared_ptr<EventQueue>> m_listeners; // m_events first
     std::unique_ptr<Run> m_run;
     std::atomic<TrainerState> m_state{TrainerState::Idle};
     std::atomic<bool> m_stopRequested{false};

@@ -3,6 +3,8 @@
 #include "data/npydataset.h"
 #include "util/mappedfile.h"
 
+#include "common/npytestutil.h"
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
 
@@ -21,27 +24,6 @@ using Dims = std::vector<int64_t>;
 
 // Arrays of at least this many bytes are the ones the loader maps.
 constexpr int64_t kLarge = int64_t(64) << 20;
-
-// Writes an .npy file of `bytes` raw data, its header padded as NumPy pads it.
-void writeNpy(const QString& path, const QByteArray& descr, const Dims& shape, const void* data,
-              size_t bytes, bool fortran = false)
-{
-    QByteArray dims;
-    for (int64_t dim : shape)
-        dims += QByteArray::number(qint64(dim)) + ", ";
-    QByteArray dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-        + ", 'shape': (" + dims.chopped(shape.size() > 1 ? 2 : 1) + "), }";
-    while ((10 + dict.size() + 1) % 64)
-        dict += ' ';
-    dict += '\n';
-    QByteArray header("\x93NUMPY\x01\x00", 8);
-    header += char(dict.size() & 0xFF);
-    header += char(dict.size() >> 8);
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QCOMPARE(file.write(header + dict), qint64(10 + dict.size()));
-    QCOMPARE(file.write(static_cast<const char*>(data), qint64(bytes)), qint64(bytes));
-}
 
 int64_t product(const Dims& shape)
 {

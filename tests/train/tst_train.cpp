@@ -2,6 +2,7 @@
 #include "train/trainer.h"
 
 #include "common/imagetestutil.h"
+#include "common/npytestutil.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -384,6 +385,25 @@ private Q_SLOTS:
         }));
     }
 
+    // Every listener sees every event, in the same order.
+    void eventsFanOutToEveryListener()
+    {
+        Trainer trainer;
+        const std::shared_ptr<EventQueue> recorder = trainer.subscribe();
+        const std::shared_ptr<EventQueue> printer = trainer.subscribe();
+        trainer.start(spiralJob(2));
+        const std::vector<TrainingEvent> events = runToEnd(trainer);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        const auto signature = [](const std::vector<TrainingEvent>& list) {
+            std::vector<std::pair<int, int64_t>> kinds;
+            for (const TrainingEvent& event : list)
+                kinds.emplace_back(int(event.kind), event.kind == Kind::Batch ? event.batch.batch : int64_t(event.state));
+            return kinds;
+        };
+        QVERIFY(signature(recorder->takeAll()) == signature(events));
+        QVERIFY(signature(printer->takeAll()) == signature(events));
+    }
+
     // A paused run holds before its next batch and goes on from where it was.
     void pauseHoldsTheRunUntilUnpaused()
     {
@@ -483,7 +503,31 @@ private Q_SLOTS:
                      .match(message)
                      .hasMatch(),
                  qPrintable(message));
-        QVERIFY2(message.contains(QStringLiteral("try a lower learning rate")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("the learning rate (100) is likely too high")), qPrintable(message));
+        QCOMPARE(name(states(events).back()), name(TrainerState::Failed));
+    }
+
+    // A NaN in the data is named as the cause, not the learning rate.
+    void nanInTheDataIsNamedAsTheCause()
+    {
+        QTemporaryDir dir;
+        std::vector<float> features(200, 0.5f);
+        features[13] = std::numeric_limits<float>::quiet_NaN();
+        std::vector<int64_t> labels(100);
+        for (size_t i = 0; i < labels.size(); ++i)
+            labels[i] = int64_t(i % 2);
+        writeNpy(dir.filePath("x.npy"), "<f4", {100, 2}, features.data(), features.size() * sizeof(float));
+        writeNpy(dir.filePath("y.npy"), "<i8", {100}, labels.data(), labels.size() * sizeof(int64_t));
+        TrainingJob job = spiralJob(1);
+        job.graph = mlp({2}, {8}, 2);
+        job.dataset.source = "npy";
+        job.dataset.params = {{"features", dir.filePath("x.npy").toStdString()},
+                              {"labels", dir.filePath("y.npy").toStdString()}};
+        job.dataset.split = {{"validation", 0.0}};
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Failed), events.back().message.c_str());
+        QVERIFY2(events.back().message.find("the batch's inputs hold NaN or infinite values") != std::string::npos,
+                 events.back().message.c_str());
         QCOMPARE(name(states(events).back()), name(TrainerState::Failed));
         QCOMPARE(events.back().summary.epochsCompleted, 0);
     }
