@@ -232,7 +232,7 @@ QWidget* ParamEditor::createLineEditor()
 {
     auto* line = new QLineEdit(this);
     if (m_spec.type == ParamType::IntList) {
-        line->setPlaceholderText(QStringLiteral("1, 28, 28"));
+        line->setPlaceholderText(tr("comma-separated whole numbers, e.g. 1, 28, 28"));
         // Digits, signs, separators and optional brackets; parseText judges the rest.
         const QRegularExpression allowed(QStringLiteral("[\\[\\]\\d,\\s+-]*"));
         line->setValidator(new QRegularExpressionValidator(allowed, line));
