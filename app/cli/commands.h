@@ -14,6 +14,7 @@ struct TrainOptions {
     std::optional<std::string> device; // "cpu", "cuda", "cuda:N"
     bool json = false;                 // summary as JSON on stdout, progress on stderr
     bool resume = false;               // continue the last stopped, failed or interrupted run
+    std::string weights;               // start from this checkpoint's weights, matched by node id and shape
 };
 
 struct InspectOptions {

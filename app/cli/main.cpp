@@ -33,9 +33,14 @@ int main(int argc, char** argv)
             "DEVICE"));
     trainCommand->add_flag("--json", train.json,
                            "Print the final summary as one JSON object on stdout; progress goes to stderr");
-    trainCommand->add_flag("--resume", train.resume,
+    CLI::Option* resume = trainCommand->add_flag("--resume", train.resume,
                            "Continue the last stopped, failed or interrupted run from its checkpoint in "
                            "PROJECT.d/ (checkpoints are written there after every epoch)");
+    trainCommand->add_option("--weights", train.weights,
+                             "Start from the weights of this checkpoint (e.g. PROJECT.d/best.ckpt of an earlier "
+                             "run), matched to the edited network by layer and shape; prints what it loaded")
+        ->check(CLI::ExistingFile)
+        ->excludes(resume);
 
     InspectOptions inspect;
     CLI::App* inspectCommand =

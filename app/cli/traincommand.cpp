@@ -125,6 +125,7 @@ int runTrain(const TrainOptions& options)
         job.config.device = *options.device;
     job.checkpointDir = options.projectPath + ".d";
     job.resume = options.resume;
+    job.initialWeights = options.weights;
 
     // With --json, stdout carries only the summary so scripts can parse it.
     std::ostream& progress = options.json ? std::cerr : std::cout;

@@ -162,6 +162,34 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(project + ".d/best.ckpt"));
     }
 
+    // An edited network starts from an earlier run's weights where they fit.
+    void trainStartsFromEarlierWeights()
+    {
+        QTemporaryDir dir;
+        const QString base = writeVariant(dir, "base.lepton", [](QJsonObject&) {});
+        QVERIFY(runCli({"train", base, "--epochs", "1"}).exitCode == 0);
+        const QString fourClasses = writeVariant(dir, "four.lepton", [](QJsonObject& project) {
+            QJsonObject dataset = project["dataset"].toObject();
+            QJsonObject params = dataset["params"].toObject();
+            params["classes"] = 4;
+            dataset["params"] = params;
+            project["dataset"] = dataset;
+            QJsonObject graph = project["graph"].toObject();
+            QJsonArray nodes = graph["nodes"].toArray();
+            for (int i = 0; i < nodes.size(); ++i) {
+                if (nodes[i].toObject()["name"].toString() == QLatin1String("classifier"))
+                    setNodeParams(project, i, {{"out_features", 4}, {"bias", true}});
+            }
+        });
+        const CliResult result =
+            runCli({"train", fourClasses, "--epochs", "1", "--weights", base + ".d/last.ckpt", "--json"});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QVERIFY2(result.err.contains(QStringLiteral("weights from %1.d/last.ckpt: loaded 2 layers, 1 newly initialized "
+                                                    "(classifier: weight is [3, 64] in the file, [4, 64] now)")
+                                         .arg(base)),
+                 qPrintable(result.err));
+    }
+
     // A run stopped with Ctrl+C, resumed, killed with SIGKILL and resumed
     // again ends with the metrics of one never interrupted.
     void interruptedRunsResumeToTheSameResult()
