@@ -252,15 +252,20 @@ QString MainWindow::checkpointDir()
 
 void MainWindow::train()
 {
-    startTraining(false);
+    startTraining(Start::Fresh);
 }
 
 void MainWindow::resumeTraining()
 {
-    startTraining(true);
+    startTraining(Start::Resume);
 }
 
-void MainWindow::startTraining(bool resume)
+void MainWindow::trainFromWeights()
+{
+    startTraining(Start::FromWeights);
+}
+
+void MainWindow::startTraining(Start start)
 {
     if (m_session->isActive() || !m_document->modelSummary())
         return;
@@ -271,7 +276,10 @@ void MainWindow::startTraining(bool resume)
     job.baseDir = m_document->baseDir().toStdString();
     job.config = project.training;
     job.checkpointDir = checkpointDir().toStdString();
-    job.resume = resume;
+    job.resume = start == Start::Resume;
+    // The last run's weights are read before this run's first checkpoint replaces them.
+    if (start == Start::FromWeights)
+        job.initialWeights = lastCheckpointPath(job.checkpointDir);
     m_pauseAction->setChecked(false);
     const QString error = m_session->start(std::move(job));
     if (!error.isEmpty()) {
@@ -411,6 +419,11 @@ void MainWindow::createActions()
     m_resumeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F5));
     m_resumeAction->setToolTip(tr("Continue the last stopped, failed or interrupted run from its checkpoint (Ctrl+F5)"));
     connect(m_resumeAction, &QAction::triggered, this, &MainWindow::resumeTraining);
+    m_fromWeightsAction = new QAction(tr("Train from Last &Weights"), this);
+    m_fromWeightsAction->setToolTip(
+        tr("Train the edited network starting from the last run's weights where they still fit; the status bar "
+           "says per layer what was loaded"));
+    connect(m_fromWeightsAction, &QAction::triggered, this, &MainWindow::trainFromWeights);
 
     m_shortcutsAction = new QAction(tr("&Keyboard Shortcuts"), this);
     m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
@@ -436,6 +449,7 @@ void MainWindow::createActions()
         {m_zoomOutAction, "actionZoomOut"}, {m_shortcutsAction, "actionShortcuts"},
         {m_trainAction, "actionTrain"},   {m_stopAction, "actionStop"},
         {m_pauseAction, "actionPause"},   {m_resumeAction, "actionResume"},
+        {m_fromWeightsAction, "actionTrainFromWeights"},
     };
     for (const auto& [action, name] : names)
         action->setObjectName(QString::fromLatin1(name));
@@ -486,6 +500,7 @@ void MainWindow::createMenus()
     trainMenu->addAction(m_trainAction);
     trainMenu->addAction(m_pauseAction);
     trainMenu->addAction(m_resumeAction);
+    trainMenu->addAction(m_fromWeightsAction);
     trainMenu->addAction(m_stopAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -684,8 +699,9 @@ void MainWindow::updateActions()
     m_pauseAction->setEnabled(training);
     if (!training)
         m_pauseAction->setChecked(false);
-    m_resumeAction->setEnabled(!training && model
-                               && QFileInfo::exists(QString::fromStdString(lastCheckpointPath(checkpointDir().toStdString()))));
+    const bool trained = QFileInfo::exists(QString::fromStdString(lastCheckpointPath(checkpointDir().toStdString())));
+    m_resumeAction->setEnabled(!training && model && trained);
+    m_fromWeightsAction->setEnabled(!training && model && trained);
 }
 
 void MainWindow::updateModelStatus()

@@ -69,10 +69,9 @@ public Q_SLOTS:
     void train();
     // Continues the last stopped, failed or interrupted run from its checkpoint.
     void resumeTraining();
-    void startTraining(bool resume);
+    // Trains the edited network from the last run's weights where they fit.
+    void trainFromWeights();
     void stopTraining();
-    // Where runs of this project keep their checkpoints.
-    QString checkpointDir();
     void showShortcuts();
     void importData();
 
@@ -80,6 +79,11 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // Starts afresh, continues the last run, or starts from its weights.
+    enum class Start { Fresh, Resume, FromWeights };
+    void startTraining(Start start);
+    // Where runs of this project keep their checkpoints.
+    QString checkpointDir();
     void createActions();
     void createMenus();
     void createToolBar();
@@ -142,6 +146,7 @@ private:
     QAction* m_stopAction = nullptr;
     QAction* m_pauseAction = nullptr;
     QAction* m_resumeAction = nullptr;
+    QAction* m_fromWeightsAction = nullptr;
     // Checkpoints of a project never saved; a saved one keeps them in NAME.lepton.d/.
     std::unique_ptr<QTemporaryDir> m_scratchCheckpoints;
     QAction* m_shortcutsAction = nullptr;

@@ -509,6 +509,18 @@ void TestGui::trainsFromActionAndStops()
                              60000);
     stop->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 60000);
+
+    // Train from Last Weights starts a new run from the checkpoint's weights.
+    logs.clear();
+    action(window, "actionTrainFromWeights")->trigger();
+    QVERIFY(window.session()->isActive());
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(logs.begin(), logs.end(),
+                                         [](const QList<QVariant>& line) {
+                                             return line.at(0).toString().contains(QStringLiteral(": loaded 3 layers"));
+                                         }),
+                             60000);
+    stop->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 60000);
 }
 
 void TestGui::trainingFailureIsShown()
