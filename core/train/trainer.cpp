@@ -15,6 +15,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <dlfcn.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <chrono>
 #include <filesystem>
@@ -69,6 +72,25 @@ void matchBlasThreadsToTorch()
     using SetThreads = void (*)(int);
     if (auto setThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
         setThreads(at::get_num_threads());
+}
+
+// glibc hands the training step's freed buffers back to the kernel after
+// every batch (MADV_DONTNEED at the top of the worker thread's arena) and the
+// next batch faults them in again: on the 2-core build machine, Fashion-MNIST
+// CNN at batch 32 spent 12 s of 50 in the kernel on 6 M page faults, at 1,100
+// samples/s; kept, 1 s and 1,550 samples/s. Setting either threshold turns
+// off glibc's adaptive ones, so both are set (32 MiB is the largest mmap
+// threshold glibc takes). The process then keeps up to 256 MiB of freed heap.
+void keepFreedMemory()
+{
+#ifdef __GLIBC__
+    static const bool once = [] {
+        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+        return true;
+    }();
+    (void)once;
+#endif
 }
 
 torch::Device toTorchDevice(const std::string& name)
@@ -606,6 +628,7 @@ Trainer::Trainer()
     : m_events(std::make_shared<EventQueue>())
     , m_listeners{m_events}
 {
+    keepFreedMemory();
 }
 
 std::shared_ptr<EventQueue> Trainer::subscribe()

@@ -147,8 +147,9 @@ def make_spiral(samples, classes, noise, rng):
     return torch.from_numpy(points.astype(np.float32)), torch.from_numpy(arm)
 
 
-def load_dataset(spec, base_dir):
+def load_dataset(dataset, base_dir):
     """The (features, labels) pair for training, and the test pair or None."""
+    spec = dict(dataset.get("params", {}), source=dataset["source"])
     if spec["source"] == "idx":
         path = lambda key: os.path.join(base_dir, spec[key])  # relative to the project
         train = load_idx(path("train_images"), path("train_labels"))
@@ -221,7 +222,7 @@ def train(project, base_dir, epochs, log):
                  if cfg["optimizer"] == "sgd"
                  else torch.optim.Adam(model.parameters(), rate, weight_decay=decay))
 
-    split = cfg["validation_split"]
+    split = project["dataset"].get("split", {}).get("validation", 0.2)
     held = max(math.floor(split * len(y) + 0.5), 1) if split > 0 else 0  # like llround
     order = torch.randperm(len(y), generator=generator)
     train_x, train_y = x[order[held:]], y[order[held:]]

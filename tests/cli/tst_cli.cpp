@@ -195,7 +195,9 @@ private Q_SLOTS:
     void interruptedRunsResumeToTheSameResult()
     {
         QTemporaryDir dir;
-        const auto slower = [](QJsonObject& project) { // about a second per epoch
+        // Long enough that the signals land while it runs: 12 epochs of 32,000
+        // samples in batches of 16.
+        const auto slower = [](QJsonObject& project) {
             QJsonObject dataset = project["dataset"].toObject();
             QJsonObject params = dataset["params"].toObject();
             params["samples"] = 40000;
@@ -203,7 +205,7 @@ private Q_SLOTS:
             project["dataset"] = dataset;
             QJsonObject training = project["training"].toObject();
             training["batch_size"] = 16;
-            training["epochs"] = 5;
+            training["epochs"] = 12;
             training["schedule"] = "cosine";
             project["training"] = training;
         };
@@ -231,12 +233,12 @@ private Q_SLOTS:
                              progress};
         };
         // --json sends the progress to stderr, where it is watched.
-        const CliResult stopped = interrupt({"train", project, "--json"}, QStringLiteral("epoch 1/5"), SIGINT);
+        const CliResult stopped = interrupt({"train", project, "--json"}, QStringLiteral("epoch 1/12"), SIGINT);
         QVERIFY2(stopped.exitCode == 130, qPrintable(stopped.err));
         QVERIFY2(stopped.err.contains(QStringLiteral("continue with: lepton train %1 --resume").arg(project)),
                  qPrintable(stopped.err));
         const CliResult killed =
-            interrupt({"train", project, "--resume", "--json"}, QStringLiteral("epoch 3/5"), SIGKILL);
+            interrupt({"train", project, "--resume", "--json"}, QStringLiteral("epoch 3/12"), SIGKILL);
         QCOMPARE(killed.exitCode, -1); // a crash exit: it never saw the signal
         QVERIFY2(killed.err.contains(QStringLiteral("resuming after epoch")), qPrintable(killed.err));
 
@@ -245,14 +247,14 @@ private Q_SLOTS:
         const QJsonObject expected = QJsonDocument::fromJson(whole.out.toUtf8()).object();
         const QJsonObject actual = QJsonDocument::fromJson(resumed.out.toUtf8()).object();
         QVERIFY(actual["resumed_after"].toInt() >= 3);
-        QCOMPARE(actual["epochs"].toInt(), 5);
+        QCOMPARE(actual["epochs"].toInt(), 12);
         for (const char* key : {"train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "test_loss",
                                 "test_accuracy"})
             QCOMPARE(actual[key].toDouble(), expected[key].toDouble());
 
         const CliResult again = runCli({"train", project, "--resume"});
         QCOMPARE(again.exitCode, 1);
-        QVERIFY2(again.err.contains(QStringLiteral("has finished all 5 epochs")), qPrintable(again.err));
+        QVERIFY2(again.err.contains(QStringLiteral("has finished all 12 epochs")), qPrintable(again.err));
     }
 
     void dataShowsHowAFileIsRead()
