@@ -23,6 +23,9 @@ void targetTheInput(Dataset& dataset)
 {
     if (dataset.featureDType != DType::Float32)
         throw DataError(dataset.name + ": token ids cannot be a reconstruction target");
+    if (dataset.isLazy())
+        throw DataError(dataset.name + ": images decoded per batch cannot be their own target (the targets would "
+                                       "hold every image in memory); set the image source's decode to in_memory");
     dataset.targets.clear();
     dataset.targets.reserve(size_t(dataset.size() * dataset.featuresPerSample()));
     for (int64_t sample = 0; sample < dataset.size(); ++sample) {

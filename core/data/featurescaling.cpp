@@ -13,7 +13,7 @@ namespace {
 
 // A lazy dataset's statistics come from this many training samples, evenly
 // spaced: decoding all of them would cost a whole epoch before the first.
-constexpr size_t kLazyFitSamples = 2048;
+constexpr size_t kLazyFitSamples = 2000;
 
 } // namespace
 

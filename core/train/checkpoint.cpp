@@ -124,8 +124,11 @@ void writeCheckpoint(const Checkpoint& checkpoint, const std::string& path)
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), std::streamsize(bytes.size()));
         out.flush();
-        if (!out)
+        if (!out) {
+            out.close();
+            fs::remove(temporary, error);
             throw std::runtime_error(temporary + ": cannot write the checkpoint");
+        }
     }
     fs::rename(temporary, path, error);
     if (error) {

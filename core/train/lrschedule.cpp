@@ -15,8 +15,9 @@ double cosineBetween(double from, double to, double progress)
     return to + (from - to) * (1.0 + std::cos(kPi * std::clamp(progress, 0.0, 1.0))) / 2.0;
 }
 
-// One-cycle as PyTorch's OneCycleLR has it by default: from peak / 25 up to
-// the peak over the first 30% of the steps, then down to peak / 25e4.
+// The learning rate of PyTorch's OneCycleLR with its defaults: from peak / 25
+// up to the peak over the first 30% of the steps, then down to peak / 25e4,
+// along cosines. Momentum is not cycled.
 double oneCycle(double peak, int64_t step, int64_t steps)
 {
     const double initial = peak / 25.0;
@@ -38,7 +39,8 @@ MetricWatch::MetricWatch(bool higherIsBetter, double minDelta)
 
 bool MetricWatch::update(double value)
 {
-    const bool improved = !m_best
+    // A NaN never becomes the best: every comparison with it would fail.
+    const bool improved = std::isfinite(value) && !m_best
         || (m_higherIsBetter ? value > *m_best + m_minDelta : value < *m_best - m_minDelta);
     if (improved) {
         m_best = value;

@@ -80,7 +80,8 @@ void matchBlasThreadsToTorch()
 // CNN at batch 32 spent 12 s of 50 in the kernel on 6 M page faults, at 1,100
 // samples/s; kept, 1 s and 1,550 samples/s. Setting either threshold turns
 // off glibc's adaptive ones, so both are set (32 MiB is the largest mmap
-// threshold glibc takes). The process then keeps up to 256 MiB of freed heap.
+// threshold glibc takes). Each malloc arena then keeps up to 256 MiB of
+// freed heap, and the whole process (the GUI too) allocates this way.
 void keepFreedMemory()
 {
 #ifdef __GLIBC__
@@ -127,8 +128,7 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
                                                               .betas({config.beta1, config.beta2})
                                                               .weight_decay(config.weightDecay));
     case OptimizerKind::RMSprop:
-        return std::make_unique<optim::RMSprop>(
-            parameters, optim::RMSpropOptions(rate).momentum(config.momentum).weight_decay(config.weightDecay));
+        return std::make_unique<optim::RMSprop>(parameters, optim::RMSpropOptions(rate).weight_decay(config.weightDecay));
     case OptimizerKind::Adagrad:
         return std::make_unique<optim::Adagrad>(parameters, optim::AdagradOptions(rate).weight_decay(config.weightDecay));
     case OptimizerKind::Adam:
@@ -170,6 +170,27 @@ std::string outOfMemoryMessage(const std::string& error, int64_t batchSize)
 {
     return "the GPU ran out of memory with batch size " + std::to_string(batchSize) + "; try "
         + std::to_string(std::max<int64_t>(1, batchSize / 2)) + " or less (" + error + ")";
+}
+
+// The settings a resumed run must share with the checkpoint's: all but the
+// epochs (a run may be given more) and the device.
+nlohmann::json resumableSettings(const TrainingConfig& config)
+{
+    nlohmann::json settings = trainingToJson(config);
+    settings.erase("epochs");
+    settings.erase("device");
+    return settings;
+}
+
+// The first setting that differs from the checkpoint's, or "".
+std::string changedSetting(const nlohmann::json& saved, const TrainingConfig& config)
+{
+    const nlohmann::json now = resumableSettings(config);
+    for (const auto& [name, value] : now.items()) {
+        if (!saved.contains(name) || saved.at(name) != value)
+            return name;
+    }
+    return {};
 }
 
 // The monitored metric of an epoch, if the epoch has it.
@@ -453,34 +474,47 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         const Checkpoint checkpoint = readCheckpoint(path);
         const nlohmann::json& state = checkpoint.state;
         const int done = state.at("epochs_done").get<int>();
+        if (state.value("stopped_early", false))
+            throw std::runtime_error("the run in " + path + " was ended by early stopping after epoch "
+                                     + std::to_string(done) + "; train afresh to go on");
         if (done >= config.epochs)
             throw std::runtime_error(path + " has finished all " + std::to_string(config.epochs)
                                      + " epochs; raise the epochs to train on");
+        if (const std::string changed = changedSetting(state.at("settings"), config); !changed.empty())
+            throw std::runtime_error("the training setting '" + changed + "' changed since " + path
+                                     + " was written; set it back to resume, or train afresh");
         const WeightsReport report = loadWeights(model, m_job.graph, checkpoint);
         if (!report.complete())
             throw std::runtime_error("the network changed since " + path + " was written (" + report.summary()
                                      + "); train afresh instead of resuming");
-        restoreTrainingState(checkpoint, *optimizer, m_generator, device);
-        trainedSamples = state.at("trained_samples").get<int64_t>();
-        trainingSeconds = state.at("training_seconds").get<double>();
-        schedule.restore(state.at("schedule"));
-        watch.restore(state.at("watch"));
         bestEpoch = state.at("best_epoch").get<int>();
         if (config.earlyStopping && config.restoreBest && bestEpoch > 0 && bestEpoch < done) {
             // The best weights are in best.ckpt; the model keeps the last ones.
+            // Built before the generators are restored, whose draws it would take.
             GraphModule scratch(m_job.graph, LayerRegistry::builtin());
             loadWeights(scratch, m_job.graph, readCheckpoint(bestCheckpointPath(m_job.checkpointDir)));
             best = snapshot(scratch);
         } else if (config.earlyStopping && config.restoreBest && bestEpoch == done) {
             best = snapshot(model);
         }
+        restoreTrainingState(checkpoint, *optimizer, m_generator, device);
+        trainedSamples = state.at("trained_samples").get<int64_t>();
+        trainingSeconds = state.at("training_seconds").get<double>();
+        schedule.restore(state.at("schedule"));
+        watch.restore(state.at("watch"));
         firstEpoch = done + 1;
         summary.resumedAfter = done;
         summary.checkpoint = path;
         summary.epochsCompleted = done;
         log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs) + " from "
             + path);
+    } else if (!m_job.checkpointDir.empty()) {
+        // Another run's checkpoints would otherwise be resumed as this one's.
+        std::error_code ignored;
+        std::filesystem::remove(lastCheckpointPath(m_job.checkpointDir), ignored);
+        std::filesystem::remove(bestCheckpointPath(m_job.checkpointDir), ignored);
     }
+    bool writeCheckpoints = !m_job.checkpointDir.empty();
     for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
         model->train();
         const torch::Tensor order =
@@ -564,7 +598,6 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         summary.epochsCompleted = epoch;
         summary.lastEpoch = metrics;
         const std::optional<double> metric = monitored(metrics, config.monitor);
-        push(std::move(event));
 
         schedule.epochEnded(metric);
         const bool improved = metric && watch.update(*metric);
@@ -573,21 +606,33 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             if (config.earlyStopping && config.restoreBest)
                 best = snapshot(model);
         }
-        if (!m_job.checkpointDir.empty()) {
+        const bool stopEarly =
+            config.earlyStopping && metric && !improved && watch.epochsWithoutImprovement() >= config.patience;
+        // Saved before the epoch is reported: an epoch reported done is kept.
+        if (writeCheckpoints) {
             const nlohmann::json state = {{"epochs_done", epoch},
-                                          {"epochs", config.epochs},
+                                          {"settings", resumableSettings(config)},
                                           {"trained_samples", trainedSamples},
                                           {"training_seconds", trainingSeconds},
                                           {"schedule", schedule.state()},
                                           {"watch", watch.state()},
-                                          {"best_epoch", bestEpoch}};
-            const Checkpoint checkpoint = makeCheckpoint(model, *optimizer, m_generator, state);
-            summary.checkpoint = lastCheckpointPath(m_job.checkpointDir);
-            writeCheckpoint(checkpoint, summary.checkpoint);
-            if (improved)
-                writeCheckpoint(checkpoint, bestCheckpointPath(m_job.checkpointDir));
+                                          {"best_epoch", bestEpoch},
+                                          {"stopped_early", stopEarly}};
+            try {
+                const Checkpoint checkpoint = makeCheckpoint(model, *optimizer, m_generator, state);
+                writeCheckpoint(checkpoint, lastCheckpointPath(m_job.checkpointDir));
+                summary.checkpoint = lastCheckpointPath(m_job.checkpointDir);
+                if (improved)
+                    writeCheckpoint(checkpoint, bestCheckpointPath(m_job.checkpointDir));
+            } catch (const std::exception& error) {
+                // A read-only folder or a full disk costs the checkpoints, not the run.
+                writeCheckpoints = false;
+                summary.checkpoint.clear();
+                log(std::string("no more checkpoints in this run: ") + error.what());
+            }
         }
-        if (config.earlyStopping && metric && !improved && watch.epochsWithoutImprovement() >= config.patience) {
+        push(std::move(event));
+        if (stopEarly) {
             summary.stoppedEarly = true;
             log("early stopping after epoch " + std::to_string(epoch) + ": " + toString(config.monitor)
                 + " has not improved for " + std::to_string(config.patience) + " epochs");
@@ -597,6 +642,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     if (config.earlyStopping && config.restoreBest && !best.empty() && bestEpoch != summary.epochsCompleted) {
         restore(model, best);
         summary.bestEpoch = bestEpoch;
+        if (!summary.checkpoint.empty())
+            summary.checkpoint = bestCheckpointPath(m_job.checkpointDir); // holds the weights kept
         log("restored the weights of epoch " + std::to_string(bestEpoch) + ", the best "
             + toString(config.monitor) + " (" + std::to_string(*watch.best()) + ")");
     }
@@ -664,10 +711,15 @@ void Trainer::start(TrainingJob job)
     setState(TrainerState::Preparing);
     try {
         m_run = std::make_unique<Run>(*this, std::move(job));
-    } catch (const std::system_error& error) {
-        // No worker: nothing would ever leave Preparing.
+    } catch (const std::exception& error) {
+        // No worker: nothing would ever leave Preparing, or end the run.
         const std::string message = std::string("cannot start the training thread: ") + error.what();
         setState(TrainerState::Failed, message);
+        TrainingEvent finished;
+        finished.kind = TrainingEvent::Kind::Finished;
+        finished.state = TrainerState::Failed;
+        finished.message = message;
+        publish(std::move(finished));
         throw std::runtime_error(message);
     }
 }

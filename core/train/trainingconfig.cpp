@@ -78,7 +78,7 @@ std::vector<ParamSpec> makeSchema()
         {"optimizer", T::Choice, "adam", {}, {}, namesOf(kOptimizers), "How the weights follow their gradients"},
         {"learning_rate", T::Float, 1e-3, 1e-12, 100.0, none,
          "Step size; where the schedule starts (one-cycle: its peak)"},
-        {"momentum", T::Float, 0.9, 0.0, 0.999999, none, "SGD and RMSprop: share of the last step carried on"},
+        {"momentum", T::Float, 0.9, 0.0, 0.999999, none, "SGD: share of the last step carried on"},
         {"nesterov", T::Bool, false, {}, {}, none, "SGD: Nesterov momentum"},
         {"beta1", T::Float, 0.9, 0.0, 0.999999, none, "Adam and AdamW: decay of the gradient average"},
         {"beta2", T::Float, 0.999, 0.0, 0.999999, none, "Adam and AdamW: decay of the squared-gradient average"},
@@ -101,7 +101,7 @@ std::vector<ParamSpec> makeSchema()
          "anneals it to the minimum, one_cycle rises to it and anneals, plateau drops it when the "
          "monitored metric stalls"},
         {"step_size", T::Int, 10, 1, kEpochLimit, none, "Step: epochs between drops"},
-        {"milestones", T::IntList, nlohmann::json::array(), 1, kEpochLimit, none, "Multi-step: epochs where it drops"},
+        {"milestones", T::IntList, nlohmann::json::array(), 1, kEpochLimit, none, "Multi-step: drop after this many epochs each"},
         {"gamma", T::Float, 0.1, 1e-6, 1.0, none, "Factor of each drop (exponential: per epoch)"},
         {"min_learning_rate", T::Float, 0.0, 0.0, 100.0, none, "Cosine and plateau: the lowest rate"},
         {"plateau_patience", T::Int, 5, 1, kEpochLimit, none, "Plateau: epochs without improvement before a drop"},
@@ -246,7 +246,7 @@ bool trainingParamApplies(const std::string& name, const TrainingConfig& c)
     };
     const bool watched = c.earlyStopping || c.schedule == ScheduleKind::Plateau;
     if (name == "momentum")
-        return optimizerIs({OptimizerKind::SGD, OptimizerKind::RMSprop});
+        return optimizerIs({OptimizerKind::SGD});
     if (name == "nesterov")
         return optimizerIs({OptimizerKind::SGD});
     if (name == "beta1" || name == "beta2")

@@ -22,7 +22,7 @@ struct TrainingConfig {
     // Optimizer.
     OptimizerKind optimizer = OptimizerKind::Adam;
     double learningRate = 1e-3;
-    double momentum = 0.9; // SGD and RMSprop
+    double momentum = 0.9; // SGD
     bool nesterov = false; // SGD
     double beta1 = 0.9;    // Adam and AdamW
     double beta2 = 0.999;
@@ -40,7 +40,7 @@ struct TrainingConfig {
     // its peak). A linear warm-up from 0 may come first for any schedule.
     ScheduleKind schedule = ScheduleKind::Constant;
     int stepSize = 10;                // epochs between steps
-    std::vector<int64_t> milestones;  // multi-step: epochs where the rate drops
+    std::vector<int64_t> milestones;  // multi-step: the rate drops after this many epochs each
     double gamma = 0.1;               // step, multi-step, exponential, plateau factor
     double minLearningRate = 0.0;     // cosine floor, plateau floor
     int plateauPatience = 5;          // epochs without improvement before a drop

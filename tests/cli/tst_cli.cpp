@@ -1,4 +1,5 @@
 // Runs the real `lepton` executable on the example projects and on broken ones.
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -221,7 +222,10 @@ private Q_SLOTS:
             QString progress;
             if (!process.waitForStarted() || process.processId() <= 0)
                 return CliResult{-2, QString(), QStringLiteral("lepton did not start")};
-            while (!progress.contains(epochLine) && process.state() == QProcess::Running) {
+            QElapsedTimer waited;
+            waited.start();
+            while (!progress.contains(epochLine) && process.state() == QProcess::Running
+                   && waited.elapsed() < 5 * 60 * 1000) {
                 process.waitForReadyRead(1000);
                 progress += QString::fromUtf8(process.readAllStandardError());
             }
@@ -241,6 +245,19 @@ private Q_SLOTS:
             interrupt({"train", project, "--resume", "--json"}, QStringLiteral("epoch 3/12"), SIGKILL);
         QCOMPARE(killed.exitCode, -1); // a crash exit: it never saw the signal
         QVERIFY2(killed.err.contains(QStringLiteral("resuming after epoch")), qPrintable(killed.err));
+
+        // Other settings than the checkpoint's are refused, not silently mixed.
+        writeVariant(dir, "interrupted.lepton", [&](QJsonObject& edited) {
+            slower(edited);
+            QJsonObject training = edited["training"].toObject();
+            training["batch_size"] = 32;
+            edited["training"] = training;
+        });
+        const CliResult changed = runCli({"train", project, "--resume"});
+        QCOMPARE(changed.exitCode, 1);
+        QVERIFY2(changed.err.contains(QStringLiteral("the training setting 'batch_size' changed since")),
+                 qPrintable(changed.err));
+        writeVariant(dir, "interrupted.lepton", slower);
 
         const CliResult resumed = runCli({"train", project, "--resume", "--json"});
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));

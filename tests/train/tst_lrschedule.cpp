@@ -138,6 +138,12 @@ private Q_SLOTS:
         QCOMPARE(*loss.best(), 0.98);
         QCOMPARE(loss.epochsWithoutImprovement(), 0);
 
+        QVERIFY(!loss.update(std::numeric_limits<double>::quiet_NaN())); // never the best
+        QCOMPARE(*loss.best(), 0.98);
+        MetricWatch fromNaN(false, 0.0);
+        QVERIFY(!fromNaN.update(std::numeric_limits<double>::quiet_NaN()));
+        QVERIFY(fromNaN.update(5.0));
+
         MetricWatch accuracy(higherIsBetter(MonitorKind::ValidationAccuracy, MonitorMode::Auto), 0.0);
         QVERIFY(accuracy.update(0.5));
         QVERIFY(accuracy.update(0.6));

@@ -404,6 +404,21 @@ private Q_SLOTS:
         QVERIFY(signature(printer->takeAll()) == signature(events));
     }
 
+    // A folder that cannot take checkpoints costs the checkpoints, not the run.
+    void unwritableCheckpointsDoNotFailTheRun()
+    {
+        TrainingJob job = spiralJob(2);
+        job.checkpointDir = "/proc/lepton-checkpoints"; // nobody can create this
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        QCOMPARE(events.back().summary.epochsCompleted, 2);
+        QVERIFY(events.back().summary.checkpoint.empty());
+        const auto logs = pick(events, Kind::Log, &TrainingEvent::message);
+        QCOMPARE(std::count_if(logs.begin(), logs.end(),
+                               [](const std::string& line) { return line.rfind("no more checkpoints in this run: ", 0) == 0; }),
+                 1L);
+    }
+
     // A paused run holds before its next batch and goes on from where it was.
     void pauseHoldsTheRunUntilUnpaused()
     {
@@ -429,13 +444,14 @@ private Q_SLOTS:
         QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::State && e.state == TrainerState::Paused; }));
         QCOMPARE(name(trainer.state()), name(TrainerState::Paused));
         QVERIFY(trainer.isActive());
-        const int64_t heldAt = pick(events, Kind::Batch, &TrainingEvent::batch).back().batch;
+        const BatchMetrics held = pick(events, Kind::Batch, &TrainingEvent::batch).back();
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         QVERIFY(trainer.events().takeAll().empty()); // nothing happens while paused
 
         trainer.setPaused(false);
         QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::Batch; }));
-        QCOMPARE(events.back().batch.batch, heldAt + 1);
+        // The batch after the one it held at, in the next epoch after the last.
+        QCOMPARE(events.back().batch.batch, held.batch % held.batchesPerEpoch + 1);
         trainer.setPaused(true);
         QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::State && e.state == TrainerState::Paused; }));
         trainer.requestStop(); // a paused run stops at once

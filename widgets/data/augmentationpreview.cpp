@@ -120,8 +120,17 @@ void AugmentationPreview::redraw()
         columns << QString::number(variant);
     m_model->setHorizontalHeaderLabels(columns);
     for (int64_t index : showcase(*m_data, kSamples)) {
-        m_images.push_back(picture(m_data->featureShape, m_data->sampleValues(index)));
-        for (const std::vector<float>& variant : augmentedSamples(*m_data, index, m_settings, kVariants, m_seed))
+        std::vector<float> sample;
+        std::vector<std::vector<float>> variants;
+        try {
+            sample = m_data->sampleValues(index);
+            variants = augmentedSamples(*m_data, index, m_settings, kVariants, m_seed);
+        } catch (const std::exception& error) { // an image decoded per batch whose file went away
+            m_note->setText(tr("Cannot show sample %1: %2").arg(index).arg(QString::fromUtf8(error.what())));
+            return;
+        }
+        m_images.push_back(picture(m_data->featureShape, sample));
+        for (const std::vector<float>& variant : variants)
             m_images.push_back(picture(m_data->featureShape, variant));
         QList<QStandardItem*> row;
         for (auto it = m_images.end() - (kVariants + 1); it != m_images.end(); ++it) {

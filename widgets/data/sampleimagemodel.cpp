@@ -41,7 +41,7 @@ QImage SampleImageModel::thumbnail(int row) const
     QImage sample;
     try {
         sample = image(row);
-    } catch (const DataError&) {
+    } catch (const std::exception&) {
         return {}; // a lazy image whose file changed since it was read: a blank cell
     }
     // Small images are blown up with hard pixel edges, large ones smoothed.
