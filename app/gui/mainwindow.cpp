@@ -603,6 +603,12 @@ void MainWindow::connectSignals()
     connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
     connect(m_palette, &LayerPalette::blockActivated, m_view, &GraphView::insertBlockBesideSelection);
     connect(m_document, &GraphDocument::projectReplaced, this, &MainWindow::updatePaletteBlocks);
+    // An unsaved project's checkpoints are its own: another project never resumes them.
+    connect(m_document, &GraphDocument::projectReplaced, this, [this] {
+        if (!m_session->isActive())
+            m_scratchCheckpoints.reset();
+        updateActions();
+    });
     connect(m_document, &GraphDocument::blocksChanged, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::changed, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::problemsFound, this, [this](const QStringList& problems) {
