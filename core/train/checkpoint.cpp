@@ -218,4 +218,23 @@ void restoreTrainingState(const Checkpoint& checkpoint, torch::optim::Optimizer&
     global.set_state(checkpoint.globalGenerator);
 }
 
+
+nlohmann::json resumableSettings(const TrainingConfig& config)
+{
+    nlohmann::json settings = trainingToJson(config);
+    settings.erase("epochs");
+    settings.erase("device");
+    return settings;
+}
+
+std::string changedSetting(const nlohmann::json& saved, const TrainingConfig& config)
+{
+    const nlohmann::json now = resumableSettings(config);
+    for (const auto& [name, value] : now.items()) {
+        if (!saved.contains(name) || saved.at(name) != value)
+            return name;
+    }
+    return {};
+}
+
 } // namespace lepton

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/graphmodule.h"
+#include "train/trainingconfig.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -55,5 +56,11 @@ WeightsReport loadWeights(GraphModule& model, const Graph& graph, const Checkpoi
 // The optimizer's and generators' state, for resuming the same graph.
 void restoreTrainingState(const Checkpoint& checkpoint, torch::optim::Optimizer& optimizer,
                           torch::Generator& shuffle, torch::Device device);
+
+// The settings a resumed run must share with its checkpoint's: all but the
+// epochs (a run may be given more) and the device.
+nlohmann::json resumableSettings(const TrainingConfig& config);
+// The first setting that differs from the checkpoint's, or "".
+std::string changedSetting(const nlohmann::json& saved, const TrainingConfig& config);
 
 } // namespace lepton

@@ -1,5 +1,7 @@
 #include "train/loss.h"
 
+#include <sstream>
+
 namespace lepton {
 
 namespace F = torch::nn::functional;
@@ -33,6 +35,18 @@ torch::Tensor LossFunction::operator()(const torch::Tensor& output, const torch:
         return F::huber_loss(output, targets, F::HuberLossFuncOptions().delta(m_beta));
     }
     throw std::logic_error("unknown loss");
+}
+
+std::string divergenceCause(const torch::Tensor& features, const torch::Tensor& targets, double learningRate)
+{
+    if (!torch::isfinite(features).all().item<bool>())
+        return "the batch's inputs hold NaN or infinite values: clean the data or impute its missing values";
+    if (targets.is_floating_point() && !torch::isfinite(targets).all().item<bool>())
+        return "the batch's targets hold NaN or infinite values: clean the data";
+    std::ostringstream rate;
+    rate << learningRate;
+    return "the learning rate (" + rate.str()
+        + ") is likely too high: try a lower learning rate, a warm-up or gradient clipping";
 }
 
 } // namespace lepton

@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <string>
+
 namespace lepton {
 
 // The run's loss with its settings (label smoothing, class weights on the
@@ -21,5 +23,9 @@ private:
     double m_beta;
     torch::Tensor m_classWeights; // undefined: every class weighs 1
 };
+
+// The likely reason a batch's loss stopped being finite: non-finite inputs
+// or targets, else the learning rate.
+std::string divergenceCause(const torch::Tensor& features, const torch::Tensor& targets, double learningRate);
 
 } // namespace lepton

@@ -7,6 +7,8 @@
 #include "train/batchprefetcher.h"
 #include "train/batchtransform.h"
 #include "train/checkpoint.h"
+#include "train/evaluation.h"
+#include "train/optimization.h"
 #include "train/loss.h"
 #include "train/lrschedule.h"
 #include "train/tensordata.h"
@@ -111,86 +113,11 @@ torch::Device toTorchDevice(const std::string& name)
     return {torch::kCUDA, static_cast<torch::DeviceIndex>(device->index)};
 }
 
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
-                                                       const TrainingConfig& config)
-{
-    namespace optim = torch::optim;
-    const auto parameters = model->parameters();
-    const double rate = config.learningRate;
-    switch (config.optimizer) {
-    case OptimizerKind::SGD:
-        return std::make_unique<optim::SGD>(parameters, optim::SGDOptions(rate)
-                                                            .momentum(config.momentum)
-                                                            .nesterov(config.nesterov && config.momentum > 0.0)
-                                                            .weight_decay(config.weightDecay));
-    case OptimizerKind::AdamW:
-        return std::make_unique<optim::AdamW>(parameters, optim::AdamWOptions(rate)
-                                                              .betas({config.beta1, config.beta2})
-                                                              .weight_decay(config.weightDecay));
-    case OptimizerKind::RMSprop:
-        return std::make_unique<optim::RMSprop>(parameters, optim::RMSpropOptions(rate).weight_decay(config.weightDecay));
-    case OptimizerKind::Adagrad:
-        return std::make_unique<optim::Adagrad>(parameters, optim::AdagradOptions(rate).weight_decay(config.weightDecay));
-    case OptimizerKind::Adam:
-        break;
-    }
-    return std::make_unique<optim::Adam>(
-        parameters, optim::AdamOptions(rate).betas({config.beta1, config.beta2}).weight_decay(config.weightDecay));
-}
-
-void setLearningRate(torch::optim::Optimizer& optimizer, double rate)
-{
-    for (auto& group : optimizer.param_groups())
-        group.options().set_lr(rate);
-}
-
-void clipGradients(GraphModule& model, const TrainingConfig& config)
-{
-    if (config.clipping == ClippingKind::Norm)
-        torch::nn::utils::clip_grad_norm_(model->parameters(), config.clipValue);
-    else if (config.clipping == ClippingKind::Value)
-        torch::nn::utils::clip_grad_value_(model->parameters(), config.clipValue);
-}
-
-// The likely reason a batch's loss stopped being finite.
-std::string divergenceCause(const TensorData& batch, double learningRate)
-{
-    if (!torch::isfinite(batch.features).all().item<bool>())
-        return "the batch's inputs hold NaN or infinite values: clean the data or impute its missing values";
-    if (batch.targets.is_floating_point() && !torch::isfinite(batch.targets).all().item<bool>())
-        return "the batch's targets hold NaN or infinite values: clean the data";
-    std::ostringstream rate;
-    rate << learningRate;
-    return "the learning rate (" + rate.str()
-        + ") is likely too high: try a lower learning rate, a warm-up or gradient clipping";
-}
-
 // What a CUDA out-of-memory error says, with a batch size that may fit.
 std::string outOfMemoryMessage(const std::string& error, int64_t batchSize)
 {
     return "the GPU ran out of memory with batch size " + std::to_string(batchSize) + "; try "
         + std::to_string(std::max<int64_t>(1, batchSize / 2)) + " or less (" + error + ")";
-}
-
-// The settings a resumed run must share with the checkpoint's: all but the
-// epochs (a run may be given more) and the device.
-nlohmann::json resumableSettings(const TrainingConfig& config)
-{
-    nlohmann::json settings = trainingToJson(config);
-    settings.erase("epochs");
-    settings.erase("device");
-    return settings;
-}
-
-// The first setting that differs from the checkpoint's, or "".
-std::string changedSetting(const nlohmann::json& saved, const TrainingConfig& config)
-{
-    const nlohmann::json now = resumableSettings(config);
-    for (const auto& [name, value] : now.items()) {
-        if (!saved.contains(name) || saved.at(name) != value)
-            return name;
-    }
-    return {};
 }
 
 // The monitored metric of an epoch, if the epoch has it.
@@ -203,70 +130,6 @@ std::optional<double> monitored(const EpochMetrics& metrics, MonitorKind monitor
     case MonitorKind::TrainAccuracy: return metrics.trainAccuracy;
     }
     return std::nullopt;
-}
-
-// The model's parameters and buffers, copied, to restore the best epoch's.
-std::vector<torch::Tensor> snapshot(GraphModule& model)
-{
-    std::vector<torch::Tensor> copies;
-    for (const torch::Tensor& tensor : model->parameters())
-        copies.push_back(tensor.detach().clone());
-    for (const torch::Tensor& tensor : model->buffers())
-        copies.push_back(tensor.detach().clone());
-    return copies;
-}
-
-void restore(GraphModule& model, const std::vector<torch::Tensor>& copies)
-{
-    torch::NoGradGuard noGrad;
-    size_t i = 0;
-    for (torch::Tensor& tensor : model->parameters())
-        tensor.copy_(copies[i++]);
-    for (torch::Tensor& tensor : model->buffers())
-        tensor.copy_(copies[i++]);
-}
-
-struct Score {
-    double loss = 0.0;
-    double accuracy = std::numeric_limits<double>::quiet_NaN();
-};
-
-// A part of a dataset: the samples of `data` at `indices` (CPU, int64).
-// Copies share the tensors' storage.
-struct SampleSet {
-    TensorData data;
-    torch::Tensor indices;
-
-    int64_t size() const { return indices.size(0); }
-};
-
-// Mean loss and accuracy over a whole set in eval mode; leaves the model in
-// eval mode. Nothing when `stop` is raised before a batch.
-std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
-                              const BatchTransform& transform, torch::Device device, const LossFunction& loss,
-                              int64_t batchSize, const std::atomic<bool>& stop)
-{
-    torch::NoGradGuard noGrad;
-    model->eval();
-    double lossSum = 0.0;
-    int64_t correct = 0;
-    const auto ranges = batchRanges(set.size(), batchSize);
-    BatchPrefetcher batches(set.data, set.indices, ranges, transform, device, nullptr);
-    for (auto [begin, end] : ranges) {
-        if (stop.load())
-            return std::nullopt;
-        const TensorData batch = batches.next();
-        torch::Tensor output = model->forward(batch.features);
-        lossSum += loss(output, batch.targets).item<double>()
-            * static_cast<double>(end - begin);
-        if (batch.labels.defined())
-            correct += countCorrect(output, batch.labels);
-    }
-    Score score;
-    score.loss = lossSum / static_cast<double>(set.size());
-    if (set.data.labels.defined())
-        score.accuracy = static_cast<double>(correct) / static_cast<double>(set.size());
-    return score;
 }
 
 // Indices as a tensor that shares their storage; `indices` must outlive it.
@@ -543,7 +406,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             if (!std::isfinite(lossValue))
                 throw std::runtime_error(std::string("loss became ") + (std::isnan(lossValue) ? "NaN" : "infinite")
                                          + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
-                                         + "; " + divergenceCause(batch, learningRate));
+                                         + "; " + divergenceCause(batch.features, batch.targets, learningRate));
             batchLoss.backward();
             clipGradients(model, config);
             optimizer->step();

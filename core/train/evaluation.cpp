@@ -1,0 +1,34 @@
+#include "train/evaluation.h"
+
+#include "train/batchprefetcher.h"
+
+namespace lepton {
+
+std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
+                              const BatchTransform& transform, torch::Device device, const LossFunction& loss,
+                              int64_t batchSize, const std::atomic<bool>& stop)
+{
+    torch::NoGradGuard noGrad;
+    model->eval();
+    double lossSum = 0.0;
+    int64_t correct = 0;
+    const auto ranges = batchRanges(set.size(), batchSize);
+    BatchPrefetcher batches(set.data, set.indices, ranges, transform, device, nullptr);
+    for (auto [begin, end] : ranges) {
+        if (stop.load())
+            return std::nullopt;
+        const TensorData batch = batches.next();
+        torch::Tensor output = model->forward(batch.features);
+        lossSum += loss(output, batch.targets).item<double>()
+            * static_cast<double>(end - begin);
+        if (batch.labels.defined())
+            correct += countCorrect(output, batch.labels);
+    }
+    Score score;
+    score.loss = lossSum / static_cast<double>(set.size());
+    if (set.data.labels.defined())
+        score.accuracy = static_cast<double>(correct) / static_cast<double>(set.size());
+    return score;
+}
+
+} // namespace lepton

@@ -1,0 +1,66 @@
+#include "train/optimization.h"
+
+namespace lepton {
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
+                                                       const TrainingConfig& config)
+{
+    namespace optim = torch::optim;
+    const auto parameters = model->parameters();
+    const double rate = config.learningRate;
+    switch (config.optimizer) {
+    case OptimizerKind::SGD:
+        return std::make_unique<optim::SGD>(parameters, optim::SGDOptions(rate)
+                                                            .momentum(config.momentum)
+                                                            .nesterov(config.nesterov && config.momentum > 0.0)
+                                                            .weight_decay(config.weightDecay));
+    case OptimizerKind::AdamW:
+        return std::make_unique<optim::AdamW>(parameters, optim::AdamWOptions(rate)
+                                                              .betas({config.beta1, config.beta2})
+                                                              .weight_decay(config.weightDecay));
+    case OptimizerKind::RMSprop:
+        return std::make_unique<optim::RMSprop>(parameters, optim::RMSpropOptions(rate).weight_decay(config.weightDecay));
+    case OptimizerKind::Adagrad:
+        return std::make_unique<optim::Adagrad>(parameters, optim::AdagradOptions(rate).weight_decay(config.weightDecay));
+    case OptimizerKind::Adam:
+        break;
+    }
+    return std::make_unique<optim::Adam>(
+        parameters, optim::AdamOptions(rate).betas({config.beta1, config.beta2}).weight_decay(config.weightDecay));
+}
+
+void setLearningRate(torch::optim::Optimizer& optimizer, double rate)
+{
+    for (auto& group : optimizer.param_groups())
+        group.options().set_lr(rate);
+}
+
+void clipGradients(GraphModule& model, const TrainingConfig& config)
+{
+    if (config.clipping == ClippingKind::Norm)
+        torch::nn::utils::clip_grad_norm_(model->parameters(), config.clipValue);
+    else if (config.clipping == ClippingKind::Value)
+        torch::nn::utils::clip_grad_value_(model->parameters(), config.clipValue);
+}
+
+std::vector<torch::Tensor> snapshot(GraphModule& model)
+{
+    std::vector<torch::Tensor> copies;
+    for (const torch::Tensor& tensor : model->parameters())
+        copies.push_back(tensor.detach().clone());
+    for (const torch::Tensor& tensor : model->buffers())
+        copies.push_back(tensor.detach().clone());
+    return copies;
+}
+
+void restore(GraphModule& model, const std::vector<torch::Tensor>& copies)
+{
+    torch::NoGradGuard noGrad;
+    size_t i = 0;
+    for (torch::Tensor& tensor : model->parameters())
+        tensor.copy_(copies[i++]);
+    for (torch::Tensor& tensor : model->buffers())
+        tensor.copy_(copies[i++]);
+}
+
+} // namespace lepton

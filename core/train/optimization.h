@@ -1,0 +1,24 @@
+#pragma once
+
+#include "model/graphmodule.h"
+#include "train/trainingconfig.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <vector>
+
+namespace lepton {
+
+// The configured optimizer over the model's parameters.
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model, const TrainingConfig& config);
+// Sets every parameter group's rate: the schedule's value for the next step.
+void setLearningRate(torch::optim::Optimizer& optimizer, double rate);
+// Gradient clipping by norm or value, as configured, before a step.
+void clipGradients(GraphModule& model, const TrainingConfig& config);
+
+// The model's parameters and buffers, copied, to restore the best epoch's.
+std::vector<torch::Tensor> snapshot(GraphModule& model);
+void restore(GraphModule& model, const std::vector<torch::Tensor>& copies);
+
+} // namespace lepton
