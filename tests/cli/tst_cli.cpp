@@ -57,6 +57,19 @@ QString writeVariant(const QTemporaryDir& dir, const QString& name,
     return path;
 }
 
+// Sets the value at `path` ({"dataset", "params", "samples"}) in a project object.
+void setValue(QJsonObject& object, QStringList path, const QJsonValue& value)
+{
+    const QString key = path.takeFirst();
+    if (path.isEmpty()) {
+        object[key] = value;
+        return;
+    }
+    QJsonObject inner = object[key].toObject();
+    setValue(inner, path, value);
+    object[key] = inner;
+}
+
 // Replaces one node's params in a project object.
 void setNodeParams(QJsonObject& project, int nodeIndex, const QJsonObject& params)
 {
@@ -170,11 +183,7 @@ private Q_SLOTS:
         const QString base = writeVariant(dir, "base.lepton", [](QJsonObject&) {});
         QVERIFY(runCli({"train", base, "--epochs", "1"}).exitCode == 0);
         const QString fourClasses = writeVariant(dir, "four.lepton", [](QJsonObject& project) {
-            QJsonObject dataset = project["dataset"].toObject();
-            QJsonObject params = dataset["params"].toObject();
-            params["classes"] = 4;
-            dataset["params"] = params;
-            project["dataset"] = dataset;
+            setValue(project, {"dataset", "params", "classes"}, 4);
             QJsonObject graph = project["graph"].toObject();
             QJsonArray nodes = graph["nodes"].toArray();
             for (int i = 0; i < nodes.size(); ++i) {
@@ -199,16 +208,10 @@ private Q_SLOTS:
         // Long enough that the signals land while it runs: 12 epochs of 32,000
         // samples in batches of 16.
         const auto slower = [](QJsonObject& project) {
-            QJsonObject dataset = project["dataset"].toObject();
-            QJsonObject params = dataset["params"].toObject();
-            params["samples"] = 40000;
-            dataset["params"] = params;
-            project["dataset"] = dataset;
-            QJsonObject training = project["training"].toObject();
-            training["batch_size"] = 16;
-            training["epochs"] = 12;
-            training["schedule"] = "cosine";
-            project["training"] = training;
+            setValue(project, {"dataset", "params", "samples"}, 40000);
+            setValue(project, {"training", "batch_size"}, 16);
+            setValue(project, {"training", "epochs"}, 12);
+            setValue(project, {"training", "schedule"}, "cosine");
         };
         const QString straight = writeVariant(dir, "straight.lepton", slower);
         const QString project = writeVariant(dir, "interrupted.lepton", slower);
@@ -249,9 +252,7 @@ private Q_SLOTS:
         // Other settings than the checkpoint's are refused, not silently mixed.
         writeVariant(dir, "interrupted.lepton", [&](QJsonObject& edited) {
             slower(edited);
-            QJsonObject training = edited["training"].toObject();
-            training["batch_size"] = 32;
-            edited["training"] = training;
+            setValue(edited, {"training", "batch_size"}, 32);
         });
         const CliResult changed = runCli({"train", project, "--resume"});
         QCOMPARE(changed.exitCode, 1);

@@ -39,6 +39,17 @@
 using namespace lepton;
 using namespace lepton::testing;
 
+namespace {
+
+// Whether a session log line caught by `logs` contains `text`.
+bool logged(const QSignalSpy& logs, const QString& text)
+{
+    return std::any_of(logs.begin(), logs.end(),
+                       [&](const QList<QVariant>& line) { return line.at(0).toString().contains(text); });
+}
+
+} // namespace
+
 class TestGui : public QObject {
     Q_OBJECT
 
@@ -502,11 +513,7 @@ void TestGui::trainsFromActionAndStops()
     QSignalSpy logs(window.session(), &TrainingSession::logMessage);
     resume->trigger();
     QVERIFY(window.session()->isActive());
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(logs.begin(), logs.end(),
-                                         [](const QList<QVariant>& line) {
-                                             return line.at(0).toString().startsWith(QStringLiteral("resuming after epoch"));
-                                         }),
-                             60000);
+    QTRY_VERIFY_WITH_TIMEOUT(logged(logs, QStringLiteral("resuming after epoch")), 60000);
     stop->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 60000);
 
@@ -514,11 +521,7 @@ void TestGui::trainsFromActionAndStops()
     logs.clear();
     action(window, "actionTrainFromWeights")->trigger();
     QVERIFY(window.session()->isActive());
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(logs.begin(), logs.end(),
-                                         [](const QList<QVariant>& line) {
-                                             return line.at(0).toString().contains(QStringLiteral(": loaded 3 layers"));
-                                         }),
-                             60000);
+    QTRY_VERIFY_WITH_TIMEOUT(logged(logs, QStringLiteral(": loaded 3 layers")), 60000);
     stop->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 60000);
 }
