@@ -15,6 +15,7 @@ struct TrainOptions {
     bool json = false;                 // summary as JSON on stdout, progress on stderr
     bool resume = false;               // continue the last stopped, failed or interrupted run
     std::string weights;               // start from this checkpoint's weights, matched by node id and shape
+    int processes = 1;                 // data-parallel workers to start on this machine
 };
 
 struct InspectOptions {
@@ -42,6 +43,9 @@ struct NewOptions {
 // Each returns the process exit code; errors propagate as exceptions and
 // main() turns them into one readable line on stderr.
 int runTrain(const TrainOptions& options);
+// Starts options.processes workers of `lepton train` on this machine and
+// waits for them all: rank 0's exit code, or 1 when only another failed.
+int runLocalWorkers(const TrainOptions& options);
 int runInspect(const InspectOptions& options);
 int runLayers(const LayersOptions& options);
 int runData(const DataOptions& options);

@@ -41,6 +41,11 @@ int main(int argc, char** argv)
                              "run), matched to the edited network by layer and shape; prints what it loaded")
         ->check(CLI::ExistingFile)
         ->excludes(resume);
+    trainCommand->add_option("--nproc", train.processes,
+                             "Train data-parallel with N worker processes on this machine, each taking the "
+                             "project's batch size from every step (to span machines, start one worker per "
+                             "process with RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT set, as torchrun does)")
+        ->check(CLI::Range(1, 256));
 
     InspectOptions inspect;
     CLI::App* inspectCommand =
@@ -83,7 +88,7 @@ int main(int argc, char** argv)
 
     try {
         if (trainCommand->parsed())
-            return runTrain(train);
+            return train.processes > 1 ? runLocalWorkers(train) : runTrain(train);
         if (layersCommand->parsed())
             return runLayers(layers);
         if (dataCommand->parsed())

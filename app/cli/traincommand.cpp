@@ -79,6 +79,7 @@ nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state,
         {"test_loss", jsonNumber(s.testLoss)},
         {"test_accuracy", jsonNumber(s.testAccuracy)},
         {"resumed_after", s.resumedAfter},
+        {"workers", s.workers},
         {"checkpoint", s.checkpoint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.checkpoint)},
         {"samples_per_second", s.samplesPerSecond},
         {"seconds", s.seconds},
@@ -91,7 +92,7 @@ nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state,
 void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState state)
 {
     out << toString(state) << ": " << s.epochsCompleted << " epochs in " << number(s.seconds, "%.1f")
-        << " s on " << s.device << ", " << number(s.samplesPerSecond, "%.0f") << " samples/s"
+        << " s on " << s.device << (s.workers > 1 ? " with " + std::to_string(s.workers) + " workers" : "") << ", " << number(s.samplesPerSecond, "%.0f") << " samples/s"
         << (s.stoppedEarly ? ", stopped early" : "") << '\n';
     if (s.bestEpoch > 0)
         out << "  weights of epoch " << s.bestEpoch << ", the best (the metrics below are the last epoch's)\n";
@@ -126,9 +127,16 @@ int runTrain(const TrainOptions& options)
     job.checkpointDir = options.projectPath + ".d";
     job.resume = options.resume;
     job.initialWeights = options.weights;
+    job.worker = workerPlaceFromEnvironment();
 
     // With --json, stdout carries only the summary so scripts can parse it.
-    std::ostream& progress = options.json ? std::cerr : std::cout;
+    // Of a data-parallel group only rank 0 reports; the others say only what went wrong.
+    const bool reports = job.worker.rank == 0;
+    std::ostream silent(nullptr);
+    std::ostream& progress = !reports ? silent : options.json ? std::cerr : std::cout;
+    std::ostream& result = reports ? std::cout : silent;
+    const std::string who = reports ? "lepton: " : "lepton: worker " + std::to_string(job.worker.rank) + ": ";
+    const std::string resumeHint = std::string(" --resume") + (job.worker.distributed() ? ", with the same workers" : "");
     std::signal(SIGINT, onInterrupt);
 
     Trainer trainer;
@@ -156,15 +164,15 @@ int runTrain(const TrainOptions& options)
             case TrainingEvent::Kind::Finished:
                 trainer.wait();
                 if (options.json)
-                    std::cout << summaryJson(event.summary, event.state, error).dump(2) << std::endl;
+                    result << summaryJson(event.summary, event.state, error).dump(2) << std::endl;
                 else if (event.state != TrainerState::Failed)
-                    printSummary(std::cout, event.summary, event.state);
+                    printSummary(result, event.summary, event.state);
                 if (event.state == TrainerState::Failed)
-                    std::cerr << "lepton: training failed: " << error << '\n';
+                    std::cerr << who << "training failed: " << error << '\n';
                 if (event.state != TrainerState::Finished && !event.summary.checkpoint.empty())
-                    std::cerr << "lepton: the checkpoint after epoch " << event.summary.epochsCompleted
+                    std::cerr << who << "the checkpoint after epoch " << event.summary.epochsCompleted
                               << " is in " << event.summary.checkpoint << "; continue with: lepton train "
-                              << options.projectPath << " --resume\n";
+                              << options.projectPath << resumeHint << '\n';
                 if (stopRequested)
                     return 130;
                 return event.state == TrainerState::Finished ? 0 : 1;

@@ -43,12 +43,18 @@ void clipGradients(GraphModule& model, const TrainingConfig& config)
         torch::nn::utils::clip_grad_value_(model->parameters(), config.clipValue);
 }
 
+std::vector<torch::Tensor> parametersAndBuffers(GraphModule& model)
+{
+    std::vector<torch::Tensor> tensors = model->parameters();
+    for (const torch::Tensor& buffer : model->buffers())
+        tensors.push_back(buffer);
+    return tensors;
+}
+
 std::vector<torch::Tensor> snapshot(GraphModule& model)
 {
     std::vector<torch::Tensor> copies;
-    for (const torch::Tensor& tensor : model->parameters())
-        copies.push_back(tensor.detach().clone());
-    for (const torch::Tensor& tensor : model->buffers())
+    for (const torch::Tensor& tensor : parametersAndBuffers(model))
         copies.push_back(tensor.detach().clone());
     return copies;
 }
@@ -57,9 +63,7 @@ void restore(GraphModule& model, const std::vector<torch::Tensor>& copies)
 {
     torch::NoGradGuard noGrad;
     size_t i = 0;
-    for (torch::Tensor& tensor : model->parameters())
-        tensor.copy_(copies[i++]);
-    for (torch::Tensor& tensor : model->buffers())
+    for (torch::Tensor& tensor : parametersAndBuffers(model))
         tensor.copy_(copies[i++]);
 }
 

@@ -17,7 +17,9 @@ void setLearningRate(torch::optim::Optimizer& optimizer, double rate);
 // Gradient clipping by norm or value, as configured, before a step.
 void clipGradients(GraphModule& model, const TrainingConfig& config);
 
-// The model's parameters and buffers, copied, to restore the best epoch's.
+// The model's parameters, then its buffers: the tensors themselves.
+std::vector<torch::Tensor> parametersAndBuffers(GraphModule& model);
+// The same, copied, to restore the best epoch's.
 std::vector<torch::Tensor> snapshot(GraphModule& model);
 void restore(GraphModule& model, const std::vector<torch::Tensor>& copies);
 

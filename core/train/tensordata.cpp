@@ -105,12 +105,15 @@ TensorData toTensors(const Dataset& dataset, LossKind loss)
     return data;
 }
 
-std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize)
+std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize, int workers)
 {
+    const int64_t step = batchSize * workers;
     std::vector<std::pair<int64_t, int64_t>> ranges;
-    for (int64_t begin = 0; begin < samples; begin += batchSize)
-        ranges.emplace_back(begin, std::min(samples, begin + batchSize));
-    if (ranges.size() > 1 && ranges.back().second - ranges.back().first == 1) {
+    for (int64_t begin = 0; begin < samples; begin += step)
+        ranges.emplace_back(begin, std::min(samples, begin + step));
+    // One sample fails a batch norm; fewer samples than workers leave one without any.
+    const int64_t smallest = std::max<int64_t>(2, workers);
+    if (ranges.size() > 1 && ranges.back().second - ranges.back().first < smallest) {
         ranges.pop_back();
         ranges.back().second = samples;
     }

@@ -39,9 +39,11 @@ struct TensorData {
 // labels outside [0, numClasses).
 TensorData toTensors(const Dataset& dataset, LossKind loss);
 
-// [begin, end) of each batch. A trailing batch of one sample joins the one
-// before it: BatchNorm cannot train on a single sample.
-std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize);
+// [begin, end) of each batch, of batchSize samples for each of `workers`
+// data-parallel workers. A trailing batch of one sample, or of fewer than
+// there are workers, joins the one before it: BatchNorm cannot train on a
+// single sample.
+std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize, int workers = 1);
 
 int64_t countCorrect(const torch::Tensor& output, const torch::Tensor& labels);
 

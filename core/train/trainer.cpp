@@ -12,6 +12,7 @@
 #include "train/loss.h"
 #include "train/lrschedule.h"
 #include "train/tensordata.h"
+#include "train/workergroup.h"
 #include "data/datasplit.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -96,13 +97,16 @@ void keepFreedMemory()
 #endif
 }
 
-torch::Device toTorchDevice(const std::string& name)
+// A worker of a data-parallel group told "cuda" takes the GPU of its local rank.
+torch::Device toTorchDevice(const std::string& name, const WorkerPlace& place)
 {
-    const std::optional<DeviceName> device = parseDeviceName(name);
+    std::optional<DeviceName> device = parseDeviceName(name);
     if (!device)
         throw std::runtime_error("unknown device '" + name + "'; use cpu, cuda or cuda:N");
     if (!device->cuda)
         return torch::kCPU;
+    if (place.distributed() && name == "cuda")
+        device->index = place.localRank;
     if (!torch::cuda::is_available())
         throw std::runtime_error("device '" + name + "' is not available: no CUDA GPU found"
                                  " (or this LibTorch build has no CUDA support); use cpu");
@@ -137,6 +141,46 @@ torch::Tensor indexTensor(const std::vector<int64_t>& indices)
 {
     return torch::from_blob(const_cast<int64_t*>(indices.data()),
                             {static_cast<int64_t>(indices.size())}, torch::kInt64);
+}
+
+// One batch's figures, over this worker's share or, once combined, the group's.
+struct BatchTotals {
+    double lossSum = 0.0; // the batch's mean loss times its samples
+    int64_t correct = 0;
+    int64_t samples = 0;
+    bool stop = false;    // some worker was asked to stop
+};
+
+// Sums a batch over the group. Each worker's gradients are weighted by its
+// share of the batch first, so the sum is the gradient of the whole batch's
+// mean loss, as one process would compute it.
+BatchTotals combineOverWorkers(WorkerGroup& group, GraphModule& model, const BatchTotals& local,
+                               int64_t batchSamples)
+{
+    const double share = static_cast<double>(local.samples) / static_cast<double>(batchSamples);
+    std::vector<torch::Tensor> tensors;
+    for (torch::Tensor& parameter : model->parameters()) {
+        if (parameter.grad().defined()) {
+            parameter.mutable_grad().mul_(share);
+            tensors.push_back(parameter.grad());
+        }
+    }
+    const torch::Tensor totals =
+        torch::tensor({local.lossSum, static_cast<double>(local.correct), static_cast<double>(local.samples),
+                       local.stop ? 1.0 : 0.0},
+                      torch::kFloat64);
+    tensors.push_back(totals);
+    group.sum(tensors);
+    const auto values = totals.accessor<double, 1>();
+    return {values[0], std::llround(values[1]), std::llround(values[2]), values[3] > 0.0};
+}
+
+// Rank 0's answer to a yes-or-no question, for every worker.
+bool rankZeroSays(WorkerGroup& group, bool answer)
+{
+    const torch::Tensor flag = torch::tensor({answer ? 1 : 0}, torch::kInt32);
+    group.broadcast({flag});
+    return flag.item<int>() != 0;
 }
 
 // Evaluation needs no gradients, so larger batches cost little memory.
@@ -190,6 +234,7 @@ private:
     Trainer& m_trainer;
     TrainingJob m_job;
     torch::Generator m_generator; // shuffles; separate from the global one that seeds weights
+    std::unique_ptr<WorkerGroup> m_group; // the other workers of a data-parallel run
     std::thread m_thread;          // last: starts once the members above exist
 };
 
@@ -256,8 +301,15 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
                          + " does not depend on any layer with weights; connect a Linear or"
                            " Conv2d layer on its path");
 
-    const torch::Device device = toTorchDevice(config.device);
+    const torch::Device device = toTorchDevice(config.device, m_job.worker);
     summary.device = device.str();
+    if (m_job.worker.distributed()) {
+        log("worker " + std::to_string(m_job.worker.rank) + " of " + std::to_string(m_job.worker.worldSize)
+            + ": joining the others at " + m_job.worker.masterAddress + ":"
+            + std::to_string(m_job.worker.masterPort));
+        m_group = std::make_unique<WorkerGroup>(m_job.worker);
+        summary.workers = m_job.worker.worldSize;
+    }
 
     // Loaded once the graph and device are known to work, so their mistakes show at once.
     // The data must outlive the tensors below, which wrap its buffers.
@@ -305,7 +357,9 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     if (stopRequested())
         return TrainerState::Stopped;
     m_trainer.setState(TrainerState::Running);
-    log("training on " + summary.device + ": " + std::to_string(sets.train.size())
+    log("training on " + summary.device
+        + (m_group ? " with " + std::to_string(m_job.worker.worldSize) + " workers" : std::string()) + ": "
+        + std::to_string(sets.train.size())
         + " samples, " + std::to_string(sets.validation ? sets.validation->size() : 0)
         + " for validation"
         + (sets.test ? ", " + std::to_string(sets.test->size()) + " for test" : ""));
@@ -319,7 +373,11 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     const SampleSet& train = sets.train;
     const bool classification = train.data.labels.defined();
     const double noAccuracy = std::numeric_limits<double>::quiet_NaN();
-    const auto ranges = batchRanges(train.size(), config.batchSize);
+    const WorkerPlace& place = m_job.worker;
+    const auto ranges = batchRanges(train.size(), config.batchSize, place.worldSize);
+    std::vector<std::pair<int64_t, int64_t>> shares; // this worker's part of each batch
+    for (const auto& range : ranges)
+        shares.push_back(workerShare(range, place));
     std::unique_ptr<torch::optim::Optimizer> optimizer = makeOptimizer(model, config);
     const LossFunction loss(config, device);
     LearningRateSchedule schedule(config, static_cast<int64_t>(ranges.size()));
@@ -371,51 +429,67 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         summary.epochsCompleted = done;
         log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs) + " from "
             + path);
-    } else if (!m_job.checkpointDir.empty()) {
+    } else if (!m_job.checkpointDir.empty() && place.rank == 0) {
         // Another run's checkpoints would otherwise be resumed as this one's.
         std::error_code ignored;
         std::filesystem::remove(lastCheckpointPath(m_job.checkpointDir), ignored);
         std::filesystem::remove(bestCheckpointPath(m_job.checkpointDir), ignored);
     }
-    bool writeCheckpoints = !m_job.checkpointDir.empty();
+    if (m_group) // the same start everywhere, whatever weights each worker read
+        m_group->broadcast(parametersAndBuffers(model));
+    bool writeCheckpoints = !m_job.checkpointDir.empty() && place.rank == 0;
+    // A group stops together at a batch's exchange, never in the middle of an evaluation.
+    static const std::atomic<bool> neverStop{false};
+    const std::atomic<bool>& evaluationStop = m_group ? neverStop : m_trainer.m_stopRequested;
     for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
         model->train();
         const torch::Tensor order =
             train.indices.index_select(0, torch::randperm(train.size(), m_generator, torch::kInt64));
+        if (m_group) // every worker takes its share of the same batches
+            m_group->broadcast({order});
         const Clock::time_point epochStart = Clock::now();
-        BatchPrefetcher batches(train.data, order, ranges, sets.transform, device, &m_generator);
+        BatchPrefetcher batches(train.data, order, shares, sets.transform, device, &m_generator);
         double lossSum = 0.0;
         int64_t correct = 0;
         int64_t seen = 0;
         double learningRate = config.learningRate;
+        const auto stopped = [&] {
+            summary.samplesPerSecond = rate(trainedSamples + seen, trainingSeconds + secondsSince(epochStart));
+            return TrainerState::Stopped;
+        };
         for (size_t b = 0; b < ranges.size(); ++b) {
             waitWhilePaused();
-            if (stopRequested()) {
-                summary.samplesPerSecond = rate(trainedSamples + seen,
-                                                trainingSeconds + secondsSince(epochStart));
-                return TrainerState::Stopped;
-            }
-            const auto [begin, end] = ranges[b];
+            // A group's workers learn of a stop in the batch's exchange and all end there.
+            const bool stopHere = stopRequested();
+            if (stopHere && !m_group)
+                return stopped();
             learningRate = schedule.rate(epoch, static_cast<int64_t>(b));
             setLearningRate(*optimizer, learningRate);
             const TensorData batch = batches.next();
             optimizer->zero_grad();
             const torch::Tensor output = model->forward(batch.features);
             const torch::Tensor batchLoss = loss(output, batch.targets);
-            const double lossValue = batchLoss.item<double>();
+            batchLoss.backward();
+
+            const int64_t size = shares[b].second - shares[b].first;
+            BatchTotals totals{batchLoss.item<double>() * static_cast<double>(size),
+                               classification ? countCorrect(output, batch.labels) : 0, size, stopHere};
+            if (m_group) {
+                totals = combineOverWorkers(*m_group, model, totals, ranges[b].second - ranges[b].first);
+                if (totals.stop)
+                    return stopped();
+            }
+            const double lossValue = totals.lossSum / static_cast<double>(totals.samples);
             if (!std::isfinite(lossValue))
                 throw std::runtime_error(std::string("loss became ") + (std::isnan(lossValue) ? "NaN" : "infinite")
                                          + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
                                          + "; " + divergenceCause(batch.features, batch.targets, learningRate));
-            batchLoss.backward();
             clipGradients(model, config);
             optimizer->step();
 
-            const int64_t size = end - begin;
-            const int64_t batchCorrect = classification ? countCorrect(output, batch.labels) : 0;
-            lossSum += lossValue * static_cast<double>(size);
-            correct += batchCorrect;
-            seen += size;
+            lossSum += totals.lossSum;
+            correct += totals.correct;
+            seen += totals.samples;
 
             TrainingEvent event;
             event.kind = TrainingEvent::Kind::Batch;
@@ -424,7 +498,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             event.batch.batchesPerEpoch = static_cast<int64_t>(ranges.size());
             event.batch.loss = lossValue;
             event.batch.accuracy = classification
-                ? static_cast<double>(batchCorrect) / static_cast<double>(size)
+                ? static_cast<double>(totals.correct) / static_cast<double>(totals.samples)
                 : noAccuracy;
             event.batch.learningRate = learningRate;
             event.batch.samplesPerSecond = rate(seen, secondsSince(epochStart));
@@ -444,11 +518,13 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         metrics.trainAccuracy =
             classification ? static_cast<double>(correct) / static_cast<double>(seen) : noAccuracy;
         summary.samplesPerSecond = rate(trainedSamples, trainingSeconds);
+        if (m_group) // batch norm statistics differ by share; evaluate with rank 0's
+            m_group->broadcast(model->buffers());
         if (sets.validation) {
             const std::optional<Score> score = evaluate(model, *sets.validation, sets.transform,
                                                         device, loss,
                                                         evaluationBatchSize(config),
-                                                        m_trainer.m_stopRequested);
+                                                        evaluationStop);
             if (!score)
                 return TrainerState::Stopped; // this epoch's metrics stay incomplete
             metrics.validationLoss = score->loss;
@@ -469,8 +545,10 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             if (config.earlyStopping && config.restoreBest)
                 best = snapshot(model);
         }
-        const bool stopEarly =
+        bool stopEarly =
             config.earlyStopping && metric && !improved && watch.epochsWithoutImprovement() >= config.patience;
+        if (m_group)
+            stopEarly = rankZeroSays(*m_group, stopEarly);
         // Saved before the epoch is reported: an epoch reported done is kept.
         if (writeCheckpoints) {
             const nlohmann::json state = {{"epochs_done", epoch},
@@ -513,8 +591,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
 
     if (sets.test) {
         const std::optional<Score> score = evaluate(model, *sets.test, sets.transform, device,
-                                                    loss, evaluationBatchSize(config),
-                                                    m_trainer.m_stopRequested);
+                                                    loss, evaluationBatchSize(config), evaluationStop);
         if (!score)
             return TrainerState::Stopped;
         summary.testLoss = score->loss;

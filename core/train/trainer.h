@@ -4,6 +4,7 @@
 #include "graph/graph.h"
 #include "train/trainingconfig.h"
 #include "train/trainingevent.h"
+#include "train/workerplace.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -28,6 +29,10 @@ struct TrainingJob {
     // Or start from the weights of this checkpoint, matched to the graph by
     // node id and shape (the report goes out as a log line).
     std::string initialWeights;
+    // This process's place among the workers of a data-parallel run; with
+    // several, each trains on its share of every batch (batch size is per
+    // worker), their gradients are averaged, and only rank 0 checkpoints.
+    WorkerPlace worker;
 };
 
 // The checkpoints a run with `checkpointDir` writes.

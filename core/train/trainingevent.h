@@ -53,6 +53,7 @@ struct TrainingSummary {
     double samplesPerSecond = 0.0;      // over all training batches
     double seconds = 0.0;               // wall time of the whole run
     std::string device;                 // "cpu", "cuda:0"
+    int workers = 1;                    // data-parallel processes; the figures cover them all
 };
 
 struct TrainingEvent {

@@ -7,29 +7,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "common/clitestutil.h"
+
 #include <functional>
 
 #include <csignal>
 #include <sys/types.h>
 
 namespace {
-
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-CliResult runCli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(LEPTON_CLI), arguments);
-    if (!process.waitForFinished(5 * 60 * 1000))
-        qWarning() << "lepton did not finish:" << arguments;
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
 
 QString exampleProject(const char* name)
 {
