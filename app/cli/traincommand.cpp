@@ -14,16 +14,24 @@
 #include <iostream>
 #include <string>
 
+#include <unistd.h>
+
 namespace lepton::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_pauseSignals{0}; // each SIGUSR1 pauses a running run or continues a paused one
 
 // The first Ctrl+C asks for a clean stop; a second one ends the process.
 extern "C" void onInterrupt(int)
 {
     g_interrupted = true;
     std::signal(SIGINT, SIG_DFL);
+}
+
+extern "C" void onPauseSignal(int)
+{
+    ++g_pauseSignals;
 }
 
 std::string percent(double fraction)
@@ -138,16 +146,31 @@ int runTrain(const TrainOptions& options)
     const std::string who = reports ? "lepton: " : "lepton: worker " + std::to_string(job.worker.rank) + ": ";
     const std::string resumeHint = std::string(" --resume") + (job.worker.distributed() ? ", with the same workers" : "");
     std::signal(SIGINT, onInterrupt);
+    std::signal(SIGUSR1, onPauseSignal);
+
+    // A group's launcher forwards the signal; a single process is sent it directly.
+    const std::string pauseHint =
+        job.worker.distributed() ? std::string() : " (kill -USR1 " + std::to_string(getpid()) + ")";
 
     Trainer trainer;
     trainer.start(std::move(job));
     std::string error;
     bool stopRequested = false;
+    int pauseSignalsSeen = 0;
+    bool paused = false;
+    bool reportedPaused = false;
     for (;;) {
         if (g_interrupted && !stopRequested) {
             progress << "interrupted: stopping after the current batch" << std::endl;
             trainer.requestStop();
             stopRequested = true;
+        }
+        if (const int signals = g_pauseSignals.load(); signals != pauseSignalsSeen) {
+            if ((signals - pauseSignalsSeen) % 2 != 0) {
+                paused = !paused;
+                trainer.setPaused(paused);
+            }
+            pauseSignalsSeen = signals;
         }
         for (const TrainingEvent& event : trainer.events().waitAndTakeAll(std::chrono::milliseconds(200))) {
             switch (event.kind) {
@@ -157,6 +180,13 @@ int runTrain(const TrainOptions& options)
             case TrainingEvent::Kind::State:
                 if (event.state == TrainerState::Failed)
                     error = event.message;
+                if (event.state == TrainerState::Paused) {
+                    progress << "paused; SIGUSR1 again continues" << pauseHint << ", Ctrl+C stops" << std::endl;
+                    reportedPaused = true;
+                } else if (event.state == TrainerState::Running && reportedPaused) {
+                    progress << "continuing" << std::endl;
+                    reportedPaused = false;
+                }
                 break;
             case TrainingEvent::Kind::Log:
                 progress << event.message << std::endl;
@@ -171,6 +201,9 @@ int runTrain(const TrainOptions& options)
                     std::cerr << who << "training failed: " << error << '\n';
                 if (event.state != TrainerState::Finished && !event.summary.checkpoint.empty())
                     std::cerr << who << "the checkpoint after epoch " << event.summary.epochsCompleted
+                              << (event.summary.checkpointBatches > 0
+                                      ? " and " + std::to_string(event.summary.checkpointBatches) + " batches of the next"
+                                      : std::string())
                               << " is in " << event.summary.checkpoint << "; continue with: lepton train "
                               << options.projectPath << resumeHint << '\n';
                 if (stopRequested)

@@ -91,7 +91,7 @@ int runLocalWorkers(const TrainOptions& options)
     struct sigaction forward{};
     forward.sa_handler = forwardSignal;
     sigemptyset(&forward.sa_mask);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGUSR1})
         sigaction(signal, &forward, nullptr);
 
     std::vector<pid_t> workers;

@@ -175,6 +175,28 @@ BatchTotals combineOverWorkers(WorkerGroup& group, GraphModule& model, const Bat
     return {values[0], std::llround(values[1]), std::llround(values[2]), values[3] > 0.0};
 }
 
+// How far an epoch got: what a run stopped in the middle of one keeps, so
+// that a resumed run goes on from the same batch with the same sums.
+struct EpochSoFar {
+    int64_t batches = 0;
+    double lossSum = 0.0;
+    int64_t correct = 0;
+    int64_t seen = 0;
+    double seconds = 0.0;
+};
+
+nlohmann::json toJson(const EpochSoFar& so)
+{
+    return {{"batches", so.batches}, {"loss_sum", so.lossSum}, {"correct", so.correct}, {"seen", so.seen},
+            {"seconds", so.seconds}};
+}
+
+EpochSoFar epochSoFarFromJson(const nlohmann::json& json)
+{
+    return {json.at("batches").get<int64_t>(), json.at("loss_sum").get<double>(), json.at("correct").get<int64_t>(),
+            json.at("seen").get<int64_t>(), json.at("seconds").get<double>()};
+}
+
 // Rank 0's answer to a yes-or-no question, for every worker.
 bool rankZeroSays(WorkerGroup& group, bool answer)
 {
@@ -390,6 +412,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     double trainingSeconds = 0.0;
     int64_t trainedSamples = 0;
     int firstEpoch = 1;
+    EpochSoFar resumeWithin; // of firstEpoch, when a run stopped in it
     if (m_job.resume) {
         const std::string path = lastCheckpointPath(m_job.checkpointDir);
         const Checkpoint checkpoint = readCheckpoint(path);
@@ -419,6 +442,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             best = snapshot(model);
         }
         restoreTrainingState(checkpoint, *optimizer, m_generator, device);
+        if (state.contains("epoch_so_far"))
+            resumeWithin = epochSoFarFromJson(state.at("epoch_so_far"));
         trainedSamples = state.at("trained_samples").get<int64_t>();
         trainingSeconds = state.at("training_seconds").get<double>();
         schedule.restore(state.at("schedule"));
@@ -427,8 +452,9 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         summary.resumedAfter = done;
         summary.checkpoint = path;
         summary.epochsCompleted = done;
-        log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs) + " from "
-            + path);
+        log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs)
+            + (resumeWithin.batches > 0 ? " and batch " + std::to_string(resumeWithin.batches) + " of the next" : "")
+            + " from " + path);
     } else if (!m_job.checkpointDir.empty() && place.rank == 0) {
         // Another run's checkpoints would otherwise be resumed as this one's.
         std::error_code ignored;
@@ -441,28 +467,73 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     // A group stops together at a batch's exchange, never in the middle of an evaluation.
     static const std::atomic<bool> neverStop{false};
     const std::atomic<bool>& evaluationStop = m_group ? neverStop : m_trainer.m_stopRequested;
+    torch::Tensor epochGenerator; // the shuffle generator as the current epoch began
+    // Writes last.ckpt (and best.ckpt when `improved`) for the state after
+    // `epochsDone` epochs and, for a run stopping within the next, its part.
+    const auto saveCheckpoint = [&](int epochsDone, bool stoppedEarly, bool improved, const EpochSoFar& within) {
+        if (!writeCheckpoints)
+            return;
+        nlohmann::json state = {{"epochs_done", epochsDone},
+                                {"settings", resumableSettings(config)},
+                                {"trained_samples", trainedSamples},
+                                {"training_seconds", trainingSeconds},
+                                {"schedule", schedule.state()},
+                                {"watch", watch.state()},
+                                {"best_epoch", bestEpoch},
+                                {"stopped_early", stoppedEarly}};
+        try {
+            Checkpoint checkpoint = makeCheckpoint(model, *optimizer, m_generator, std::move(state));
+            if (within.batches > 0) {
+                // The epoch is shuffled and its batches augmented again when resumed.
+                checkpoint.state["epoch_so_far"] = toJson(within);
+                checkpoint.shuffleGenerator = epochGenerator;
+            }
+            writeCheckpoint(checkpoint, lastCheckpointPath(m_job.checkpointDir));
+            summary.checkpoint = lastCheckpointPath(m_job.checkpointDir);
+            summary.checkpointBatches = within.batches;
+            if (improved)
+                writeCheckpoint(checkpoint, bestCheckpointPath(m_job.checkpointDir));
+        } catch (const std::exception& error) {
+            // A read-only folder or a full disk costs the checkpoints, not the run.
+            writeCheckpoints = false;
+            summary.checkpoint.clear();
+            log(std::string("no more checkpoints in this run: ") + error.what());
+        }
+    };
     for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
         model->train();
+        epochGenerator = m_generator.get_state();
         const torch::Tensor order =
             train.indices.index_select(0, torch::randperm(train.size(), m_generator, torch::kInt64));
         if (m_group) // every worker takes its share of the same batches
             m_group->broadcast({order});
-        const Clock::time_point epochStart = Clock::now();
         BatchPrefetcher batches(train.data, order, shares, sets.transform, device, &m_generator);
-        double lossSum = 0.0;
-        int64_t correct = 0;
-        int64_t seen = 0;
+        EpochSoFar earlier; // of this epoch, before the run stopped and was resumed
+        if (epoch == firstEpoch && resumeWithin.batches > 0) {
+            earlier = resumeWithin;
+            for (int64_t b = 0; b < earlier.batches; ++b)
+                batches.next(); // prepared again for the same augmentation draws, not trained on
+        }
+        const double skippedWait = batches.waitSeconds();
+        const Clock::time_point epochStart = Clock::now();
+        double lossSum = earlier.lossSum;
+        int64_t correct = earlier.correct;
+        int64_t seen = earlier.seen;
         double learningRate = config.learningRate;
-        const auto stopped = [&] {
-            summary.samplesPerSecond = rate(trainedSamples + seen, trainingSeconds + secondsSince(epochStart));
+        const auto stopped = [&](size_t batchesDone) {
+            const double seconds = earlier.seconds + secondsSince(epochStart);
+            summary.samplesPerSecond = rate(trainedSamples + seen, trainingSeconds + seconds);
+            if (batchesDone > 0)
+                saveCheckpoint(epoch - 1, false, false,
+                               {static_cast<int64_t>(batchesDone), lossSum, correct, seen, seconds});
             return TrainerState::Stopped;
         };
-        for (size_t b = 0; b < ranges.size(); ++b) {
+        for (size_t b = static_cast<size_t>(earlier.batches); b < ranges.size(); ++b) {
             waitWhilePaused();
             // A group's workers learn of a stop in the batch's exchange and all end there.
             const bool stopHere = stopRequested();
             if (stopHere && !m_group)
-                return stopped();
+                return stopped(b);
             learningRate = schedule.rate(epoch, static_cast<int64_t>(b));
             setLearningRate(*optimizer, learningRate);
             const TensorData batch = batches.next();
@@ -477,7 +548,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             if (m_group) {
                 totals = combineOverWorkers(*m_group, model, totals, ranges[b].second - ranges[b].first);
                 if (totals.stop)
-                    return stopped();
+                    return stopped(b);
             }
             const double lossValue = totals.lossSum / static_cast<double>(totals.samples);
             if (!std::isfinite(lossValue))
@@ -501,11 +572,11 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 ? static_cast<double>(totals.correct) / static_cast<double>(totals.samples)
                 : noAccuracy;
             event.batch.learningRate = learningRate;
-            event.batch.samplesPerSecond = rate(seen, secondsSince(epochStart));
+            event.batch.samplesPerSecond = rate(seen - earlier.seen, secondsSince(epochStart));
             event.batch.elapsedSeconds = secondsSince(start);
             push(std::move(event));
         }
-        const double epochSeconds = secondsSince(epochStart);
+        const double epochSeconds = earlier.seconds + secondsSince(epochStart);
         trainingSeconds += epochSeconds;
         trainedSamples += seen;
 
@@ -525,14 +596,18 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                                         device, loss,
                                                         evaluationBatchSize(config),
                                                         evaluationStop);
-            if (!score)
-                return TrainerState::Stopped; // this epoch's metrics stay incomplete
+            if (!score) { // kept as an epoch with every batch trained and its validation to do
+                trainedSamples -= seen;
+                trainingSeconds -= epochSeconds;
+                return stopped(ranges.size());
+            }
             metrics.validationLoss = score->loss;
             metrics.validationAccuracy = score->accuracy;
         }
         metrics.learningRate = learningRate;
         metrics.samplesPerSecond = rate(seen, epochSeconds);
-        metrics.dataWaitShare = epochSeconds > 0.0 ? batches.waitSeconds() / epochSeconds : 0.0;
+        const double trainedNow = epochSeconds - earlier.seconds;
+        metrics.dataWaitShare = trainedNow > 0.0 ? (batches.waitSeconds() - skippedWait) / trainedNow : 0.0;
         metrics.elapsedSeconds = secondsSince(start);
         summary.epochsCompleted = epoch;
         summary.lastEpoch = metrics;
@@ -550,28 +625,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         if (m_group)
             stopEarly = rankZeroSays(*m_group, stopEarly);
         // Saved before the epoch is reported: an epoch reported done is kept.
-        if (writeCheckpoints) {
-            const nlohmann::json state = {{"epochs_done", epoch},
-                                          {"settings", resumableSettings(config)},
-                                          {"trained_samples", trainedSamples},
-                                          {"training_seconds", trainingSeconds},
-                                          {"schedule", schedule.state()},
-                                          {"watch", watch.state()},
-                                          {"best_epoch", bestEpoch},
-                                          {"stopped_early", stopEarly}};
-            try {
-                const Checkpoint checkpoint = makeCheckpoint(model, *optimizer, m_generator, state);
-                writeCheckpoint(checkpoint, lastCheckpointPath(m_job.checkpointDir));
-                summary.checkpoint = lastCheckpointPath(m_job.checkpointDir);
-                if (improved)
-                    writeCheckpoint(checkpoint, bestCheckpointPath(m_job.checkpointDir));
-            } catch (const std::exception& error) {
-                // A read-only folder or a full disk costs the checkpoints, not the run.
-                writeCheckpoints = false;
-                summary.checkpoint.clear();
-                log(std::string("no more checkpoints in this run: ") + error.what());
-            }
-        }
+        saveCheckpoint(epoch, stopEarly, improved, {});
         push(std::move(event));
         if (stopEarly) {
             summary.stoppedEarly = true;

@@ -47,6 +47,7 @@ struct TrainingSummary {
     int bestEpoch = 0;         // whose weights were restored; 0: the last epoch's are kept
     int resumedAfter = 0;      // the epoch a resumed run continued after
     std::string checkpoint;    // the last checkpoint written, holding the trained weights
+    int64_t checkpointBatches = 0; // a run stopped within an epoch: that epoch's batches the checkpoint holds
     std::optional<EpochMetrics> lastEpoch;
     std::optional<double> testLoss;     // when the dataset has a test set
     std::optional<double> testAccuracy;

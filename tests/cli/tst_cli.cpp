@@ -185,6 +185,43 @@ private Q_SLOTS:
                  qPrintable(result.err));
     }
 
+    // SIGUSR1 pauses a run before its next batch and a second one continues it.
+    void pauseSignalHoldsTheRun()
+    {
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "paused.lepton", [](QJsonObject& project) {
+            setValue(project, {"training", "batch_size"}, 16);
+            setValue(project, {"training", "epochs"}, 500);
+        });
+        QProcess process;
+        process.start(QStringLiteral(LEPTON_CLI), {"train", project});
+        QVERIFY(process.waitForStarted());
+        QString progress;
+        const auto waitFor = [&](const QString& text) {
+            QElapsedTimer waited;
+            waited.start();
+            while (!progress.contains(text) && process.state() == QProcess::Running && waited.elapsed() < 60 * 1000) {
+                process.waitForReadyRead(1000);
+                progress += QString::fromUtf8(process.readAllStandardOutput());
+            }
+            return progress.contains(text);
+        };
+        const pid_t pid = static_cast<pid_t>(process.processId());
+        QVERIFY2(waitFor("epoch 1/500"), qPrintable(progress));
+        ::kill(pid, SIGUSR1);
+        QVERIFY2(waitFor(QStringLiteral("paused; SIGUSR1 again continues (kill -USR1 %1), Ctrl+C stops").arg(pid)),
+                 qPrintable(progress));
+        progress.clear();
+        process.waitForReadyRead(500);
+        QCOMPARE(QString::fromUtf8(process.readAllStandardOutput()), QString()); // no epoch goes by while paused
+        ::kill(pid, SIGUSR1);
+        QVERIFY2(waitFor("continuing"), qPrintable(progress));
+        QVERIFY2(waitFor("epoch "), qPrintable(progress));
+        ::kill(pid, SIGINT);
+        QVERIFY(process.waitForFinished(60 * 1000));
+        QCOMPARE(process.exitCode(), 130);
+    }
+
     // A run stopped with Ctrl+C, resumed, killed with SIGKILL and resumed
     // again ends with the metrics of one never interrupted.
     void interruptedRunsResumeToTheSameResult()

@@ -93,6 +93,23 @@ std::vector<TrainingEvent> runToEnd(Trainer& trainer)
     return events;
 }
 
+// Collects the run's events into `events` until one is `wanted`; false if
+// none came within the time limit.
+bool waitForEvent(Trainer& trainer, std::vector<TrainingEvent>& events,
+                  const std::function<bool(const TrainingEvent&)>& wanted)
+{
+    const auto deadline = std::chrono::steady_clock::now() + kRunLimit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        for (TrainingEvent& event : trainer.events().waitAndTakeAll(kPoll)) {
+            const bool found = wanted(event);
+            events.push_back(std::move(event));
+            if (found)
+                return true;
+        }
+    }
+    return false;
+}
+
 std::vector<TrainingEvent> run(TrainingJob job)
 {
     Trainer trainer;
@@ -428,16 +445,7 @@ private Q_SLOTS:
         trainer.start(job);
         std::vector<TrainingEvent> events;
         const auto waitFor = [&](const std::function<bool(const TrainingEvent&)>& wanted) {
-            const auto deadline = std::chrono::steady_clock::now() + kRunLimit;
-            while (std::chrono::steady_clock::now() < deadline) {
-                for (TrainingEvent& event : trainer.events().waitAndTakeAll(kPoll)) {
-                    const bool found = wanted(event);
-                    events.push_back(std::move(event));
-                    if (found)
-                        return true;
-                }
-            }
-            return false;
+            return waitForEvent(trainer, events, wanted);
         };
         QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::Batch; }));
         trainer.setPaused(true);
@@ -457,6 +465,48 @@ private Q_SLOTS:
         trainer.requestStop(); // a paused run stops at once
         const std::vector<TrainingEvent> rest = runToEnd(trainer);
         QVERIFY2(endsOnce(rest, TrainerState::Stopped), rest.back().message.c_str());
+    }
+
+    // A run stopped within an epoch keeps that epoch's batches in its
+    // checkpoint, and resumed it ends as a run never stopped.
+    void stoppedWithinAnEpochResumesFromThatBatch()
+    {
+        QTemporaryDir dir;
+        TrainingJob job = spiralJob(3);
+        job.config.batchSize = 16; // 150 batches an epoch
+        job.checkpointDir = dir.filePath("straight").toStdString();
+        const TrainingSummary straight = run(job).back().summary;
+
+        job.checkpointDir = dir.filePath("stopped").toStdString();
+        Trainer trainer;
+        trainer.start(job);
+        std::vector<TrainingEvent> events;
+        const auto waitFor = [&](const std::function<bool(const TrainingEvent&)>& wanted) {
+            return waitForEvent(trainer, events, wanted);
+        };
+        QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::Batch && e.batch.epoch == 2; }));
+        trainer.setPaused(true); // holds before its next batch: everything done so far is in `events`
+        QVERIFY(waitFor([](const TrainingEvent& e) { return e.kind == Kind::State && e.state == TrainerState::Paused; }));
+        trainer.requestStop();
+        const std::vector<TrainingEvent> rest = runToEnd(trainer);
+        QVERIFY2(endsOnce(rest, TrainerState::Stopped), rest.back().message.c_str());
+        const BatchMetrics held = pick(events, Kind::Batch, &TrainingEvent::batch).back();
+        QCOMPARE(held.epoch, 2);
+        QCOMPARE(rest.back().summary.epochsCompleted, 1);
+        QCOMPARE(rest.back().summary.checkpointBatches, held.batch);
+
+        job.resume = true;
+        const std::vector<TrainingEvent> resumed = run(job);
+        QVERIFY2(endsOnce(resumed, TrainerState::Finished), resumed.back().message.c_str());
+        const BatchMetrics first = pick(resumed, Kind::Batch, &TrainingEvent::batch).front();
+        QCOMPARE(first.epoch, 2);
+        QCOMPARE(first.batch, held.batch + 1);
+        const TrainingSummary& after = resumed.back().summary;
+        QCOMPARE(after.epochsCompleted, 3);
+        QCOMPARE(after.lastEpoch->trainLoss, straight.lastEpoch->trainLoss);
+        QCOMPARE(after.lastEpoch->trainAccuracy, straight.lastEpoch->trainAccuracy);
+        QCOMPARE(*after.lastEpoch->validationLoss, *straight.lastEpoch->validationLoss);
+        QCOMPARE(*after.lastEpoch->validationAccuracy, *straight.lastEpoch->validationAccuracy);
     }
 
     void stopTakesEffectWithinOneBatch()
