@@ -28,7 +28,7 @@ std::set<NodeId> ancestorsOf(const Graph& graph, NodeId id)
 
 } // namespace
 
-GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& registry)
+GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& registry, const std::atomic<bool>* stop)
     : m_shapes(inferShapes(graph, registry))
 {
     const ModelSummary summary = summarizeModel(graph, m_shapes);
@@ -44,6 +44,8 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
     std::set<NodeId> needed = ancestorsOf(graph, m_outputNode.id);
     std::map<NodeId, size_t> stepOf;
     for (NodeId id : m_shapes.order) {
+        if (stop && stop->load())
+            throw BuildCancelled();
         const Node& node = *graph.node(id);
         BuiltLayer layer = buildLayer({node, m_shapes.nodes.at(id)});
         if (layer.module)

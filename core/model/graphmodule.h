@@ -7,7 +7,9 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,10 +20,20 @@ class LayerRegistry;
 // A torch module that executes a Graph: any DAG with exactly one Input and one
 // Output node. Children are registered as "n<id>" after the node's stable id,
 // so saved weights still load after the graph is edited elsewhere.
+// Thrown when building a GraphModule was asked to stop.
+struct BuildCancelled : std::runtime_error {
+    BuildCancelled()
+        : std::runtime_error("building the network was cancelled")
+    {
+    }
+};
+
 class GraphModuleImpl : public torch::nn::Module {
 public:
     // Throws ModelError listing every problem of the graph, one per line.
-    GraphModuleImpl(const Graph& graph, const LayerRegistry& registry);
+    // Once `stop` is set it gives up between layers with BuildCancelled: a
+    // large network takes seconds to initialize.
+    GraphModuleImpl(const Graph& graph, const LayerRegistry& registry, const std::atomic<bool>* stop = nullptr);
 
     // input: [batch, inputShape()...] -> [batch, outputShape()...]. A float
     // input feeding an int64 Input (token ids) is converted.

@@ -317,7 +317,13 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     // Seeded before the model is built, so weights start the same for a seed.
     torch::manual_seed(config.seed);
     m_generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
-    GraphModule model(m_job.graph, LayerRegistry::builtin());
+    std::optional<GraphModule> built;
+    try {
+        built.emplace(m_job.graph, LayerRegistry::builtin(), &m_trainer.m_stopRequested);
+    } catch (const BuildCancelled&) {
+        return TrainerState::Stopped;
+    }
+    GraphModule& model = *built;
     if (!model->outputDependsOnWeights())
         throw ModelError(describeNode(model->outputNode())
                          + " does not depend on any layer with weights; connect a Linear or"

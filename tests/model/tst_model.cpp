@@ -176,6 +176,16 @@ private Q_SLOTS:
         QVERIFY(!model->layerModule(graph.nodeByName("relu")->id));
     }
 
+    // Closing the window while a large network is built returns at once.
+    void buildingStopsWhenAsked()
+    {
+        const std::atomic<bool> stop{true};
+        QVERIFY_THROWS_EXCEPTION(BuildCancelled, GraphModule(residualMlp(), LayerRegistry::builtin(), &stop));
+        const std::atomic<bool> goOn{false};
+        GraphModule model(residualMlp(), LayerRegistry::builtin(), &goOn);
+        QVERIFY(!model->parameters().empty());
+    }
+
     void weightsSurviveEditsElsewhere()
     {
         QTemporaryDir dir;
