@@ -16,6 +16,7 @@ struct TrainOptions {
     bool resume = false;               // continue the last stopped, failed or interrupted run
     std::string weights;               // start from this checkpoint's weights, matched by node id and shape
     int processes = 1;                 // data-parallel workers to start on this machine
+    int cores = 0;                     // the most CPU cores to use; 0: all
 };
 
 struct InspectOptions {

@@ -41,6 +41,10 @@ int main(int argc, char** argv)
                              "run), matched to the edited network by layer and shape; prints what it loaded")
         ->check(CLI::ExistingFile)
         ->excludes(resume);
+    trainCommand->add_option("--threads", train.cores,
+                             "Use at most N CPU cores (default: all); the run splits them between layers and "
+                             "matrix products by what its network spends its time on")
+        ->check(CLI::Range(1, 4096));
     trainCommand->add_option("--nproc", train.processes,
                              "Train data-parallel with N worker processes on this machine, each taking the "
                              "project's batch size from every step (to span machines, start one worker per "

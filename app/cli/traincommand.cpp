@@ -88,6 +88,8 @@ nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state,
         {"test_accuracy", jsonNumber(s.testAccuracy)},
         {"resumed_after", s.resumedAfter},
         {"workers", s.workers},
+        {"threads", s.threads},
+        {"blas_threads", s.blasThreads},
         {"checkpoint", s.checkpoint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.checkpoint)},
         {"samples_per_second", s.samplesPerSecond},
         {"seconds", s.seconds},
@@ -136,6 +138,7 @@ int runTrain(const TrainOptions& options)
     job.resume = options.resume;
     job.initialWeights = options.weights;
     job.worker = workerPlaceFromEnvironment();
+    job.cores = options.cores;
 
     // With --json, stdout carries only the summary so scripts can parse it.
     // Of a data-parallel group only rank 0 reports; the others say only what went wrong.

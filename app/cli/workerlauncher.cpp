@@ -39,6 +39,8 @@ std::vector<std::string> workerArguments(const TrainOptions& options)
         arguments.insert(arguments.end(), {"--epochs", std::to_string(*options.epochs)});
     if (options.device)
         arguments.insert(arguments.end(), {"--device", *options.device});
+    if (options.cores > 0)
+        arguments.insert(arguments.end(), {"--threads", std::to_string(options.cores)});
     if (options.json)
         arguments.push_back("--json");
     if (options.resume)

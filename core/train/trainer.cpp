@@ -3,6 +3,7 @@
 #include "graph/layerregistry.h"
 #include "model/graphmodule.h"
 #include "model/modelerror.h"
+#include "model/modelsummary.h"
 #include "train/runchecks.h"
 #include "train/batchprefetcher.h"
 #include "train/batchtransform.h"
@@ -12,6 +13,7 @@
 #include "train/loss.h"
 #include "train/lrschedule.h"
 #include "train/tensordata.h"
+#include "train/threadplan.h"
 #include "train/workergroup.h"
 #include "data/datasplit.h"
 
@@ -65,16 +67,15 @@ void throwIfProblem(const std::string& problem)
         throw std::runtime_error(problem);
 }
 
-// Debian's LibTorch runs its own ops on at::get_num_threads() threads but
-// leaves OpenBLAS with one busy-waiting thread per core. On the 2-core build
-// machine (Fashion-MNIST CNN, one epoch) that cost 51 s of CPU for 2698
-// samples/s, against 25 s for 2772 samples/s once matched: the second core
-// stays free for the GUI. Another BLAS simply lacks the symbol.
-void matchBlasThreadsToTorch()
+// Applied on the training thread: OpenMP keeps a thread count per thread.
+// OpenBLAS would otherwise keep its default of a busy-waiting thread per core
+// beside the intra-op pool (another BLAS simply lacks the symbol).
+void applyThreadPlan(const ThreadPlan& plan)
 {
+    at::set_num_threads(plan.intraOp);
     using SetThreads = void (*)(int);
     if (auto setThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-        setThreads(at::get_num_threads());
+        setThreads(plan.blas);
 }
 
 // glibc hands the training step's freed buffers back to the kernel after
@@ -374,20 +375,19 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
 
     throwIfProblem(monitorProblem(config, sets.validation.has_value(), all.labels.defined()));
 
-    matchBlasThreadsToTorch();
-    // No torch::set_num_threads(): ATen's default (1 intra-op thread on the
-    // 2-core build machine) was measured there against 2 threads in a loop
-    // like runEpochs(), with other processes busy. Spiral MLP 2-64-64-3,
-    // batch 64: best 157-178k vs 151-164k samples/s, median 122k vs 112k.
-    // Small CNN (two 3x3 convs + pools, 28x28, batch 64): best 3.1-3.7k vs
-    // 2.7-3.0k, median 3.0k vs 2.5k. The ops are too small to split, and a
-    // second OpenMP thread stalls whenever the other core is busy (the GUI).
+    // Workers on one machine share its cores.
+    const int cores = std::max(1, (m_job.cores > 0 ? m_job.cores : availableCores()) / m_job.worker.localWorldSize);
+    const ThreadPlan plan = planThreads(summarizeModel(m_job.graph, LayerRegistry::builtin()), config.batchSize, cores);
+    applyThreadPlan(plan);
+    summary.threads = plan.intraOp;
+    summary.blasThreads = plan.blas;
     if (stopRequested())
         return TrainerState::Stopped;
     m_trainer.setState(TrainerState::Running);
     log("training on " + summary.device
-        + (m_group ? " with " + std::to_string(m_job.worker.worldSize) + " workers" : std::string()) + ": "
-        + std::to_string(sets.train.size())
+        + (m_group ? " with " + std::to_string(m_job.worker.worldSize) + " workers" : std::string()) + " ("
+        + std::to_string(plan.intraOp) + " thread(s) for layers, " + std::to_string(plan.blas)
+        + " for matrix products: " + plan.reason + "): " + std::to_string(sets.train.size())
         + " samples, " + std::to_string(sets.validation ? sets.validation->size() : 0)
         + " for validation"
         + (sets.test ? ", " + std::to_string(sets.test->size()) + " for test" : ""));

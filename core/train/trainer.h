@@ -33,6 +33,9 @@ struct TrainingJob {
     // several, each trains on its share of every batch (batch size is per
     // worker), their gradients are averaged, and only rank 0 checkpoints.
     WorkerPlace worker;
+    // The most CPU cores the run may use; 0: all this process may run on.
+    // How it splits them between layers and matrix products: threadplan.h.
+    int cores = 0;
 };
 
 // The checkpoints a run with `checkpointDir` writes.

@@ -55,6 +55,8 @@ struct TrainingSummary {
     double seconds = 0.0;               // wall time of the whole run
     std::string device;                 // "cpu", "cuda:0"
     int workers = 1;                    // data-parallel processes; the figures cover them all
+    int threads = 1;                    // CPU threads of the layers' kernels
+    int blasThreads = 1;                // CPU threads of OpenBLAS's matrix products
 };
 
 struct TrainingEvent {

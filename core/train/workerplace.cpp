@@ -53,6 +53,9 @@ WorkerPlace workerPlaceFromEnvironment(const EnvironmentLookup& lookup)
     place.masterPort = integerVariable("MASTER_PORT", required("MASTER_PORT"), 1, 65535);
     const char* localRank = read("LOCAL_RANK");
     place.localRank = localRank ? integerVariable("LOCAL_RANK", localRank, 0, place.worldSize - 1) : place.rank;
+    const char* localWorldSize = read("LOCAL_WORLD_SIZE");
+    place.localWorldSize =
+        localWorldSize ? integerVariable("LOCAL_WORLD_SIZE", localWorldSize, 1, place.worldSize) : 1;
     if (const char* agentStore = read("TORCHELASTIC_USE_AGENT_STORE"); agentStore && std::string(agentStore) == "True") {
         const char* restarts = read("TORCHELASTIC_RESTART_COUNT");
         place.launcherStorePrefix = std::string("/worker/attempt_") + (restarts ? restarts : "0");

@@ -15,6 +15,7 @@ struct WorkerPlace {
     int rank = 0;       // 0 reports and writes checkpoints
     int worldSize = 1;  // 1: an ordinary, single-process run
     int localRank = 0;  // among the workers on this machine: picks its GPU
+    int localWorldSize = 1; // workers on this machine, who share its cores
     std::string masterAddress = "127.0.0.1"; // where rank 0 listens
     int masterPort = 29500;
     // Under torchrun's static rendezvous its agent serves the store at

@@ -1,5 +1,7 @@
 #include "graph/layerregistry.h"
 #include "train/trainer.h"
+#include "train/threadplan.h"
+#include "model/modelsummary.h"
 
 #include "common/imagetestutil.h"
 #include "common/npytestutil.h"
@@ -465,6 +467,44 @@ private Q_SLOTS:
         trainer.requestStop(); // a paused run stops at once
         const std::vector<TrainingEvent> rest = runToEnd(trainer);
         QVERIFY2(endsOnce(rest, TrainerState::Stopped), rest.back().message.c_str());
+    }
+
+    // Convolution-heavy networks give the layers every core, large matrix
+    // products give them to OpenBLAS, small steps stay on one thread.
+    void threadPlanFollowsTheWork()
+    {
+        const auto plan = [](const Graph& graph, int64_t batchSize, int cores) {
+            return planThreads(summarizeModel(graph, LayerRegistry::builtin()), batchSize, cores);
+        };
+        const Graph cnn = chain({{"Input", "input", {{"shape", {1, 28, 28}}}},
+                                 {"Conv2d", "conv1", {{"out_channels", 32}, {"padding", 1}}},
+                                 {"ReLU", "relu1"},
+                                 {"MaxPool2d", "pool1"},
+                                 {"Conv2d", "conv2", {{"out_channels", 64}, {"padding", 1}}},
+                                 {"ReLU", "relu2"},
+                                 {"MaxPool2d", "pool2"},
+                                 {"Flatten", "flatten"},
+                                 {"Linear", "head", {{"out_features", 10}}},
+                                 {"Output", "out"}});
+        const ThreadPlan convolutional = plan(cnn, 128, 4);
+        QCOMPARE(convolutional.intraOp, 4);
+        QCOMPARE(convolutional.blas, 1);
+        const ThreadPlan dense = plan(mlp({784}, {256, 128}, 10), 128, 4);
+        QCOMPARE(dense.intraOp, 1);
+        QCOMPARE(dense.blas, 4);
+        const ThreadPlan small = plan(mlp({2}, {64, 64}, 3), 32, 4);
+        QCOMPARE(small.intraOp, 1);
+        QCOMPARE(small.blas, 1);
+        QCOMPARE(plan(cnn, 2, 4).intraOp, 1); // a tiny batch of the same network
+        QCOMPARE(plan(cnn, 128, 1).intraOp, 1);
+
+        // A run reports the plan it used, within the cores it was given.
+        TrainingJob job = spiralJob(1);
+        job.graph = mlp({2}, {2048, 2048}, 3);
+        job.cores = 2;
+        const TrainingSummary summary = run(job).back().summary;
+        QCOMPARE(summary.threads, 1);
+        QCOMPARE(summary.blasThreads, 2);
     }
 
     // A run stopped within an epoch keeps that epoch's batches in its
