@@ -209,7 +209,8 @@ int runTrain(const TrainOptions& options)
                                       : std::string())
                               << " is in " << event.summary.checkpoint << "; continue with: lepton train "
                               << options.projectPath << resumeHint << '\n';
-                if (stopRequested)
+                // Stopped: by Ctrl+C here or, in a group, at another worker's.
+                if (event.state == TrainerState::Stopped)
                     return 130;
                 return event.state == TrainerState::Finished ? 0 : 1;
             case TrainingEvent::Kind::Batch:

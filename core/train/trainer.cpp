@@ -438,8 +438,11 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             throw std::runtime_error("the network changed since " + path + " was written (" + report.summary()
                                      + "); train afresh instead of resuming");
         bestEpoch = state.at("best_epoch").get<int>();
-        if (config.earlyStopping && config.restoreBest && bestEpoch > 0 && bestEpoch < done) {
-            // The best weights are in best.ckpt; the model keeps the last ones.
+        if (state.contains("epoch_so_far"))
+            resumeWithin = epochSoFarFromJson(state.at("epoch_so_far"));
+        if (config.earlyStopping && config.restoreBest && bestEpoch > 0
+            && (bestEpoch < done || resumeWithin.batches > 0)) {
+            // The best weights are in best.ckpt; the model holds later ones.
             // Built before the generators are restored, whose draws it would take.
             GraphModule scratch(m_job.graph, LayerRegistry::builtin());
             loadWeights(scratch, m_job.graph, readCheckpoint(bestCheckpointPath(m_job.checkpointDir)));
@@ -448,8 +451,6 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             best = snapshot(model);
         }
         restoreTrainingState(checkpoint, *optimizer, m_generator, device);
-        if (state.contains("epoch_so_far"))
-            resumeWithin = epochSoFarFromJson(state.at("epoch_so_far"));
         trainedSamples = state.at("trained_samples").get<int64_t>();
         trainingSeconds = state.at("training_seconds").get<double>();
         schedule.restore(state.at("schedule"));
@@ -525,7 +526,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         double lossSum = earlier.lossSum;
         int64_t correct = earlier.correct;
         int64_t seen = earlier.seen;
-        double learningRate = config.learningRate;
+        double learningRate = schedule.rate(epoch, std::max<int64_t>(earlier.batches - 1, 0));
         const auto stopped = [&](size_t batchesDone) {
             const double seconds = earlier.seconds + secondsSince(epochStart);
             summary.samplesPerSecond = rate(trainedSamples + seen, trainingSeconds + seconds);
