@@ -7,6 +7,7 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QCompleter>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
@@ -120,7 +121,8 @@ ParamEditor::ParamEditor(ParamSpec spec, QWidget* parent)
 {
     setObjectName(QStringLiteral("param:") + QString::fromStdString(m_spec.name));
     m_editor = createEditor();
-    m_editor->setToolTip(QString::fromStdString(m_spec.help));
+    m_tip = QString::fromStdString(m_spec.help);
+    m_editor->setToolTip(m_tip);
     m_editor->installEventFilter(this);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -170,7 +172,7 @@ void ParamEditor::setResolvedValue(const nlohmann::json& resolved)
                                       : QString());
     }
     if (m_problem.isEmpty()) {
-        QString tip = QString::fromStdString(m_spec.help);
+        QString tip = m_tip;
         if (inferred)
             tip += tr("\nIn this network: %1").arg(QString::fromStdString(resolved.dump()));
         m_editor->setToolTip(tip);
@@ -244,6 +246,23 @@ QWidget* ParamEditor::createLineEditor()
     connect(line, &QLineEdit::textEdited, this, &ParamEditor::textTyped);
     connect(line, &QLineEdit::editingFinished, this, &ParamEditor::finishLine);
     return line;
+}
+
+void ParamEditor::setSuggestions(const QList<QPair<QString, QString>>& valuesAndDescriptions)
+{
+    auto* line = qobject_cast<QLineEdit*>(m_editor);
+    if (!line)
+        return;
+    QStringList values;
+    m_tip = QString::fromStdString(m_spec.help) + QStringLiteral("\n");
+    for (const auto& [value, description] : valuesAndDescriptions) {
+        values << value;
+        m_tip += QStringLiteral("\n%1: %2").arg(value, description);
+    }
+    auto* completer = new QCompleter(values, line);
+    completer->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    line->setCompleter(completer);
+    line->setToolTip(m_tip);
 }
 
 QWidget* ParamEditor::createBrowseButton()
@@ -404,7 +423,7 @@ void ParamEditor::setProblem(const QString& problem)
     QPalette tinted = palette();
     tinted.setColor(QPalette::Base, kProblemTint);
     m_editor->setPalette(problem.isEmpty() ? QPalette() : tinted);
-    m_editor->setToolTip(problem.isEmpty() ? QString::fromStdString(m_spec.help) : problem);
+    m_editor->setToolTip(problem.isEmpty() ? m_tip : problem);
 }
 
 int ParamEditor::editSession()

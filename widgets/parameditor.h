@@ -40,6 +40,9 @@ public:
     // for problems only the caller sees, such as fractions that add up to
     // too much. The next setValue() clears it.
     void setProblem(const QString& problem);
+    // Values a text field offers as it is typed in, each described in the
+    // field's tooltip under the help: the devices a run can use.
+    void setSuggestions(const QList<QPair<QString, QString>>& valuesAndDescriptions);
 
 Q_SIGNALS:
     // Edits with the same non-zero `session` come from one stay of the focus
@@ -70,6 +73,7 @@ private:
     ParamSpec m_spec;
     QWidget* m_editor;
     QString m_problem;
+    QString m_tip; // the help, and what setSuggestions() describes
     QString m_baseDir;
     nlohmann::json m_shown; // the value last set, for comparing the resolved one
     int m_session = 0; // 0: no edit since the editor took focus

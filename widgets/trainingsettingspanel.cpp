@@ -1,5 +1,7 @@
 #include "trainingsettingspanel.h"
 
+#include "train/computedevices.h"
+
 #include "graphdocument.h"
 #include "parameditor.h"
 #include "train/trainingconfig.h"
@@ -53,6 +55,12 @@ TrainingSettingsPanel::TrainingSettingsPanel(GraphDocument* document, QWidget* p
         label->setBuddy(editor);
         form->addRow(label, editor);
         m_editors.push_back(editor);
+        if (spec.name == "device") {
+            QList<QPair<QString, QString>> devices;
+            for (const ComputeDevice& device : computeDevices())
+                devices.append({QString::fromStdString(device.name), QString::fromStdString(device.description)});
+            editor->setSuggestions(devices);
+        }
         connect(editor, &ParamEditor::edited, this,
                 [this, name = spec.name](const nlohmann::json& value, int session) { edit(name, value, session); });
         connect(editor, &ParamEditor::rejected, this, &TrainingSettingsPanel::showMessage);

@@ -51,6 +51,8 @@ int runInspect(const InspectOptions& options);
 int runLayers(const LayersOptions& options);
 int runData(const DataOptions& options);
 int runNew(const NewOptions& options);
+// Lists the devices `--device` takes, with each GPU's name and memory.
+int runDevices(bool json);
 
 // The dataset a path names (a project's, or the data file or folder itself,
 // read by the source that recognizes it) and the folder its relative paths

@@ -58,6 +58,11 @@ int main(int argc, char** argv)
         ->required()
         ->check(CLI::ExistingFile);
 
+    bool devicesJson = false;
+    CLI::App* devicesCommand =
+        app.add_subcommand("devices", "List the devices training can use: the CPU and each CUDA GPU with its memory");
+    devicesCommand->add_flag("--json", devicesJson, "Print one JSON array instead of the list");
+
     LayersOptions layers;
     CLI::App* layersCommand = app.add_subcommand(
         "layers", "List every layer type with its ports, parameters and help");
@@ -93,6 +98,8 @@ int main(int argc, char** argv)
     try {
         if (trainCommand->parsed())
             return train.processes > 1 ? runLocalWorkers(train) : runTrain(train);
+        if (devicesCommand->parsed())
+            return runDevices(devicesJson);
         if (layersCommand->parsed())
             return runLayers(layers);
         if (dataCommand->parsed())

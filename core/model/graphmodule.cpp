@@ -78,6 +78,8 @@ torch::Tensor GraphModuleImpl::forward(torch::Tensor input)
 
     if (input.scalar_type() != m_inputType)
         input = input.to(m_inputType);
+    if (m_channelsLast && input.dim() == 4)
+        input = input.contiguous(torch::MemoryFormat::ChannelsLast);
 
     std::vector<Tensors> values(m_steps.size());
     Tensors args;
@@ -93,6 +95,16 @@ torch::Tensor GraphModuleImpl::forward(torch::Tensor input)
     // The Output step comes last (everything else is its ancestor) and hands
     // out what flows into it.
     return values.back().at(0);
+}
+
+void GraphModuleImpl::useChannelsLast()
+{
+    torch::NoGradGuard noGrad;
+    for (torch::Tensor& tensor : parameters()) {
+        if (tensor.dim() == 4)
+            tensor.set_data(tensor.contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+    m_channelsLast = true;
 }
 
 std::shared_ptr<torch::nn::Module> GraphModuleImpl::layerModule(NodeId id) const

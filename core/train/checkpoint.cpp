@@ -222,8 +222,9 @@ void restoreTrainingState(const Checkpoint& checkpoint, torch::optim::Optimizer&
 nlohmann::json resumableSettings(const TrainingConfig& config)
 {
     nlohmann::json settings = trainingToJson(config);
-    settings.erase("epochs");
-    settings.erase("device");
+    // How steps run, not what they compute: a run may go on elsewhere.
+    for (const char* name : {"epochs", "device", "mixed_precision", "cudnn_benchmark", "channels_last"})
+        settings.erase(name);
     return settings;
 }
 

@@ -58,7 +58,7 @@ void restoreTrainingState(const Checkpoint& checkpoint, torch::optim::Optimizer&
                           torch::Generator& shuffle, torch::Device device);
 
 // The settings a resumed run must share with its checkpoint's: all but the
-// epochs (a run may be given more) and the device.
+// epochs (a run may be given more), the device and how it computes there.
 nlohmann::json resumableSettings(const TrainingConfig& config);
 // The first setting that differs from the checkpoint's, or "".
 std::string changedSetting(const nlohmann::json& saved, const TrainingConfig& config);

@@ -10,8 +10,9 @@ std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
 {
     torch::NoGradGuard noGrad;
     model->eval();
-    double lossSum = 0.0;
-    int64_t correct = 0;
+    // Summed on the device and read once at the end: no wait per batch.
+    torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions(torch::kFloat64).device(device));
+    torch::Tensor correct = torch::zeros({}, torch::TensorOptions(torch::kInt64).device(device));
     const auto ranges = batchRanges(set.size(), batchSize);
     BatchPrefetcher batches(set.data, set.indices, ranges, transform, device, nullptr);
     for (auto [begin, end] : ranges) {
@@ -19,15 +20,14 @@ std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
             return std::nullopt;
         const TensorData batch = batches.next();
         torch::Tensor output = model->forward(batch.features);
-        lossSum += loss(output, batch.targets).item<double>()
-            * static_cast<double>(end - begin);
+        lossSum += loss(output, batch.targets).to(torch::kFloat64) * static_cast<double>(end - begin);
         if (batch.labels.defined())
             correct += countCorrect(output, batch.labels);
     }
     Score score;
-    score.loss = lossSum / static_cast<double>(set.size());
+    score.loss = lossSum.item<double>() / static_cast<double>(set.size());
     if (set.data.labels.defined())
-        score.accuracy = static_cast<double>(correct) / static_cast<double>(set.size());
+        score.accuracy = static_cast<double>(correct.item<int64_t>()) / static_cast<double>(set.size());
     return score;
 }
 

@@ -120,9 +120,9 @@ std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t ba
     return ranges;
 }
 
-int64_t countCorrect(const torch::Tensor& output, const torch::Tensor& labels)
+torch::Tensor countCorrect(const torch::Tensor& output, const torch::Tensor& labels)
 {
-    return output.argmax(1).eq(labels).sum().item<int64_t>();
+    return output.argmax(1).eq(labels).sum();
 }
 
 } // namespace lepton

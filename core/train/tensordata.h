@@ -45,6 +45,8 @@ TensorData toTensors(const Dataset& dataset, LossKind loss);
 // single sample.
 std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize, int workers = 1);
 
-int64_t countCorrect(const torch::Tensor& output, const torch::Tensor& labels);
+// How many rows of `output` score their label highest: a 0-dim int64 tensor
+// on the device, read only when needed (reading waits for the device).
+torch::Tensor countCorrect(const torch::Tensor& output, const torch::Tensor& labels);
 
 } // namespace lepton

@@ -112,6 +112,12 @@ std::vector<ParamSpec> makeSchema()
         {"seed", T::Int, 42, 0, kParamIntLimit, none,
          "Seeds the weights, the shuffling, dropout and augmentation: the same seed gives the same run on a CPU"},
         {"device", T::String, "cpu", {}, {}, none, "cpu, cuda or cuda:N"},
+        {"mixed_precision", T::Bool, false, {}, {}, none,
+         "CUDA: compute in float16 where it is safe (autocast), scaling the loss so small gradients survive"},
+        {"cudnn_benchmark", T::Bool, false, {}, {}, none,
+         "CUDA: time cuDNN's convolution algorithms on the first batches and keep the fastest"},
+        {"channels_last", T::Bool, false, {}, {}, none,
+         "Keep images and convolution weights channels-last (NHWC), which recent GPUs and oneDNN convolve faster"},
         // Early stopping.
         {"early_stopping", T::Bool, false, {}, {}, none, "Stop when the monitored metric stops improving"},
         {"monitor", T::Choice, "validation_loss", {}, {}, namesOf(kMonitors),
@@ -191,6 +197,9 @@ TrainingConfig trainingFromJson(const nlohmann::json& params)
     c.epochs = p.at("epochs").get<int>();
     c.seed = p.at("seed").get<uint64_t>();
     c.device = text("device");
+    c.mixedPrecision = p.at("mixed_precision").get<bool>();
+    c.cudnnBenchmark = p.at("cudnn_benchmark").get<bool>();
+    c.channelsLast = p.at("channels_last").get<bool>();
     c.earlyStopping = p.at("early_stopping").get<bool>();
     c.monitor = *kindOf(kMonitors, text("monitor"));
     c.mode = *kindOf(kModes, text("mode"));
@@ -227,6 +236,9 @@ nlohmann::ordered_json trainingToJson(const TrainingConfig& c)
         {"epochs", c.epochs},
         {"seed", c.seed},
         {"device", c.device},
+        {"mixed_precision", c.mixedPrecision},
+        {"cudnn_benchmark", c.cudnnBenchmark},
+        {"channels_last", c.channelsLast},
         {"early_stopping", c.earlyStopping},
         {"monitor", nameOf(kMonitors, c.monitor)},
         {"mode", nameOf(kModes, c.mode)},
@@ -273,6 +285,10 @@ bool trainingParamApplies(const std::string& name, const TrainingConfig& c)
         return watched;
     if (name == "patience" || name == "restore_best")
         return c.earlyStopping;
+    if (name == "mixed_precision" || name == "cudnn_benchmark") {
+        const std::optional<DeviceName> device = parseDeviceName(c.device);
+        return device && device->cuda;
+    }
     return true;
 }
 

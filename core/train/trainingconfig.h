@@ -51,6 +51,9 @@ struct TrainingConfig {
     int epochs = 10;
     uint64_t seed = 42;
     std::string device = "cpu"; // "cpu" or "cuda" / "cuda:N"
+    bool mixedPrecision = false; // CUDA: float16 autocast with loss scaling
+    bool cudnnBenchmark = false; // CUDA: cuDNN picks convolution algorithms by timing them
+    bool channelsLast = false;   // NHWC images and convolution weights
 
     // Early stopping, judged on `monitor` after every epoch (reduce-on-plateau
     // watches the same metric).

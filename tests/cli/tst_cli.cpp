@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -295,6 +296,18 @@ private Q_SLOTS:
         const CliResult again = runCli({"train", project, "--resume"});
         QCOMPARE(again.exitCode, 1);
         QVERIFY2(again.err.contains(QStringLiteral("has finished all 12 epochs")), qPrintable(again.err));
+    }
+
+    void devicesListsTheCpuAndEachGpu()
+    {
+        const CliResult result = runCli({"devices", "--json"});
+        QCOMPARE(result.exitCode, 0);
+        const QJsonArray devices = QJsonDocument::fromJson(result.out.toUtf8()).array();
+        QVERIFY(!devices.isEmpty());
+        QCOMPARE(devices.first()["name"].toString(), QStringLiteral("cpu"));
+        QVERIFY(devices.first()["description"].toString().contains(QRegularExpression("^\\d+ cores, [\\d.]+ GiB$")));
+        for (qsizetype i = 1; i < devices.size(); ++i)
+            QVERIFY(devices[i]["name"].toString().startsWith(QStringLiteral("cuda:")));
     }
 
     void dataShowsHowAFileIsRead()

@@ -1,12 +1,16 @@
 #include "common/guitestutil.h"
 #include "parameditor.h"
 #include "trainingsettingspanel.h"
+#include "train/computedevices.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSpinBox>
+#include <QStringListModel>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,6 +41,7 @@ private Q_SLOTS:
     void editsAreUndoStepsThatSaveAndReopen();
     void settingsWithoutEffectAreGreyedOut();
     void invalidValuesAreRefused();
+    void deviceFieldListsTheDevices();
 
 private:
     QTemporaryDir m_settings;
@@ -104,6 +109,22 @@ void TestSettingsPanel::settingsWithoutEffectAreGreyedOut()
     panel->editor("early_stopping")->findChild<QCheckBox*>()->setChecked(true);
     QVERIFY(panel->editor("patience")->isEnabled());
     QVERIFY(panel->editor("monitor")->isEnabled());
+    QVERIFY(!panel->editor("mixed_precision")->isEnabled()); // CUDA only; the device is cpu
+}
+
+void TestSettingsPanel::deviceFieldListsTheDevices()
+{
+    MainWindow window;
+    auto* device = window.trainingSettings()->editor("device")->findChild<QLineEdit*>();
+    QVERIFY(device->completer());
+    const QStringList offered = qobject_cast<QStringListModel*>(device->completer()->model())->stringList();
+    QCOMPARE(offered.front(), QStringLiteral("cpu"));
+    QCOMPARE(offered.size(), static_cast<qsizetype>(computeDevices().size()));
+    QVERIFY2(device->toolTip().contains(QRegularExpression(QStringLiteral("\\ncpu: \\d+ cores, [\\d.]+ GiB"))),
+             qPrintable(device->toolTip()));
+    device->setText(QStringLiteral("cuda:0")); // the tooltip survives an edit and its check
+    QTest::keyClick(device, Qt::Key_Return);
+    QVERIFY(device->toolTip().contains(QStringLiteral("cpu: ")));
 }
 
 void TestSettingsPanel::invalidValuesAreRefused()

@@ -186,6 +186,27 @@ private Q_SLOTS:
         QVERIFY(!model->parameters().empty());
     }
 
+    // Channels-last keeps 4-d weights NHWC and gives the outputs of NCHW.
+    void channelsLastComputesTheSame()
+    {
+        Net b;
+        const NodeId input = b.add("Input", "input", {{"shape", {3, 8, 8}}});
+        const NodeId conv = b.add("Conv2d", "conv", {{"out_channels", 4}, {"padding", 1}});
+        const NodeId flatten = b.add("Flatten", "flatten");
+        const NodeId head = b.add("Linear", "head", {{"out_features", 2}});
+        const NodeId output = b.add("Output", "out");
+        b.chain({input, conv, flatten, head, output});
+        torch::manual_seed(3);
+        GraphModule model(b.graph, LayerRegistry::builtin());
+        model->eval();
+        const torch::Tensor x = torch::randn({5, 3, 8, 8});
+        const torch::Tensor expected = model->forward(x);
+        model->useChannelsLast();
+        const torch::Tensor weight = model->layerModule(conv)->named_parameters()["weight"];
+        QVERIFY(weight.is_contiguous(torch::MemoryFormat::ChannelsLast));
+        QVERIFY(torch::allclose(model->forward(x), expected, 1e-5, 1e-6));
+    }
+
     void weightsSurviveEditsElsewhere()
     {
         QTemporaryDir dir;

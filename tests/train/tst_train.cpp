@@ -507,6 +507,23 @@ private Q_SLOTS:
         QCOMPARE(summary.blasThreads, 2);
     }
 
+    // CUDA's options on the CPU: mixed precision says it does not apply and
+    // the run trains in float32, channels-last leaves an MLP as it was.
+    void cudaOptionsOnTheCpuTrainAsWithout()
+    {
+        const TrainingSummary plain = run(spiralJob(2)).back().summary;
+        TrainingJob job = spiralJob(2);
+        job.config.mixedPrecision = true;
+        job.config.cudnnBenchmark = true;
+        job.config.channelsLast = true;
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+        const auto logs = pick(events, Kind::Log, &TrainingEvent::message);
+        QVERIFY(std::count(logs.begin(), logs.end(), "mixed precision applies on CUDA only: training in float32 on cpu")
+                == 1);
+        QCOMPARE(events.back().summary.lastEpoch->trainLoss, plain.lastEpoch->trainLoss);
+    }
+
     // A run stopped within an epoch keeps that epoch's batches in its
     // checkpoint, and resumed it ends as a run never stopped.
     void stoppedWithinAnEpochResumesFromThatBatch()

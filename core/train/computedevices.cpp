@@ -1,0 +1,48 @@
+#include "train/computedevices.h"
+
+#include "train/threadplan.h"
+
+#include <torch/torch.h>
+#ifdef LEPTON_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#endif
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace lepton {
+namespace {
+
+std::string gibibytes(double bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+    return text;
+}
+
+std::string cudaDescription(int index)
+{
+#ifdef LEPTON_CUDA
+    const cudaDeviceProp* properties = at::cuda::getDeviceProperties(index);
+    return std::string(properties->name) + ", " + gibibytes(static_cast<double>(properties->totalGlobalMem));
+#else
+    (void)index;
+    return "CUDA GPU";
+#endif
+}
+
+} // namespace
+
+std::vector<ComputeDevice> computeDevices()
+{
+    const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+    std::vector<ComputeDevice> devices{
+        {"cpu", std::to_string(availableCores()) + " cores, " + gibibytes(memory)}};
+    const int gpus = static_cast<int>(torch::cuda::device_count());
+    for (int index = 0; index < gpus; ++index)
+        devices.push_back({"cuda:" + std::to_string(index), cudaDescription(index)});
+    return devices;
+}
+
+} // namespace lepton

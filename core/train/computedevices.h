@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lepton {
+
+// A device a run can train on. The header is free of LibTorch, for the
+// front ends' device lists.
+struct ComputeDevice {
+    std::string name;        // what the device setting takes: "cpu", "cuda:0"
+    std::string description; // "2 cores, 23.4 GiB", "NVIDIA H100 80GB HBM3, 79.1 GiB"
+};
+
+// The CPU, then every CUDA GPU this build of LibTorch can use, each with its
+// memory.
+std::vector<ComputeDevice> computeDevices();
+
+} // namespace lepton
