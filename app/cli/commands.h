@@ -2,6 +2,7 @@
 
 #include "data/datasetspec.h"
 
+#include <csignal>
 #include <optional>
 #include <utility>
 #include <string>
@@ -44,6 +45,9 @@ struct NewOptions {
 // Each returns the process exit code; errors propagate as exceptions and
 // main() turns them into one readable line on stderr.
 int runTrain(const TrainOptions& options);
+// The signals runTrain() handles (Ctrl+C stops, SIGUSR1 pauses); a worker
+// holds them back from its start until the handlers are in place.
+sigset_t trainSignals();
 // Starts options.processes workers of `lepton train` on this machine and
 // waits for them all: rank 0's exit code, or 1 when only another failed.
 int runLocalWorkers(const TrainOptions& options);

@@ -122,6 +122,15 @@ void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState stat
 
 } // namespace
 
+sigset_t trainSignals()
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGUSR1);
+    return signals;
+}
+
 int runTrain(const TrainOptions& options)
 {
     Project project = loadProject(options.projectPath, LayerRegistry::builtin());
@@ -150,6 +159,8 @@ int runTrain(const TrainOptions& options)
     const std::string resumeHint = std::string(" --resume") + (job.worker.distributed() ? ", with the same workers" : "");
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGUSR1, onPauseSignal);
+    const sigset_t handled = trainSignals(); // a worker started by --nproc held them back until now
+    sigprocmask(SIG_UNBLOCK, &handled, nullptr);
 
     // A group's launcher forwards the signal; a single process is sent it directly.
     const std::string pauseHint =

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
@@ -22,14 +23,16 @@
 namespace lepton::cli {
 namespace {
 
-pid_t g_workers = 0; // the workers' process group
+volatile sig_atomic_t g_workers = 0; // the workers' process group
 
 // The workers have their own process group, so a Ctrl+C at the terminal
 // reaches them once, from here, and never twice.
 extern "C" void forwardSignal(int signal)
 {
+    const int savedErrno = errno;
     if (g_workers > 0)
-        kill(-g_workers, signal);
+        kill(-static_cast<pid_t>(g_workers), signal);
+    errno = savedErrno;
 }
 
 std::vector<std::string> workerArguments(const TrainOptions& options)
@@ -53,7 +56,11 @@ std::vector<std::string> workerArguments(const TrainOptions& options)
 // Runs in the forked child: becomes worker `rank` or exits 127.
 [[noreturn]] void becomeWorker(int rank, int count, int port, std::vector<std::string> arguments)
 {
-    setpgid(0, g_workers); // 0: this first worker leads the group
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGUSR1})
+        std::signal(signal, SIG_DFL); // not forwardSignal: that is the launcher's
+    const sigset_t held = trainSignals();
+    sigprocmask(SIG_BLOCK, &held, nullptr);
+    setpgid(0, static_cast<pid_t>(g_workers)); // 0: this first worker leads the group
     setenv("WORLD_SIZE", std::to_string(count).c_str(), 1);
     setenv("LOCAL_WORLD_SIZE", std::to_string(count).c_str(), 1);
     setenv("RANK", std::to_string(rank).c_str(), 1);
@@ -61,8 +68,10 @@ std::vector<std::string> workerArguments(const TrainOptions& options)
     setenv("MASTER_ADDR", "127.0.0.1", 1);
     setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
     if (rank > 0) { // only rank 0 reports; the others' errors still reach stderr
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
+        if (const int null = open("/dev/null", O_WRONLY); null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            close(null);
+        }
     }
     std::vector<char*> argv;
     for (std::string& argument : arguments)
@@ -108,16 +117,18 @@ int runLocalWorkers(const TrainOptions& options)
             becomeWorker(rank, count, port, arguments);
         if (rank == 0)
             g_workers = pid;
-        setpgid(pid, g_workers); // also here: whichever of the two runs first
+        setpgid(pid, static_cast<pid_t>(g_workers)); // also here: whichever of the two runs first
         workers.push_back(pid);
     }
 
-    // A worker that fails leaves the others waiting for it: end them too.
+    // A worker that fails leaves the others waiting for it: end them too, and
+    // answer with its exit code, not theirs.
+    int firstFailure = 0;
     int rankZeroCode = 0;
-    bool otherFailed = false;
+    bool ended = false;
     for (size_t running = workers.size(); running > 0;) {
         int status = 0;
-        const pid_t pid = waitpid(-g_workers, &status, 0);
+        const pid_t pid = waitpid(-static_cast<pid_t>(g_workers), &status, 0);
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -127,12 +138,13 @@ int runLocalWorkers(const TrainOptions& options)
         const int code = exitCode(status);
         if (pid == workers.front())
             rankZeroCode = code;
-        else
-            otherFailed = otherFailed || code != 0;
-        if (code != 0 && code != 130)
+        if (code != 0 && code != 130 && !ended) {
+            firstFailure = code;
+            ended = true;
             forwardSignal(SIGTERM);
+        }
     }
-    return rankZeroCode == 0 && otherFailed ? 1 : rankZeroCode;
+    return firstFailure != 0 ? firstFailure : rankZeroCode;
 }
 
 } // namespace lepton::cli

@@ -34,7 +34,8 @@ public:
 
     torch::Tensor scale(const torch::Tensor& loss) const;
     // Divides every gradient by the factor and adjusts it for the next step.
-    // False when a gradient held inf or NaN: skip this step's update.
+    // False when a gradient held inf or NaN: skip this step's update. Knowing
+    // that waits for the device once a step, as PyTorch's GradScaler does.
     bool unscale(const std::vector<torch::Tensor>& parameters);
     double factor() const { return m_factor; }
 

@@ -111,8 +111,8 @@ std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t ba
     std::vector<std::pair<int64_t, int64_t>> ranges;
     for (int64_t begin = 0; begin < samples; begin += step)
         ranges.emplace_back(begin, std::min(samples, begin + step));
-    // One sample fails a batch norm; fewer samples than workers leave one without any.
-    const int64_t smallest = std::max<int64_t>(2, workers);
+    // One sample fails a batch norm: every worker's share needs two.
+    const int64_t smallest = 2 * static_cast<int64_t>(workers);
     if (ranges.size() > 1 && ranges.back().second - ranges.back().first < smallest) {
         ranges.pop_back();
         ranges.back().second = samples;

@@ -40,9 +40,8 @@ struct TensorData {
 TensorData toTensors(const Dataset& dataset, LossKind loss);
 
 // [begin, end) of each batch, of batchSize samples for each of `workers`
-// data-parallel workers. A trailing batch of one sample, or of fewer than
-// there are workers, joins the one before it: BatchNorm cannot train on a
-// single sample.
+// data-parallel workers. A trailing batch too small to give every worker two
+// samples joins the one before it: BatchNorm cannot train on a single sample.
 std::vector<std::pair<int64_t, int64_t>> batchRanges(int64_t samples, int64_t batchSize, int workers = 1);
 
 // How many rows of `output` score their label highest: a 0-dim int64 tensor

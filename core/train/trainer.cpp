@@ -68,7 +68,8 @@ void throwIfProblem(const std::string& problem)
         throw std::runtime_error(problem);
 }
 
-// Applied on the training thread: OpenMP keeps a thread count per thread.
+// Applied on the training thread: OpenMP keeps a count per thread, and
+// ATen hands its own to threads that start later (the batch prefetcher).
 // OpenBLAS would otherwise keep its default of a busy-waiting thread per core
 // beside the intra-op pool (another BLAS simply lacks the symbol).
 void applyThreadPlan(const ThreadPlan& plan)
@@ -211,15 +212,22 @@ struct TrainedBatch {
     torch::Tensor lossSum; // 0-dim: the batch's mean loss times its samples
     torch::Tensor correct; // 0-dim int64
     int64_t samples = 0;
-    TensorData data;       // names the likely cause should its loss not be finite
+    // Names the likely cause should its loss not be finite. Kept only where
+    // figures are read every batch: on a GPU sixteen input batches would be.
+    TensorData data;
 };
 
-// Rank 0's answer to a yes-or-no question, for every worker.
-bool rankZeroSays(WorkerGroup& group, bool answer)
+// Every worker takes rank 0's validation figures, which the schedule, the
+// best epoch and early stopping then judge alike everywhere.
+void shareRankZeroScore(WorkerGroup& group, EpochMetrics& metrics)
 {
-    const torch::Tensor flag = torch::tensor({answer ? 1 : 0}, torch::kInt32);
-    group.broadcast({flag});
-    return flag.item<int>() != 0;
+    const torch::Tensor figures = torch::tensor(
+        {*metrics.validationLoss, metrics.validationAccuracy.value_or(std::numeric_limits<double>::quiet_NaN())},
+        torch::kFloat64);
+    group.broadcast({figures});
+    metrics.validationLoss = figures[0].item<double>();
+    if (metrics.validationAccuracy)
+        metrics.validationAccuracy = figures[1].item<double>();
 }
 
 // Evaluation needs no gradients, so larger batches cost little memory.
@@ -265,6 +273,12 @@ private:
                            TrainingSummary& summary);
 
     bool stopRequested() const { return m_trainer.m_stopRequested.load(); }
+    // The stop flag for work a run may give up alone; null for a worker of a
+    // group, whose workers stop together at a batch's exchange.
+    const std::atomic<bool>* loneStop() const
+    {
+        return m_job.worker.distributed() ? nullptr : &m_trainer.m_stopRequested;
+    }
     // Blocks while the run is paused; returns once unpaused or stopped.
     void waitWhilePaused();
     void push(TrainingEvent event) { m_trainer.publish(std::move(event)); }
@@ -336,7 +350,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     m_generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     std::optional<GraphModule> built;
     try {
-        built.emplace(m_job.graph, LayerRegistry::builtin(), &m_trainer.m_stopRequested);
+        built.emplace(m_job.graph, LayerRegistry::builtin(), loneStop());
     } catch (const BuildCancelled&) {
         return TrainerState::Stopped;
     }
@@ -360,7 +374,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     // The data must outlive the tensors below, which wrap its buffers.
     PreparedData data;
     try {
-        data = prepareData(m_job.dataset, DataLoadContext{m_job.baseDir, &m_trainer.m_stopRequested});
+        data = prepareData(m_job.dataset, DataLoadContext{m_job.baseDir, loneStop()});
     } catch (const DataCancelled&) {
         return TrainerState::Stopped;
     }
@@ -402,7 +416,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     applyThreadPlan(plan);
     summary.threads = plan.intraOp;
     summary.blasThreads = plan.blas;
-    if (stopRequested())
+    if (loneStop() && stopRequested())
         return TrainerState::Stopped;
     m_trainer.setState(TrainerState::Running);
     log("training on " + summary.device
@@ -423,6 +437,9 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     const bool classification = train.data.labels.defined();
     const double noAccuracy = std::numeric_limits<double>::quiet_NaN();
     const WorkerPlace& place = m_job.worker;
+    if (train.size() < 2 * place.worldSize)
+        throw std::runtime_error("the training set has " + std::to_string(train.size()) + " samples; "
+                                 + std::to_string(place.worldSize) + " workers need at least two each");
     const auto ranges = batchRanges(train.size(), config.batchSize, place.worldSize);
     std::vector<std::pair<int64_t, int64_t>> shares; // this worker's part of each batch
     for (const auto& range : ranges)
@@ -458,6 +475,10 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         if (const std::string changed = changedSetting(state.at("settings"), config); !changed.empty())
             throw std::runtime_error("the training setting '" + changed + "' changed since " + path
                                      + " was written; set it back to resume, or train afresh");
+        // The workers share out every batch: their number makes the batches.
+        if (const int workers = state.value("workers", 1); workers != place.worldSize)
+            throw std::runtime_error(path + " was written by a run of " + std::to_string(workers)
+                                     + " worker(s); resume it with as many, not " + std::to_string(place.worldSize));
         const WeightsReport report = loadWeights(model, m_job.graph, checkpoint);
         if (!report.complete())
             throw std::runtime_error("the network changed since " + path + " was written (" + report.summary()
@@ -465,6 +486,10 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         bestEpoch = state.at("best_epoch").get<int>();
         if (state.contains("epoch_so_far"))
             resumeWithin = epochSoFarFromJson(state.at("epoch_so_far"));
+        if (resumeWithin.batches > static_cast<int64_t>(ranges.size()))
+            throw std::runtime_error(path + " stopped after batch " + std::to_string(resumeWithin.batches)
+                                     + " of an epoch that now has " + std::to_string(ranges.size())
+                                     + "; the data changed: train afresh");
         if (config.earlyStopping && config.restoreBest && bestEpoch > 0
             && (bestEpoch < done || resumeWithin.batches > 0)) {
             // The best weights are in best.ckpt; the model holds later ones.
@@ -484,7 +509,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         watch.restore(state.at("watch"));
         firstEpoch = done + 1;
         summary.resumedAfter = done;
-        summary.checkpoint = path;
+        if (place.rank == 0)
+            summary.checkpoint = path;
         summary.epochsCompleted = done;
         log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs)
             + (resumeWithin.batches > 0 ? " and batch " + std::to_string(resumeWithin.batches) + " of the next" : "")
@@ -515,14 +541,19 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                 {"watch", watch.state()},
                                 {"best_epoch", bestEpoch},
                                 {"stopped_early", stoppedEarly},
-                                {"grad_scaler", scaler.state()}};
+                                {"grad_scaler", scaler.state()},
+                                {"workers", place.worldSize}};
         try {
-            Checkpoint checkpoint = makeCheckpoint(model, *optimizer, m_generator, std::move(state));
-            if (within.batches > 0) {
-                // The epoch is shuffled and its batches augmented again when resumed.
+            // Within an epoch, the generator as the epoch began: it is shuffled and
+            // its batches augmented again when resumed (and the prefetcher may still
+            // be drawing from m_generator).
+            torch::Generator epochStart = at::make_generator<at::CPUGeneratorImpl>();
+            if (within.batches > 0)
+                epochStart.set_state(epochGenerator);
+            Checkpoint checkpoint =
+                makeCheckpoint(model, *optimizer, within.batches > 0 ? epochStart : m_generator, std::move(state));
+            if (within.batches > 0)
                 checkpoint.state["epoch_so_far"] = toJson(within);
-                checkpoint.shuffleGenerator = epochGenerator;
-            }
             writeCheckpoint(checkpoint, lastCheckpointPath(m_job.checkpointDir));
             summary.checkpoint = lastCheckpointPath(m_job.checkpointDir);
             summary.checkpointBatches = within.batches;
@@ -558,6 +589,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         // Trained batches whose figures are still on the device: reading one
         // waits for the device, so on CUDA they are read a few at a time.
         std::vector<TrainedBatch> unread;
+        TensorData latest; // the last batch trained, for a cause where unread ones keep no data
         const auto readFigures = [&] {
             if (unread.empty())
                 return;
@@ -573,12 +605,14 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 const double batchLossSum = lossSums[static_cast<int64_t>(i)].item<double>();
                 const int64_t batchCorrect = correctCounts[static_cast<int64_t>(i)].item<int64_t>();
                 const double lossValue = batchLossSum / static_cast<double>(trained.samples);
-                if (!std::isfinite(lossValue))
+                if (!std::isfinite(lossValue)) {
+                    const TensorData& evidence = trained.data.features.defined() ? trained.data : latest;
                     throw std::runtime_error(std::string("loss became ") + (std::isnan(lossValue) ? "NaN" : "infinite")
                                              + " at epoch " + std::to_string(epoch) + ", batch "
                                              + std::to_string(trained.batch) + "; "
-                                             + divergenceCause(trained.data.features, trained.data.targets,
+                                             + divergenceCause(evidence.features, evidence.targets,
                                                                trained.learningRate));
+                }
                 lossSum += batchLossSum;
                 correct += batchCorrect;
                 seen += trained.samples;
@@ -627,26 +661,32 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             scaler.scale(batchLoss).backward();
 
             const int64_t size = shares[b].second - shares[b].first;
+            bool groupStops = false;
             TrainedBatch trained{static_cast<int64_t>(b + 1), learningRate,
                                  batchLoss.detach().to(torch::kFloat64) * static_cast<double>(size),
                                  classification ? countCorrect(output, batch.labels) : torch::zeros({}, torch::kInt64),
-                                 size, std::move(batch)};
+                                 size, figuresReadEvery == 1 ? std::move(batch) : TensorData{}};
+            if (figuresReadEvery > 1)
+                latest = std::move(batch);
             if (m_group) { // the exchange needs the figures now
                 const BatchTotals totals = combineOverWorkers(
                     *m_group, model,
                     {trained.lossSum.item<double>(), trained.correct.item<int64_t>(), size, stopHere},
                     ranges[b].second - ranges[b].first);
-                if (totals.stop)
-                    return stopped(b);
                 trained.lossSum = torch::scalar_tensor(totals.lossSum, torch::kFloat64);
                 trained.correct = torch::scalar_tensor(totals.correct, torch::kInt64);
                 trained.samples = totals.samples;
+                groupStops = totals.stop;
             }
             if (scaler.unscale(model->parameters())) {
                 clipGradients(model, config);
                 optimizer->step();
             }
             unread.push_back(std::move(trained));
+            // A group stops after the batch whose exchange carried the stop:
+            // its forward pass already moved the batch-norm statistics.
+            if (groupStops)
+                return stopped(b + 1);
             if (unread.size() >= figuresReadEvery)
                 readFigures();
         }
@@ -678,6 +718,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             }
             metrics.validationLoss = score->loss;
             metrics.validationAccuracy = score->accuracy;
+            if (m_group) // the decisions below, from the same figures on every worker
+                shareRankZeroScore(*m_group, metrics);
         }
         metrics.learningRate = learningRate;
         metrics.samplesPerSecond = rate(seen, epochSeconds);
@@ -695,10 +737,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             if (config.earlyStopping && config.restoreBest)
                 best = snapshot(model);
         }
-        bool stopEarly =
+        const bool stopEarly =
             config.earlyStopping && metric && !improved && watch.epochsWithoutImprovement() >= config.patience;
-        if (m_group)
-            stopEarly = rankZeroSays(*m_group, stopEarly);
         // Saved before the epoch is reported: an epoch reported done is kept.
         saveCheckpoint(epoch, stopEarly, improved, {});
         push(std::move(event));
