@@ -15,15 +15,12 @@
 #include "train/mixedprecision.h"
 #include "train/tensordata.h"
 #include "train/threadplan.h"
+#include "train/groupstep.h"
+#include "train/runenvironment.h"
 #include "train/workergroup.h"
 #include "data/datasplit.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-
-#include <dlfcn.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <chrono>
 #include <filesystem>
@@ -68,63 +65,6 @@ void throwIfProblem(const std::string& problem)
         throw std::runtime_error(problem);
 }
 
-// Applied on the training thread: OpenMP keeps a count per thread, and
-// ATen hands its own to threads that start later (the batch prefetcher).
-// OpenBLAS would otherwise keep its default of a busy-waiting thread per core
-// beside the intra-op pool (another BLAS simply lacks the symbol).
-void applyThreadPlan(const ThreadPlan& plan)
-{
-    at::set_num_threads(plan.intraOp);
-    using SetThreads = void (*)(int);
-    if (auto setThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-        setThreads(plan.blas);
-}
-
-// glibc hands the training step's freed buffers back to the kernel after
-// every batch (MADV_DONTNEED at the top of the worker thread's arena) and the
-// next batch faults them in again: on the 2-core build machine, Fashion-MNIST
-// CNN at batch 32 spent 12 s of 50 in the kernel on 6 M page faults, at 1,100
-// samples/s; kept, 1 s and 1,550 samples/s. Setting either threshold turns
-// off glibc's adaptive ones, so both are set (32 MiB is the largest mmap
-// threshold glibc takes). Each malloc arena then keeps up to 256 MiB of
-// freed heap, and the whole process (the GUI too) allocates this way. The
-// top pad keeps a thread's arena from unmapping a heap as soon as it is
-// empty: which arena the training thread gets depends on the threads before
-// it, and in one that did, the batch-128 CNN took 7.3 M page faults and 15 s
-// in the kernel (1,930 samples/s against 2,540).
-void keepFreedMemory()
-{
-#ifdef __GLIBC__
-    static const bool once = [] {
-        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
-        mallopt(M_TOP_PAD, 64 * 1024 * 1024);
-        return true;
-    }();
-    (void)once;
-#endif
-}
-
-// A worker of a data-parallel group told "cuda" takes the GPU of its local rank.
-torch::Device toTorchDevice(const std::string& name, const WorkerPlace& place)
-{
-    std::optional<DeviceName> device = parseDeviceName(name);
-    if (!device)
-        throw std::runtime_error("unknown device '" + name + "'; use cpu, cuda or cuda:N");
-    if (!device->cuda)
-        return torch::kCPU;
-    if (place.distributed() && name == "cuda")
-        device->index = place.localRank;
-    if (!torch::cuda::is_available())
-        throw std::runtime_error("device '" + name + "' is not available: no CUDA GPU found"
-                                 " (or this LibTorch build has no CUDA support); use cpu");
-    const auto count = torch::cuda::device_count();
-    if (static_cast<size_t>(device->index) >= count)
-        throw std::runtime_error("device '" + name + "' does not exist: found "
-                                 + std::to_string(count) + " CUDA GPU(s)");
-    return {torch::kCUDA, static_cast<torch::DeviceIndex>(device->index)};
-}
-
 // What a CUDA out-of-memory error says, with a batch size that may fit.
 std::string outOfMemoryMessage(const std::string& error, int64_t batchSize)
 {
@@ -149,38 +89,6 @@ torch::Tensor indexTensor(const std::vector<int64_t>& indices)
 {
     return torch::from_blob(const_cast<int64_t*>(indices.data()),
                             {static_cast<int64_t>(indices.size())}, torch::kInt64);
-}
-
-// One batch's figures, over this worker's share or, once combined, the group's.
-struct BatchTotals {
-    double lossSum = 0.0; // the batch's mean loss times its samples
-    int64_t correct = 0;
-    int64_t samples = 0;
-    bool stop = false;    // some worker was asked to stop
-};
-
-// Sums a batch over the group. Each worker's gradients are weighted by its
-// share of the batch first, so the sum is the gradient of the whole batch's
-// mean loss, as one process would compute it.
-BatchTotals combineOverWorkers(WorkerGroup& group, GraphModule& model, const BatchTotals& local,
-                               int64_t batchSamples)
-{
-    const double share = static_cast<double>(local.samples) / static_cast<double>(batchSamples);
-    std::vector<torch::Tensor> tensors;
-    for (torch::Tensor& parameter : model->parameters()) {
-        if (parameter.grad().defined()) {
-            parameter.mutable_grad().mul_(share);
-            tensors.push_back(parameter.grad());
-        }
-    }
-    const torch::Tensor totals =
-        torch::tensor({local.lossSum, static_cast<double>(local.correct), static_cast<double>(local.samples),
-                       local.stop ? 1.0 : 0.0},
-                      torch::kFloat64);
-    tensors.push_back(totals);
-    group.sum(tensors);
-    const auto values = totals.accessor<double, 1>();
-    return {values[0], std::llround(values[1]), std::llround(values[2]), values[3] > 0.0};
 }
 
 // How far an epoch got: what a run stopped in the middle of one keeps, so
@@ -216,19 +124,6 @@ struct TrainedBatch {
     // figures are read every batch: on a GPU sixteen input batches would be.
     TensorData data;
 };
-
-// Every worker takes rank 0's validation figures, which the schedule, the
-// best epoch and early stopping then judge alike everywhere.
-void shareRankZeroScore(WorkerGroup& group, EpochMetrics& metrics)
-{
-    const torch::Tensor figures = torch::tensor(
-        {*metrics.validationLoss, metrics.validationAccuracy.value_or(std::numeric_limits<double>::quiet_NaN())},
-        torch::kFloat64);
-    group.broadcast({figures});
-    metrics.validationLoss = figures[0].item<double>();
-    if (metrics.validationAccuracy)
-        metrics.validationAccuracy = figures[1].item<double>();
-}
 
 // Evaluation needs no gradients, so larger batches cost little memory.
 int64_t evaluationBatchSize(const TrainingConfig& config)

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "train/threadplan.h"
+#include "train/workerplace.h"
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace lepton {
+
+// How a run sets up the process and picks its device, before any batch.
+
+// Gives LibTorch's intra-op pool and OpenBLAS the plan's threads.
+void applyThreadPlan(const ThreadPlan& plan);
+// Keeps the training step's freed buffers in the heap rather than handing
+// them back to the kernel after every batch; once per process.
+void keepFreedMemory();
+// The device a setting names; throws naming the device when there is no
+// such device here.
+torch::Device toTorchDevice(const std::string& name, const WorkerPlace& place);
+
+} // namespace lepton
