@@ -143,6 +143,26 @@ struct RunData {
     BatchTransform transform;
 };
 
+// What a run carries from epoch to epoch, and its checkpoints keep.
+struct RunProgress {
+    RunProgress(const TrainingConfig& config, int64_t batchesPerEpoch, bool mixedPrecision)
+        : schedule(config, batchesPerEpoch)
+        , watch(higherIsBetter(config.monitor, config.mode), config.minDelta)
+        , scaler(mixedPrecision)
+    {
+    }
+
+    LearningRateSchedule schedule;
+    MetricWatch watch; // the monitored metric's best, for best.ckpt and early stopping
+    GradScaler scaler;
+    std::vector<torch::Tensor> best; // the best epoch's weights, to restore
+    int bestEpoch = 0;
+    double trainingSeconds = 0.0;
+    int64_t trainedSamples = 0;
+    int firstEpoch = 1;
+    EpochSoFar resumeWithin; // of firstEpoch, when a run stopped in it
+};
+
 // One run on its own thread; everything it touches besides the Trainer's
 // state, stop flag and event queue is its own copy.
 class Trainer::Run {
@@ -164,6 +184,10 @@ private:
     void execute();
     // Returns Finished or Stopped; throws on failure.
     TrainerState train(TrainingSummary& summary);
+    // Reads last.ckpt into the model, optimizer, generators and `progress`;
+    // throws when the run there cannot be continued as configured.
+    void resume(GraphModule& model, torch::optim::Optimizer& optimizer, RunProgress& progress,
+                size_t batchesPerEpoch, torch::Device device, TrainingSummary& summary);
     TrainerState runEpochs(GraphModule& model, torch::Device device, const RunData& data,
                            TrainingSummary& summary);
 
@@ -324,6 +348,66 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     return runEpochs(model, device, sets, summary);
 }
 
+void Trainer::Run::resume(GraphModule& model, torch::optim::Optimizer& optimizer, RunProgress& progress,
+                      size_t batchesPerEpoch, torch::Device device, TrainingSummary& summary)
+{
+    const TrainingConfig& config = m_job.config;
+    const WorkerPlace& place = m_job.worker;
+    const std::string path = lastCheckpointPath(m_job.checkpointDir);
+    const Checkpoint checkpoint = readCheckpoint(path);
+    const nlohmann::json& state = checkpoint.state;
+    const int done = state.at("epochs_done").get<int>();
+    if (state.value("stopped_early", false))
+        throw std::runtime_error("the run in " + path + " was ended by early stopping after epoch "
+                                 + std::to_string(done) + "; train afresh to go on");
+    if (done >= config.epochs)
+        throw std::runtime_error(path + " has finished all " + std::to_string(config.epochs)
+                                 + " epochs; raise the epochs to train on");
+    if (const std::string changed = changedSetting(state.at("settings"), config); !changed.empty())
+        throw std::runtime_error("the training setting '" + changed + "' changed since " + path
+                                 + " was written; set it back to resume, or train afresh");
+    // The workers share out every batch: their number makes the batches.
+    if (const int workers = state.value("workers", 1); workers != place.worldSize)
+        throw std::runtime_error(path + " was written by a run of " + std::to_string(workers)
+                                 + " worker(s); resume it with as many, not " + std::to_string(place.worldSize));
+    const WeightsReport report = loadWeights(model, m_job.graph, checkpoint);
+    if (!report.complete())
+        throw std::runtime_error("the network changed since " + path + " was written (" + report.summary()
+                                 + "); train afresh instead of resuming");
+    progress.bestEpoch = state.at("best_epoch").get<int>();
+    if (state.contains("epoch_so_far"))
+        progress.resumeWithin = epochSoFarFromJson(state.at("epoch_so_far"));
+    if (progress.resumeWithin.batches > static_cast<int64_t>(batchesPerEpoch))
+        throw std::runtime_error(path + " stopped after batch " + std::to_string(progress.resumeWithin.batches)
+                                 + " of an epoch that now has " + std::to_string(batchesPerEpoch)
+                                 + "; the data changed: train afresh");
+    if (config.earlyStopping && config.restoreBest && progress.bestEpoch > 0
+        && (progress.bestEpoch < done || progress.resumeWithin.batches > 0)) {
+        // The best weights are in best.ckpt; the model holds later ones.
+        // Built before the generators are restored, whose draws it would take.
+        GraphModule scratch(m_job.graph, LayerRegistry::builtin());
+        loadWeights(scratch, m_job.graph, readCheckpoint(bestCheckpointPath(m_job.checkpointDir)));
+        progress.best = snapshot(scratch);
+    } else if (config.earlyStopping && config.restoreBest && progress.bestEpoch == done) {
+        progress.best = snapshot(model);
+    }
+    restoreTrainingState(checkpoint, optimizer, m_generator, device);
+    progress.trainedSamples = state.at("trained_samples").get<int64_t>();
+    progress.trainingSeconds = state.at("training_seconds").get<double>();
+    progress.schedule.restore(state.at("schedule"));
+    if (state.contains("grad_scaler"))
+        progress.scaler.restore(state.at("grad_scaler"));
+    progress.watch.restore(state.at("watch"));
+    progress.firstEpoch = done + 1;
+    summary.resumedAfter = done;
+    if (place.rank == 0)
+        summary.checkpoint = path;
+    summary.epochsCompleted = done;
+    const int64_t within = progress.resumeWithin.batches;
+    log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs)
+        + (within > 0 ? " and batch " + std::to_string(within) + " of the next" : "") + " from " + path);
+}
+
 TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                      const RunData& sets, TrainingSummary& summary)
 {
@@ -342,74 +426,13 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     std::unique_ptr<torch::optim::Optimizer> optimizer = makeOptimizer(model, config);
     const LossFunction loss(config, device);
     const bool mixedPrecision = config.mixedPrecision && device.is_cuda();
-    GradScaler scaler(mixedPrecision);
     // On the CPU reading a figure costs nothing; a GPU would wait for it.
     const size_t figuresReadEvery = device.is_cuda() && !m_group ? 16 : 1;
-    LearningRateSchedule schedule(config, static_cast<int64_t>(ranges.size()));
-    // The monitored metric's best, for best.ckpt and early stopping.
-    MetricWatch watch(higherIsBetter(config.monitor, config.mode), config.minDelta);
-    std::vector<torch::Tensor> best; // the best epoch's weights, to restore
-    int bestEpoch = 0;
 
     const Clock::time_point start = Clock::now();
-    double trainingSeconds = 0.0;
-    int64_t trainedSamples = 0;
-    int firstEpoch = 1;
-    EpochSoFar resumeWithin; // of firstEpoch, when a run stopped in it
+    RunProgress progress(config, static_cast<int64_t>(ranges.size()), mixedPrecision);
     if (m_job.resume) {
-        const std::string path = lastCheckpointPath(m_job.checkpointDir);
-        const Checkpoint checkpoint = readCheckpoint(path);
-        const nlohmann::json& state = checkpoint.state;
-        const int done = state.at("epochs_done").get<int>();
-        if (state.value("stopped_early", false))
-            throw std::runtime_error("the run in " + path + " was ended by early stopping after epoch "
-                                     + std::to_string(done) + "; train afresh to go on");
-        if (done >= config.epochs)
-            throw std::runtime_error(path + " has finished all " + std::to_string(config.epochs)
-                                     + " epochs; raise the epochs to train on");
-        if (const std::string changed = changedSetting(state.at("settings"), config); !changed.empty())
-            throw std::runtime_error("the training setting '" + changed + "' changed since " + path
-                                     + " was written; set it back to resume, or train afresh");
-        // The workers share out every batch: their number makes the batches.
-        if (const int workers = state.value("workers", 1); workers != place.worldSize)
-            throw std::runtime_error(path + " was written by a run of " + std::to_string(workers)
-                                     + " worker(s); resume it with as many, not " + std::to_string(place.worldSize));
-        const WeightsReport report = loadWeights(model, m_job.graph, checkpoint);
-        if (!report.complete())
-            throw std::runtime_error("the network changed since " + path + " was written (" + report.summary()
-                                     + "); train afresh instead of resuming");
-        bestEpoch = state.at("best_epoch").get<int>();
-        if (state.contains("epoch_so_far"))
-            resumeWithin = epochSoFarFromJson(state.at("epoch_so_far"));
-        if (resumeWithin.batches > static_cast<int64_t>(ranges.size()))
-            throw std::runtime_error(path + " stopped after batch " + std::to_string(resumeWithin.batches)
-                                     + " of an epoch that now has " + std::to_string(ranges.size())
-                                     + "; the data changed: train afresh");
-        if (config.earlyStopping && config.restoreBest && bestEpoch > 0
-            && (bestEpoch < done || resumeWithin.batches > 0)) {
-            // The best weights are in best.ckpt; the model holds later ones.
-            // Built before the generators are restored, whose draws it would take.
-            GraphModule scratch(m_job.graph, LayerRegistry::builtin());
-            loadWeights(scratch, m_job.graph, readCheckpoint(bestCheckpointPath(m_job.checkpointDir)));
-            best = snapshot(scratch);
-        } else if (config.earlyStopping && config.restoreBest && bestEpoch == done) {
-            best = snapshot(model);
-        }
-        restoreTrainingState(checkpoint, *optimizer, m_generator, device);
-        trainedSamples = state.at("trained_samples").get<int64_t>();
-        trainingSeconds = state.at("training_seconds").get<double>();
-        schedule.restore(state.at("schedule"));
-        if (mixedPrecision && state.contains("grad_scaler"))
-            scaler.restore(state.at("grad_scaler"));
-        watch.restore(state.at("watch"));
-        firstEpoch = done + 1;
-        summary.resumedAfter = done;
-        if (place.rank == 0)
-            summary.checkpoint = path;
-        summary.epochsCompleted = done;
-        log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs)
-            + (resumeWithin.batches > 0 ? " and batch " + std::to_string(resumeWithin.batches) + " of the next" : "")
-            + " from " + path);
+        resume(model, *optimizer, progress, ranges.size(), device, summary);
     } else if (!m_job.checkpointDir.empty() && place.rank == 0) {
         // Another run's checkpoints would otherwise be resumed as this one's.
         std::error_code ignored;
@@ -430,13 +453,13 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             return;
         nlohmann::json state = {{"epochs_done", epochsDone},
                                 {"settings", resumableSettings(config)},
-                                {"trained_samples", trainedSamples},
-                                {"training_seconds", trainingSeconds},
-                                {"schedule", schedule.state()},
-                                {"watch", watch.state()},
-                                {"best_epoch", bestEpoch},
+                                {"trained_samples", progress.trainedSamples},
+                                {"training_seconds", progress.trainingSeconds},
+                                {"schedule", progress.schedule.state()},
+                                {"watch", progress.watch.state()},
+                                {"best_epoch", progress.bestEpoch},
                                 {"stopped_early", stoppedEarly},
-                                {"grad_scaler", scaler.state()},
+                                {"grad_scaler", progress.scaler.state()},
                                 {"workers", place.worldSize}};
         try {
             // Within an epoch, the generator as the epoch began: it is shuffled and
@@ -461,7 +484,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             log(std::string("no more checkpoints in this run: ") + error.what());
         }
     };
-    for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
+    for (int epoch = progress.firstEpoch; epoch <= config.epochs; ++epoch) {
         model->train();
         epochGenerator = m_generator.get_state();
         const torch::Tensor order =
@@ -470,8 +493,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             m_group->broadcast({order});
         BatchPrefetcher batches(train.data, order, shares, sets.transform, device, &m_generator);
         EpochSoFar earlier; // of this epoch, before the run stopped and was resumed
-        if (epoch == firstEpoch && resumeWithin.batches > 0) {
-            earlier = resumeWithin;
+        if (epoch == progress.firstEpoch && progress.resumeWithin.batches > 0) {
+            earlier = progress.resumeWithin;
             for (int64_t b = 0; b < earlier.batches; ++b)
                 batches.next(); // prepared again for the same augmentation draws, not trained on
         }
@@ -480,7 +503,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         double lossSum = earlier.lossSum;
         int64_t correct = earlier.correct;
         int64_t seen = earlier.seen;
-        double learningRate = schedule.rate(epoch, std::max<int64_t>(earlier.batches - 1, 0));
+        double learningRate = progress.schedule.rate(epoch, std::max<int64_t>(earlier.batches - 1, 0));
         // Trained batches whose figures are still on the device: reading one
         // waits for the device, so on CUDA they are read a few at a time.
         std::vector<TrainedBatch> unread;
@@ -531,7 +554,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         const auto stopped = [&](size_t batchesDone) {
             readFigures();
             const double seconds = earlier.seconds + secondsSince(epochStart);
-            summary.samplesPerSecond = rate(trainedSamples + seen, trainingSeconds + seconds);
+            summary.samplesPerSecond = rate(progress.trainedSamples + seen, progress.trainingSeconds + seconds);
             if (batchesDone > 0)
                 saveCheckpoint(epoch - 1, false, false,
                                {static_cast<int64_t>(batchesDone), lossSum, correct, seen, seconds});
@@ -543,7 +566,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             const bool stopHere = stopRequested();
             if (stopHere && !m_group)
                 return stopped(b);
-            learningRate = schedule.rate(epoch, static_cast<int64_t>(b));
+            learningRate = progress.schedule.rate(epoch, static_cast<int64_t>(b));
             setLearningRate(*optimizer, learningRate);
             TensorData batch = batches.next();
             optimizer->zero_grad();
@@ -553,7 +576,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 output = model->forward(batch.features);
                 batchLoss = loss(output, batch.targets);
             }
-            scaler.scale(batchLoss).backward();
+            progress.scaler.scale(batchLoss).backward();
 
             const int64_t size = shares[b].second - shares[b].first;
             bool groupStops = false;
@@ -573,7 +596,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 trained.samples = totals.samples;
                 groupStops = totals.stop;
             }
-            if (scaler.unscale(model->parameters())) {
+            if (progress.scaler.unscale(model->parameters())) {
                 clipGradients(model, config);
                 optimizer->step();
             }
@@ -587,8 +610,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         }
         readFigures();
         const double epochSeconds = earlier.seconds + secondsSince(epochStart);
-        trainingSeconds += epochSeconds;
-        trainedSamples += seen;
+        progress.trainingSeconds += epochSeconds;
+        progress.trainedSamples += seen;
 
         TrainingEvent event;
         event.kind = TrainingEvent::Kind::Epoch;
@@ -598,7 +621,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         metrics.trainLoss = lossSum / static_cast<double>(seen);
         metrics.trainAccuracy =
             classification ? static_cast<double>(correct) / static_cast<double>(seen) : noAccuracy;
-        summary.samplesPerSecond = rate(trainedSamples, trainingSeconds);
+        summary.samplesPerSecond = rate(progress.trainedSamples, progress.trainingSeconds);
         if (m_group) // batch norm statistics differ by share; evaluate with rank 0's
             m_group->broadcast(model->buffers());
         if (sets.validation) {
@@ -607,8 +630,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                                         evaluationBatchSize(config),
                                                         evaluationStop);
             if (!score) { // kept as an epoch with every batch trained and its validation to do
-                trainedSamples -= seen;
-                trainingSeconds -= epochSeconds;
+                progress.trainedSamples -= seen;
+                progress.trainingSeconds -= epochSeconds;
                 return stopped(ranges.size());
             }
             metrics.validationLoss = score->loss;
@@ -625,15 +648,15 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         summary.lastEpoch = metrics;
         const std::optional<double> metric = monitored(metrics, config.monitor);
 
-        schedule.epochEnded(metric);
-        const bool improved = metric && watch.update(*metric);
+        progress.schedule.epochEnded(metric);
+        const bool improved = metric && progress.watch.update(*metric);
         if (improved) {
-            bestEpoch = epoch;
+            progress.bestEpoch = epoch;
             if (config.earlyStopping && config.restoreBest)
-                best = snapshot(model);
+                progress.best = snapshot(model);
         }
         const bool stopEarly =
-            config.earlyStopping && metric && !improved && watch.epochsWithoutImprovement() >= config.patience;
+            config.earlyStopping && metric && !improved && progress.watch.epochsWithoutImprovement() >= config.patience;
         // Saved before the epoch is reported: an epoch reported done is kept.
         saveCheckpoint(epoch, stopEarly, improved, {});
         push(std::move(event));
@@ -644,13 +667,14 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             break;
         }
     }
-    if (config.earlyStopping && config.restoreBest && !best.empty() && bestEpoch != summary.epochsCompleted) {
-        restore(model, best);
-        summary.bestEpoch = bestEpoch;
+    if (config.earlyStopping && config.restoreBest && !progress.best.empty()
+        && progress.bestEpoch != summary.epochsCompleted) {
+        restore(model, progress.best);
+        summary.bestEpoch = progress.bestEpoch;
         if (!summary.checkpoint.empty())
             summary.checkpoint = bestCheckpointPath(m_job.checkpointDir); // holds the weights kept
-        log("restored the weights of epoch " + std::to_string(bestEpoch) + ", the best "
-            + toString(config.monitor) + " (" + std::to_string(*watch.best()) + ")");
+        log("restored the weights of epoch " + std::to_string(progress.bestEpoch) + ", the best "
+            + toString(config.monitor) + " (" + std::to_string(*progress.watch.best()) + ")");
     }
 
     if (sets.test) {

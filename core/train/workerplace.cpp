@@ -56,7 +56,8 @@ WorkerPlace workerPlaceFromEnvironment(const EnvironmentLookup& lookup)
     const char* localWorldSize = read("LOCAL_WORLD_SIZE");
     place.localWorldSize =
         localWorldSize ? integerVariable("LOCAL_WORLD_SIZE", localWorldSize, 1, place.worldSize) : 1;
-    if (const char* agentStore = read("TORCHELASTIC_USE_AGENT_STORE"); agentStore && std::string(agentStore) == "True") {
+    const char* agentStore = read("TORCHELASTIC_USE_AGENT_STORE");
+    if (agentStore && std::string(agentStore) == "True") {
         const char* restarts = read("TORCHELASTIC_RESTART_COUNT");
         place.launcherStorePrefix = std::string("/worker/attempt_") + (restarts ? restarts : "0");
     }
