@@ -1,6 +1,8 @@
 #include "graph/layerregistry.h"
 #include "train/checkpoint.h"
 
+#include "common/traintestutil.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -8,29 +10,14 @@ using namespace lepton;
 
 namespace {
 
-// input [4] -> fc1 Linear(8) -> relu -> fc2 Linear(3) -> out
+// input [4] -> fc1 Linear(hidden) -> relu -> fc2 Linear(3) -> out
 Graph network(int64_t hidden)
 {
-    const LayerRegistry& registry = LayerRegistry::builtin();
-    Graph graph;
-    NodeId previous = 0;
-    const std::vector<std::tuple<std::string, std::string, nlohmann::json>> layers = {
-        {"Input", "input", {{"shape", {4}}}},
-        {"Linear", "fc1", {{"out_features", hidden}}},
-        {"ReLU", "relu", nlohmann::json::object()},
-        {"Linear", "fc2", {{"out_features", 3}}},
-        {"Output", "out", nlohmann::json::object()},
-    };
-    for (const auto& [type, name, params] : layers) {
-        Node node = registry.makeNode(type, graph);
-        node.name = name;
-        node.params.update(params);
-        const NodeId id = graph.addNode(node);
-        if (previous != 0)
-            graph.addEdge({previous, 0, id, 0});
-        previous = id;
-    }
-    return graph;
+    return testing::chain({{"Input", "input", {{"shape", {4}}}},
+                           {"Linear", "fc1", {{"out_features", hidden}}},
+                           {"ReLU", "relu"},
+                           {"Linear", "fc2", {{"out_features", 3}}},
+                           {"Output", "out"}});
 }
 
 Checkpoint checkpointOf(GraphModule& model)
