@@ -1,5 +1,7 @@
 #include "mainwindow.h"
+#include "trainingactions.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -36,6 +38,6 @@ int main(int argc, char* argv[])
         window.openProject(arguments.front());
     window.show();
     if (parser.isSet(trainOption))
-        QTimer::singleShot(0, &window, &lepton::MainWindow::train);
+        QTimer::singleShot(0, window.trainingActions()->train(), &QAction::trigger);
     return app.exec();
 }

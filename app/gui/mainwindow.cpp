@@ -15,6 +15,8 @@
 #include "templategallery.h"
 #include "trainingdashboard.h"
 #include "trainingsession.h"
+#include "themedicon.h"
+#include "trainingactions.h"
 #include "trainingsettingspanel.h"
 
 #include "graph/layerregistry.h"
@@ -53,17 +55,13 @@ const QString kStateKey = QStringLiteral("window/state");
 const QString kLastDirKey = QStringLiteral("lastDirectory");
 const QString kSnapKey = QStringLiteral("canvas/snapToGrid");
 
-QIcon themedIcon(const char* name, QStyle::StandardPixmap fallback)
-{
-    return QIcon::fromTheme(QString::fromLatin1(name), QApplication::style()->standardIcon(fallback));
-}
-
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_document(new GraphDocument(this))
     , m_session(new TrainingSession(this))
+    , m_trainingActions(new TrainingActions(m_document, m_session, this))
     , m_scene(new GraphScene(m_document, this))
     , m_view(new GraphView(m_scene, this))
     , m_canvasActions(new CanvasActions(m_view, this))
@@ -81,7 +79,6 @@ MainWindow::MainWindow(QWidget* parent)
     connectSignals();
     resize(1400, 900);
     updateTitle();
-    updateActions();
     updateModelStatus();
     m_blockLibrary->reload(); // broken files show in the status bar, once
     m_view->fitToContents();
@@ -241,62 +238,6 @@ bool MainWindow::saveAs()
     return saveProjectAs(path);
 }
 
-QString MainWindow::checkpointDir()
-{
-    if (!m_document->filePath().isEmpty())
-        return m_document->filePath() + QStringLiteral(".d");
-    if (!m_scratchCheckpoints)
-        m_scratchCheckpoints = std::make_unique<QTemporaryDir>();
-    return m_scratchCheckpoints->path();
-}
-
-void MainWindow::train()
-{
-    startTraining(Start::Fresh);
-}
-
-void MainWindow::resumeTraining()
-{
-    startTraining(Start::Resume);
-}
-
-void MainWindow::trainFromWeights()
-{
-    startTraining(Start::FromWeights);
-}
-
-void MainWindow::startTraining(Start start)
-{
-    if (m_session->isActive() || !m_document->modelSummary())
-        return;
-    const Project& project = m_document->project();
-    TrainingJob job;
-    job.graph = project.graph;
-    job.dataset = project.dataset;
-    job.baseDir = m_document->baseDir().toStdString();
-    job.config = project.training;
-    job.checkpointDir = checkpointDir().toStdString();
-    job.resume = start == Start::Resume;
-    // The last run's weights are read before this run's first checkpoint replaces them.
-    if (start == Start::FromWeights)
-        job.initialWeights = lastCheckpointPath(job.checkpointDir);
-    m_pauseAction->setChecked(false);
-    const QString error = m_session->start(std::move(job));
-    if (!error.isEmpty()) {
-        m_dashboard->showError(error);
-        statusBar()->showMessage(tr("Training could not start: %1").arg(error), kStatusTimeoutMs);
-    }
-    m_dashboardDock->show();
-    m_dashboardDock->raise();
-    updateActions();
-}
-
-void MainWindow::stopTraining()
-{
-    m_session->stop();
-    statusBar()->showMessage(tr("Stopping after the current batch..."), kStatusTimeoutMs);
-}
-
 void MainWindow::showShortcuts()
 {
     auto* dialog = new ShortcutsDialog(menuBar(), this);
@@ -404,27 +345,6 @@ void MainWindow::createActions()
     m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
     connect(m_zoomOutAction, &QAction::triggered, m_view, &GraphView::zoomOut);
 
-    m_trainAction = new QAction(themedIcon("media-playback-start", QStyle::SP_MediaPlay), tr("&Train"), this);
-    m_trainAction->setShortcut(QKeySequence(Qt::Key_F5));
-    connect(m_trainAction, &QAction::triggered, this, &MainWindow::train);
-    m_stopAction = new QAction(themedIcon("media-playback-stop", QStyle::SP_MediaStop), tr("&Stop"), this);
-    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
-    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopTraining);
-    m_pauseAction = new QAction(themedIcon("media-playback-pause", QStyle::SP_MediaPause), tr("&Pause"), this);
-    m_pauseAction->setCheckable(true);
-    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
-    m_pauseAction->setToolTip(tr("Hold the run before its next batch; again to go on (F6)"));
-    connect(m_pauseAction, &QAction::toggled, m_session, &TrainingSession::setPaused);
-    m_resumeAction = new QAction(themedIcon("media-seek-forward", QStyle::SP_MediaSeekForward), tr("&Resume Last Run"), this);
-    m_resumeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F5));
-    m_resumeAction->setToolTip(tr("Continue the last stopped, failed or interrupted run from its checkpoint (Ctrl+F5)"));
-    connect(m_resumeAction, &QAction::triggered, this, &MainWindow::resumeTraining);
-    m_fromWeightsAction = new QAction(tr("Train from Last &Weights"), this);
-    m_fromWeightsAction->setToolTip(
-        tr("Train the edited network starting from the last run's weights where they still fit; the status bar "
-           "says per layer what was loaded"));
-    connect(m_fromWeightsAction, &QAction::triggered, this, &MainWindow::trainFromWeights);
-
     m_shortcutsAction = new QAction(tr("&Keyboard Shortcuts"), this);
     m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
     connect(m_shortcutsAction, &QAction::triggered, this, &MainWindow::showShortcuts);
@@ -447,9 +367,6 @@ void MainWindow::createActions()
         {m_redoAction, "actionRedo"},     {m_undoToolAction, "actionUndoTool"},
         {m_redoToolAction, "actionRedoTool"}, {m_zoomInAction, "actionZoomIn"},
         {m_zoomOutAction, "actionZoomOut"}, {m_shortcutsAction, "actionShortcuts"},
-        {m_trainAction, "actionTrain"},   {m_stopAction, "actionStop"},
-        {m_pauseAction, "actionPause"},   {m_resumeAction, "actionResume"},
-        {m_fromWeightsAction, "actionTrainFromWeights"},
     };
     for (const auto& [action, name] : names)
         action->setObjectName(QString::fromLatin1(name));
@@ -497,11 +414,11 @@ void MainWindow::createMenus()
     view->addSeparator();
 
     QMenu* trainMenu = menuBar()->addMenu(tr("&Train"));
-    trainMenu->addAction(m_trainAction);
-    trainMenu->addAction(m_pauseAction);
-    trainMenu->addAction(m_resumeAction);
-    trainMenu->addAction(m_fromWeightsAction);
-    trainMenu->addAction(m_stopAction);
+    trainMenu->addAction(m_trainingActions->train());
+    trainMenu->addAction(m_trainingActions->pause());
+    trainMenu->addAction(m_trainingActions->resume());
+    trainMenu->addAction(m_trainingActions->fromWeights());
+    trainMenu->addAction(m_trainingActions->stop());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_shortcutsAction);
@@ -525,9 +442,9 @@ void MainWindow::createToolBar()
     bar->addSeparator();
     bar->addAction(m_canvasActions->fitToView());
     bar->addSeparator();
-    bar->addAction(m_trainAction);
-    bar->addAction(m_pauseAction);
-    bar->addAction(m_stopAction);
+    bar->addAction(m_trainingActions->train());
+    bar->addAction(m_trainingActions->pause());
+    bar->addAction(m_trainingActions->stop());
 }
 
 void MainWindow::createDocks()
@@ -588,10 +505,7 @@ void MainWindow::connectSignals()
     QUndoStack* undoStack = m_document->undoStack();
     connect(undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
     connect(m_document, &GraphDocument::filePathChanged, this, &MainWindow::updateTitle);
-    connect(m_document, &GraphDocument::shapesChanged, this, [this] {
-        updateActions();
-        updateModelStatus();
-    });
+    connect(m_document, &GraphDocument::shapesChanged, this, &MainWindow::updateModelStatus);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
         const std::vector<NodeId> nodes = m_scene->selectedNodeIds();
         m_properties->setNode(nodes.size() == 1 ? nodes.front() : 0);
@@ -603,12 +517,6 @@ void MainWindow::connectSignals()
     connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
     connect(m_palette, &LayerPalette::blockActivated, m_view, &GraphView::insertBlockBesideSelection);
     connect(m_document, &GraphDocument::projectReplaced, this, &MainWindow::updatePaletteBlocks);
-    // An unsaved project's checkpoints are its own: another project never resumes them.
-    connect(m_document, &GraphDocument::projectReplaced, this, [this] {
-        if (!m_session->isActive())
-            m_scratchCheckpoints.reset();
-        updateActions();
-    });
     connect(m_document, &GraphDocument::blocksChanged, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::changed, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::problemsFound, this, [this](const QStringList& problems) {
@@ -627,16 +535,14 @@ void MainWindow::connectSignals()
         if (maybeSave())
             openProject(path);
     });
-    connect(m_session, &TrainingSession::stateChanged, this, &MainWindow::trainingStateChanged);
-    connect(m_session, &TrainingSession::finished, this, &MainWindow::updateActions);
-    connect(m_session, &TrainingSession::finished, this, [this](const TrainingSummary& summary) {
-        if (m_session->state() == TrainerState::Finished && !summary.checkpoint.empty())
-            statusBar()->showMessage(tr("Training finished; the trained weights are in %1")
-                                         .arg(QDir::toNativeSeparators(QString::fromStdString(summary.checkpoint))),
-                                     kStatusTimeoutMs);
+    connect(m_trainingActions, &TrainingActions::statusMessage, this,
+            [this](const QString& message, int timeoutMs) { statusBar()->showMessage(message, timeoutMs); });
+    connect(m_trainingActions, &TrainingActions::runRequested, this, [this](const QString& error) {
+        if (!error.isEmpty())
+            m_dashboard->showError(error);
+        m_dashboardDock->show();
+        m_dashboardDock->raise();
     });
-    connect(m_session, &TrainingSession::logMessage, this,
-            [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
 }
 
 bool MainWindow::maybeSave()
@@ -685,31 +591,6 @@ void MainWindow::updateTitle()
     setWindowModified(m_document->isModified());
 }
 
-void MainWindow::updateActions()
-{
-    const bool training = m_session->isActive();
-    // Shapes that check out are not enough: the graph must become a model
-    // (exactly one Input and one Output), or the run would only fail.
-    const bool model = m_document->modelSummary() != nullptr;
-    m_trainAction->setEnabled(!training && model);
-    if (training) {
-        m_trainAction->setToolTip(tr("A training run is in progress"));
-    } else if (!model) {
-        // One problem a line, each naming its layer.
-        m_trainAction->setToolTip(
-            tr("Cannot train: %1").arg(QString::fromStdString(m_document->modelProblem())));
-    } else {
-        m_trainAction->setToolTip(tr("Train the model on the project's dataset (F5)"));
-    }
-    m_stopAction->setEnabled(training);
-    m_pauseAction->setEnabled(training);
-    if (!training)
-        m_pauseAction->setChecked(false);
-    const bool trained = QFileInfo::exists(QString::fromStdString(lastCheckpointPath(checkpointDir().toStdString())));
-    m_resumeAction->setEnabled(!training && model && trained);
-    m_fromWeightsAction->setEnabled(!training && model && trained);
-}
-
 void MainWindow::updateModelStatus()
 {
     const ShapeReport& shapes = m_document->shapes();
@@ -749,27 +630,6 @@ void MainWindow::reportMissingData()
                              3 * kStatusTimeoutMs);
     m_dataDock->show();
     m_dataDock->raise();
-}
-
-void MainWindow::trainingStateChanged(TrainerState state, const QString& message)
-{
-    updateActions();
-    switch (state) {
-    case TrainerState::Failed:
-        statusBar()->showMessage(tr("Training failed: %1").arg(message), kStatusTimeoutMs);
-        break;
-    case TrainerState::Stopped:
-        statusBar()->showMessage(tr("Training stopped; Resume Last Run continues it"), kStatusTimeoutMs);
-        break;
-    case TrainerState::Paused:
-        statusBar()->showMessage(tr("Training paused; Pause again to go on"));
-        break;
-    case TrainerState::Finished:
-        statusBar()->showMessage(tr("Training finished"), kStatusTimeoutMs);
-        break;
-    default:
-        break;
-    }
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

@@ -3,7 +3,6 @@
 #include "train/trainingevent.h"
 
 #include <QMainWindow>
-#include <QTemporaryDir>
 
 #include <memory>
 
@@ -23,6 +22,7 @@ class LayerPalette;
 class PropertyPanel;
 class RecentFilesMenu;
 class TrainingDashboard;
+class TrainingActions;
 class TrainingSession;
 class TrainingSettingsPanel;
 class UserBlockLibrary;
@@ -49,6 +49,7 @@ public:
     TrainingSettingsPanel* trainingSettings() const { return m_settings; }
     TrainingDashboard* dashboard() const { return m_dashboard; }
     TrainingSession* session() const { return m_session; }
+    TrainingActions* trainingActions() const { return m_trainingActions; }
 
     // Opens a project and fits it into view. On failure the error is shown
     // and the current project stays.
@@ -66,12 +67,6 @@ public Q_SLOTS:
     void open();
     bool save();
     bool saveAs();
-    void train();
-    // Continues the last stopped, failed or interrupted run from its checkpoint.
-    void resumeTraining();
-    // Trains the edited network from the last run's weights where they fit.
-    void trainFromWeights();
-    void stopTraining();
     void showShortcuts();
     void importData();
 
@@ -79,11 +74,6 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    // Starts afresh, continues the last run, or starts from its weights.
-    enum class Start { Fresh, Resume, FromWeights };
-    void startTraining(Start start);
-    // Where runs of this project keep their checkpoints.
-    QString checkpointDir();
     void createActions();
     void createMenus();
     void createToolBar();
@@ -98,18 +88,17 @@ private:
     void storeView();
     void restoreView();
     void updateTitle();
-    void updateActions();
     void updateModelStatus();
     // The palette's Blocks: the project's and the library's.
     void updatePaletteBlocks();
     // After opening: data files the project names but the disk lacks are
     // reported now, in the status bar and the Data panel, not at Train.
     void reportMissingData();
-    void trainingStateChanged(TrainerState state, const QString& message);
     void showError(const QString& title, const QString& message);
 
     GraphDocument* m_document;
     TrainingSession* m_session;
+    TrainingActions* m_trainingActions;
     GraphScene* m_scene;
     GraphView* m_view;
     CanvasActions* m_canvasActions;
@@ -142,13 +131,6 @@ private:
     QAction* m_redoToolAction = nullptr;
     QAction* m_zoomInAction = nullptr;
     QAction* m_zoomOutAction = nullptr;
-    QAction* m_trainAction = nullptr;
-    QAction* m_stopAction = nullptr;
-    QAction* m_pauseAction = nullptr;
-    QAction* m_resumeAction = nullptr;
-    QAction* m_fromWeightsAction = nullptr;
-    // Checkpoints of a project never saved; a saved one keeps them in NAME.lepton.d/.
-    std::unique_ptr<QTemporaryDir> m_scratchCheckpoints;
     QAction* m_shortcutsAction = nullptr;
     QAction* m_aboutAction = nullptr;
 };
