@@ -436,4 +436,13 @@ int ParamEditor::editSession()
     return m_session;
 }
 
+ParamEditor* findEditor(const std::vector<ParamEditor*>& editors, const std::string& name)
+{
+    for (ParamEditor* editor : editors) {
+        if (editor->spec().name == name)
+            return editor;
+    }
+    return nullptr;
+}
+
 } // namespace lepton

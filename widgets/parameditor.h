@@ -7,6 +7,9 @@
 #include <QString>
 #include <QWidget>
 
+#include <string>
+#include <vector>
+
 namespace lepton {
 
 // The editor for one parameter of a layer or a data source, chosen by its
@@ -78,5 +81,8 @@ private:
     nlohmann::json m_shown; // the value last set, for comparing the resolved one
     int m_session = 0; // 0: no edit since the editor took focus
 };
+
+// The editor of parameter `name` among `editors`, or null.
+ParamEditor* findEditor(const std::vector<ParamEditor*>& editors, const std::string& name);
 
 } // namespace lepton

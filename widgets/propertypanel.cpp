@@ -85,11 +85,7 @@ PropertyPanel::PropertyPanel(GraphDocument* document, QWidget* parent)
 
 ParamEditor* PropertyPanel::editor(const std::string& param) const
 {
-    for (ParamEditor* editor : m_editors) {
-        if (editor->spec().name == param)
-            return editor;
-    }
-    return nullptr;
+    return findEditor(m_editors, param);
 }
 
 QString PropertyPanel::message() const

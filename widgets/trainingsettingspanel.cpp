@@ -7,17 +7,31 @@
 #include "train/trainingconfig.h"
 
 #include <QFormLayout>
+#include <QFuture>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <map>
 
 namespace lepton {
 
 namespace {
+
+// Fills the device field's suggestions once the devices are listed.
+void offerDevices(ParamEditor* editor)
+{
+    // Off the GUI thread: asking a CUDA LibTorch for its GPUs starts the driver.
+    QtConcurrent::run(computeDevices).then(editor, [editor](const std::vector<ComputeDevice>& found) {
+        QList<QPair<QString, QString>> devices;
+        for (const ComputeDevice& device : found)
+            devices.append({QString::fromStdString(device.name), QString::fromStdString(device.description)});
+        editor->setSuggestions(devices);
+    });
+}
 
 // The schema is ordered by group; these settings open one.
 const std::map<std::string, const char*>& groupStarts()
@@ -55,12 +69,8 @@ TrainingSettingsPanel::TrainingSettingsPanel(GraphDocument* document, QWidget* p
         label->setBuddy(editor);
         form->addRow(label, editor);
         m_editors.push_back(editor);
-        if (spec.name == "device") {
-            QList<QPair<QString, QString>> devices;
-            for (const ComputeDevice& device : computeDevices())
-                devices.append({QString::fromStdString(device.name), QString::fromStdString(device.description)});
-            editor->setSuggestions(devices);
-        }
+        if (spec.name == "device")
+            offerDevices(editor);
         connect(editor, &ParamEditor::edited, this,
                 [this, name = spec.name](const nlohmann::json& value, int session) { edit(name, value, session); });
         connect(editor, &ParamEditor::rejected, this, &TrainingSettingsPanel::showMessage);
@@ -86,11 +96,7 @@ TrainingSettingsPanel::TrainingSettingsPanel(GraphDocument* document, QWidget* p
 
 ParamEditor* TrainingSettingsPanel::editor(const std::string& name) const
 {
-    for (ParamEditor* editor : m_editors) {
-        if (editor->spec().name == name)
-            return editor;
-    }
-    return nullptr;
+    return findEditor(m_editors, name);
 }
 
 QString TrainingSettingsPanel::message() const
