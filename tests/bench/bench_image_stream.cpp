@@ -7,6 +7,7 @@
 //
 // DIR receives IMAGES (default 10,000) PNGs of SIDE x SIDE RGB (default 256)
 // in 10 class folders the first time; later runs reuse them.
+#include "benchkit.h"
 #include "data/datasetspec.h"
 #include "graph/layerregistry.h"
 #include "train/trainer.h"
@@ -68,25 +69,11 @@ void writeImages(const fs::path& dir, int images, int side)
 // so the figures are the data path's.
 Graph network(int side)
 {
-    const LayerRegistry& registry = LayerRegistry::builtin();
-    Graph graph;
-    NodeId previous = 0;
-    const std::vector<std::pair<std::string, nlohmann::json>> layers = {
-        {"Input", {{"shape", {3, side, side}}}},
-        {"MaxPool2d", {{"kernel_size", 8}}},
-        {"Flatten", nlohmann::json::object()},
-        {"Linear", {{"out_features", kClasses}}},
-        {"Output", nlohmann::json::object()},
-    };
-    for (const auto& [type, params] : layers) {
-        Node node = registry.makeNode(type, graph);
-        node.params.update(params);
-        const NodeId id = graph.addNode(node);
-        if (previous != 0)
-            graph.addEdge({previous, 0, id, 0});
-        previous = id;
-    }
-    return graph;
+    return bench::chain({{"Input", {{"shape", {3, side, side}}}},
+                         {"MaxPool2d", {{"kernel_size", 8}}},
+                         {"Flatten", nlohmann::json::object()},
+                         {"Linear", {{"out_features", kClasses}}},
+                         {"Output", nlohmann::json::object()}});
 }
 
 void trainOneEpoch(const fs::path& dir, int side, const char* decode, int images)

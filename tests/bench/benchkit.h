@@ -31,6 +31,20 @@ inline void connect(Graph& graph, NodeId from, NodeId to, int port = 0)
     graph.addEdge(edge);
 }
 
+// The layers (type, params) in a chain, each feeding the next.
+inline Graph chain(const std::vector<std::pair<std::string, nlohmann::json>>& layers)
+{
+    Graph graph;
+    NodeId previous = 0;
+    for (const auto& [type, params] : layers) {
+        const NodeId id = addLayer(graph, type, params);
+        if (previous != 0)
+            connect(graph, previous, id);
+        previous = id;
+    }
+    return graph;
+}
+
 // Input, then residual blocks of Linear -> ReLU -> Linear -> Add(skip) ->
 // ReLU until `nodes` nodes, then Output; twenty nodes to a row.
 inline Graph residualNetwork(int nodes)
