@@ -120,18 +120,9 @@ void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState stat
         out << "  weights     " << s.checkpoint << '\n';
 }
 
-} // namespace
-
-sigset_t trainSignals()
-{
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGUSR1);
-    return signals;
-}
-
-int runTrain(const TrainOptions& options)
+// The project's run, with the command line's overrides; this process's place
+// among data-parallel workers comes from the environment.
+TrainingJob jobFor(const TrainOptions& options)
 {
     Project project = loadProject(options.projectPath, LayerRegistry::builtin());
     TrainingJob job;
@@ -148,6 +139,23 @@ int runTrain(const TrainOptions& options)
     job.initialWeights = options.weights;
     job.worker = workerPlaceFromEnvironment();
     job.cores = options.cores;
+    return job;
+}
+
+} // namespace
+
+sigset_t trainSignals()
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGUSR1);
+    return signals;
+}
+
+int runTrain(const TrainOptions& options)
+{
+    TrainingJob job = jobFor(options);
 
     // With --json, stdout carries only the summary so scripts can parse it.
     // Of a data-parallel group only rank 0 reports; the others say only what went wrong.
@@ -171,7 +179,6 @@ int runTrain(const TrainOptions& options)
     std::string error;
     bool stopRequested = false;
     int pauseSignalsSeen = 0;
-    bool paused = false;
     bool reportedPaused = false;
     for (;;) {
         if (g_interrupted && !stopRequested) {
@@ -180,11 +187,8 @@ int runTrain(const TrainOptions& options)
             stopRequested = true;
         }
         if (const int signals = g_pauseSignals.load(); signals != pauseSignalsSeen) {
-            if ((signals - pauseSignalsSeen) % 2 != 0) {
-                paused = !paused;
-                trainer.setPaused(paused);
-            }
             pauseSignalsSeen = signals;
+            trainer.setPaused(signals % 2 != 0); // every other signal pauses
         }
         for (const TrainingEvent& event : trainer.events().waitAndTakeAll(std::chrono::milliseconds(200))) {
             switch (event.kind) {
