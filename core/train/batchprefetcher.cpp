@@ -9,7 +9,7 @@ BatchPrefetcher::BatchPrefetcher(const TensorData& data, torch::Tensor order,
                                  const BatchTransform& transform, torch::Device device,
                                  torch::Generator* augmentation, size_t depth)
     : m_data(data)
-    , m_order(std::move(order))
+    , m_order(data.features.defined() ? order.to(data.features.device()) : std::move(order))
     , m_ranges(std::move(ranges))
     , m_transform(transform)
     , m_device(device)

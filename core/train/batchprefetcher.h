@@ -15,9 +15,9 @@
 namespace lepton {
 
 // Prepares batches on a worker thread, a few ahead of the consumer: each
-// batch gathers the samples at a range of `order` (indices into `data`, on
-// the CPU, where a mapped file is read), moves them to the device, turns
-// bytes into floats, normalizes and, when `augmentation` is given, augments
+// batch gathers the samples at a range of `order` (indices into `data`,
+// wherever `data` is: on the CPU, where a mapped file is read, or on the GPU
+// that holds the whole set), moves them to the device, turns bytes into floats, normalizes and, when `augmentation` is given, augments
 // them, all while the previous step's forward (and backward) pass runs.
 // Batches come out in order, and the worker is the only user of the
 // generator while it runs, so a seeded run stays deterministic.

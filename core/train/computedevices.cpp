@@ -24,8 +24,7 @@ std::string gibibytes(double bytes)
 std::string cudaDescription(int index)
 {
 #ifdef LEPTON_CUDA
-    const cudaDeviceProp* properties = at::cuda::getDeviceProperties(index);
-    return std::string(properties->name) + ", " + gibibytes(static_cast<double>(properties->totalGlobalMem));
+    return std::string(at::cuda::getDeviceProperties(index)->name) + ", " + gibibytes(gpuMemoryBytes(index));
 #else
     (void)index;
     return "CUDA GPU";
@@ -33,6 +32,16 @@ std::string cudaDescription(int index)
 }
 
 } // namespace
+
+double gpuMemoryBytes(int index)
+{
+#ifdef LEPTON_CUDA
+    return static_cast<double>(at::cuda::getDeviceProperties(index)->totalGlobalMem);
+#else
+    (void)index;
+    return 0.0;
+#endif
+}
 
 std::vector<ComputeDevice> computeDevices()
 {

@@ -15,5 +15,7 @@ struct ComputeDevice {
 // The CPU, then every CUDA GPU this build of LibTorch can use, each with its
 // memory.
 std::vector<ComputeDevice> computeDevices();
+// Bytes of memory on CUDA GPU `index`; 0 in a build without CUDA.
+double gpuMemoryBytes(int index);
 
 } // namespace lepton

@@ -39,9 +39,9 @@ MetricWatch::MetricWatch(bool higherIsBetter, double minDelta)
 
 bool MetricWatch::update(double value)
 {
-    // A NaN never becomes the best: every comparison with it would fail.
-    const bool improved = std::isfinite(value) && !m_best
-        || (m_higherIsBetter ? value > *m_best + m_minDelta : value < *m_best - m_minDelta);
+    // A NaN or an infinity never becomes the best: later values could not beat it.
+    const bool improved = std::isfinite(value)
+        && (!m_best || (m_higherIsBetter ? value > *m_best + m_minDelta : value < *m_best - m_minDelta));
     if (improved) {
         m_best = value;
         m_stale = 0;

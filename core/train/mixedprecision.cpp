@@ -1,11 +1,22 @@
 #include "train/mixedprecision.h"
 
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 
 namespace lepton {
 namespace {
 
 constexpr int kGrowthInterval = 2000;
+
+// LibTorch 2.4 gave autocast's switch a device argument and deprecated the
+// CUDA-only one that Debian's 1.13 has.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool cudaAutocastEnabled() { return at::autocast::is_autocast_enabled(at::kCUDA); }
+void setCudaAutocast(bool enabled) { at::autocast::set_autocast_enabled(at::kCUDA, enabled); }
+#else
+bool cudaAutocastEnabled() { return at::autocast::is_enabled(); }
+void setCudaAutocast(bool enabled) { at::autocast::set_enabled(enabled); }
+#endif
 
 } // namespace
 
@@ -14,15 +25,15 @@ AutocastScope::AutocastScope(bool enabled)
 {
     if (!m_enabled)
         return;
-    m_wasEnabled = at::autocast::is_enabled();
-    at::autocast::set_enabled(true);
+    m_wasEnabled = cudaAutocastEnabled();
+    setCudaAutocast(true);
 }
 
 AutocastScope::~AutocastScope()
 {
     if (!m_enabled)
         return;
-    at::autocast::set_enabled(m_wasEnabled);
+    setCudaAutocast(m_wasEnabled);
     if (!m_wasEnabled)
         at::autocast::clear_cache(); // the float16 copies of the weights, made for this step
 }
@@ -42,17 +53,29 @@ bool GradScaler::unscale(const std::vector<torch::Tensor>& parameters)
     if (!m_enabled)
         return true;
     torch::NoGradGuard noGrad;
-    torch::Tensor overflow;
+    std::vector<torch::Tensor> gradients;
     for (const torch::Tensor& parameter : parameters) {
-        torch::Tensor gradient = parameter.grad();
-        if (!gradient.defined())
-            continue;
-        gradient.mul_(1.0 / m_factor);
-        const torch::Tensor bad = torch::isfinite(gradient).all().logical_not();
-        overflow = overflow.defined() ? overflow.logical_or(bad) : bad;
+        if (parameter.grad().defined())
+            gradients.push_back(parameter.grad());
+    }
+    if (gradients.empty())
+        return true;
+    torch::Tensor overflow;
+    if (gradients.front().is_cuda()) {
+        // LibTorch's fused kernel, one launch for every gradient; it has no
+        // CPU form in LibTorch 1.13, hence the loop below for other devices.
+        overflow = torch::zeros({1}, gradients.front().options().dtype(torch::kFloat32));
+        at::_amp_foreach_non_finite_check_and_unscale_(gradients, overflow,
+                                                       torch::full({1}, 1.0 / m_factor, overflow.options()));
+    } else {
+        for (torch::Tensor& gradient : gradients) {
+            gradient.mul_(1.0 / m_factor);
+            const torch::Tensor bad = torch::isfinite(gradient).all().logical_not();
+            overflow = overflow.defined() ? overflow.logical_or(bad) : bad;
+        }
     }
     // The one wait for the device per step: whether to step at all.
-    const bool overflowed = overflow.defined() && overflow.item<bool>();
+    const bool overflowed = overflow.item<float>() != 0.0f;
     if (overflowed) {
         m_factor /= 2.0;
         m_stepsWithoutOverflow = 0;

@@ -62,7 +62,7 @@ torch::Device toTorchDevice(const std::string& name, const WorkerPlace& place)
         throw std::runtime_error("device '" + name + "' is not available: no CUDA GPU found"
                                  " (or this LibTorch build has no CUDA support); use cpu");
     const auto count = torch::cuda::device_count();
-    if (static_cast<size_t>(device->index) >= count)
+    if (static_cast<int64_t>(device->index) >= static_cast<int64_t>(count))
         throw std::runtime_error("device '" + name + "' does not exist: found "
                                  + std::to_string(count) + " CUDA GPU(s)");
     return {torch::kCUDA, static_cast<torch::DeviceIndex>(device->index)};

@@ -1,5 +1,7 @@
 #include "train/tensordata.h"
 
+#include "train/computedevices.h"
+
 #include <cmath>
 
 namespace lepton {
@@ -55,16 +57,34 @@ TensorData TensorData::to(const torch::Device& device) const
     // Pinned (page-locked) memory lets the copy run asynchronously on the
     // stream; the caching host allocator keeps it until the copy is done.
     const auto move = [&](const torch::Tensor& tensor) {
-        if (!device.is_cuda())
-            return tensor.to(device);
+        if (!tensor.defined() || !device.is_cuda() || tensor.is_cuda())
+            return tensor.defined() ? tensor.to(device) : tensor;
         return tensor.pin_memory().to(device, /*non_blocking=*/true);
     };
     TensorData moved;
     moved.features = move(features);
-    if (labels.defined())
-        moved.labels = move(labels);
+    moved.labels = move(labels);
     moved.targets = targets.is_same(labels) ? moved.labels : move(targets);
     return moved;
+}
+
+int64_t TensorData::bytes() const
+{
+    int64_t total = 0;
+    for (const torch::Tensor& tensor : {features, labels, targets.is_same(labels) ? torch::Tensor() : targets})
+        total += tensor.defined() ? tensor.numel() * static_cast<int64_t>(tensor.element_size()) : 0;
+    return total;
+}
+
+TensorData placedFor(const torch::Device& device, TensorData data)
+{
+    if (!device.is_cuda() || data.lazy)
+        return data;
+    if (static_cast<double>(data.bytes()) > gpuMemoryBytes(device.index()) / 4)
+        return data;
+    TensorData placed = data.to(device);
+    placed.oneHotClasses = data.oneHotClasses;
+    return placed;
 }
 
 TensorData toTensors(const Dataset& dataset, LossKind loss)

@@ -31,7 +31,13 @@ struct TensorData {
     TensorData select(const torch::Tensor& indices) const;
     // On CUDA the batch is pinned first, so the copy does not block.
     TensorData to(const torch::Device& device) const;
+    int64_t bytes() const;
 };
+
+// The whole set on `device` when that is a GPU with room for it (a quarter
+// of its memory): each step then gathers its batch there instead of copying
+// it from the host. Lazy sets, and every set for the CPU, stay as they are.
+TensorData placedFor(const torch::Device& device, TensorData data);
 
 // Wraps the dataset's features (in memory or mapped) and labels without
 // copying, so `dataset` must outlive the result, which is only ever read.

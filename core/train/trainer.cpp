@@ -159,7 +159,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     if (config.mixedPrecision && !device.is_cuda())
         log("mixed precision applies on CUDA only: training in float32 on " + device.str());
 
-    const TensorData all = toTensors(data.data, config.loss);
+    const TensorData all = placedFor(device, toTensors(data.data, config.loss));
     const auto part = [&](const std::vector<int64_t>& indices) -> std::optional<SampleSet> {
         if (indices.empty())
             return std::nullopt;
@@ -167,7 +167,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     };
     std::optional<SampleSet> test = part(data.split.test);
     if (data.test)
-        test = SampleSet{toTensors(*data.test, config.loss),
+        test = SampleSet{placedFor(device, toTensors(*data.test, config.loss)),
                          torch::arange(data.test->size(), torch::kInt64)};
     RunData sets{*part(data.split.train), part(data.split.validation), std::move(test),
                  BatchTransform(data.scaling, data.data.featureDType,

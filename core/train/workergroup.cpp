@@ -6,7 +6,7 @@
 #include <map>
 #include <stdexcept>
 
-#ifdef USE_C10D_GLOO
+#ifdef LEPTON_GLOO
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
@@ -14,7 +14,7 @@
 
 namespace lepton {
 
-#ifdef USE_C10D_GLOO
+#ifdef LEPTON_GLOO
 
 namespace {
 

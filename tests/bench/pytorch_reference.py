@@ -7,7 +7,10 @@ per epoch, mini-batches picked by index from whole-set tensors, Adam or SGD, cro
 train() for training and eval() + no_grad for validation and test. samples/s counts
 training batches only; seconds is the whole run, data loading included. Synthetic data
 has the C++ generator's distribution and size, not its numbers. Like the engine, torch
-keeps its default thread count unless --threads is given. Run it next to the C++ CLI:
+keeps its default thread count unless --threads is given. --device cuda puts the whole
+data set on the GPU and turns on cuDNN autotuning; --amp adds autocast and gradient
+scaling. Loss and accuracy add up on the device, read once an epoch. Run it next to the
+C++ CLI:
 
     build/app/lepton train projects/fashion-mnist-cnn.lepton --json
     /usr/bin/python3 tests/bench/pytorch_reference.py projects/fashion-mnist-cnn.lepton --json
@@ -67,7 +70,8 @@ def make_layer(kind, p, x):
         "BatchNorm2d": lambda: norm(nn.BatchNorm2d),
         "Dropout": lambda: nn.Dropout(p.get("p", 0.5)),
         "Flatten": nn.Flatten, "ReLU": nn.ReLU, "Sigmoid": nn.Sigmoid, "Tanh": nn.Tanh,
-        "GELU": nn.GELU, "Add": Add, "Concat": lambda: Concat(p.get("dim", 0)),
+        "GELU": nn.GELU, "Add": Add,
+        "GlobalAvgPool2d": lambda: nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()), "Concat": lambda: Concat(p.get("dim", 0)),
     }
     if kind not in builders:
         supported = ", ".join(["Input", *builders])
@@ -175,39 +179,41 @@ def batch_ranges(samples, batch_size):
     return ranges
 
 
-def evaluate(model, x, y, batch_size):
+def evaluate(model, x, y, batch_size, amp):
     """Mean cross-entropy and accuracy over a whole set, in eval mode."""
     model.eval()
-    loss_sum, correct = 0.0, 0
-    with torch.no_grad():
+    loss_sum, correct = torch.zeros((), device=y.device), torch.zeros((), device=y.device)
+    with torch.no_grad(), torch.autocast(y.device.type, enabled=amp):
         for begin, end in batch_ranges(len(y), batch_size):
             output = model(x[begin:end])
-            loss_sum += nn.functional.cross_entropy(output, y[begin:end]).item() * (end - begin)
-            correct += output.argmax(1).eq(y[begin:end]).sum().item()
-    return loss_sum / len(y), correct / len(y)
+            loss_sum += nn.functional.cross_entropy(output, y[begin:end]).float() * (end - begin)
+            correct += output.argmax(1).eq(y[begin:end]).sum()
+    return loss_sum.item() / len(y), correct.item() / len(y)
 
 
-def train_epoch(model, optimizer, x, y, shuffle, batch_size):
+def train_epoch(model, optimizer, scaler, x, y, shuffle, batch_size):
     """One pass over (x, y) in the order `shuffle`; returns mean loss and accuracy."""
     model.train()
-    loss_sum, correct = 0.0, 0
+    loss_sum, correct = torch.zeros((), device=y.device), torch.zeros((), device=y.device)
     for begin, end in batch_ranges(len(y), batch_size):
         index = shuffle[begin:end]
         batch_x, batch_y = x.index_select(0, index), y.index_select(0, index)
         optimizer.zero_grad()
-        output = model(batch_x)
-        loss = nn.functional.cross_entropy(output, batch_y)
-        loss_value = loss.item()
-        if not math.isfinite(loss_value):
-            raise SystemExit(f"loss became {loss_value}; try a lower learning rate")
-        loss.backward()
-        optimizer.step()
-        loss_sum += loss_value * (end - begin)
-        correct += output.argmax(1).eq(batch_y).sum().item()
-    return loss_sum / len(y), correct / len(y)
+        with torch.autocast(y.device.type, enabled=scaler.is_enabled()):
+            output = model(batch_x)
+            loss = nn.functional.cross_entropy(output, batch_y)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        loss_sum += loss.detach().float() * (end - begin)
+        correct += output.argmax(1).eq(batch_y).sum()
+    mean_loss = loss_sum.item() / len(y)
+    if not math.isfinite(mean_loss):
+        raise SystemExit(f"loss became {mean_loss}; try a lower learning rate")
+    return mean_loss, correct.item() / len(y)
 
 
-def train(project, base_dir, epochs, log):
+def train(project, base_dir, epochs, device, amp, log):
     """Trains the project's model; returns the summary (all SUMMARY_KEYS but threads)."""
     start = time.perf_counter()
     cfg = project["training"]
@@ -216,7 +222,9 @@ def train(project, base_dir, epochs, log):
     (x, y), test = load_dataset(project["dataset"], base_dir)
     torch.manual_seed(cfg["seed"])  # before the model, so the seed fixes the initial weights
     generator = torch.Generator().manual_seed(cfg["seed"])  # for the shuffles
-    model = GraphModel(project["graph"])
+    model = GraphModel(project["graph"]).to(device)
+    torch.backends.cudnn.benchmark = device.type == "cuda"
+    scaler = torch.cuda.amp.GradScaler(enabled=amp)  # the spelling 1.13 and 2.x share
     rate, decay = cfg["learning_rate"], cfg["weight_decay"]
     optimizer = (torch.optim.SGD(model.parameters(), rate, cfg["momentum"], weight_decay=decay)
                  if cfg["optimizer"] == "sgd"
@@ -225,18 +233,20 @@ def train(project, base_dir, epochs, log):
     split = project["dataset"].get("split", {}).get("validation", 0.2)
     held = max(math.floor(split * len(y) + 0.5), 1) if split > 0 else 0  # like llround
     order = torch.randperm(len(y), generator=generator)
-    train_x, train_y = x[order[held:]], y[order[held:]]
-    validation = (x[order[:held]], y[order[:held]]) if held else None
-    log(f"training on cpu ({torch.get_num_threads()} threads): {len(train_y)} samples, "
+    train_x, train_y = x[order[held:]].to(device), y[order[held:]].to(device)
+    validation = (x[order[:held]].to(device), y[order[:held]].to(device)) if held else None
+    if test:
+        test = (test[0].to(device), test[1].to(device))
+    log(f"training on {device} ({torch.get_num_threads()} threads): {len(train_y)} samples, "
         f"{held} for validation" + (f", {len(test[1])} for test" if test else ""))
 
     summary = dict.fromkeys(SUMMARY_KEYS)
     summary["epochs"] = 0
     training_seconds = 0.0
     for epoch in range(1, epochs + 1):
-        shuffle = torch.randperm(len(train_y), generator=generator)
+        shuffle = torch.randperm(len(train_y), generator=generator).to(device)
         epoch_start = time.perf_counter()
-        loss, accuracy = train_epoch(model, optimizer, train_x, train_y, shuffle,
+        loss, accuracy = train_epoch(model, optimizer, scaler, train_x, train_y, shuffle,
                                      cfg["batch_size"])
         epoch_seconds = time.perf_counter() - epoch_start
         training_seconds += epoch_seconds
@@ -244,14 +254,14 @@ def train(project, base_dir, epochs, log):
         line = (f"epoch {epoch}/{epochs}  loss {summary['train_loss']:.4f}"
                 f"  acc {100 * summary['train_accuracy']:.2f}%")
         if validation:
-            val_loss, val_accuracy = evaluate(model, *validation, max(cfg["batch_size"], 256))
+            val_loss, val_accuracy = evaluate(model, *validation, max(cfg["batch_size"], 256), amp)
             summary.update(validation_loss=val_loss, validation_accuracy=val_accuracy)
             line += f"  val_loss {val_loss:.4f}  val_acc {100 * val_accuracy:.2f}%"
         log(f"{line}  {len(train_y) / epoch_seconds:.0f} samples/s"
             f"  {time.perf_counter() - start:.1f} s")
 
     if test:
-        test_loss, test_accuracy = evaluate(model, *test, max(cfg["batch_size"], 256))
+        test_loss, test_accuracy = evaluate(model, *test, max(cfg["batch_size"], 256), amp)
         summary.update(test_loss=test_loss, test_accuracy=test_accuracy)
     trained = summary["epochs"] * len(train_y)
     summary["samples_per_second"] = trained / training_seconds if training_seconds else 0.0
@@ -264,6 +274,8 @@ def main():
     parser.add_argument("project", help="a .lepton project file")
     parser.add_argument("--epochs", type=int, help="train this many epochs, not the project's")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads(N) (default: leave)")
+    parser.add_argument("--device", default="cpu", help="cpu (default), cuda or cuda:N")
+    parser.add_argument("--amp", action="store_true", help="mixed precision (CUDA only)")
     parser.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     args = parser.parse_args()
 
@@ -274,7 +286,11 @@ def main():
     epochs = project["training"]["epochs"] if args.epochs is None else args.epochs
     progress = sys.stderr if args.json else sys.stdout
     log = lambda message: print(message, file=progress, flush=True)
-    summary = train(project, os.path.dirname(os.path.abspath(args.project)), epochs, log)
+    device = torch.device(args.device)
+    if args.amp and device.type != "cuda":
+        raise SystemExit("--amp needs a CUDA device")
+    summary = train(project, os.path.dirname(os.path.abspath(args.project)), epochs, device,
+                    args.amp, log)
     summary["threads"] = torch.get_num_threads()
 
     if args.json:
