@@ -3,6 +3,7 @@
 #include "data/datasetspec.h"
 
 #include <csignal>
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <string>
@@ -18,6 +19,13 @@ struct TrainOptions {
     std::string weights;               // start from this checkpoint's weights, matched by node id and shape
     int processes = 1;                 // data-parallel workers to start on this machine
     int cores = 0;                     // the most CPU cores to use; 0: all
+};
+
+struct RunsOptions {
+    std::string projectPath;
+    bool json = false;
+    std::optional<int64_t> exportRun; // write this run's metrics to csvPath
+    std::string csvPath;              // "-": stdout
 };
 
 struct InspectOptions {
@@ -52,6 +60,8 @@ sigset_t trainSignals();
 // waits for them all: rank 0's exit code, or 1 when only another failed.
 int runLocalWorkers(const TrainOptions& options);
 int runInspect(const InspectOptions& options);
+// Lists the runs in the project's history, or exports one run's metrics.
+int runRuns(const RunsOptions& options);
 int runLayers(const LayersOptions& options);
 int runData(const DataOptions& options);
 int runNew(const NewOptions& options);

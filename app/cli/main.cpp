@@ -58,6 +58,19 @@ int main(int argc, char** argv)
         ->required()
         ->check(CLI::ExistingFile);
 
+    RunsOptions runs;
+    CLI::App* runsCommand = app.add_subcommand(
+        "runs", "List a project's recorded runs (PROJECT.d/runs.sqlite), or export one run's metrics as CSV");
+    runsCommand->add_option("project", runs.projectPath, ".lepton project file")
+        ->required()
+        ->check(CLI::ExistingFile);
+    runsCommand->add_flag("--json", runs.json, "Print one JSON array instead of the table");
+    CLI::Option* exportRun =
+        runsCommand->add_option("--export", runs.exportRun, "The run (its ID in the list) whose metrics --csv writes");
+    runsCommand->add_option("--csv", runs.csvPath, "CSV file for --export's per-epoch and per-batch metrics (- for stdout)")
+        ->needs(exportRun);
+    exportRun->needs("--csv");
+
     bool devicesJson = false;
     CLI::App* devicesCommand =
         app.add_subcommand("devices", "List the devices training can use: the CPU and each CUDA GPU with its memory");
@@ -98,6 +111,8 @@ int main(int argc, char** argv)
     try {
         if (trainCommand->parsed())
             return train.processes > 1 ? runLocalWorkers(train) : runTrain(train);
+        if (runsCommand->parsed())
+            return runRuns(runs);
         if (devicesCommand->parsed())
             return runDevices(devicesJson);
         if (layersCommand->parsed())

@@ -1,6 +1,8 @@
 #include "commands.h"
 
 #include "graph/layerregistry.h"
+#include "history/runrecorder.h"
+#include "project/graphjson.h"
 #include "project/project.h"
 #include "train/trainer.h"
 
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <unistd.h>
@@ -63,37 +66,10 @@ void printEpoch(std::ostream& out, const EpochMetrics& m)
         << " s" << std::endl;
 }
 
-// NaN accuracies (regression) and absent values become JSON null.
-nlohmann::ordered_json jsonNumber(std::optional<double> value)
-{
-    if (!value || !std::isfinite(*value))
-        return nullptr;
-    return *value;
-}
-
 nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state, const std::string& error)
 {
-    const std::optional<EpochMetrics>& last = s.lastEpoch;
-    nlohmann::ordered_json json = {
-        {"state", toString(state)},
-        {"device", s.device},
-        {"epochs", s.epochsCompleted},
-        {"stopped_early", s.stoppedEarly},
-        {"best_epoch", s.bestEpoch > 0 ? nlohmann::ordered_json(s.bestEpoch) : nlohmann::ordered_json()},
-        {"train_loss", jsonNumber(last ? std::optional(last->trainLoss) : std::nullopt)},
-        {"train_accuracy", jsonNumber(last ? std::optional(last->trainAccuracy) : std::nullopt)},
-        {"validation_loss", jsonNumber(last ? last->validationLoss : std::nullopt)},
-        {"validation_accuracy", jsonNumber(last ? last->validationAccuracy : std::nullopt)},
-        {"test_loss", jsonNumber(s.testLoss)},
-        {"test_accuracy", jsonNumber(s.testAccuracy)},
-        {"resumed_after", s.resumedAfter},
-        {"workers", s.workers},
-        {"threads", s.threads},
-        {"blas_threads", s.blasThreads},
-        {"checkpoint", s.checkpoint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.checkpoint)},
-        {"samples_per_second", s.samplesPerSecond},
-        {"seconds", s.seconds},
-    };
+    nlohmann::ordered_json json = {{"state", toString(state)}};
+    json.update(summaryToJson(s));
     if (!error.empty())
         json["error"] = error;
     return json;
@@ -142,6 +118,18 @@ TrainingJob jobFor(const TrainOptions& options)
     return job;
 }
 
+RunStart runStartFor(const TrainingJob& job)
+{
+    RunStart start;
+    start.source = "cli";
+    start.device = job.config.device;
+    start.settings = trainingToJson(job.config);
+    start.graph = graphToJson(job.graph);
+    start.dataset = datasetToJson(job.dataset);
+    start.resume = job.resume;
+    return start;
+}
+
 } // namespace
 
 sigset_t trainSignals()
@@ -175,6 +163,17 @@ int runTrain(const TrainOptions& options)
         job.worker.distributed() ? std::string() : " (kill -USR1 " + std::to_string(getpid()) + ")";
 
     Trainer trainer;
+    // Rank 0 keeps the run in the project's history, as it keeps the checkpoints.
+    std::optional<RunRecorder> recorder;
+    if (reports) {
+        recorder.emplace(trainer.subscribe());
+        try {
+            const int64_t run = recorder->begin(job.checkpointDir, runStartFor(job));
+            progress << "run " << run << ", recorded in " << RunHistory::fileIn(job.checkpointDir) << std::endl;
+        } catch (const std::exception& problem) {
+            std::cerr << who << "this run is not recorded in the run history: " << problem.what() << '\n';
+        }
+    }
     trainer.start(std::move(job));
     std::string error;
     bool stopRequested = false;
@@ -211,6 +210,11 @@ int runTrain(const TrainOptions& options)
                 break;
             case TrainingEvent::Kind::Finished:
                 trainer.wait();
+                if (recorder) {
+                    recorder->waitUntilFinished();
+                    if (const std::string problem = recorder->problem(); !problem.empty())
+                        std::cerr << who << "the run history stopped recording this run: " << problem << '\n';
+                }
                 if (options.json)
                     result << summaryJson(event.summary, event.state, error).dump(2) << std::endl;
                 else if (event.state != TrainerState::Failed)

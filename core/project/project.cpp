@@ -108,6 +108,8 @@ TrainingConfig readTraining(const JsonReader& json)
     return trainingFromJson(json.value());
 }
 
+} // namespace
+
 nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
 {
     nlohmann::ordered_json json = {{"source", spec.source}};
@@ -123,8 +125,6 @@ nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
         json["target"] = "input";
     return json;
 }
-
-} // namespace
 
 ProjectError::ProjectError(const std::string& file, const std::string& jsonPath, const std::string& problem)
     : std::runtime_error(joinMessage(file, jsonPath, problem))

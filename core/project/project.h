@@ -56,6 +56,8 @@ private:
 Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry);
 // Stable key order, so saved files diff cleanly.
 nlohmann::ordered_json projectToJson(const Project& project);
+// The project file's "dataset" object.
+nlohmann::ordered_json datasetToJson(const DatasetSpec& spec);
 
 // Throws ProjectError at `version` unless this build reads that schema
 // version; every file format Lepton writes carries one.

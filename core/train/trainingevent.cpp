@@ -1,5 +1,6 @@
 #include "train/trainingevent.h"
 
+#include <cmath>
 #include <iterator>
 
 namespace lepton {
@@ -34,6 +35,41 @@ std::string toString(TrainerState state)
 bool isActive(TrainerState state)
 {
     return state == TrainerState::Preparing || state == TrainerState::Running || state == TrainerState::Paused;
+}
+
+namespace {
+
+nlohmann::ordered_json jsonNumber(std::optional<double> value)
+{
+    if (!value || !std::isfinite(*value))
+        return nullptr;
+    return *value;
+}
+
+} // namespace
+
+nlohmann::ordered_json summaryToJson(const TrainingSummary& s)
+{
+    const std::optional<EpochMetrics>& last = s.lastEpoch;
+    return {
+        {"device", s.device},
+        {"epochs", s.epochsCompleted},
+        {"stopped_early", s.stoppedEarly},
+        {"best_epoch", s.bestEpoch > 0 ? nlohmann::ordered_json(s.bestEpoch) : nlohmann::ordered_json()},
+        {"train_loss", jsonNumber(last ? std::optional(last->trainLoss) : std::nullopt)},
+        {"train_accuracy", jsonNumber(last ? std::optional(last->trainAccuracy) : std::nullopt)},
+        {"validation_loss", jsonNumber(last ? last->validationLoss : std::nullopt)},
+        {"validation_accuracy", jsonNumber(last ? last->validationAccuracy : std::nullopt)},
+        {"test_loss", jsonNumber(s.testLoss)},
+        {"test_accuracy", jsonNumber(s.testAccuracy)},
+        {"resumed_after", s.resumedAfter},
+        {"workers", s.workers},
+        {"threads", s.threads},
+        {"blas_threads", s.blasThreads},
+        {"checkpoint", s.checkpoint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.checkpoint)},
+        {"samples_per_second", s.samplesPerSecond},
+        {"seconds", s.seconds},
+    };
 }
 
 void EventQueue::push(TrainingEvent event)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <condition_variable>
 #include <chrono>
 #include <cstdint>
@@ -58,6 +60,10 @@ struct TrainingSummary {
     int threads = 1;                    // CPU threads of the layers' kernels
     int blasThreads = 1;                // CPU threads of OpenBLAS's matrix products
 };
+
+// The summary as `lepton train --json` prints it and the run history keeps
+// it; NaN (regression accuracy) and absent figures are null.
+nlohmann::ordered_json summaryToJson(const TrainingSummary& summary);
 
 struct TrainingEvent {
     enum class Kind { Batch, Epoch, State, Log, Finished };

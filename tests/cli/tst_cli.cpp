@@ -298,6 +298,64 @@ private Q_SLOTS:
         QVERIFY2(again.err.contains(QStringLiteral("has finished all 12 epochs")), qPrintable(again.err));
     }
 
+    // Every run lands in PROJECT.d/runs.sqlite; one killed with SIGKILL keeps
+    // what it wrote before the kill and reads as interrupted afterwards.
+    void runsSurviveAKilledTrainingProcess()
+    {
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "killed.lepton", [](QJsonObject& project) {
+            setValue(project, {"dataset", "params", "samples"}, 40000);
+            setValue(project, {"training", "batch_size"}, 16);
+            setValue(project, {"training", "epochs"}, 50);
+        });
+        QCOMPARE(runCli({"runs", project}).out, QStringLiteral("no runs recorded yet for %1; lepton train records every run\n").arg(project));
+        QProcess process;
+        process.start(QStringLiteral(LEPTON_CLI), {"train", project, "--json"});
+        QVERIFY(process.waitForStarted());
+        QString progress;
+        QElapsedTimer waited;
+        waited.start();
+        while (!progress.contains("epoch 2/50") && process.state() == QProcess::Running && waited.elapsed() < 120000) {
+            process.waitForReadyRead(1000);
+            progress += QString::fromUtf8(process.readAllStandardError());
+        }
+        QVERIFY2(progress.contains(QStringLiteral("run 1, recorded in %1.d/runs.sqlite").arg(project)), qPrintable(progress));
+        const CliResult alive = runCli({"runs", project, "--json"});
+        QCOMPARE(QJsonDocument::fromJson(alive.out.toUtf8()).array()[0].toObject()["status"].toString(), "running");
+        ::kill(pid_t(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished(60 * 1000));
+        const int epochsSeen = int(progress.count(QRegularExpression("^epoch \\d+/50", QRegularExpression::MultilineOption)));
+
+        const CliResult listed = runCli({"runs", project, "--json"});
+        QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
+        const QJsonObject run = QJsonDocument::fromJson(listed.out.toUtf8()).array()[0].toObject();
+        QCOMPARE(run["id"].toInt(), 1);
+        QCOMPARE(run["status"].toString(), "interrupted");
+        QCOMPARE(run["source"].toString(), "cli");
+        QVERIFY2(run["epochs"].toInt() >= epochsSeen, qPrintable(listed.out)); // every epoch printed was recorded
+        QCOMPARE(run["settings"].toObject()["batch_size"].toInt(), 16);
+        QVERIFY(run["best_validation_accuracy"].toDouble() > 0.0);
+        QVERIFY(runCli({"runs", project}).out.contains(QRegularExpression("^1 +run 1 +interrupted ", QRegularExpression::MultilineOption)));
+
+        const QString csvPath = dir.filePath("run1.csv");
+        const CliResult exported = runCli({"runs", project, "--export", "1", "--csv", csvPath});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QVERIFY(rows.front().startsWith("level,epoch,batch,step,train_loss"));
+        const int batchesPerEpoch = 32000 / 16;
+        QVERIFY(rows.filter(QRegularExpression("^epoch,")).size() >= epochsSeen);
+        QVERIFY(rows.filter(QRegularExpression("^batch,")).size() >= epochsSeen * batchesPerEpoch);
+        // Steps run on across epochs: epoch 2's last batch is step 2 x batches per epoch.
+        const QString lastOfEpoch2 = QStringLiteral("^batch,2,%1,%2,").arg(batchesPerEpoch).arg(2 * batchesPerEpoch);
+        QVERIFY(!rows.filter(QRegularExpression(lastOfEpoch2)).isEmpty());
+
+        const CliResult missing = runCli({"runs", project, "--export", "7", "--csv", csvPath});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("has no run 7"), qPrintable(missing.err));
+    }
+
     void devicesListsTheCpuAndEachGpu()
     {
         const CliResult result = runCli({"devices", "--json"});
