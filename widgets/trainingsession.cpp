@@ -13,6 +13,7 @@ constexpr int kDrainIntervalMs = 33; // about 30 frames per second
 TrainingSession::TrainingSession(QObject* parent)
     : QObject(parent)
     , m_trainer(std::make_unique<Trainer>())
+    , m_recorder(m_trainer->subscribe())
 {
     m_timer.setInterval(kDrainIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &TrainingSession::drain);
@@ -20,13 +21,23 @@ TrainingSession::TrainingSession(QObject* parent)
 
 TrainingSession::~TrainingSession()
 {
-    m_trainer->requestStop(); // ~Trainer joins the worker
+    m_trainer->requestStop();
+    m_trainer->wait();
+    m_recorder.waitUntilFinished(); // the run's end is in the history before the process goes
 }
 
-QString TrainingSession::start(TrainingJob job)
+QString TrainingSession::start(TrainingJob job, bool record)
 {
     if (m_active)
         return tr("A training run is already active.");
+    QString unrecorded;
+    if (record) {
+        try {
+            m_recorder.begin(job.checkpointDir, runStartFor(job, "workbench"));
+        } catch (const std::exception& problem) {
+            unrecorded = tr("This run is not recorded in the run history: %1").arg(problem.what());
+        }
+    }
     try {
         m_trainer->start(std::move(job));
     } catch (const std::exception& error) {
@@ -37,6 +48,8 @@ QString TrainingSession::start(TrainingJob job)
     m_state = TrainerState::Preparing;
     m_timer.start();
     Q_EMIT started(); // the trainer's own Preparing event follows on the next tick
+    if (!unrecorded.isEmpty())
+        Q_EMIT logMessage(unrecorded);
     return {};
 }
 

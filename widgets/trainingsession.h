@@ -1,5 +1,6 @@
 #pragma once
 
+#include "history/runrecorder.h"
 #include "train/trainer.h"
 
 #include <QMetaType>
@@ -22,8 +23,9 @@ public:
     explicit TrainingSession(QObject* parent = nullptr);
     ~TrainingSession() override; // stops a running job and waits for it
 
-    // Starts a run; returns why it cannot start, or an empty string.
-    QString start(TrainingJob job);
+    // Starts a run; returns why it cannot start, or an empty string. With
+    // `record`, the run goes into the history in the job's checkpoint folder.
+    QString start(TrainingJob job, bool record);
     // Asks the run to stop before its next batch.
     void stop();
     // Holds the run before its next batch, or lets it go on.
@@ -46,6 +48,7 @@ private:
     void drain();
 
     std::unique_ptr<Trainer> m_trainer;
+    RunRecorder m_recorder; // after m_trainer, whose events it takes
     QTimer m_timer;
     TrainerState m_state = TrainerState::Idle;
     bool m_active = false;

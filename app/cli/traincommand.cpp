@@ -2,7 +2,6 @@
 
 #include "graph/layerregistry.h"
 #include "history/runrecorder.h"
-#include "project/graphjson.h"
 #include "project/project.h"
 #include "train/trainer.h"
 
@@ -118,18 +117,6 @@ TrainingJob jobFor(const TrainOptions& options)
     return job;
 }
 
-RunStart runStartFor(const TrainingJob& job)
-{
-    RunStart start;
-    start.source = "cli";
-    start.device = job.config.device;
-    start.settings = trainingToJson(job.config);
-    start.graph = graphToJson(job.graph);
-    start.dataset = datasetToJson(job.dataset);
-    start.resume = job.resume;
-    return start;
-}
-
 } // namespace
 
 sigset_t trainSignals()
@@ -168,7 +155,7 @@ int runTrain(const TrainOptions& options)
     if (reports) {
         recorder.emplace(trainer.subscribe());
         try {
-            const int64_t run = recorder->begin(job.checkpointDir, runStartFor(job));
+            const int64_t run = recorder->begin(job.checkpointDir, runStartFor(job, "cli"));
             progress << "run " << run << ", recorded in " << RunHistory::fileIn(job.checkpointDir) << std::endl;
         } catch (const std::exception& problem) {
             std::cerr << who << "this run is not recorded in the run history: " << problem.what() << '\n';

@@ -105,7 +105,8 @@ void TrainingActions::start(Start start)
     if (start == Start::FromWeights)
         job.initialWeights = lastCheckpointPath(job.checkpointDir);
     m_pause->setChecked(false);
-    const QString error = m_session->start(std::move(job));
+    // A project not saved yet has only a scratch folder: nothing to keep runs in.
+    const QString error = m_session->start(std::move(job), !m_document->filePath().isEmpty());
     if (!error.isEmpty())
         Q_EMIT statusMessage(tr("Training could not start: %1").arg(error), kStatusTimeoutMs);
     Q_EMIT runRequested(error);

@@ -1,9 +1,24 @@
 #include "history/runrecorder.h"
 
+#include "project/graphjson.h"
+#include "project/project.h"
+
 #include <algorithm>
 #include <chrono>
 
 namespace lepton {
+
+RunStart runStartFor(const TrainingJob& job, const std::string& source)
+{
+    RunStart start;
+    start.source = source;
+    start.device = job.config.device;
+    start.settings = trainingToJson(job.config);
+    start.graph = graphToJson(job.graph);
+    start.dataset = datasetToJson(job.dataset);
+    start.resume = job.resume;
+    return start;
+}
 
 RunRecorder::RunRecorder(std::shared_ptr<EventQueue> events)
     : m_events(std::move(events))

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "history/runhistory.h"
+#include "train/trainer.h"
 #include "train/trainingevent.h"
 
 #include <atomic>
@@ -11,6 +12,9 @@
 #include <thread>
 
 namespace lepton {
+
+// What the history keeps of `job` as it starts; `source`: "cli", "workbench".
+RunStart runStartFor(const TrainingJob& job, const std::string& source);
 
 // Keeps a trainer's runs in their project's history from a thread of its
 // own: it drains a queue the trainer fans every event out to, writes the

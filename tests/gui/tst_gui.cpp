@@ -524,6 +524,21 @@ void TestGui::trainsFromActionAndStops()
     QTRY_VERIFY_WITH_TIMEOUT(logged(logs, QStringLiteral(": loaded 3 layers")), 60000);
     stop->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 60000);
+
+    // Both runs are in the project's history, the resumed one as run 1 again.
+    RunHistory history((path + QStringLiteral(".d")).toStdString());
+    const auto bothEnded = [&history] {
+        const std::vector<RunRecord> runs = history.runs();
+        return runs.size() == 2 && runs[0].status == RunStatus::Stopped && runs[1].status == RunStatus::Stopped;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(bothEnded(), 10000);
+    const std::vector<RunRecord> runs = history.runs();
+    QCOMPARE(runs[1].id, int64_t(1));
+    QCOMPARE(runs[1].resumes, 1);
+    QCOMPARE(runs[1].source, std::string("workbench"));
+    QVERIFY(runs[1].epochs >= 1);
+    QVERIFY(!history.batchMetrics(runs[1].id).empty());
+    QCOMPARE(runs[0].settings["epochs"].get<int>(), 1000);
 }
 
 void TestGui::trainingFailureIsShown()
