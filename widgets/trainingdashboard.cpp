@@ -58,11 +58,11 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     , m_lossPlot(createPlot(QStringLiteral("lossPlot"), tr("loss")))
     , m_accuracyPlot(createPlot(QStringLiteral("accuracyPlot"), tr("accuracy (%)")))
 {
-    m_trainLoss = addBatchGraph(m_lossPlot, tr("per batch"), 70, 1.0);
-    m_smoothedLoss = addBatchGraph(m_lossPlot, tr("smoothed"), 255, 2.0);
+    m_trainLoss.graph = addBatchGraph(m_lossPlot, tr("per batch"), 70, 1.0);
+    m_smoothedLoss.graph = addBatchGraph(m_lossPlot, tr("smoothed"), 255, 2.0);
     m_validationLoss = addEpochGraph(m_lossPlot, tr("validation"));
-    m_trainAccuracy = addBatchGraph(m_accuracyPlot, tr("per batch"), 70, 1.0);
-    m_smoothedAccuracy = addBatchGraph(m_accuracyPlot, tr("smoothed"), 255, 2.0);
+    m_trainAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("per batch"), 70, 1.0);
+    m_smoothedAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("smoothed"), 255, 2.0);
     m_validationAccuracy = addEpochGraph(m_accuracyPlot, tr("validation"));
     m_accuracyPlot->yAxis->setRange(0, 102); // room for markers at 100%
     m_lossPlot->installEventFilter(this);
@@ -109,8 +109,11 @@ QString TrainingDashboard::errorText() const
 
 void TrainingDashboard::clear()
 {
-    for (QCPGraph* graph : {m_trainLoss, m_smoothedLoss, m_validationLoss, m_trainAccuracy,
-                            m_smoothedAccuracy, m_validationAccuracy})
+    for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_trainAccuracy, &m_smoothedAccuracy}) {
+        curve->series.clear();
+        curve->graph->data()->clear();
+    }
+    for (QCPGraph* graph : {m_validationLoss, m_validationAccuracy})
         graph->data()->clear();
     m_state = TrainerState::Idle;
     m_epoch = 0;
@@ -206,8 +209,12 @@ QCPGraph* TrainingDashboard::addBatchGraph(QCustomPlot* plot, const QString& nam
 {
     QCPGraph* graph = plot->addGraph();
     graph->setName(name);
-    QColor color = kTrainColor;
-    color.setAlpha(alpha);
+    // Faded by mixing with the white background rather than by transparency:
+    // a translucent zigzag of thousands of segments is stroked as one path,
+    // which costs the raster engine a hundred times more.
+    const double weight = alpha / 255.0;
+    const auto mix = [weight](int channel) { return int(std::lround(weight * channel + (1.0 - weight) * 255)); };
+    const QColor color(mix(kTrainColor.red()), mix(kTrainColor.green()), mix(kTrainColor.blue()));
     graph->setPen(QPen(color, width));
     return graph;
 }
@@ -229,15 +236,15 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
         return first ? value : kSmoothing * average + (1.0 - kSmoothing) * value;
     };
     if (std::isfinite(metrics.loss)) {
-        m_lossAverage = smooth(m_lossAverage, metrics.loss, m_trainLoss->dataCount() == 0);
-        m_trainLoss->addData(x, metrics.loss);
-        m_smoothedLoss->addData(x, m_lossAverage);
+        m_lossAverage = smooth(m_lossAverage, metrics.loss, m_trainLoss.series.size() == 0);
+        m_trainLoss.series.append(x, metrics.loss);
+        m_smoothedLoss.series.append(x, m_lossAverage);
     }
     if (hasAccuracy(metrics.accuracy)) {
         const double percent = metrics.accuracy * 100.0;
-        m_accuracyAverage = smooth(m_accuracyAverage, percent, m_trainAccuracy->dataCount() == 0);
-        m_trainAccuracy->addData(x, percent);
-        m_smoothedAccuracy->addData(x, m_accuracyAverage);
+        m_accuracyAverage = smooth(m_accuracyAverage, percent, m_trainAccuracy.series.size() == 0);
+        m_trainAccuracy.series.append(x, percent);
+        m_smoothedAccuracy.series.append(x, m_accuracyAverage);
     }
     m_lastX = std::max(m_lastX, x);
     m_epoch = metrics.epoch;
@@ -297,16 +304,31 @@ void TrainingDashboard::replotIfChanged()
     const double xMax = std::max(1.0, m_epochs > 0 ? double(m_epochs) : std::ceil(m_lastX));
     m_lossPlot->xAxis->setRange(0, xMax);
     m_accuracyPlot->xAxis->setRange(0, xMax);
+    for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_trainAccuracy, &m_smoothedAccuracy})
+        showDecimated(*curve);
     double lossMax = 0.0;
-    for (QCPGraph* graph : {m_trainLoss, m_smoothedLoss, m_validationLoss}) {
-        bool found = false;
-        const QCPRange range = graph->getValueRange(found);
-        if (found)
-            lossMax = std::max(lossMax, range.upper);
+    for (const BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss}) {
+        if (const auto range = curve->series.valueRange())
+            lossMax = std::max(lossMax, range->second);
     }
+    bool found = false;
+    const QCPRange validationRange = m_validationLoss->getValueRange(found);
+    if (found)
+        lossMax = std::max(lossMax, validationRange.upper);
     m_lossPlot->yAxis->setRange(0, lossMax > 0 ? lossMax * 1.08 : 1.0);
     m_lossPlot->replot(QCustomPlot::rpQueuedReplot);
     m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingDashboard::showDecimated(BatchCurve& curve)
+{
+    const QCPAxis* x = curve.graph->keyAxis();
+    // A slice a pixel, each adding its lowest and highest point.
+    const int columns = std::max(1, x->axisRect()->width());
+    QVector<QCPGraphData> shown;
+    for (const MinMaxSeries::Point& point : curve.series.decimated(x->range().lower, x->range().upper, columns))
+        shown.append(QCPGraphData(point.x, point.y));
+    curve.graph->data()->set(shown, true);
 }
 
 void TrainingDashboard::updateStatus()

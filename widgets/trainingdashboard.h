@@ -1,6 +1,7 @@
 #pragma once
 
 #include "train/trainingevent.h"
+#include "util/minmaxseries.h"
 
 #include <QWidget>
 
@@ -16,7 +17,9 @@ class TrainingSession;
 // and validation loss per epoch on one plot, the same for accuracy on the
 // other, and a status line with the epoch, throughput, elapsed time, state
 // and last error. Data arrives per event; the plots redraw at most once per
-// session tick.
+// session tick. Every batch point is kept, and each redraw hands the plot
+// only each pixel column's lowest and highest (MinMaxSeries), so a run of a
+// million batches redraws as fast as a short one and no spike is hidden.
 class TrainingDashboard : public QWidget {
     Q_OBJECT
 
@@ -26,6 +29,8 @@ public:
     QCustomPlot* lossPlot() const { return m_lossPlot; }
     QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
     QString statusText() const;
+    // Batch points received for the loss curve (the plot shows fewer).
+    size_t batchPointCount() const { return m_trainLoss.series.size(); }
     QString errorText() const;
 
 public Q_SLOTS:
@@ -39,6 +44,11 @@ protected:
 
 private:
     QCustomPlot* createPlot(const QString& objectName, const QString& valueLabel);
+    // A batch curve: all its points, and the graph that shows them decimated.
+    struct BatchCurve {
+        QCPGraph* graph = nullptr;
+        MinMaxSeries series;
+    };
     QCPGraph* addBatchGraph(QCustomPlot* plot, const QString& name, int alpha, double width);
     QCPGraph* addEpochGraph(QCustomPlot* plot, const QString& name);
     void addBatch(const BatchMetrics& metrics);
@@ -46,6 +56,7 @@ private:
     void setState(TrainerState state, const QString& message);
     void setFinished(const TrainingSummary& summary);
     void replotIfChanged();
+    static void showDecimated(BatchCurve& curve);
     void updateStatus();
     // Wraps the plot's legend into as many rows as its width needs, so no
     // entry is cut off in a narrow window.
@@ -55,11 +66,11 @@ private:
     QLabel* m_error;
     QCustomPlot* m_lossPlot;
     QCustomPlot* m_accuracyPlot;
-    QCPGraph* m_trainLoss;
-    QCPGraph* m_smoothedLoss;
+    BatchCurve m_trainLoss;
+    BatchCurve m_smoothedLoss;
     QCPGraph* m_validationLoss;
-    QCPGraph* m_trainAccuracy;
-    QCPGraph* m_smoothedAccuracy;
+    BatchCurve m_trainAccuracy;
+    BatchCurve m_smoothedAccuracy;
     QCPGraph* m_validationAccuracy;
 
     TrainerState m_state = TrainerState::Idle;

@@ -472,11 +472,12 @@ void TestGui::trainsFromActionAndStops()
     QVERIFY(!train->isEnabled());
     QVERIFY(stop->isEnabled());
 
-    QCPGraph* loss = window.dashboard()->lossPlot()->graph(0);
-    QTRY_VERIFY_WITH_TIMEOUT(loss->dataCount() > 0, 60000);
-    const int firstPoints = loss->dataCount();
+    const TrainingDashboard* dashboard = window.dashboard();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->batchPointCount() > 0, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->lossPlot()->graph(0)->dataCount() > 0, 60000);
+    const size_t firstPoints = dashboard->batchPointCount();
     const int firstTicks = ticks;
-    QTRY_VERIFY_WITH_TIMEOUT(loss->dataCount() > firstPoints, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->batchPointCount() > firstPoints, 60000);
     // The GUI thread keeps serving timers while the run goes on; a run on
     // this thread would block them until its 1000 epochs were over.
     QTRY_VERIFY_WITH_TIMEOUT(ticks > firstTicks + 10, 60000);
@@ -489,11 +490,11 @@ void TestGui::trainsFromActionAndStops()
     pause->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(toString(window.session()->state())),
                               QString::fromStdString(toString(TrainerState::Paused)), 60000);
-    const int heldPoints = loss->dataCount();
+    const size_t heldPoints = dashboard->batchPointCount();
     QTest::qWait(300);
-    QCOMPARE(loss->dataCount(), heldPoints);
+    QCOMPARE(dashboard->batchPointCount(), heldPoints);
     pause->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(loss->dataCount() > heldPoints, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->batchPointCount() > heldPoints, 60000);
 
     // Every finished epoch leaves a checkpoint beside the project.
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path + QStringLiteral(".d/last.ckpt")), 60000);
