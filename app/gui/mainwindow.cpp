@@ -35,7 +35,9 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
+#include <QEventLoop>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -133,7 +135,7 @@ void MainWindow::restoreLayout()
 
 void MainWindow::newProject()
 {
-    if (!maybeSave())
+    if (!mayReplaceProject())
         return;
     m_document->newProject();
     m_view->fitToContents();
@@ -141,7 +143,7 @@ void MainWindow::newProject()
 
 void MainWindow::newFromTemplate()
 {
-    if (!maybeSave())
+    if (!mayReplaceProject())
         return;
     TemplateGallery gallery(this);
     if (gallery.exec() != QDialog::Accepted || gallery.chosenTemplate().isEmpty())
@@ -157,7 +159,7 @@ void MainWindow::newFromTemplate()
 
 void MainWindow::newFromData()
 {
-    if (!maybeSave())
+    if (!mayReplaceProject())
         return;
     DataImportDialog dialog(DatasetSpec(), QString(), this);
     dialog.setWindowTitle(tr("New Project from Data"));
@@ -200,7 +202,7 @@ void MainWindow::newFromData()
 
 void MainWindow::open()
 {
-    if (!maybeSave())
+    if (!mayReplaceProject())
         return;
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Project"), QSettings().value(kLastDirKey).toString(),
@@ -254,14 +256,13 @@ void MainWindow::importData()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave()) {
+    if (!maybeSave() || !maybeStopRun(tr("quit"))) {
         event->ignore();
         return;
     }
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
-    m_session->stop();
     event->accept();
 }
 
@@ -517,6 +518,8 @@ void MainWindow::connectSignals()
     connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
     connect(m_palette, &LayerPalette::blockActivated, m_view, &GraphView::insertBlockBesideSelection);
     connect(m_document, &GraphDocument::projectReplaced, this, &MainWindow::updatePaletteBlocks);
+    // The curves belong to the project that was open.
+    connect(m_document, &GraphDocument::projectReplaced, m_dashboard, &TrainingDashboard::clear);
     connect(m_document, &GraphDocument::blocksChanged, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::changed, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::problemsFound, this, [this](const QStringList& problems) {
@@ -532,7 +535,7 @@ void MainWindow::connectSignals()
         m_properties->editName();
     });
     connect(m_recentMenu, &RecentFilesMenu::fileTriggered, this, [this](const QString& path) {
-        if (maybeSave())
+        if (mayReplaceProject())
             openProject(path);
     });
     connect(m_trainingActions, &TrainingActions::statusMessage, this,
@@ -543,6 +546,33 @@ void MainWindow::connectSignals()
         m_dashboardDock->show();
         m_dashboardDock->raise();
     });
+}
+
+bool MainWindow::mayReplaceProject()
+{
+    return maybeSave() && maybeStopRun(tr("close the project"));
+}
+
+bool MainWindow::maybeStopRun(const QString& consequence)
+{
+    if (!m_session->isActive())
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Training in Progress"),
+                    tr("%1 is training. Stop the run and %2?").arg(m_document->fileName(), consequence),
+                    QMessageBox::Cancel, this);
+    box.setInformativeText(tr("The run's checkpoint keeps what it trained so far: Resume Last Run goes on "
+                              "from there."));
+    QPushButton* stop = box.addButton(tr("Stop the Run"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != stop)
+        return false;
+    QEventLoop ended;
+    connect(m_session, &TrainingSession::finished, &ended, &QEventLoop::quit);
+    m_session->stop();
+    if (m_session->isActive())
+        ended.exec(); // the stop takes effect within a batch
+    return true;
 }
 
 bool MainWindow::maybeSave()

@@ -82,6 +82,12 @@ private:
     void connectSignals();
     // Asks about unsaved changes; false when the user cancels.
     bool maybeSave();
+    // Before the project is replaced or the window closes: asks whether to
+    // stop a run in progress, and if so stops it and waits for its end (its
+    // checkpoint and history written). False: the user kept it going.
+    bool maybeStopRun(const QString& consequence);
+    // Both questions the open project's going raises: unsaved edits, a run.
+    bool mayReplaceProject();
     // The view's zoom and centre go into the project's ui state, which is
     // saved with it but is no edit; restoreView() reads them back after
     // opening, or fits the graph when the file has none.

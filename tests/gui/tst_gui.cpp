@@ -69,6 +69,7 @@ private Q_SLOTS:
     void deleteKeyOnCanvasRemovesSelection();
     void trainsFromActionAndStops();
     void trainingFailureIsShown();
+    void aRunInProgressIsStoppedOnlyWhenConfirmed();
     void shapesReadAtAGlance();
 
 private:
@@ -540,6 +541,57 @@ void TestGui::trainsFromActionAndStops()
     QVERIFY(runs[1].epochs >= 1);
     QVERIFY(!history.batchMetrics(runs[1].id).empty());
     QCOMPARE(runs[0].settings["epochs"].get<int>(), 1000);
+}
+
+// New, Open and Quit ask before ending a run; Cancel keeps it going, Stop
+// ends it (written to the history as stopped) and the next project starts
+// with an empty dashboard.
+void TestGui::aRunInProgressIsStoppedOnlyWhenConfirmed()
+{
+    nlohmann::json project;
+    {
+        std::ifstream in(kSpiral.toStdString());
+        in >> project;
+    }
+    project["training"]["epochs"] = 1000;
+    const QString path = m_dir.filePath(QStringLiteral("asked.lepton"));
+    {
+        std::ofstream out(path.toStdString());
+        out << project.dump(2);
+    }
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openProject(path));
+    action(window, "actionTrain")->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->batchPointCount() > 0, 60000);
+
+    // Answers the question the next call asks, by the button's text.
+    const auto answer = [&window](const QString& button, QString* question) {
+        QTimer::singleShot(0, &window, [&window, button, question] {
+            auto* box = window.findChild<QMessageBox*>();
+            if (!box)
+                return;
+            *question = box->text();
+            for (QAbstractButton* choice : box->buttons()) {
+                if (choice->text().remove(QLatin1Char('&')) == button)
+                    choice->click();
+            }
+        });
+    };
+    QString question;
+    answer(QStringLiteral("Cancel"), &question);
+    window.newProject();
+    QCOMPARE(question, QStringLiteral("asked.lepton is training. Stop the run and close the project?"));
+    QVERIFY(window.session()->isActive());
+    QCOMPARE(window.document()->filePath(), path);
+
+    answer(QStringLiteral("Stop the Run"), &question);
+    window.newProject();
+    QVERIFY(!window.session()->isActive());
+    QVERIFY(window.document()->filePath().isEmpty());
+    QCOMPARE(window.dashboard()->batchPointCount(), size_t(0));
+    RunHistory history((path + QStringLiteral(".d")).toStdString());
+    QTRY_VERIFY_WITH_TIMEOUT(history.runs().size() == 1 && history.runs()[0].status == RunStatus::Stopped, 10000);
 }
 
 void TestGui::trainingFailureIsShown()
