@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "progressline.h"
 
 #include "graph/layerregistry.h"
 #include "history/runrecorder.h"
@@ -149,6 +150,9 @@ int runTrain(const TrainOptions& options)
     const std::string pauseHint =
         job.worker.distributed() ? std::string() : " (kill -USR1 " + std::to_string(getpid()) + ")";
 
+    // A live bar where a person watches a terminal; plain lines into files and pipes.
+    const bool terminal = reports && isatty(options.json ? STDERR_FILENO : STDOUT_FILENO);
+    ProgressLine bar(progress, terminal, job.config.epochs);
     Trainer trainer;
     // Rank 0 keeps the run in the project's history, as it keeps the checkpoints.
     std::optional<RunRecorder> recorder;
@@ -168,6 +172,7 @@ int runTrain(const TrainOptions& options)
     bool reportedPaused = false;
     for (;;) {
         if (g_interrupted && !stopRequested) {
+            bar.clear();
             progress << "interrupted: stopping after the current batch" << std::endl;
             trainer.requestStop();
             stopRequested = true;
@@ -177,6 +182,8 @@ int runTrain(const TrainOptions& options)
             trainer.setPaused(signals % 2 != 0); // every other signal pauses
         }
         for (const TrainingEvent& event : trainer.events().waitAndTakeAll(std::chrono::milliseconds(200))) {
+            if (event.kind != TrainingEvent::Kind::Batch)
+                bar.clear();
             switch (event.kind) {
             case TrainingEvent::Kind::Epoch:
                 printEpoch(progress, event.epoch);
@@ -220,6 +227,7 @@ int runTrain(const TrainOptions& options)
                     return 130;
                 return event.state == TrainerState::Finished ? 0 : 1;
             case TrainingEvent::Kind::Batch:
+                bar.update(event.batch);
                 break;
             }
         }

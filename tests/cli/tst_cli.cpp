@@ -186,6 +186,31 @@ private Q_SLOTS:
                  qPrintable(result.err));
     }
 
+    // On a terminal (a pseudo-terminal from script(1) here) a live bar with the
+    // time left is redrawn in place; into a pipe only the epoch lines go.
+    void trainShowsALiveBarOnlyOnATerminal()
+    {
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "bar.lepton", [](QJsonObject& project) {
+            setValue(project, {"dataset", "params", "samples"}, 20000);
+            setValue(project, {"training", "batch_size"}, 16);
+            setValue(project, {"training", "epochs"}, 2);
+        });
+        QProcess terminal;
+        terminal.start(QStringLiteral("script"), {"-qec", QStringLiteral("%1 train %2").arg(LEPTON_CLI, project), "/dev/null"});
+        QVERIFY(terminal.waitForFinished(120000));
+        QCOMPARE(terminal.exitCode(), 0);
+        const QString shown = QString::fromUtf8(terminal.readAllStandardOutput());
+        const QRegularExpression bar(QStringLiteral(
+            "\r\\x1b\\[Kepoch 1/2 \\[#*\\.*\\] \\d+/1000  \\d+ samples/s  (-|\\d+:\\d\\d) left  loss [0-9.e-]+  \\d+ MB"));
+        QVERIFY2(shown.contains(bar), qPrintable(shown.left(400)));
+        QVERIFY2(shown.contains(QStringLiteral("\r\x1b[Kepoch 2/2  loss ")), qPrintable(shown.right(400))); // the bar gives way to the line
+
+        const CliResult piped = runCli({"train", project});
+        QVERIFY(piped.out.contains(QStringLiteral("epoch 2/2  loss ")));
+        QVERIFY2(!piped.out.contains(QLatin1Char('\r')) && !piped.out.contains(QStringLiteral(" left ")), qPrintable(piped.out));
+    }
+
     // SIGUSR1 pauses a run before its next batch and a second one continues it.
     void pauseSignalHoldsTheRun()
     {

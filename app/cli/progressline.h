@@ -1,0 +1,35 @@
+#pragma once
+
+#include "train/trainingevent.h"
+
+#include <chrono>
+#include <ostream>
+
+namespace lepton::cli {
+
+// The live line under the epoch lines on a terminal: epoch, a bar of the
+// epoch's batches, samples/s, time left for the whole run, the last batch's
+// loss and the process's memory. Redrawn in place at most ten times a
+// second; clear() wipes it before another line is printed, and the next
+// batch draws it again. Off (not a terminal), it prints nothing.
+class ProgressLine {
+public:
+    ProgressLine(std::ostream& out, bool live, int epochs);
+    void update(const BatchMetrics& batch);
+    void clear();
+
+private:
+    std::ostream& m_out;
+    bool m_live;
+    int m_epochs;
+    bool m_shown = false;
+    std::chrono::steady_clock::time_point m_lastDrawn;
+    // The first batch seen: the rate of the batches since gives the time left.
+    int64_t m_firstStep = -1;
+    double m_firstElapsed = 0.0;
+};
+
+// The process's resident memory in bytes (0 where /proc is missing).
+double residentBytes();
+
+} // namespace lepton::cli
