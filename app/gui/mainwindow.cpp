@@ -13,7 +13,11 @@
 #include "recentfilesmenu.h"
 #include "shortcutsdialog.h"
 #include "templategallery.h"
+#include "runspanel.h"
 #include "trainingdashboard.h"
+#include "commands/replacegraphcommand.h"
+#include "project/graphjson.h"
+#include "project/jsonreader.h"
 #include "trainingsession.h"
 #include "themedicon.h"
 #include "trainingactions.h"
@@ -38,6 +42,7 @@
 #include <QEventLoop>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTimer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -480,6 +485,11 @@ void MainWindow::createDocks()
     m_settingsDock->setObjectName(QStringLiteral("settingsDock"));
     m_settingsDock->setWidget(m_settings);
     tabifyDockWidget(m_dataDock, m_settingsDock);
+    m_runs = new RunsPanel(this);
+    m_runsDock = new QDockWidget(tr("Runs"), this);
+    m_runsDock->setObjectName(QStringLiteral("runsDock"));
+    m_runsDock->setWidget(m_runs);
+    tabifyDockWidget(m_settingsDock, m_runsDock);
     m_dataDock->raise();
 
     // The canvas keeps the full height; the dashboard sits under it only.
@@ -489,7 +499,7 @@ void MainWindow::createDocks()
     resizeDocks({m_dashboardDock}, {320}, Qt::Vertical);
 
     QMenu* view = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
-    for (QDockWidget* dock : {m_paletteDock, m_propertiesDock, m_dashboardDock, m_dataDock})
+    for (QDockWidget* dock : {m_paletteDock, m_propertiesDock, m_dashboardDock, m_dataDock, m_runsDock})
         view->addAction(dock->toggleViewAction());
 }
 
@@ -518,8 +528,29 @@ void MainWindow::connectSignals()
     connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
     connect(m_palette, &LayerPalette::blockActivated, m_view, &GraphView::insertBlockBesideSelection);
     connect(m_document, &GraphDocument::projectReplaced, this, &MainWindow::updatePaletteBlocks);
-    // The curves belong to the project that was open.
+    // The curves and the runs belong to the project that was open.
     connect(m_document, &GraphDocument::projectReplaced, m_dashboard, &TrainingDashboard::clear);
+    const auto showProjectRuns = [this] {
+        const QString path = m_document->filePath();
+        m_runs->setHistoryFolder(path.isEmpty() ? QString() : path + QStringLiteral(".d"));
+    };
+    connect(m_document, &GraphDocument::projectReplaced, this, showProjectRuns);
+    connect(m_document, &GraphDocument::filePathChanged, this, showProjectRuns);
+    showProjectRuns();
+    connect(m_session, &TrainingSession::started, m_runs, &RunsPanel::refresh);
+    connect(m_session, &TrainingSession::finished, m_runs, [this] {
+        // The recorder writes the run's end a moment after the session reports it.
+        QTimer::singleShot(400, m_runs, &RunsPanel::refresh);
+    });
+    connect(m_runs, &RunsPanel::restoreGraphRequested, this, [this](const nlohmann::json& json, const QString& run) {
+        try {
+            Graph graph = graphFromJson(JsonReader(json, "graph"), LayerRegistry::builtin());
+            m_document->undoStack()->push(
+                new ReplaceGraphCommand(m_document, std::move(graph), tr("Restore the graph of %1").arg(run)));
+        } catch (const std::exception& error) {
+            showError(tr("Cannot restore the graph"), QString::fromStdString(error.what()));
+        }
+    });
     connect(m_document, &GraphDocument::blocksChanged, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::changed, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::problemsFound, this, [this](const QStringList& problems) {

@@ -21,6 +21,7 @@ class GraphView;
 class LayerPalette;
 class PropertyPanel;
 class RecentFilesMenu;
+class RunsPanel;
 class TrainingDashboard;
 class TrainingActions;
 class TrainingSession;
@@ -48,6 +49,7 @@ public:
     DataPanel* dataPanel() const { return m_dataPanel; }
     TrainingSettingsPanel* trainingSettings() const { return m_settings; }
     TrainingDashboard* dashboard() const { return m_dashboard; }
+    RunsPanel* runsPanel() const { return m_runs; }
     TrainingSession* session() const { return m_session; }
     TrainingActions* trainingActions() const { return m_trainingActions; }
 
@@ -113,6 +115,7 @@ private:
     LayerPalette* m_palette = nullptr;
     PropertyPanel* m_properties = nullptr;
     TrainingDashboard* m_dashboard = nullptr;
+    RunsPanel* m_runs = nullptr;
     DataPanel* m_dataPanel = nullptr;
     TrainingSettingsPanel* m_settings = nullptr;
     QDockWidget* m_paletteDock = nullptr;
@@ -120,6 +123,7 @@ private:
     QDockWidget* m_dashboardDock = nullptr;
     QDockWidget* m_dataDock = nullptr;
     QDockWidget* m_settingsDock = nullptr;
+    QDockWidget* m_runsDock = nullptr;
     RecentFilesMenu* m_recentMenu = nullptr;
     QLabel* m_modelStatus = nullptr;
 

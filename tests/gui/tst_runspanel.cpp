@@ -1,0 +1,141 @@
+// The Runs panel on real runs trained in the window: the table, the overlay
+// of two runs, their settings side by side, and the edits it makes.
+#include "commands/replacegraphcommand.h"
+#include "commands/settrainingcommand.h"
+#include "common/guitestutil.h"
+#include "qcustomplotheader.h"
+#include "runspanel.h"
+#include "trainingsession.h"
+
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+
+using namespace lepton;
+using namespace lepton::testing;
+
+namespace {
+
+// Trains the open project once, to its end.
+bool trainOnce(MainWindow& window)
+{
+    action(window, "actionTrain")->trigger();
+    if (!window.session()->isActive())
+        return false;
+    return QTest::qWaitFor([&window] { return !window.session()->isActive(); }, 60000)
+        && window.session()->state() == TrainerState::Finished;
+}
+
+QString cellText(const RunsPanel& panel, int row, int column)
+{
+    return panel.table()->model()->index(row, column).data().toString();
+}
+
+} // namespace
+
+class TestRunsPanel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { useScratchSettings(m_settings, QStringLiteral("tst_runspanel")); }
+    void twoRunsOverlaidAndCompared();
+
+private:
+    QTemporaryDir m_settings;
+};
+
+void TestRunsPanel::twoRunsOverlaidAndCompared()
+{
+    QTemporaryDir dir;
+    nlohmann::json project;
+    {
+        std::ifstream in(kSpiral.toStdString());
+        in >> project;
+    }
+    project["training"]["epochs"] = 3;
+    const QString path = dir.filePath(QStringLiteral("compared.lepton"));
+    {
+        std::ofstream out(path.toStdString());
+        out << project.dump(2);
+    }
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openProject(path));
+    RunsPanel* panel = window.runsPanel();
+    QCOMPARE(panel->table()->model()->rowCount(), 0);
+
+    QVERIFY(trainOnce(window));
+    TrainingConfig slower = window.document()->project().training;
+    slower.learningRate = 0.001;
+    window.document()->undoStack()->push(new SetTrainingCommand(window.document(), slower, QStringLiteral("Set learning_rate")));
+    QVERIFY(trainOnce(window));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->table()->model()->rowCount(), 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(cellText(*panel, 0, 2) == QStringLiteral("finished")
+                                 && cellText(*panel, 1, 2) == QStringLiteral("finished"), 10000);
+    QCOMPARE(cellText(*panel, 0, 0), QStringLiteral("run 2")); // newest first
+    QCOMPARE(cellText(*panel, 0, 5), QStringLiteral("3/3"));
+
+    // Both selected: one curve each in the plot, the differing setting marked.
+    panel->selectRuns({1, 2});
+    QCustomPlot* plot = panel->comparisonPlot();
+    QCOMPARE(plot->graphCount(), 2);
+    QCOMPARE(plot->graph(0)->name(), QStringLiteral("run 1"));
+    QCOMPARE(plot->graph(0)->dataCount(), 3);
+    QCOMPARE(plot->graph(1)->dataCount(), 3);
+    QVERIFY(plot->graph(0)->data()->at(2)->value != plot->graph(1)->data()->at(2)->value);
+    QTableWidget* settings = panel->settingsTable();
+    QCOMPARE(settings->columnCount(), 2);
+    panel->findChild<QCheckBox*>()->setChecked(true); // only differences
+    QCOMPARE(settings->rowCount(), 1);
+    QCOMPARE(settings->verticalHeaderItem(0)->text(), QStringLiteral("learning_rate"));
+    QCOMPARE(settings->item(0, 0)->text(), QStringLiteral("0.01"));
+    QCOMPARE(settings->item(0, 1)->text(), QStringLiteral("0.001"));
+    QVERIFY(settings->item(0, 0)->font().bold());
+
+    // Filter, rename, tag and note: kept in the history and shown after a reopen.
+    panel->filter()->setText(QStringLiteral("0.001"));
+    QCOMPARE(panel->table()->model()->rowCount(), 1);
+    panel->filter()->clear();
+    auto* proxy = static_cast<QSortFilterProxyModel*>(panel->table()->model());
+    auto* model = static_cast<QStandardItemModel*>(proxy->sourceModel());
+    const QModelIndex firstRun = proxy->mapToSource(proxy->index(1, 0));
+    model->itemFromIndex(firstRun)->setText(QStringLiteral("baseline"));
+    model->item(firstRun.row(), 1)->setText(QStringLiteral("lr-study"));
+    panel->selectRuns({1});
+    panel->notes()->setPlainText(QStringLiteral("the default rate"));
+    QTRY_COMPARE_WITH_TIMEOUT(RunHistory((path + ".d").toStdString()).run(1)->notes, std::string("the default rate"), 5000);
+    RunHistory history((path + ".d").toStdString());
+    QCOMPARE(history.run(1)->name, std::string("baseline"));
+    QCOMPARE(history.run(1)->tags, std::string("lr-study"));
+
+    // Restore Graph puts run 1's graph back as one undo step.
+    const QString trained = snapshot(window.document()->project());
+    window.document()->undoStack()->push(
+        new ReplaceGraphCommand(window.document(), Graph(), QStringLiteral("Clear the graph")));
+    QCOMPARE(window.document()->graph().nodes().size(), size_t(0));
+    panel->selectRuns({1});
+    panel->findChild<QPushButton*>(QStringLiteral("restoreRunGraph"))->click();
+    QCOMPARE(snapshot(window.document()->project()), trained);
+    window.document()->undoStack()->undo();
+    QCOMPARE(window.document()->graph().nodes().size(), size_t(0));
+    window.document()->undoStack()->redo();
+    QCOMPARE(snapshot(window.document()->project()), trained);
+
+    // A new window on the same project shows the same runs.
+    MainWindow reopened;
+    QVERIFY(reopened.openProject(path));
+    QCOMPARE(reopened.runsPanel()->table()->model()->rowCount(), 2);
+    QCOMPARE(cellText(*reopened.runsPanel(), 1, 0), QStringLiteral("baseline"));
+}
+
+QTEST_MAIN(TestRunsPanel)
+#include "tst_runspanel.moc"
