@@ -1,13 +1,22 @@
 #include "trainingdashboard.h"
 
+#include "plotinteraction.h"
 #include "qcustomplotheader.h"
 #include "trainingsession.h"
+#include "util/processmemory.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSlider>
 #include <QSplitter>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -20,8 +29,12 @@ namespace {
 
 const QColor kTrainColor(0x2d, 0x7f, 0xf9);
 const QColor kValidationColor(0xe8, 0x71, 0x0a);
-// Weight of the history in the smoothed batch curves.
-constexpr double kSmoothing = 0.9;
+const QColor kRateColor(0x8a, 0x93, 0xa0);
+// The raw batch curve: the train colour faded by mixing with the white
+// background rather than by transparency, since a translucent zigzag of
+// thousands of segments is stroked as one path, which costs the raster
+// engine far more.
+const QColor kFadedTrainColor(0xbb, 0xd6, 0xfd);
 const QString kSeparator = QStringLiteral(" &nbsp;·&nbsp; ");
 
 QString formatDuration(double seconds)
@@ -55,18 +68,31 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     : QWidget(parent)
     , m_status(new QLabel(this))
     , m_error(new QLabel(this))
+    , m_xAxis(new QComboBox(this))
+    , m_smoothing(new QSlider(Qt::Horizontal, this))
+    , m_logLoss(new QCheckBox(tr("Log loss"), this))
     , m_lossPlot(createPlot(QStringLiteral("lossPlot"), tr("loss")))
     , m_accuracyPlot(createPlot(QStringLiteral("accuracyPlot"), tr("accuracy (%)")))
+    , m_lossInteraction(new PlotInteraction(m_lossPlot))
+    , m_accuracyInteraction(new PlotInteraction(m_accuracyPlot))
 {
-    m_trainLoss.graph = addBatchGraph(m_lossPlot, tr("per batch"), 70, 1.0);
-    m_smoothedLoss.graph = addBatchGraph(m_lossPlot, tr("smoothed"), 255, 2.0);
+    m_trainLoss.graph = addBatchGraph(m_lossPlot, tr("per batch"), kFadedTrainColor, 1.0);
+    m_smoothedLoss.graph = addBatchGraph(m_lossPlot, tr("smoothed"), kTrainColor, 2.0);
     m_validationLoss = addEpochGraph(m_lossPlot, tr("validation"));
-    m_trainAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("per batch"), 70, 1.0);
-    m_smoothedAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("smoothed"), 255, 2.0);
+    m_learningRate.graph = m_lossPlot->addGraph(m_lossPlot->xAxis, m_lossPlot->yAxis2);
+    m_learningRate.graph->setName(tr("learning rate"));
+    m_learningRate.graph->setPen(QPen(kRateColor, 1.5, Qt::DashLine));
+    m_lossPlot->yAxis2->setVisible(true);
+    m_lossPlot->yAxis2->setLabel(tr("learning rate"));
+    m_lossPlot->yAxis2->setTickLabelFont(m_lossPlot->yAxis->tickLabelFont());
+    m_lossPlot->yAxis2->setLabelFont(m_lossPlot->yAxis->labelFont());
+    m_trainAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("per batch"), kFadedTrainColor, 1.0);
+    m_smoothedAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("smoothed"), kTrainColor, 2.0);
     m_validationAccuracy = addEpochGraph(m_accuracyPlot, tr("validation"));
-    m_accuracyPlot->yAxis->setRange(0, 102); // room for markers at 100%
     m_lossPlot->installEventFilter(this);
     m_accuracyPlot->installEventFilter(this);
+    for (PlotInteraction* interaction : {m_lossInteraction, m_accuracyInteraction})
+        connect(interaction, &PlotInteraction::fitRequested, this, &TrainingDashboard::replot);
 
     m_status->setObjectName(QStringLiteral("trainingStatus"));
     m_status->setTextFormat(Qt::RichText);
@@ -86,6 +112,7 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     layout->setSpacing(4);
     layout->addWidget(m_status);
     layout->addWidget(m_error);
+    layout->addWidget(createControls());
     layout->addWidget(plots, 1);
 
     connect(session, &TrainingSession::started, this, &TrainingDashboard::clear);
@@ -95,6 +122,104 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     connect(session, &TrainingSession::finished, this, &TrainingDashboard::setFinished);
     connect(session, &TrainingSession::eventsDrained, this, &TrainingDashboard::replotIfChanged);
     clear();
+}
+
+QWidget* TrainingDashboard::createControls()
+{
+    auto* controls = new QWidget(this);
+    auto* row = new QHBoxLayout(controls);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_xAxis->setObjectName(QStringLiteral("dashboardXAxis"));
+    m_xAxis->addItem(tr("by epoch"));
+    m_xAxis->addItem(tr("by step"));
+    connect(m_xAxis, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setXAxis(index == 1 ? XAxis::Step : XAxis::Epoch); });
+    m_smoothing->setObjectName(QStringLiteral("dashboardSmoothing"));
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setValue(static_cast<int>(std::lround(m_smoothingWeight * 100)));
+    m_smoothing->setMaximumWidth(140);
+    m_smoothing->setToolTip(tr("Smoothing of the batch curves (exponential moving average)"));
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) { setSmoothing(value / 100.0); });
+    m_logLoss->setObjectName(QStringLiteral("dashboardLogLoss"));
+    connect(m_logLoss, &QCheckBox::toggled, this, &TrainingDashboard::setLogLoss);
+    auto* fit = new QToolButton(this);
+    fit->setText(tr("Fit"));
+    fit->setToolTip(tr("Show all of both plots again (or double-click a plot)"));
+    connect(fit, &QToolButton::clicked, this, [this] {
+        m_lossInteraction->fit();
+        m_accuracyInteraction->fit();
+    });
+    auto* save = new QToolButton(this);
+    save->setObjectName(QStringLiteral("dashboardExport"));
+    save->setText(tr("Export"));
+    save->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(save);
+    menu->addAction(tr("Loss Plot as PNG, SVG or PDF\u2026"), this, [this] { exportPlot(m_lossPlot); });
+    menu->addAction(tr("Accuracy Plot as PNG, SVG or PDF\u2026"), this, [this] { exportPlot(m_accuracyPlot); });
+    save->setMenu(menu);
+    row->addWidget(new QLabel(tr("x axis"), this));
+    row->addWidget(m_xAxis);
+    row->addSpacing(12);
+    row->addWidget(new QLabel(tr("Smoothing"), this));
+    row->addWidget(m_smoothing);
+    row->addSpacing(12);
+    row->addWidget(m_logLoss);
+    row->addStretch(1);
+    row->addWidget(fit);
+    row->addWidget(save);
+    return controls;
+}
+
+void TrainingDashboard::setXAxis(XAxis axis)
+{
+    m_xAxis->setCurrentIndex(axis == XAxis::Step ? 1 : 0);
+    const QString label = axis == XAxis::Step ? tr("step") : tr("epoch");
+    m_lossPlot->xAxis->setLabel(label);
+    m_accuracyPlot->xAxis->setLabel(label);
+    m_lossInteraction->fit();
+    m_accuracyInteraction->fit();
+}
+
+void TrainingDashboard::setSmoothing(double weight)
+{
+    m_smoothingWeight = std::clamp(weight, 0.0, 0.99);
+    m_smoothing->setValue(static_cast<int>(std::lround(m_smoothingWeight * 100)));
+    resmooth();
+    replot();
+}
+
+void TrainingDashboard::setLogLoss(bool logarithmic)
+{
+    m_logLoss->setChecked(logarithmic);
+    m_lossPlot->yAxis->setScaleType(logarithmic ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    m_lossPlot->yAxis->setTicker(logarithmic ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                                             : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    m_lossInteraction->fit();
+}
+
+void TrainingDashboard::resmooth()
+{
+    const auto smooth = [this](const MinMaxSeries& raw, MinMaxSeries& smoothed) {
+        smoothed.clear();
+        double average = 0.0;
+        for (const MinMaxSeries::Point& point : raw.points()) {
+            average = smoothed.size() == 0 ? point.y : m_smoothingWeight * average + (1.0 - m_smoothingWeight) * point.y;
+            smoothed.append(point.x, average);
+        }
+    };
+    smooth(m_trainLoss.series, m_smoothedLoss.series);
+    smooth(m_trainAccuracy.series, m_smoothedAccuracy.series);
+}
+
+void TrainingDashboard::exportPlot(QCustomPlot* plot)
+{
+    const QString name = plot == m_lossPlot ? QStringLiteral("loss.png") : QStringLiteral("accuracy.png");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Plot"), name,
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    if (const QString problem = lepton::exportPlot(plot, path); !problem.isEmpty())
+        QMessageBox::warning(this, tr("Cannot export the plot"), problem);
 }
 
 QString TrainingDashboard::statusText() const
@@ -109,12 +234,16 @@ QString TrainingDashboard::errorText() const
 
 void TrainingDashboard::clear()
 {
-    for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_trainAccuracy, &m_smoothedAccuracy}) {
+    for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_learningRate, &m_trainAccuracy, &m_smoothedAccuracy}) {
         curve->series.clear();
         curve->graph->data()->clear();
     }
     for (QCPGraph* graph : {m_validationLoss, m_validationAccuracy})
         graph->data()->clear();
+    m_validationLosses.clear();
+    m_validationAccuracies.clear();
+    m_firstStep = -1;
+    m_firstElapsed = 0.0;
     m_state = TrainerState::Idle;
     m_epoch = 0;
     m_epochs = 0;
@@ -122,7 +251,7 @@ void TrainingDashboard::clear()
     m_batchesPerEpoch = 0;
     m_samplesPerSecond = 0.0;
     m_elapsedSeconds = 0.0;
-    m_lastX = 0.0;
+    m_lastStep = 0.0;
     m_summary.clear();
     m_error->clear();
     m_error->hide();
@@ -205,16 +334,10 @@ QCustomPlot* TrainingDashboard::createPlot(const QString& objectName, const QStr
     return plot;
 }
 
-QCPGraph* TrainingDashboard::addBatchGraph(QCustomPlot* plot, const QString& name, int alpha, double width)
+QCPGraph* TrainingDashboard::addBatchGraph(QCustomPlot* plot, const QString& name, const QColor& color, double width)
 {
     QCPGraph* graph = plot->addGraph();
     graph->setName(name);
-    // Faded by mixing with the white background rather than by transparency:
-    // a translucent zigzag of thousands of segments is stroked as one path,
-    // which costs the raster engine a hundred times more.
-    const double weight = alpha / 255.0;
-    const auto mix = [weight](int channel) { return int(std::lround(weight * channel + (1.0 - weight) * 255)); };
-    const QColor color(mix(kTrainColor.red()), mix(kTrainColor.green()), mix(kTrainColor.blue()));
     graph->setPen(QPen(color, width));
     return graph;
 }
@@ -230,23 +353,31 @@ QCPGraph* TrainingDashboard::addEpochGraph(QCustomPlot* plot, const QString& nam
 
 void TrainingDashboard::addBatch(const BatchMetrics& metrics)
 {
-    const double x = metrics.epoch - 1
-        + (metrics.batchesPerEpoch > 0 ? double(metrics.batch) / double(metrics.batchesPerEpoch) : 0.0);
-    auto smooth = [](double average, double value, bool first) {
-        return first ? value : kSmoothing * average + (1.0 - kSmoothing) * value;
+    const double step = double(metrics.epoch - 1) * double(metrics.batchesPerEpoch) + double(metrics.batch);
+    if (step <= m_lastStep && m_trainLoss.series.size() > 0)
+        return; // the curves' x only goes forward
+    const auto smoothed = [this](const BatchCurve& raw, const BatchCurve& smooth, double value) {
+        return raw.series.size() == 0
+            ? value
+            : m_smoothingWeight * smooth.series.points().back().y + (1.0 - m_smoothingWeight) * value;
     };
     if (std::isfinite(metrics.loss)) {
-        m_lossAverage = smooth(m_lossAverage, metrics.loss, m_trainLoss.series.size() == 0);
-        m_trainLoss.series.append(x, metrics.loss);
-        m_smoothedLoss.series.append(x, m_lossAverage);
+        m_smoothedLoss.series.append(step, smoothed(m_trainLoss, m_smoothedLoss, metrics.loss));
+        m_trainLoss.series.append(step, metrics.loss);
     }
     if (hasAccuracy(metrics.accuracy)) {
         const double percent = metrics.accuracy * 100.0;
-        m_accuracyAverage = smooth(m_accuracyAverage, percent, m_trainAccuracy.series.size() == 0);
-        m_trainAccuracy.series.append(x, percent);
-        m_smoothedAccuracy.series.append(x, m_accuracyAverage);
+        m_smoothedAccuracy.series.append(step, smoothed(m_trainAccuracy, m_smoothedAccuracy, percent));
+        m_trainAccuracy.series.append(step, percent);
     }
-    m_lastX = std::max(m_lastX, x);
+    m_learningRate.series.append(step, metrics.learningRate);
+    if (m_firstStep < 0) {
+        m_firstStep = static_cast<int64_t>(step);
+        m_firstElapsed = metrics.elapsedSeconds;
+    }
+    m_lastStep = step;
+    if (metrics.epochs > 0)
+        m_epochs = metrics.epochs;
     m_epoch = metrics.epoch;
     m_batch = metrics.batch;
     m_batchesPerEpoch = metrics.batchesPerEpoch;
@@ -258,10 +389,9 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
 void TrainingDashboard::addEpoch(const EpochMetrics& metrics)
 {
     if (metrics.validationLoss)
-        m_validationLoss->addData(metrics.epoch, *metrics.validationLoss);
+        m_validationLosses.emplace_back(metrics.epoch, *metrics.validationLoss);
     if (metrics.validationAccuracy && hasAccuracy(*metrics.validationAccuracy))
-        m_validationAccuracy->addData(metrics.epoch, *metrics.validationAccuracy * 100.0);
-    m_lastX = std::max(m_lastX, double(metrics.epoch));
+        m_validationAccuracies.emplace_back(metrics.epoch, *metrics.validationAccuracy * 100.0);
     m_epoch = metrics.epoch;
     m_epochs = metrics.epochs;
     m_samplesPerSecond = metrics.samplesPerSecond;
@@ -300,34 +430,66 @@ void TrainingDashboard::replotIfChanged()
         return;
     m_changed = false;
     updateStatus();
+    replot();
+}
 
-    const double xMax = std::max(1.0, m_epochs > 0 ? double(m_epochs) : std::ceil(m_lastX));
-    m_lossPlot->xAxis->setRange(0, xMax);
-    m_accuracyPlot->xAxis->setRange(0, xMax);
-    for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_trainAccuracy, &m_smoothedAccuracy})
-        showDecimated(*curve);
-    double lossMax = 0.0;
-    for (const BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss}) {
-        if (const auto range = curve->series.valueRange())
-            lossMax = std::max(lossMax, range->second);
+void TrainingDashboard::replot()
+{
+    const bool byStep = m_xAxis->currentIndex() == 1;
+    const double perEpoch = m_batchesPerEpoch > 0 ? double(m_batchesPerEpoch) : 1.0;
+    const double scale = byStep ? 1.0 : 1.0 / perEpoch; // from steps to the axis's unit
+    const double epochX = byStep ? perEpoch : 1.0;      // from epochs to the axis's unit
+    // A plot the user panned or zoomed keeps its view until fitted again.
+    if (!m_lossInteraction->userMoved() || !m_accuracyInteraction->userMoved()) {
+        const double lastEpoch = m_epochs > 0 ? double(m_epochs) : std::ceil(std::max(1.0, m_lastStep / perEpoch));
+        for (auto [plot, interaction] : {std::pair(m_lossPlot, m_lossInteraction), std::pair(m_accuracyPlot, m_accuracyInteraction)}) {
+            if (!interaction->userMoved())
+                plot->xAxis->setRange(0, lastEpoch * epochX);
+        }
     }
-    bool found = false;
-    const QCPRange validationRange = m_validationLoss->getValueRange(found);
-    if (found)
-        lossMax = std::max(lossMax, validationRange.upper);
-    m_lossPlot->yAxis->setRange(0, lossMax > 0 ? lossMax * 1.08 : 1.0);
+    for (auto [graph, points] : {std::pair(m_validationLoss, &m_validationLosses),
+                                 std::pair(m_validationAccuracy, &m_validationAccuracies)}) {
+        QVector<QCPGraphData> shown;
+        for (const auto& [epoch, value] : *points)
+            shown.append(QCPGraphData(epoch * epochX, value));
+        graph->data()->set(shown, true);
+    }
+    for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_learningRate, &m_trainAccuracy, &m_smoothedAccuracy})
+        showDecimated(*curve, scale);
+
+    if (!m_lossInteraction->userMoved()) {
+        double low = INFINITY, high = 0.0;
+        for (const BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss}) {
+            if (const auto range = curve->series.valueRange()) {
+                low = std::min(low, range->first);
+                high = std::max(high, range->second);
+            }
+        }
+        for (const auto& point : m_validationLosses) {
+            low = std::min(low, point.second);
+            high = std::max(high, point.second);
+        }
+        if (m_logLoss->isChecked() && std::isfinite(low) && low > 0)
+            m_lossPlot->yAxis->setRange(low / 1.3, high * 1.3);
+        else
+            m_lossPlot->yAxis->setRange(0, high > 0 ? high * 1.08 : 1.0);
+        const auto rate = m_learningRate.series.valueRange();
+        m_lossPlot->yAxis2->setRange(0, rate && rate->second > 0 ? rate->second * 1.08 : 1.0);
+    }
+    if (!m_accuracyInteraction->userMoved())
+        m_accuracyPlot->yAxis->setRange(0, 102); // room for markers at 100%
     m_lossPlot->replot(QCustomPlot::rpQueuedReplot);
     m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void TrainingDashboard::showDecimated(BatchCurve& curve)
+void TrainingDashboard::showDecimated(BatchCurve& curve, double scale)
 {
     const QCPAxis* x = curve.graph->keyAxis();
     // A slice a pixel, each adding its lowest and highest point.
     const int columns = std::max(1, x->axisRect()->width());
     QVector<QCPGraphData> shown;
-    for (const MinMaxSeries::Point& point : curve.series.decimated(x->range().lower, x->range().upper, columns))
-        shown.append(QCPGraphData(point.x, point.y));
+    for (const MinMaxSeries::Point& point : curve.series.decimated(x->range().lower / scale, x->range().upper / scale, columns))
+        shown.append(QCPGraphData(point.x * scale, point.y));
     curve.graph->data()->set(shown, true);
 }
 
@@ -348,6 +510,12 @@ void TrainingDashboard::updateStatus()
             parts << tr("batch %1 / %2").arg(m_batch).arg(m_batchesPerEpoch);
         parts << tr("%1 samples/s").arg(QLocale().toString(qlonglong(std::llround(m_samplesPerSecond))));
         parts << tr("%1 elapsed").arg(formatDuration(m_elapsedSeconds));
+        const double done = m_lastStep - double(m_firstStep);
+        if (isActive(m_state) && m_epochs > 0 && done > 0 && m_elapsedSeconds > m_firstElapsed) {
+            const double left = double(m_epochs) * double(m_batchesPerEpoch) - m_lastStep;
+            parts << tr("%1 left").arg(formatDuration(left * (m_elapsedSeconds - m_firstElapsed) / done));
+        }
+        parts << tr("%1 MB").arg(QLocale().toString(qlonglong(std::llround(residentMemoryBytes() / 1e6))));
     }
     m_status->setText(parts.join(kSeparator));
 }

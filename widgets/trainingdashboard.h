@@ -5,33 +5,52 @@
 
 #include <QWidget>
 
+#include <utility>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
 class QCPGraph;
 class QCustomPlot;
 class QLabel;
+class QSlider;
 
 namespace lepton {
 
+class PlotInteraction;
 class TrainingSession;
 
-// Live curves of a training run: training loss per batch (raw and smoothed)
-// and validation loss per epoch on one plot, the same for accuracy on the
-// other, and a status line with the epoch, throughput, elapsed time, state
-// and last error. Data arrives per event; the plots redraw at most once per
-// session tick. Every batch point is kept, and each redraw hands the plot
-// only each pixel column's lowest and highest (MinMaxSeries), so a run of a
-// million batches redraws as fast as a short one and no spike is hidden.
+// Live curves of a training run: training loss per batch (raw, faint, and
+// smoothed) with validation loss per epoch and the learning rate (right
+// axis) on one plot, the same for accuracy on the other, and a status line
+// with the epoch, batch, throughput, elapsed time and time left, memory,
+// state and last error. Controls: x axis by epoch or step, the smoothing
+// (the raw curve stays behind), a log loss axis, fit, export. The plots pan,
+// zoom, read out every series under a crosshair, and hide a series when its
+// legend entry is clicked (PlotInteraction). Data arrives per event; the
+// plots redraw at most once per session tick. Every batch point is kept,
+// and each redraw hands the plot only each pixel column's lowest and
+// highest (MinMaxSeries), so a run of a million batches redraws as fast as
+// a short one and no spike is hidden.
 class TrainingDashboard : public QWidget {
     Q_OBJECT
 
 public:
+    enum class XAxis { Epoch, Step };
+
     explicit TrainingDashboard(TrainingSession* session, QWidget* parent = nullptr);
 
     QCustomPlot* lossPlot() const { return m_lossPlot; }
     QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
     QString statusText() const;
+    QString errorText() const;
     // Batch points received for the loss curve (the plot shows fewer).
     size_t batchPointCount() const { return m_trainLoss.series.size(); }
-    QString errorText() const;
+
+    void setXAxis(XAxis axis);
+    // Weight of the history in the smoothed curves, 0 (none) to 0.99.
+    void setSmoothing(double weight);
+    void setLogLoss(bool logarithmic);
 
 public Q_SLOTS:
     // Forgets the previous run (called when a new one starts).
@@ -43,35 +62,49 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    QCustomPlot* createPlot(const QString& objectName, const QString& valueLabel);
-    // A batch curve: all its points, and the graph that shows them decimated.
+    // A batch curve: all its points (x: the step), and the graph that shows
+    // them decimated.
     struct BatchCurve {
         QCPGraph* graph = nullptr;
         MinMaxSeries series;
     };
-    QCPGraph* addBatchGraph(QCustomPlot* plot, const QString& name, int alpha, double width);
+
+    QWidget* createControls();
+    QCustomPlot* createPlot(const QString& objectName, const QString& valueLabel);
+    QCPGraph* addBatchGraph(QCustomPlot* plot, const QString& name, const QColor& color, double width);
     QCPGraph* addEpochGraph(QCustomPlot* plot, const QString& name);
     void addBatch(const BatchMetrics& metrics);
     void addEpoch(const EpochMetrics& metrics);
     void setState(TrainerState state, const QString& message);
     void setFinished(const TrainingSummary& summary);
     void replotIfChanged();
-    static void showDecimated(BatchCurve& curve);
+    void replot();
+    void resmooth();
+    void showDecimated(BatchCurve& curve, double scale);
     void updateStatus();
+    void exportPlot(QCustomPlot* plot);
     // Wraps the plot's legend into as many rows as its width needs, so no
     // entry is cut off in a narrow window.
     static void fitLegend(QCustomPlot* plot);
 
     QLabel* m_status;
     QLabel* m_error;
+    QComboBox* m_xAxis;
+    QSlider* m_smoothing;
+    QCheckBox* m_logLoss;
     QCustomPlot* m_lossPlot;
     QCustomPlot* m_accuracyPlot;
+    PlotInteraction* m_lossInteraction;
+    PlotInteraction* m_accuracyInteraction;
     BatchCurve m_trainLoss;
     BatchCurve m_smoothedLoss;
+    BatchCurve m_learningRate;
     QCPGraph* m_validationLoss;
     BatchCurve m_trainAccuracy;
     BatchCurve m_smoothedAccuracy;
     QCPGraph* m_validationAccuracy;
+    std::vector<std::pair<int, double>> m_validationLosses;     // (epoch, value)
+    std::vector<std::pair<int, double>> m_validationAccuracies; // (epoch, percent)
 
     TrainerState m_state = TrainerState::Idle;
     int m_epoch = 0;
@@ -80,9 +113,10 @@ private:
     int64_t m_batchesPerEpoch = 0;
     double m_samplesPerSecond = 0.0;
     double m_elapsedSeconds = 0.0;
-    double m_lastX = 0.0;
-    double m_lossAverage = 0.0; // exponential moving averages of the batches
-    double m_accuracyAverage = 0.0;
+    int64_t m_firstStep = -1; // the first batch seen: its rate since gives the time left
+    double m_firstElapsed = 0.0;
+    double m_lastStep = 0.0;
+    double m_smoothingWeight = 0.9;
     QString m_summary;
     bool m_changed = false;
 };

@@ -1,11 +1,10 @@
 #include "progressline.h"
 
+#include "util/processmemory.h"
+
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 namespace lepton::cli {
 namespace {
@@ -25,15 +24,6 @@ std::string clock(double seconds)
 }
 
 } // namespace
-
-double residentBytes()
-{
-    std::ifstream statm("/proc/self/statm");
-    double pages = 0.0, resident = 0.0;
-    if (!(statm >> pages >> resident))
-        return 0.0;
-    return resident * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
 
 ProgressLine::ProgressLine(std::ostream& out, bool live, int epochs)
     : m_out(out)
@@ -69,7 +59,7 @@ void ProgressLine::update(const BatchMetrics& batch)
     std::snprintf(line, sizeof line, "epoch %d/%d [%s] %lld/%lld  %.0f samples/s  %s left  loss %.4g  %.0f MB",
                   batch.epoch, m_epochs, bar.c_str(), static_cast<long long>(batch.batch),
                   static_cast<long long>(batch.batchesPerEpoch), batch.samplesPerSecond, left.c_str(), batch.loss,
-                  residentBytes() / 1e6);
+                  residentMemoryBytes() / 1e6);
     m_out << "\r\033[K" << line << std::flush;
     m_shown = true;
 }

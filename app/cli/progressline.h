@@ -29,7 +29,4 @@ private:
     double m_firstElapsed = 0.0;
 };
 
-// The process's resident memory in bytes (0 where /proc is missing).
-double residentBytes();
-
 } // namespace lepton::cli

@@ -256,6 +256,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 event.batch.epoch = epoch;
                 event.batch.batch = trained.batch;
                 event.batch.batchesPerEpoch = static_cast<int64_t>(ranges.size());
+                event.batch.epochs = config.epochs;
                 event.batch.loss = lossValue;
                 event.batch.accuracy = classification
                     ? static_cast<double>(batchCorrect) / static_cast<double>(trained.samples)

@@ -27,6 +27,7 @@ struct BatchMetrics {
     double learningRate = 0.0;     // this step's
     double samplesPerSecond = 0.0; // running average over the epoch
     double elapsedSeconds = 0.0;   // since training started
+    int epochs = 0;                // the run's planned epochs
 };
 
 struct EpochMetrics {
