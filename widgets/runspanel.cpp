@@ -1,9 +1,13 @@
 #include "runspanel.h"
 
+#include "plotinteraction.h"
 #include "qcustomplotheader.h"
+#include "util/atomicfile.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -109,6 +113,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     , m_notes(new QPlainTextEdit(this))
     , m_restore(new QPushButton(tr("Restore Graph"), this))
     , m_delete(new QPushButton(tr("Delete"), this))
+    , m_exportCsv(new QPushButton(tr("Export CSV\u2026"), this))
 {
     m_model->setHorizontalHeaderLabels({tr("Name"), tr("Tags"), tr("Status"), tr("Started"), tr("Trained"),
                                         tr("Epochs"), tr("Best val acc"), tr("Test acc"), tr("Optimizer"), tr("LR"),
@@ -143,7 +148,18 @@ RunsPanel::RunsPanel(QWidget* parent)
     m_plot->setMinimumSize(200, 60);
     m_plot->xAxis->setLabel(tr("epoch"));
     m_plot->legend->setVisible(true);
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    auto* interaction = new PlotInteraction(m_plot);
+    connect(interaction, &PlotInteraction::fitRequested, this, [this] { m_plot->rescaleAxes(); });
+    m_plot->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* savePlot = new QAction(tr("Export Plot as PNG, SVG or PDF\u2026"), m_plot);
+    connect(savePlot, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Plot"), QStringLiteral("runs.png"),
+                                                          tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+        if (!path.isEmpty())
+            if (const QString problem = exportPlot(m_plot, path); !problem.isEmpty())
+                QMessageBox::warning(this, tr("Cannot export the plot"), problem);
+    });
+    m_plot->addAction(savePlot);
 
     m_settings->setObjectName(QStringLiteral("runsSettings"));
     m_settings->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -173,6 +189,9 @@ RunsPanel::RunsPanel(QWidget* parent)
     });
     m_delete->setObjectName(QStringLiteral("deleteRuns"));
     connect(m_delete, &QPushButton::clicked, this, &RunsPanel::deleteSelection);
+    m_exportCsv->setObjectName(QStringLiteral("exportRunCsv"));
+    m_exportCsv->setToolTip(tr("Write the selected run's per-epoch and per-batch metrics to a CSV file"));
+    connect(m_exportCsv, &QPushButton::clicked, this, &RunsPanel::exportSelection);
 
     // Wide and short under the canvas: the runs on the left, what compares
     // the selected ones on the right, on two tabs.
@@ -185,6 +204,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     noteRow->addWidget(m_notes, 1);
     auto* buttons = new QVBoxLayout;
     buttons->addWidget(m_restore);
+    buttons->addWidget(m_exportCsv);
     buttons->addWidget(m_delete);
     buttons->addStretch(1);
     noteRow->addLayout(buttons);
@@ -356,6 +376,7 @@ void RunsPanel::showSelection()
     m_rebuilding = false;
     m_restore->setEnabled(runs.size() == 1 && runs.front()->graph.is_object());
     m_delete->setEnabled(!runs.empty());
+    m_exportCsv->setEnabled(runs.size() == 1);
 }
 
 void RunsPanel::plotSelection(const std::vector<const RunRecord*>& runs)
@@ -451,6 +472,24 @@ void RunsPanel::saveNotes()
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Cannot save the notes"), QString::fromStdString(error.what()));
+    }
+}
+
+void RunsPanel::exportSelection()
+{
+    const std::vector<int64_t> ids = selectedRuns();
+    const RunRecord* run = ids.size() == 1 ? record(ids.front()) : nullptr;
+    if (!run || !m_history)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Run Metrics"),
+                                                      QString::fromStdString(run->name).replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".csv"),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    try {
+        writeFileAtomically(path.toStdString(), m_history->metricsCsv(run->id));
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Cannot export the metrics"), QString::fromStdString(error.what()));
     }
 }
 

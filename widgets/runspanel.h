@@ -61,6 +61,7 @@ private:
     void nameOrTagsEdited(QStandardItem* item);
     void saveNotes();
     void deleteSelection();
+    void exportSelection();
     void followFile();
     const RunRecord* record(int64_t id) const;
 
@@ -78,6 +79,7 @@ private:
     QPlainTextEdit* m_notes;
     QPushButton* m_restore;
     QPushButton* m_delete;
+    QPushButton* m_exportCsv;
     int64_t m_notesRun = 0; // whose notes the editor holds
     QTimer m_notesSaver;
     QTimer m_watcher;

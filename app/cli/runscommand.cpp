@@ -128,34 +128,6 @@ void printTable(std::ostream& out, const std::vector<RunRecord>& runs)
     }
 }
 
-std::string csvNumber(std::optional<double> value)
-{
-    if (!value || !std::isfinite(*value))
-        return "";
-    std::ostringstream text;
-    text << std::setprecision(9) << *value;
-    return text.str();
-}
-
-// One row per epoch, then one per batch: the per-batch rows' train loss and
-// accuracy are the batch's own.
-std::string metricsCsv(RunHistory& history, int64_t run)
-{
-    std::ostringstream csv;
-    csv << "level,epoch,batch,step,train_loss,train_accuracy,validation_loss,validation_accuracy,"
-           "learning_rate,samples_per_second,data_wait,elapsed_seconds\n";
-    for (const EpochMetrics& m : history.epochMetrics(run))
-        csv << "epoch," << m.epoch << ",,," << csvNumber(m.trainLoss) << ',' << csvNumber(m.trainAccuracy) << ','
-            << csvNumber(m.validationLoss) << ',' << csvNumber(m.validationAccuracy) << ','
-            << csvNumber(m.learningRate) << ',' << csvNumber(m.samplesPerSecond) << ','
-            << csvNumber(m.dataWaitShare) << ',' << csvNumber(m.elapsedSeconds) << '\n';
-    for (const BatchMetrics& m : history.batchMetrics(run))
-        csv << "batch," << m.epoch << ',' << m.batch << ',' << (m.epoch - 1) * m.batchesPerEpoch + m.batch << ','
-            << csvNumber(m.loss) << ',' << csvNumber(m.accuracy) << ",,," << csvNumber(m.learningRate) << ','
-            << csvNumber(m.samplesPerSecond) << ",," << csvNumber(m.elapsedSeconds) << '\n';
-    return csv.str();
-}
-
 } // namespace
 
 int runRuns(const RunsOptions& options)
@@ -176,7 +148,7 @@ int runRuns(const RunsOptions& options)
         if (!history.run(*options.exportRun))
             throw std::runtime_error(RunHistory::fileIn(directory) + " has no run " + std::to_string(*options.exportRun)
                                      + " (lepton runs " + options.projectPath + " lists them)");
-        const std::string csv = metricsCsv(history, *options.exportRun);
+        const std::string csv = history.metricsCsv(*options.exportRun);
         if (options.csvPath == "-")
             std::cout << csv;
         else

@@ -1,6 +1,9 @@
 #include "history/runhistory.h"
 
 #include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <filesystem>
 #include <stdexcept>
 
@@ -352,6 +355,37 @@ std::vector<EpochMetrics> RunHistory::epochMetrics(int64_t run)
     }
     return metrics;
 }
+
+namespace {
+
+std::string csvNumber(std::optional<double> value)
+{
+    if (!value || !std::isfinite(*value))
+        return "";
+    std::ostringstream text;
+    text << std::setprecision(9) << *value;
+    return text.str();
+}
+
+} // namespace
+
+std::string RunHistory::metricsCsv(int64_t run)
+{
+    std::ostringstream csv;
+    csv << "level,epoch,batch,step,train_loss,train_accuracy,validation_loss,validation_accuracy,"
+           "learning_rate,samples_per_second,data_wait,elapsed_seconds\n";
+    for (const EpochMetrics& m : epochMetrics(run))
+        csv << "epoch," << m.epoch << ",,," << csvNumber(m.trainLoss) << ',' << csvNumber(m.trainAccuracy) << ','
+            << csvNumber(m.validationLoss) << ',' << csvNumber(m.validationAccuracy) << ','
+            << csvNumber(m.learningRate) << ',' << csvNumber(m.samplesPerSecond) << ','
+            << csvNumber(m.dataWaitShare) << ',' << csvNumber(m.elapsedSeconds) << '\n';
+    for (const BatchMetrics& m : batchMetrics(run))
+        csv << "batch," << m.epoch << ',' << m.batch << ',' << (m.epoch - 1) * m.batchesPerEpoch + m.batch << ','
+            << csvNumber(m.loss) << ',' << csvNumber(m.accuracy) << ",,," << csvNumber(m.learningRate) << ','
+            << csvNumber(m.samplesPerSecond) << ",," << csvNumber(m.elapsedSeconds) << '\n';
+    return csv.str();
+}
+
 
 namespace {
 

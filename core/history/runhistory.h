@@ -79,6 +79,9 @@ public:
     std::optional<RunRecord> run(int64_t id);
     std::vector<BatchMetrics> batchMetrics(int64_t run);
     std::vector<EpochMetrics> epochMetrics(int64_t run);
+    // The run's metrics as CSV: a header, one row per epoch, then one per
+    // batch (whose train loss and accuracy are the batch's own).
+    std::string metricsCsv(int64_t run);
 
     void rename(int64_t run, const std::string& name);
     void setTags(int64_t run, const std::string& tags);
