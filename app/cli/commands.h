@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdint>
+#include <vector>
 #include <optional>
 #include <utility>
 #include <string>
@@ -19,6 +20,16 @@ struct TrainOptions {
     std::string weights;               // start from this checkpoint's weights, matched by node id and shape
     int processes = 1;                 // data-parallel workers to start on this machine
     int cores = 0;                     // the most CPU cores to use; 0: all
+    std::vector<std::string> overrides; // KEY=VALUE: training settings and LAYER.PARAM for this run
+    std::string checkpointDir;          // instead of PROJECT.d
+    std::string tags;                   // the run's tags in the history
+};
+
+struct SweepOptions {
+    std::string projectPath;
+    std::string specPath;
+    int parallel = 1; // trials at a time, each its own process
+    bool json = false;
 };
 
 struct RunsOptions {
@@ -60,6 +71,8 @@ sigset_t trainSignals();
 // waits for them all: rank 0's exit code, or 1 when only another failed.
 int runLocalWorkers(const TrainOptions& options);
 int runInspect(const InspectOptions& options);
+// Searches hyperparameters: each trial a `lepton train` process, ranked by the metric.
+int runSweep(const SweepOptions& options);
 // Lists the runs in the project's history, or exports one run's metrics.
 int runRuns(const RunsOptions& options);
 int runLayers(const LayersOptions& options);

@@ -50,6 +50,21 @@ int main(int argc, char** argv)
                              "project's batch size from every step (to span machines, start one worker per "
                              "process with RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT set, as torchrun does)")
         ->check(CLI::Range(1, 256));
+    trainCommand->add_option("--set", train.overrides,
+                             "KEY=VALUE for this run only: a training setting (learning_rate=0.001, optimizer=sgd) "
+                             "or a layer parameter (fc1.out_features=64); repeatable");
+    trainCommand->add_option("--checkpoints", train.checkpointDir,
+                             "Write the checkpoints into this folder instead of PROJECT.d/");
+    trainCommand->add_option("--tag", train.tags, "Tags of this run in the history");
+
+    SweepOptions sweep;
+    CLI::App* sweepCommand = app.add_subcommand(
+        "sweep", "Search hyperparameters (grid, random or successive halving) as runs in the project's history");
+    sweepCommand->add_option("project", sweep.projectPath, ".lepton project file")->required()->check(CLI::ExistingFile);
+    sweepCommand->add_option("spec", sweep.specPath, "The sweep's JSON file (see README)")->required()->check(CLI::ExistingFile);
+    sweepCommand->add_option("--parallel", sweep.parallel, "Trials at a time, each its own process (default 1)")
+        ->check(CLI::Range(1, 64));
+    sweepCommand->add_flag("--json", sweep.json, "Print the ranked trials as one JSON object on stdout");
 
     InspectOptions inspect;
     CLI::App* inspectCommand =
@@ -111,6 +126,8 @@ int main(int argc, char** argv)
     try {
         if (trainCommand->parsed())
             return train.processes > 1 ? runLocalWorkers(train) : runTrain(train);
+        if (sweepCommand->parsed())
+            return runSweep(sweep);
         if (runsCommand->parsed())
             return runRuns(runs);
         if (devicesCommand->parsed())

@@ -4,6 +4,7 @@
 #include "graph/layerregistry.h"
 #include "history/runrecorder.h"
 #include "project/project.h"
+#include "sweep/projectoverride.h"
 #include "train/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -101,6 +102,10 @@ void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState stat
 TrainingJob jobFor(const TrainOptions& options)
 {
     Project project = loadProject(options.projectPath, LayerRegistry::builtin());
+    for (const std::string& text : options.overrides) {
+        const auto [key, value] = parseOverride(text);
+        applyOverride(project, key, value, LayerRegistry::builtin());
+    }
     TrainingJob job;
     job.graph = project.graph;
     job.dataset = project.dataset;
@@ -110,7 +115,7 @@ TrainingJob jobFor(const TrainOptions& options)
         job.config.epochs = *options.epochs;
     if (options.device)
         job.config.device = *options.device;
-    job.checkpointDir = options.projectPath + ".d";
+    job.checkpointDir = options.checkpointDir.empty() ? options.projectPath + ".d" : options.checkpointDir;
     job.resume = options.resume;
     job.initialWeights = options.weights;
     job.worker = workerPlaceFromEnvironment();
@@ -159,8 +164,12 @@ int runTrain(const TrainOptions& options)
     if (reports) {
         recorder.emplace(trainer.subscribe());
         try {
-            const int64_t run = recorder->begin(job.checkpointDir, runStartFor(job, "cli"));
-            progress << "run " << run << ", recorded in " << RunHistory::fileIn(job.checkpointDir) << std::endl;
+            // The history is the project's, also when a sweep puts a trial's checkpoints elsewhere.
+            const std::string historyDir = options.projectPath + ".d";
+            RunStart start = runStartFor(job, "cli");
+            start.tags = options.tags;
+            const int64_t run = recorder->begin(historyDir, start);
+            progress << "run " << run << ", recorded in " << RunHistory::fileIn(historyDir) << std::endl;
         } catch (const std::exception& problem) {
             std::cerr << who << "this run is not recorded in the run history: " << problem.what() << '\n';
         }

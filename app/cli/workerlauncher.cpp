@@ -50,6 +50,12 @@ std::vector<std::string> workerArguments(const TrainOptions& options)
         arguments.push_back("--resume");
     if (!options.weights.empty())
         arguments.insert(arguments.end(), {"--weights", options.weights});
+    for (const std::string& value : options.overrides)
+        arguments.insert(arguments.end(), {"--set", value});
+    if (!options.checkpointDir.empty())
+        arguments.insert(arguments.end(), {"--checkpoints", options.checkpointDir});
+    if (!options.tags.empty())
+        arguments.insert(arguments.end(), {"--tag", options.tags});
     return arguments;
 }
 

@@ -171,7 +171,7 @@ int64_t RunHistory::begin(const RunStart& start)
     std::lock_guard lock(m_mutex);
     SqliteTransaction transaction(m_db);
     SqliteStatement insert(m_db, "INSERT INTO runs(name, status, source, started, device, host, pid, settings,"
-                                 " graph, dataset) VALUES('', 'running', ?, ?, ?, ?, ?, ?, ?, ?)");
+                                 " graph, dataset, tags) VALUES('', 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, start.source)
         .bind(2, now())
         .bind(3, start.device)
@@ -180,6 +180,7 @@ int64_t RunHistory::begin(const RunStart& start)
         .bind(6, start.settings.dump())
         .bind(7, start.graph.dump())
         .bind(8, start.dataset.dump())
+        .bind(9, start.tags)
         .run();
     const int64_t id = m_db.lastInsertId();
     SqliteStatement(m_db, "UPDATE runs SET name='run ' || id WHERE id=?").bind(1, id).run();

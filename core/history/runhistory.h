@@ -27,6 +27,7 @@ struct RunStart {
     nlohmann::json graph;    // graphToJson() of the graph it trains
     nlohmann::json dataset;  // the project's "dataset" object
     bool resume = false;     // continues the latest run once it trains again
+    std::string tags;        // "sweep 3, trial 2"
 };
 
 struct RunRecord {

@@ -84,6 +84,16 @@ QString writeTable(const QTemporaryDir& dir)
     return path;
 }
 
+QString writeSpec(const QTemporaryDir& dir, const char* json)
+{
+    static int count = 0;
+    const QString path = dir.filePath(QStringLiteral("spec-%1.json").arg(++count));
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(json);
+    return path;
+}
+
 } // namespace
 
 class CliTest : public QObject {
@@ -379,6 +389,58 @@ private Q_SLOTS:
         const CliResult missing = runCli({"runs", project, "--export", "7", "--csv", csvPath});
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains("has no run 7"), qPrintable(missing.err));
+    }
+
+    // A small grid over the learning rate finds a better one than the
+    // project's deliberately bad default; every trial is a tagged run.
+    void sweepFindsABetterLearningRate()
+    {
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "swept.lepton", [](QJsonObject& project) {
+            setValue(project, {"training", "learning_rate"}, 1e-5);
+            setValue(project, {"training", "epochs"}, 8);
+        });
+        const QString spec = dir.filePath("lr.json");
+        {
+            QFile file(spec);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(R"({"method": "grid", "metric": "validation_accuracy",
+                           "parameters": {"learning_rate": {"values": [1e-5, 0.01]}}})");
+        }
+        const CliResult swept = runCli({"sweep", project, spec, "--parallel", "2", "--json"});
+        QVERIFY2(swept.exitCode == 0, qPrintable(swept.err));
+        const QJsonObject results = QJsonDocument::fromJson(swept.out.toUtf8()).object();
+        QCOMPARE(results["metric"].toString(), "validation_accuracy");
+        const QJsonArray trials = results["trials"].toArray();
+        QCOMPARE(trials.size(), 2);
+        const QJsonObject best = trials[0].toObject();
+        const QJsonObject worst = trials[1].toObject();
+        QCOMPARE(best["values"].toObject()["learning_rate"].toDouble(), 0.01);
+        QVERIFY2(best["score"].toDouble() > worst["score"].toDouble() + 0.1, qPrintable(swept.out));
+        QCOMPARE(worst["values"].toObject()["learning_rate"].toDouble(), 1e-5);
+        QVERIFY(QFile::exists(project + ".d/sweeps/sweep-1/results.json"));
+
+        const QJsonArray runs = QJsonDocument::fromJson(runCli({"runs", project, "--json"}).out.toUtf8()).array();
+        QCOMPARE(runs.size(), 2);
+        QStringList tags;
+        for (const QJsonValue& run : runs) {
+            tags << run.toObject()["tags"].toString();
+            QCOMPARE(run.toObject()["status"].toString(), "finished");
+        }
+        tags.sort();
+        QCOMPARE(tags, QStringList({"sweep 1, trial 1", "sweep 1, trial 2"}));
+
+        // The override a sweep uses is there for single runs too, and checked.
+        const CliResult bad = runCli({"train", project, "--set", "fc1.out_features=-3"});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("'fc1.out_features' = -3: "), qPrintable(bad.err));
+        const CliResult unknown = runCli({"sweep", project, writeSpec(dir, R"({"method": "grid", "parameters": {"fc9.units": {"values": [1]}}})")});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("trial 1: 'fc9.units': the graph has no layer named 'fc9'"), qPrintable(unknown.err));
+        const CliResult range = runCli({"sweep", project, writeSpec(dir, R"({"parameters": {"learning_rate": {"min": 0.1, "max": 1}}})")});
+        QCOMPARE(range.exitCode, 1);
+        QVERIFY2(range.err.contains("sweep.parameters.learning_rate: a grid search takes lists of values, not ranges"),
+                 qPrintable(range.err));
     }
 
     void devicesListsTheCpuAndEachGpu()
