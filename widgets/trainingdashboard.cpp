@@ -132,8 +132,8 @@ QWidget* TrainingDashboard::createControls()
     m_xAxis->setObjectName(QStringLiteral("dashboardXAxis"));
     m_xAxis->addItem(tr("by epoch"));
     m_xAxis->addItem(tr("by step"));
-    connect(m_xAxis, &QComboBox::currentIndexChanged, this,
-            [this](int index) { setXAxis(index == 1 ? XAxis::Step : XAxis::Epoch); });
+    m_xAxis->addItem(tr("by time"));
+    connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this](int index) { setXAxis(XAxis(index)); });
     m_smoothing->setObjectName(QStringLiteral("dashboardSmoothing"));
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(static_cast<int>(std::lround(m_smoothingWeight * 100)));
@@ -172,8 +172,8 @@ QWidget* TrainingDashboard::createControls()
 
 void TrainingDashboard::setXAxis(XAxis axis)
 {
-    m_xAxis->setCurrentIndex(axis == XAxis::Step ? 1 : 0);
-    const QString label = axis == XAxis::Step ? tr("step") : tr("epoch");
+    m_xAxis->setCurrentIndex(int(axis));
+    const QString label = axis == XAxis::Step ? tr("step") : axis == XAxis::Time ? tr("seconds") : tr("epoch");
     m_lossPlot->xAxis->setLabel(label);
     m_accuracyPlot->xAxis->setLabel(label);
     m_lossInteraction->fit();
@@ -195,6 +195,14 @@ void TrainingDashboard::setLogLoss(bool logarithmic)
     m_lossPlot->yAxis->setTicker(logarithmic ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
                                              : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     m_lossInteraction->fit();
+}
+
+void TrainingDashboard::markEditedDuringRun()
+{
+    if (m_editedDuringRun || !isActive(m_state))
+        return;
+    m_editedDuringRun = true;
+    updateStatus();
 }
 
 void TrainingDashboard::resmooth()
@@ -242,6 +250,7 @@ void TrainingDashboard::clear()
         graph->data()->clear();
     m_validationLosses.clear();
     m_validationAccuracies.clear();
+    m_stepTimes.clear();
     m_firstStep = -1;
     m_firstElapsed = 0.0;
     m_state = TrainerState::Idle;
@@ -253,6 +262,7 @@ void TrainingDashboard::clear()
     m_elapsedSeconds = 0.0;
     m_lastStep = 0.0;
     m_summary.clear();
+    m_editedDuringRun = false;
     m_error->clear();
     m_error->hide();
     m_changed = true;
@@ -371,6 +381,7 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
         m_trainAccuracy.series.append(step, percent);
     }
     m_learningRate.series.append(step, metrics.learningRate);
+    m_stepTimes.emplace_back(step, metrics.elapsedSeconds);
     if (m_firstStep < 0) {
         m_firstStep = static_cast<int64_t>(step);
         m_firstElapsed = metrics.elapsedSeconds;
@@ -389,9 +400,9 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
 void TrainingDashboard::addEpoch(const EpochMetrics& metrics)
 {
     if (metrics.validationLoss)
-        m_validationLosses.emplace_back(metrics.epoch, *metrics.validationLoss);
+        m_validationLosses.push_back({metrics.epoch, *metrics.validationLoss, metrics.elapsedSeconds});
     if (metrics.validationAccuracy && hasAccuracy(*metrics.validationAccuracy))
-        m_validationAccuracies.emplace_back(metrics.epoch, *metrics.validationAccuracy * 100.0);
+        m_validationAccuracies.push_back({metrics.epoch, *metrics.validationAccuracy * 100.0, metrics.elapsedSeconds});
     m_epoch = metrics.epoch;
     m_epochs = metrics.epochs;
     m_samplesPerSecond = metrics.samplesPerSecond;
@@ -435,27 +446,25 @@ void TrainingDashboard::replotIfChanged()
 
 void TrainingDashboard::replot()
 {
-    const bool byStep = m_xAxis->currentIndex() == 1;
+    const XAxis axis = XAxis(m_xAxis->currentIndex());
     const double perEpoch = m_batchesPerEpoch > 0 ? double(m_batchesPerEpoch) : 1.0;
-    const double scale = byStep ? 1.0 : 1.0 / perEpoch; // from steps to the axis's unit
-    const double epochX = byStep ? perEpoch : 1.0;      // from epochs to the axis's unit
     // A plot the user panned or zoomed keeps its view until fitted again.
-    if (!m_lossInteraction->userMoved() || !m_accuracyInteraction->userMoved()) {
-        const double lastEpoch = m_epochs > 0 ? double(m_epochs) : std::ceil(std::max(1.0, m_lastStep / perEpoch));
-        for (auto [plot, interaction] : {std::pair(m_lossPlot, m_lossInteraction), std::pair(m_accuracyPlot, m_accuracyInteraction)}) {
-            if (!interaction->userMoved())
-                plot->xAxis->setRange(0, lastEpoch * epochX);
-        }
+    const double lastEpoch = m_epochs > 0 ? double(m_epochs) : std::ceil(std::max(1.0, m_lastStep / perEpoch));
+    const double xEnd = axis == XAxis::Time ? std::max(1.0, (m_stepTimes.empty() ? 0.0 : m_stepTimes.back().second) * 1.02)
+                                            : stepToAxis(lastEpoch * perEpoch);
+    for (auto [plot, interaction] : {std::pair(m_lossPlot, m_lossInteraction), std::pair(m_accuracyPlot, m_accuracyInteraction)}) {
+        if (!interaction->userMoved())
+            plot->xAxis->setRange(0, xEnd);
     }
     for (auto [graph, points] : {std::pair(m_validationLoss, &m_validationLosses),
                                  std::pair(m_validationAccuracy, &m_validationAccuracies)}) {
         QVector<QCPGraphData> shown;
-        for (const auto& [epoch, value] : *points)
-            shown.append(QCPGraphData(epoch * epochX, value));
+        for (const EpochPoint& point : *points)
+            shown.append(QCPGraphData(axis == XAxis::Time ? point.elapsed : stepToAxis(point.epoch * perEpoch), point.value));
         graph->data()->set(shown, true);
     }
     for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_learningRate, &m_trainAccuracy, &m_smoothedAccuracy})
-        showDecimated(*curve, scale);
+        showDecimated(*curve);
 
     if (!m_lossInteraction->userMoved()) {
         double low = INFINITY, high = 0.0;
@@ -465,9 +474,9 @@ void TrainingDashboard::replot()
                 high = std::max(high, range->second);
             }
         }
-        for (const auto& point : m_validationLosses) {
-            low = std::min(low, point.second);
-            high = std::max(high, point.second);
+        for (const EpochPoint& point : m_validationLosses) {
+            low = std::min(low, point.value);
+            high = std::max(high, point.value);
         }
         if (m_logLoss->isChecked() && std::isfinite(low) && low > 0)
             m_lossPlot->yAxis->setRange(low / 1.3, high * 1.3);
@@ -482,14 +491,51 @@ void TrainingDashboard::replot()
     m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void TrainingDashboard::showDecimated(BatchCurve& curve, double scale)
+double TrainingDashboard::stepToAxis(double step) const
+{
+    switch (XAxis(m_xAxis->currentIndex())) {
+    case XAxis::Step:
+        return step;
+    case XAxis::Time: {
+        const auto at = std::lower_bound(m_stepTimes.begin(), m_stepTimes.end(), step,
+                                         [](const auto& known, double s) { return known.first < s; });
+        return at == m_stepTimes.end() ? (m_stepTimes.empty() ? 0.0 : m_stepTimes.back().second) : at->second;
+    }
+    case XAxis::Epoch:
+        break;
+    }
+    return step / (m_batchesPerEpoch > 0 ? double(m_batchesPerEpoch) : 1.0);
+}
+
+double TrainingDashboard::axisToStep(double x) const
+{
+    switch (XAxis(m_xAxis->currentIndex())) {
+    case XAxis::Step:
+        return x;
+    case XAxis::Time: {
+        // Steps' times only grow, so the step shown at time x is found by bisection.
+        const auto at = std::lower_bound(m_stepTimes.begin(), m_stepTimes.end(), x,
+                                         [](const auto& known, double t) { return known.second < t; });
+        if (at == m_stepTimes.end())
+            return m_stepTimes.empty() ? 0.0 : m_stepTimes.back().first + 1.0;
+        return at->first;
+    }
+    case XAxis::Epoch:
+        break;
+    }
+    return x * (m_batchesPerEpoch > 0 ? double(m_batchesPerEpoch) : 1.0);
+}
+
+void TrainingDashboard::showDecimated(BatchCurve& curve)
 {
     const QCPAxis* x = curve.graph->keyAxis();
-    // A slice a pixel, each adding its lowest and highest point.
+    // A slice a pixel, each adding its lowest and highest point (by time, the
+    // slices are equal in steps: equal in time while batches take as long).
     const int columns = std::max(1, x->axisRect()->width());
     QVector<QCPGraphData> shown;
-    for (const MinMaxSeries::Point& point : curve.series.decimated(x->range().lower / scale, x->range().upper / scale, columns))
-        shown.append(QCPGraphData(point.x * scale, point.y));
+    for (const MinMaxSeries::Point& point :
+         curve.series.decimated(axisToStep(x->range().lower), axisToStep(x->range().upper), columns))
+        shown.append(QCPGraphData(stepToAxis(point.x), point.y));
     curve.graph->data()->set(shown, true);
 }
 
@@ -517,6 +563,8 @@ void TrainingDashboard::updateStatus()
         }
         parts << tr("%1 MB").arg(QLocale().toString(qlonglong(std::llround(residentMemoryBytes() / 1e6))));
     }
+    if (m_editedDuringRun && isActive(m_state))
+        parts << tr("<i>trains the project as it was when the run started; your edits are for the next run</i>");
     m_status->setText(parts.join(kSeparator));
 }
 

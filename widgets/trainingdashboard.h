@@ -24,7 +24,7 @@ class TrainingSession;
 // smoothed) with validation loss per epoch and the learning rate (right
 // axis) on one plot, the same for accuracy on the other, and a status line
 // with the epoch, batch, throughput, elapsed time and time left, memory,
-// state and last error. Controls: x axis by epoch or step, the smoothing
+// state and last error. Controls: x axis by epoch, step or wall time, the smoothing
 // (the raw curve stays behind), a log loss axis, fit, export. The plots pan,
 // zoom, read out every series under a crosshair, and hide a series when its
 // legend entry is clicked (PlotInteraction). Data arrives per event; the
@@ -36,7 +36,7 @@ class TrainingDashboard : public QWidget {
     Q_OBJECT
 
 public:
-    enum class XAxis { Epoch, Step };
+    enum class XAxis { Epoch, Step, Time };
 
     explicit TrainingDashboard(TrainingSession* session, QWidget* parent = nullptr);
 
@@ -51,6 +51,9 @@ public:
     // Weight of the history in the smoothed curves, 0 (none) to 0.99.
     void setSmoothing(double weight);
     void setLogLoss(bool logarithmic);
+    // The project was edited after the run started: say that the run goes on
+    // with the project as it was (the edits are for the next run).
+    void markEditedDuringRun();
 
 public Q_SLOTS:
     // Forgets the previous run (called when a new one starts).
@@ -80,7 +83,10 @@ private:
     void replotIfChanged();
     void replot();
     void resmooth();
-    void showDecimated(BatchCurve& curve, double scale);
+    // The x axis's value of a step, and the step of an x axis value.
+    double stepToAxis(double step) const;
+    double axisToStep(double x) const;
+    void showDecimated(BatchCurve& curve);
     void updateStatus();
     void exportPlot(QCustomPlot* plot);
     // Wraps the plot's legend into as many rows as its width needs, so no
@@ -103,8 +109,14 @@ private:
     BatchCurve m_trainAccuracy;
     BatchCurve m_smoothedAccuracy;
     QCPGraph* m_validationAccuracy;
-    std::vector<std::pair<int, double>> m_validationLosses;     // (epoch, value)
-    std::vector<std::pair<int, double>> m_validationAccuracies; // (epoch, percent)
+    struct EpochPoint {
+        int epoch = 0;
+        double value = 0.0;
+        double elapsed = 0.0; // seconds into the run
+    };
+    std::vector<EpochPoint> m_validationLosses;
+    std::vector<EpochPoint> m_validationAccuracies; // in percent
+    std::vector<std::pair<double, double>> m_stepTimes; // (step, seconds into the run) of every batch
 
     TrainerState m_state = TrainerState::Idle;
     int m_epoch = 0;
@@ -118,6 +130,7 @@ private:
     double m_lastStep = 0.0;
     double m_smoothingWeight = 0.9;
     QString m_summary;
+    bool m_editedDuringRun = false;
     bool m_changed = false;
 };
 

@@ -528,6 +528,13 @@ void MainWindow::connectSignals()
     connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
     connect(m_palette, &LayerPalette::blockActivated, m_view, &GraphView::insertBlockBesideSelection);
     connect(m_document, &GraphDocument::projectReplaced, this, &MainWindow::updatePaletteBlocks);
+    // A run trains a copy of the project made when it started.
+    for (auto signal : {&GraphDocument::nodeAdded, &GraphDocument::nodeRemoved, &GraphDocument::nodeChanged})
+        connect(m_document, signal, m_dashboard, &TrainingDashboard::markEditedDuringRun);
+    for (auto signal : {&GraphDocument::edgeAdded, &GraphDocument::edgeRemoved})
+        connect(m_document, signal, m_dashboard, &TrainingDashboard::markEditedDuringRun);
+    for (auto signal : {&GraphDocument::datasetChanged, &GraphDocument::trainingChanged})
+        connect(m_document, signal, m_dashboard, &TrainingDashboard::markEditedDuringRun);
     // The curves and the runs belong to the project that was open.
     connect(m_document, &GraphDocument::projectReplaced, m_dashboard, &TrainingDashboard::clear);
     const auto showProjectRuns = [this] {

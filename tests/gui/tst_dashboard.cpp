@@ -96,6 +96,13 @@ void TestDashboard::controlsChangeWhatIsShown()
     QCOMPARE(loss->xAxis->range().upper, 4.0 * kPerEpoch);
     QCOMPARE(loss->graph(0)->data()->at(kPerEpoch - 1)->key, double(kPerEpoch));
     QCOMPARE(loss->graph(2)->data()->at(1)->key, 2.0 * kPerEpoch);
+
+    // By time: each batch at its seconds into the run, validation at its epoch's end.
+    dashboard.setXAxis(TrainingDashboard::XAxis::Time);
+    QCOMPARE(loss->xAxis->label(), QStringLiteral("seconds"));
+    QCOMPARE(loss->graph(0)->data()->at(kPerEpoch - 1)->key, 0.01 * kPerEpoch);
+    QCOMPARE(loss->graph(2)->data()->at(1)->key, 0.01 * 2 * kPerEpoch);
+    QCOMPARE(loss->graph(0)->dataCount(), 2 * kPerEpoch);
     dashboard.setXAxis(TrainingDashboard::XAxis::Epoch);
 
     dashboard.setLogLoss(true);

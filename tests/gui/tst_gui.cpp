@@ -1,5 +1,6 @@
 // The workbench window offscreen: canvas, palette, property panel, file
 // handling and Train/Stop. Undo and redo are covered in tests/undo.
+#include "commands/renamenodecommand.h"
 #include "commands/setparamcommand.h"
 #include "common/guitestutil.h"
 #include "graph/layerregistry.h"
@@ -564,6 +565,12 @@ void TestGui::aRunInProgressIsStoppedOnlyWhenConfirmed()
     QVERIFY(window.openProject(path));
     action(window, "actionTrain")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->batchPointCount() > 0, 60000);
+    // An edit during the run is for the next one, and the dashboard says so.
+    QVERIFY(!window.dashboard()->statusText().contains(QStringLiteral("as it was when the run started")));
+    window.document()->undoStack()->push(new RenameNodeCommand(window.document(), kFc1, "first"));
+    QVERIFY2(window.dashboard()->statusText().contains(QStringLiteral("trains the project as it was when the run started")),
+             qPrintable(window.dashboard()->statusText()));
+    window.document()->undoStack()->undo();
 
     // Answers the question the next call asks, by the button's text.
     const auto answer = [&window](const QString& button, QString* question) {
