@@ -14,6 +14,7 @@
 #include "shortcutsdialog.h"
 #include "templategallery.h"
 #include "runspanel.h"
+#include "sweepdialog.h"
 #include "trainingdashboard.h"
 #include "commands/replacegraphcommand.h"
 #include "project/graphjson.h"
@@ -425,6 +426,16 @@ void MainWindow::createMenus()
     trainMenu->addAction(m_trainingActions->resume());
     trainMenu->addAction(m_trainingActions->fromWeights());
     trainMenu->addAction(m_trainingActions->stop());
+    trainMenu->addSeparator();
+    auto* sweep = trainMenu->addAction(tr("S&weep Hyperparameters\u2026"));
+    sweep->setObjectName(QStringLiteral("actionSweep"));
+    sweep->setToolTip(tr("Search learning rate, batch size, optimizer, epochs or layer parameters; each trial is a run"));
+    connect(sweep, &QAction::triggered, this, [this] {
+        auto* dialog = new SweepDialog(m_document, QCoreApplication::applicationDirPath() + QStringLiteral("/lepton"), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &SweepDialog::sweepFinished, m_runs, &RunsPanel::refresh);
+        dialog->open();
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_shortcutsAction);

@@ -5,12 +5,14 @@
 #include "common/guitestutil.h"
 #include "qcustomplotheader.h"
 #include "runspanel.h"
+#include "sweepdialog.h"
 #include "trainingsession.h"
 
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTableView>
@@ -48,6 +50,7 @@ class TestRunsPanel : public QObject {
 private Q_SLOTS:
     void initTestCase() { useScratchSettings(m_settings, QStringLiteral("tst_runspanel")); }
     void twoRunsOverlaidAndCompared();
+    void aSweepFromTheMenuAppliesItsBestTrial();
 
 private:
     QTemporaryDir m_settings;
@@ -135,6 +138,54 @@ void TestRunsPanel::twoRunsOverlaidAndCompared()
     QVERIFY(reopened.openProject(path));
     QCOMPARE(reopened.runsPanel()->table()->model()->rowCount(), 2);
     QCOMPARE(cellText(*reopened.runsPanel(), 1, 0), QStringLiteral("baseline"));
+}
+
+// Train > Sweep runs `lepton sweep` on the saved project; the trials are
+// ranked, plotted and in the Runs panel, and Apply Best is one undo step.
+void TestRunsPanel::aSweepFromTheMenuAppliesItsBestTrial()
+{
+    QTemporaryDir dir;
+    nlohmann::json project;
+    {
+        std::ifstream in(kSpiral.toStdString());
+        in >> project;
+    }
+    project["training"]["learning_rate"] = 1e-5; // a bad default the sweep should leave
+    project["training"]["epochs"] = 6;
+    const QString path = dir.filePath(QStringLiteral("swept.lepton"));
+    {
+        std::ofstream out(path.toStdString());
+        out << project.dump(2);
+    }
+    MainWindow window;
+    QVERIFY(window.openProject(path));
+    action(window, "actionSweep")->trigger();
+    auto* dialog = window.findChild<SweepDialog*>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->specEditor()->toPlainText().contains(QStringLiteral("\"halving\"")));
+    dialog->specEditor()->setPlainText(QStringLiteral(R"({"method": "grid", "metric": "validation_accuracy",
+        "parameters": {"learning_rate": {"values": [1e-5, 0.01]}, "fc1.out_features": {"values": [64]}}})"));
+    QVERIFY(dialog->runButton()->isEnabled());
+    QSignalSpy finished(dialog, &SweepDialog::sweepFinished);
+    dialog->runButton()->click();
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(dialog->resultsTable()->rowCount(), 2);
+    QCOMPARE(dialog->resultsTable()->horizontalHeaderItem(5)->text(), QStringLiteral("learning_rate"));
+    QCOMPARE(dialog->resultsTable()->item(0, 5)->text(), QStringLiteral("0.01")); // ranked first
+    QCOMPARE(dialog->plot()->graph(0)->dataCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->table()->model()->rowCount(), 2, 5000);
+
+    const QString before = snapshot(window.document()->project());
+    dialog->applyButton()->click();
+    QCOMPARE(window.document()->project().training.learningRate, 0.01);
+    QCOMPARE(window.document()->undoStack()->undoText(), QStringLiteral("Apply the best trial of sweep 1"));
+    window.document()->undoStack()->undo();
+    QCOMPARE(snapshot(window.document()->project()), before);
+
+    // A spec that does not read says why, and Run waits for a good one.
+    dialog->specEditor()->setPlainText(QStringLiteral(R"({"method": "bayes", "parameters": {}})"));
+    QVERIFY(!dialog->runButton()->isEnabled());
+    dialog->close();
 }
 
 QTEST_MAIN(TestRunsPanel)
