@@ -114,6 +114,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     , m_restore(new QPushButton(tr("Restore Graph"), this))
     , m_delete(new QPushButton(tr("Delete"), this))
     , m_exportCsv(new QPushButton(tr("Export CSV\u2026"), this))
+    , m_follow(new QPushButton(tr("Show in Dashboard"), this))
 {
     m_model->setHorizontalHeaderLabels({tr("Name"), tr("Tags"), tr("Status"), tr("Started"), tr("Trained"),
                                         tr("Epochs"), tr("Best val acc"), tr("Test acc"), tr("Optimizer"), tr("LR"),
@@ -192,6 +193,13 @@ RunsPanel::RunsPanel(QWidget* parent)
     m_exportCsv->setObjectName(QStringLiteral("exportRunCsv"));
     m_exportCsv->setToolTip(tr("Write the selected run's per-epoch and per-batch metrics to a CSV file"));
     connect(m_exportCsv, &QPushButton::clicked, this, &RunsPanel::exportSelection);
+    m_follow->setObjectName(QStringLiteral("showRunInDashboard"));
+    m_follow->setToolTip(tr("Show the selected run's curves in the Training dashboard, following it while it runs"));
+    connect(m_follow, &QPushButton::clicked, this, [this] {
+        const std::vector<int64_t> ids = selectedRuns();
+        m_followed = ids.size() == 1 ? ids.front() : 0;
+        sendFollowed();
+    });
 
     // Wide and short under the canvas: the runs on the left, what compares
     // the selected ones on the right, on two tabs.
@@ -203,6 +211,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     auto* noteRow = new QHBoxLayout;
     noteRow->addWidget(m_notes, 1);
     auto* buttons = new QVBoxLayout;
+    buttons->addWidget(m_follow);
     buttons->addWidget(m_restore);
     buttons->addWidget(m_exportCsv);
     buttons->addWidget(m_delete);
@@ -254,6 +263,7 @@ void RunsPanel::setHistoryFolder(const QString& directory)
     if (m_notesSaver.isActive())
         saveNotes();
     m_folder = directory;
+    m_followed = 0;
     m_history.reset();
     m_seenChange = QDateTime();
     m_folder.isEmpty() ? m_watcher.stop() : m_watcher.start();
@@ -284,6 +294,7 @@ void RunsPanel::refresh()
     if (m_history)
         m_runs = m_history->runs();
     rebuildTable();
+    sendFollowed();
 }
 
 void RunsPanel::rebuildTable()
@@ -377,6 +388,17 @@ void RunsPanel::showSelection()
     m_restore->setEnabled(runs.size() == 1 && runs.front()->graph.is_object());
     m_delete->setEnabled(!runs.empty());
     m_exportCsv->setEnabled(runs.size() == 1);
+    m_follow->setEnabled(runs.size() == 1);
+}
+
+void RunsPanel::sendFollowed()
+{
+    const RunRecord* run = m_followed ? record(m_followed) : nullptr;
+    if (!run || !m_history)
+        return;
+    Q_EMIT runFollowed(*run, m_history->batchMetrics(run->id), m_history->epochMetrics(run->id));
+    if (run->status != RunStatus::Running)
+        m_followed = 0; // its curves are complete
 }
 
 void RunsPanel::plotSelection(const std::vector<const RunRecord*>& runs)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "history/runhistory.h"
+#include "trainingmetatypes.h"
 
 #include <QDateTime>
 #include <QTimer>
@@ -52,6 +53,10 @@ public:
 Q_SIGNALS:
     // Restore Graph: put this run's graph (graphToJson form) in the editor.
     void restoreGraphRequested(const nlohmann::json& graph, const QString& runName);
+    // Show in Dashboard: this run's recorded curves, sent again at every
+    // re-read while it is running (in the CLI, say), so the dashboard follows it.
+    void runFollowed(const lepton::RunRecord& run, const std::vector<lepton::BatchMetrics>& batches,
+                     const std::vector<lepton::EpochMetrics>& epochs);
 
 private:
     void rebuildTable();
@@ -62,6 +67,7 @@ private:
     void saveNotes();
     void deleteSelection();
     void exportSelection();
+    void sendFollowed();
     void followFile();
     const RunRecord* record(int64_t id) const;
 
@@ -80,6 +86,8 @@ private:
     QPushButton* m_restore;
     QPushButton* m_delete;
     QPushButton* m_exportCsv;
+    QPushButton* m_follow;
+    int64_t m_followed = 0; // the run whose curves the dashboard shows
     int64_t m_notesRun = 0; // whose notes the editor holds
     QTimer m_notesSaver;
     QTimer m_watcher;

@@ -197,6 +197,20 @@ void TrainingDashboard::setLogLoss(bool logarithmic)
     m_lossInteraction->fit();
 }
 
+void TrainingDashboard::showRecordedRun(const QString& name, TrainerState state, const std::vector<BatchMetrics>& batches,
+                                        const std::vector<EpochMetrics>& epochs)
+{
+    clear();
+    for (const BatchMetrics& batch : batches)
+        addBatch(batch);
+    for (const EpochMetrics& epoch : epochs)
+        addEpoch(epoch);
+    m_state = state;
+    m_recordedRun = name;
+    m_changed = true;
+    replotIfChanged();
+}
+
 void TrainingDashboard::markEditedDuringRun()
 {
     if (m_editedDuringRun || !isActive(m_state))
@@ -263,6 +277,7 @@ void TrainingDashboard::clear()
     m_lastStep = 0.0;
     m_summary.clear();
     m_editedDuringRun = false;
+    m_recordedRun.clear();
     m_error->clear();
     m_error->hide();
     m_changed = true;
@@ -547,6 +562,8 @@ void TrainingDashboard::updateStatus()
         return;
     }
     QStringList parts;
+    if (!m_recordedRun.isEmpty())
+        parts << tr("<b>%1</b> (from the run history)").arg(m_recordedRun.toHtmlEscaped());
     parts << QStringLiteral("<b>%1</b>").arg(stateName(m_state));
     if (!m_summary.isEmpty()) {
         parts << m_summary; // the run is over: its totals say it all

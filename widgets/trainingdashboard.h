@@ -54,6 +54,10 @@ public:
     // The project was edited after the run started: say that the run goes on
     // with the project as it was (the edits are for the next run).
     void markEditedDuringRun();
+    // A run from the history (another process's, perhaps still going): its
+    // curves and how it stands, in place of the last run's.
+    void showRecordedRun(const QString& name, TrainerState state, const std::vector<BatchMetrics>& batches,
+                         const std::vector<EpochMetrics>& epochs);
 
 public Q_SLOTS:
     // Forgets the previous run (called when a new one starts).
@@ -131,6 +135,7 @@ private:
     double m_smoothingWeight = 0.9;
     QString m_summary;
     bool m_editedDuringRun = false;
+    QString m_recordedRun; // the history's run shown, when it is not the session's
     bool m_changed = false;
 };
 

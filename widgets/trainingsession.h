@@ -2,8 +2,8 @@
 
 #include "history/runrecorder.h"
 #include "train/trainer.h"
+#include "trainingmetatypes.h"
 
-#include <QMetaType>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -55,8 +55,3 @@ private:
 };
 
 } // namespace lepton
-
-Q_DECLARE_METATYPE(lepton::BatchMetrics)
-Q_DECLARE_METATYPE(lepton::EpochMetrics)
-Q_DECLARE_METATYPE(lepton::TrainingSummary)
-Q_DECLARE_METATYPE(lepton::TrainerState)

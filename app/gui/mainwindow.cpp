@@ -560,6 +560,18 @@ void MainWindow::connectSignals()
         // The recorder writes the run's end a moment after the session reports it.
         QTimer::singleShot(400, m_runs, &RunsPanel::refresh);
     });
+    // The dashboard shows a recorded run, also one the CLI is training, while this window trains none.
+    connect(m_runs, &RunsPanel::runFollowed, this,
+            [this](const RunRecord& run, const std::vector<BatchMetrics>& batches, const std::vector<EpochMetrics>& epochs) {
+                if (m_session->isActive())
+                    return;
+                const TrainerState state = run.status == RunStatus::Running    ? TrainerState::Running
+                                           : run.status == RunStatus::Finished ? TrainerState::Finished
+                                           : run.status == RunStatus::Failed   ? TrainerState::Failed
+                                                                               : TrainerState::Stopped;
+                m_dashboard->showRecordedRun(QString::fromStdString(run.name), state, batches, epochs);
+                m_dashboardDock->show();
+            });
     connect(m_runs, &RunsPanel::restoreGraphRequested, this, [this](const nlohmann::json& json, const QString& run) {
         try {
             Graph graph = graphFromJson(JsonReader(json, "graph"), LayerRegistry::builtin());

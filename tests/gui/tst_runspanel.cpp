@@ -5,12 +5,14 @@
 #include "common/guitestutil.h"
 #include "qcustomplotheader.h"
 #include "runspanel.h"
+#include "trainingdashboard.h"
 #include "sweepdialog.h"
 #include "trainingsession.h"
 
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void initTestCase() { useScratchSettings(m_settings, QStringLiteral("tst_runspanel")); }
     void twoRunsOverlaidAndCompared();
     void aSweepFromTheMenuAppliesItsBestTrial();
+    void theDashboardFollowsARunTheCliTrains();
 
 private:
     QTemporaryDir m_settings;
@@ -186,6 +189,41 @@ void TestRunsPanel::aSweepFromTheMenuAppliesItsBestTrial()
     dialog->specEditor()->setPlainText(QStringLiteral(R"({"method": "bayes", "parameters": {}})"));
     QVERIFY(!dialog->runButton()->isEnabled());
     dialog->close();
+}
+
+// `lepton train` in another process writes the history; the window sees the
+// run appear and, shown in the dashboard, its curves grow as it trains.
+void TestRunsPanel::theDashboardFollowsARunTheCliTrains()
+{
+    QTemporaryDir dir;
+    nlohmann::json project;
+    {
+        std::ifstream in(kSpiral.toStdString());
+        in >> project;
+    }
+    project["training"]["epochs"] = 2000;
+    const QString path = dir.filePath(QStringLiteral("followed.lepton"));
+    {
+        std::ofstream out(path.toStdString());
+        out << project.dump(2);
+    }
+    MainWindow window;
+    QVERIFY(window.openProject(path));
+    QProcess cli;
+    cli.start(QCoreApplication::applicationDirPath() + QStringLiteral("/lepton"), {QStringLiteral("train"), path});
+    QVERIFY(cli.waitForStarted());
+    RunsPanel* panel = window.runsPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(panel->table()->model()->rowCount(), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(cellText(*panel, 0, 2), QStringLiteral("running"), 20000);
+    panel->selectRuns({1});
+    panel->findChild<QPushButton*>(QStringLiteral("showRunInDashboard"))->click();
+    TrainingDashboard* dashboard = window.dashboard();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->batchPointCount() > 0, 20000);
+    QVERIFY2(dashboard->statusText().contains(QStringLiteral("run 1</b> (from the run history)")), qPrintable(dashboard->statusText()));
+    const size_t first = dashboard->batchPointCount();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->batchPointCount() > first, 20000); // the next re-read brings more
+    cli.kill();
+    cli.waitForFinished();
 }
 
 QTEST_MAIN(TestRunsPanel)
