@@ -402,6 +402,7 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
         m_firstElapsed = metrics.elapsedSeconds;
     }
     m_lastStep = step;
+    m_gpuMemoryBytes = metrics.gpuMemoryBytes;
     if (metrics.epochs > 0)
         m_epochs = metrics.epochs;
     m_epoch = metrics.epoch;
@@ -579,6 +580,8 @@ void TrainingDashboard::updateStatus()
             parts << tr("%1 left").arg(formatDuration(left * (m_elapsedSeconds - m_firstElapsed) / done));
         }
         parts << tr("%1 MB").arg(QLocale().toString(qlonglong(std::llround(residentMemoryBytes() / 1e6))));
+        if (m_gpuMemoryBytes > 0)
+            parts << tr("GPU %1 MB").arg(QLocale().toString(qlonglong(std::llround(m_gpuMemoryBytes / 1e6))));
     }
     if (m_editedDuringRun && isActive(m_state))
         parts << tr("<i>trains the project as it was when the run started; your edits are for the next run</i>");

@@ -129,6 +129,7 @@ private:
     int64_t m_batchesPerEpoch = 0;
     double m_samplesPerSecond = 0.0;
     double m_elapsedSeconds = 0.0;
+    double m_gpuMemoryBytes = 0.0;
     int64_t m_firstStep = -1; // the first batch seen: its rate since gives the time left
     double m_firstElapsed = 0.0;
     double m_lastStep = 0.0;

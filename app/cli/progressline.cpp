@@ -60,7 +60,10 @@ void ProgressLine::update(const BatchMetrics& batch)
                   batch.epoch, m_epochs, bar.c_str(), static_cast<long long>(batch.batch),
                   static_cast<long long>(batch.batchesPerEpoch), batch.samplesPerSecond, left.c_str(), batch.loss,
                   residentMemoryBytes() / 1e6);
-    m_out << "\r\033[K" << line << std::flush;
+    m_out << "\r\033[K" << line;
+    if (batch.gpuMemoryBytes > 0)
+        m_out << "  GPU " << static_cast<long long>(std::llround(batch.gpuMemoryBytes / 1e6)) << " MB";
+    m_out << std::flush;
     m_shown = true;
 }
 

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 #ifdef LEPTON_CUDA
 #include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAGuard.h>
 #endif
 
 #include <unistd.h>
@@ -37,6 +38,20 @@ double gpuMemoryBytes(int index)
 {
 #ifdef LEPTON_CUDA
     return static_cast<double>(at::cuda::getDeviceProperties(index)->totalGlobalMem);
+#else
+    (void)index;
+    return 0.0;
+#endif
+}
+
+double gpuMemoryInUseBytes(int index)
+{
+#ifdef LEPTON_CUDA
+    const c10::cuda::CUDAGuard onDevice(static_cast<c10::DeviceIndex>(index));
+    size_t free = 0, total = 0;
+    if (cudaMemGetInfo(&free, &total) != cudaSuccess)
+        return 0.0;
+    return static_cast<double>(total - free);
 #else
     (void)index;
     return 0.0;

@@ -17,5 +17,7 @@ struct ComputeDevice {
 std::vector<ComputeDevice> computeDevices();
 // Bytes of memory on CUDA GPU `index`; 0 in a build without CUDA.
 double gpuMemoryBytes(int index);
+// Bytes of that memory in use now, by every process; 0 without CUDA.
+double gpuMemoryInUseBytes(int index);
 
 } // namespace lepton

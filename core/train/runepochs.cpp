@@ -3,6 +3,7 @@
 #include "graph/layerregistry.h"
 #include "train/batchprefetcher.h"
 #include "train/checkpoint.h"
+#include "train/computedevices.h"
 #include "train/groupstep.h"
 #include "train/loss.h"
 #include "train/optimization.h"
@@ -227,6 +228,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         const auto readFigures = [&] {
             if (unread.empty())
                 return;
+            // Read with the figures: they already waited for the device.
+            const double gpuMemory = device.is_cuda() ? gpuMemoryInUseBytes(device.index()) : 0.0;
             std::vector<torch::Tensor> losses, corrects;
             for (const TrainedBatch& trained : unread) {
                 losses.push_back(trained.lossSum);
@@ -264,6 +267,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 event.batch.learningRate = trained.learningRate;
                 event.batch.samplesPerSecond = rate(seen - earlier.seen, secondsSince(epochStart));
                 event.batch.elapsedSeconds = secondsSince(start);
+                event.batch.gpuMemoryBytes = gpuMemory;
                 push(std::move(event));
             }
             unread.clear();

@@ -28,6 +28,7 @@ struct BatchMetrics {
     double samplesPerSecond = 0.0; // running average over the epoch
     double elapsedSeconds = 0.0;   // since training started
     int epochs = 0;                // the run's planned epochs
+    double gpuMemoryBytes = 0.0;   // in use on the run's GPU; 0 on the CPU
 };
 
 struct EpochMetrics {
