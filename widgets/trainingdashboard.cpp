@@ -71,6 +71,7 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     , m_xAxis(new QComboBox(this))
     , m_smoothing(new QSlider(Qt::Horizontal, this))
     , m_logLoss(new QCheckBox(tr("Log loss"), this))
+    , m_perEpoch(new QCheckBox(tr("Per epoch"), this))
     , m_lossPlot(createPlot(QStringLiteral("lossPlot"), tr("loss")))
     , m_accuracyPlot(createPlot(QStringLiteral("accuracyPlot"), tr("accuracy (%)")))
     , m_lossInteraction(new PlotInteraction(m_lossPlot))
@@ -79,6 +80,7 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     m_trainLoss.graph = addBatchGraph(m_lossPlot, tr("per batch"), kFadedTrainColor, 1.0);
     m_smoothedLoss.graph = addBatchGraph(m_lossPlot, tr("smoothed"), kTrainColor, 2.0);
     m_validationLoss = addEpochGraph(m_lossPlot, tr("validation"));
+    m_epochLoss = addEpochGraph(m_lossPlot, tr("training"));
     m_learningRate.graph = m_lossPlot->addGraph(m_lossPlot->xAxis, m_lossPlot->yAxis2);
     m_learningRate.graph->setName(tr("learning rate"));
     m_learningRate.graph->setPen(QPen(kRateColor, 1.5, Qt::DashLine));
@@ -89,6 +91,12 @@ TrainingDashboard::TrainingDashboard(TrainingSession* session, QWidget* parent)
     m_trainAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("per batch"), kFadedTrainColor, 1.0);
     m_smoothedAccuracy.graph = addBatchGraph(m_accuracyPlot, tr("smoothed"), kTrainColor, 2.0);
     m_validationAccuracy = addEpochGraph(m_accuracyPlot, tr("validation"));
+    m_epochAccuracy = addEpochGraph(m_accuracyPlot, tr("training"));
+    for (QCPGraph* graph : {m_epochLoss, m_epochAccuracy}) {
+        graph->setPen(QPen(kTrainColor, 2.0));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, kTrainColor, Qt::white, 7));
+    }
+    setPerEpoch(false);
     m_lossPlot->installEventFilter(this);
     m_accuracyPlot->installEventFilter(this);
     for (PlotInteraction* interaction : {m_lossInteraction, m_accuracyInteraction})
@@ -142,6 +150,9 @@ QWidget* TrainingDashboard::createControls()
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) { setSmoothing(value / 100.0); });
     m_logLoss->setObjectName(QStringLiteral("dashboardLogLoss"));
     connect(m_logLoss, &QCheckBox::toggled, this, &TrainingDashboard::setLogLoss);
+    m_perEpoch->setObjectName(QStringLiteral("dashboardPerEpoch"));
+    m_perEpoch->setToolTip(tr("Training loss and accuracy as each epoch's mean instead of per batch"));
+    connect(m_perEpoch, &QCheckBox::toggled, this, &TrainingDashboard::setPerEpoch);
     auto* fit = new QToolButton(this);
     fit->setText(tr("Fit"));
     fit->setToolTip(tr("Show all of both plots again (or double-click a plot)"));
@@ -164,6 +175,7 @@ QWidget* TrainingDashboard::createControls()
     row->addWidget(m_smoothing);
     row->addSpacing(12);
     row->addWidget(m_logLoss);
+    row->addWidget(m_perEpoch);
     row->addStretch(1);
     row->addWidget(fit);
     row->addWidget(save);
@@ -219,6 +231,27 @@ void TrainingDashboard::markEditedDuringRun()
     updateStatus();
 }
 
+void TrainingDashboard::setPerEpoch(bool perEpoch)
+{
+    m_perEpoch->setChecked(perEpoch);
+    for (BatchCurve* curve : {&m_trainLoss, &m_smoothedLoss, &m_trainAccuracy, &m_smoothedAccuracy})
+        curve->graph->setVisible(!perEpoch);
+    for (QCPGraph* graph : {m_epochLoss, m_epochAccuracy})
+        graph->setVisible(perEpoch);
+    m_smoothing->setEnabled(!perEpoch);
+    // The legend lists the series this view shows, in the plot's order.
+    for (QCustomPlot* plot : {m_lossPlot, m_accuracyPlot}) {
+        plot->legend->clearItems();
+        for (int i = 0; i < plot->graphCount(); ++i) {
+            if (plot->graph(i)->visible())
+                plot->graph(i)->addToLegend();
+        }
+        plot->legend->setWrap(0); // fitLegend places the entries afresh
+        fitLegend(plot);
+    }
+    replot();
+}
+
 void TrainingDashboard::resmooth()
 {
     const auto smooth = [this](const MinMaxSeries& raw, MinMaxSeries& smoothed) {
@@ -264,6 +297,8 @@ void TrainingDashboard::clear()
         graph->data()->clear();
     m_validationLosses.clear();
     m_validationAccuracies.clear();
+    m_trainLosses.clear();
+    m_trainAccuracies.clear();
     m_stepTimes.clear();
     m_firstStep = -1;
     m_firstElapsed = 0.0;
@@ -355,7 +390,7 @@ QCustomPlot* TrainingDashboard::createPlot(const QString& objectName, const QStr
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(0, 0, plot->legend);
     plot->plotLayout()->setRowStretchFactor(0, 0.001);
-    plot->legend->setMargins(QMargins(0, 2, 0, 0));
+    plot->legend->setMargins(QMargins(0, 2, 2, 0)); // a little room: the grid rounds its columns up
     return plot;
 }
 
@@ -415,6 +450,9 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
 
 void TrainingDashboard::addEpoch(const EpochMetrics& metrics)
 {
+    m_trainLosses.push_back({metrics.epoch, metrics.trainLoss, metrics.elapsedSeconds});
+    if (hasAccuracy(metrics.trainAccuracy))
+        m_trainAccuracies.push_back({metrics.epoch, metrics.trainAccuracy * 100.0, metrics.elapsedSeconds});
     if (metrics.validationLoss)
         m_validationLosses.push_back({metrics.epoch, *metrics.validationLoss, metrics.elapsedSeconds});
     if (metrics.validationAccuracy && hasAccuracy(*metrics.validationAccuracy))
@@ -473,7 +511,8 @@ void TrainingDashboard::replot()
             plot->xAxis->setRange(0, xEnd);
     }
     for (auto [graph, points] : {std::pair(m_validationLoss, &m_validationLosses),
-                                 std::pair(m_validationAccuracy, &m_validationAccuracies)}) {
+                                 std::pair(m_validationAccuracy, &m_validationAccuracies),
+                                 std::pair(m_epochLoss, &m_trainLosses), std::pair(m_epochAccuracy, &m_trainAccuracies)}) {
         QVector<QCPGraphData> shown;
         for (const EpochPoint& point : *points)
             shown.append(QCPGraphData(axis == XAxis::Time ? point.elapsed : stepToAxis(point.epoch * perEpoch), point.value));
@@ -490,9 +529,11 @@ void TrainingDashboard::replot()
                 high = std::max(high, range->second);
             }
         }
-        for (const EpochPoint& point : m_validationLosses) {
-            low = std::min(low, point.value);
-            high = std::max(high, point.value);
+        for (const auto* points : {&m_validationLosses, &m_trainLosses}) {
+            for (const EpochPoint& point : *points) {
+                low = std::min(low, point.value);
+                high = std::max(high, point.value);
+            }
         }
         if (m_logLoss->isChecked() && std::isfinite(low) && low > 0)
             m_lossPlot->yAxis->setRange(low / 1.3, high * 1.3);

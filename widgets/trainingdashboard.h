@@ -51,6 +51,9 @@ public:
     // Weight of the history in the smoothed curves, 0 (none) to 0.99.
     void setSmoothing(double weight);
     void setLogLoss(bool logarithmic);
+    // Per epoch: the training loss and accuracy as each epoch's mean instead
+    // of the batch curves.
+    void setPerEpoch(bool perEpoch);
     // The project was edited after the run started: say that the run goes on
     // with the project as it was (the edits are for the next run).
     void markEditedDuringRun();
@@ -102,6 +105,7 @@ private:
     QComboBox* m_xAxis;
     QSlider* m_smoothing;
     QCheckBox* m_logLoss;
+    QCheckBox* m_perEpoch;
     QCustomPlot* m_lossPlot;
     QCustomPlot* m_accuracyPlot;
     PlotInteraction* m_lossInteraction;
@@ -110,9 +114,11 @@ private:
     BatchCurve m_smoothedLoss;
     BatchCurve m_learningRate;
     QCPGraph* m_validationLoss;
+    QCPGraph* m_epochLoss; // the training loss per epoch, in the per-epoch view
     BatchCurve m_trainAccuracy;
     BatchCurve m_smoothedAccuracy;
     QCPGraph* m_validationAccuracy;
+    QCPGraph* m_epochAccuracy;
     struct EpochPoint {
         int epoch = 0;
         double value = 0.0;
@@ -120,6 +126,8 @@ private:
     };
     std::vector<EpochPoint> m_validationLosses;
     std::vector<EpochPoint> m_validationAccuracies; // in percent
+    std::vector<EpochPoint> m_trainLosses;
+    std::vector<EpochPoint> m_trainAccuracies; // in percent
     std::vector<std::pair<double, double>> m_stepTimes; // (step, seconds into the run) of every batch
 
     TrainerState m_state = TrainerState::Idle;

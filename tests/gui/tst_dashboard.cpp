@@ -37,6 +37,8 @@ void deliver(TrainingSession& session, int epochs)
         EpochMetrics e;
         e.epoch = epoch;
         e.epochs = 4;
+        e.trainLoss = 1.5 / epoch;
+        e.trainAccuracy = 0.5;
         e.validationLoss = 1.0 / epoch;
         e.validationAccuracy = 0.6;
         e.elapsedSeconds = 0.01 * epoch * kPerEpoch;
@@ -105,14 +107,25 @@ void TestDashboard::controlsChangeWhatIsShown()
     QCOMPARE(loss->graph(0)->dataCount(), 2 * kPerEpoch);
     dashboard.setXAxis(TrainingDashboard::XAxis::Epoch);
 
+    // Per epoch: the training means in place of the batch curves, in the legend instead of them.
+    dashboard.setPerEpoch(true);
+    QCPGraph* epochLoss = loss->graph(3);
+    QCOMPARE(epochLoss->name(), QStringLiteral("training"));
+    QVERIFY(epochLoss->visible() && !loss->graph(0)->visible() && !loss->graph(1)->visible());
+    QCOMPARE(epochLoss->dataCount(), 2);
+    QCOMPARE(epochLoss->data()->at(1)->value, 0.75);
+    QVERIFY(loss->legend->hasItemWithPlottable(epochLoss) && !loss->legend->hasItemWithPlottable(loss->graph(0)));
+    dashboard.setPerEpoch(false);
+    QVERIFY(!epochLoss->visible() && loss->graph(0)->visible());
+
     dashboard.setLogLoss(true);
     QCOMPARE(loss->yAxis->scaleType(), QCPAxis::stLogarithmic);
     QVERIFY(loss->yAxis->range().lower > 0);
     dashboard.setLogLoss(false);
 
     // The learning rate rides on the right axis.
-    QCOMPARE(loss->graph(3)->name(), QStringLiteral("learning rate"));
-    QCOMPARE(loss->graph(3)->valueAxis(), loss->yAxis2);
+    QCOMPARE(loss->graph(4)->name(), QStringLiteral("learning rate"));
+    QCOMPARE(loss->graph(4)->valueAxis(), loss->yAxis2);
 
     // A click on a legend entry hides its series, another shows it again.
     loss->replot(QCustomPlot::rpImmediateRefresh);
