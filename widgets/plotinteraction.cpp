@@ -38,6 +38,8 @@ PlotInteraction::PlotInteraction(QCustomPlot* plot)
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
     plot->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);
+    plot->axisRect()->setRangeDragAxes({plot->xAxis}, {plot->yAxis, plot->yAxis2});
+    plot->axisRect()->setRangeZoomAxes({plot->xAxis}, {plot->yAxis, plot->yAxis2});
     m_line->setPen(QPen(QColor(0x5f, 0x6b, 0x7a), 1.0, Qt::DashLine));
     m_line->setVisible(false);
     m_line->setSelectable(false);

@@ -10,8 +10,8 @@ class QMouseEvent;
 
 namespace lepton {
 
-// What the workbench's plots share: drag to pan and wheel to zoom (each
-// axis alone when the pointer is over it), double-click to fit, a click on
+// What the workbench's plots share: drag to pan and wheel to zoom (both
+// value axes, left and right, with the keys), double-click to fit, a click on
 // a legend entry hides or shows its series, and a crosshair that reads
 // every visible series at the pointer. userMoved() tells a live plot to stop
 // following new data until fit() (or the double-click) hands it back.

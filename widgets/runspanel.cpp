@@ -5,6 +5,7 @@
 #include "util/atomicfile.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -88,6 +89,8 @@ QStandardItem* cell(const QString& shown, const QVariant& sortKey, bool editable
 
 QDateTime lastChange(const QString& folder)
 {
+    if (folder.isEmpty())
+        return {}; // a project never saved has no history
     const QString file = QString::fromStdString(RunHistory::fileIn(folder.toStdString()));
     QDateTime latest;
     for (const QString& path : {file, file + QStringLiteral("-wal")}) {
@@ -291,14 +294,21 @@ void RunsPanel::refresh()
             return;
         }
     }
-    if (m_history)
-        m_runs = m_history->runs();
+    try {
+        if (m_history)
+            m_runs = m_history->runs();
+    } catch (const std::exception& error) { // busy for long, or unreadable: say so, keep going
+        m_filter->setPlaceholderText(QString::fromStdString(error.what()));
+    }
     rebuildTable();
     sendFollowed();
 }
 
 void RunsPanel::rebuildTable()
 {
+    const QWidget* focus = QApplication::focusWidget();
+    if (focus && focus != m_table && m_table->isAncestorOf(focus))
+        return; // a name or tag being typed in its editor: the next re-read comes soon enough
     const std::vector<int64_t> selected = selectedRuns();
     m_rebuilding = true;
     m_model->removeRows(0, m_model->rowCount());
@@ -380,11 +390,14 @@ void RunsPanel::showSelection()
 
     if (m_notesSaver.isActive())
         saveNotes();
-    m_rebuilding = true;
-    m_notesRun = runs.size() == 1 ? runs.front()->id : 0;
-    m_notes->setPlainText(m_notesRun ? QString::fromStdString(runs.front()->notes) : QString());
-    m_notes->setEnabled(m_notesRun != 0);
-    m_rebuilding = false;
+    const int64_t notesRun = runs.size() == 1 ? runs.front()->id : 0;
+    if (notesRun != m_notesRun) { // the same run's notes stay as typed, cursor and all
+        m_rebuilding = true;
+        m_notesRun = notesRun;
+        m_notes->setPlainText(m_notesRun ? QString::fromStdString(runs.front()->notes) : QString());
+        m_notes->setEnabled(m_notesRun != 0);
+        m_rebuilding = false;
+    }
     m_restore->setEnabled(runs.size() == 1 && runs.front()->graph.is_object());
     m_delete->setEnabled(!runs.empty());
     m_exportCsv->setEnabled(runs.size() == 1);
@@ -396,7 +409,11 @@ void RunsPanel::sendFollowed()
     const RunRecord* run = m_followed ? record(m_followed) : nullptr;
     if (!run || !m_history)
         return;
-    Q_EMIT runFollowed(*run, m_history->batchMetrics(run->id), m_history->epochMetrics(run->id));
+    try {
+        Q_EMIT runFollowed(*run, m_history->batchMetrics(run->id), m_history->epochMetrics(run->id));
+    } catch (const std::exception&) {
+        return; // the next re-read tries again
+    }
     if (run->status != RunStatus::Running)
         m_followed = 0; // its curves are complete
 }
@@ -413,7 +430,13 @@ void RunsPanel::plotSelection(const std::vector<const RunRecord*>& runs)
         const QColor color = kRunColors[colour++ % std::size(kRunColors)];
         graph->setPen(QPen(color, 2.0));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, Qt::white, 6));
-        for (const EpochMetrics& epoch : m_history->epochMetrics(run->id)) {
+        std::vector<EpochMetrics> epochs;
+        try {
+            epochs = m_history->epochMetrics(run->id);
+        } catch (const std::exception&) {
+            continue; // the next re-read tries again
+        }
+        for (const EpochMetrics& epoch : epochs) {
             if (const std::optional<double> value = metric.value(epoch); value && std::isfinite(*value))
                 graph->addData(epoch.epoch, metric.percent ? *value * 100.0 : *value);
         }
@@ -478,7 +501,8 @@ void RunsPanel::nameOrTagsEdited(QStandardItem* item)
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Cannot change the run"), QString::fromStdString(error.what()));
     }
-    refresh();
+    // Not now: the model is still delivering this edit.
+    QMetaObject::invokeMethod(this, &RunsPanel::refresh, Qt::QueuedConnection);
 }
 
 void RunsPanel::saveNotes()
@@ -520,14 +544,26 @@ void RunsPanel::deleteSelection()
     const std::vector<int64_t> ids = selectedRuns();
     if (ids.empty() || !m_history)
         return;
+    for (int64_t id : ids) {
+        if (record(id)->status == RunStatus::Running) {
+            QMessageBox::information(this, tr("Delete Runs"),
+                                     tr("%1 is still running; delete it once it has ended.")
+                                         .arg(QString::fromStdString(record(id)->name)));
+            return;
+        }
+    }
     const auto answer = QMessageBox::question(
         this, tr("Delete Runs"),
         ids.size() == 1 ? tr("Delete %1 and all its metrics from the history?").arg(QString::fromStdString(record(ids.front())->name))
                         : tr("Delete these %1 runs and all their metrics from the history?").arg(ids.size()));
     if (answer != QMessageBox::Yes)
         return;
-    for (int64_t id : ids)
-        m_history->remove(id);
+    try {
+        for (int64_t id : ids)
+            m_history->remove(id);
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Cannot delete the runs"), QString::fromStdString(error.what()));
+    }
     refresh();
 }
 

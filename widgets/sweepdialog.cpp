@@ -5,6 +5,7 @@
 #include "graph/layerregistry.h"
 #include "graphdocument.h"
 #include "plotinteraction.h"
+#include "project/graphjson.h"
 #include "qcustomplotheader.h"
 #include "sweep/projectoverride.h"
 
@@ -34,6 +35,11 @@ namespace {
 QString shown(const nlohmann::json& value)
 {
     return QString::fromStdString(value.is_string() ? value.get<std::string>() : value.dump());
+}
+
+std::string snapshotOf(const Project& project)
+{
+    return (nlohmann::json{{"graph", graphToJson(project.graph)}, {"training", trainingToJson(project.training)}}).dump();
 }
 
 } // namespace
@@ -144,10 +150,21 @@ SweepDialog::SweepDialog(GraphDocument* document, QString cli, QWidget* parent)
 
 SweepDialog::~SweepDialog()
 {
-    if (isRunning()) { // the trials, in the sweep's process group, stop with it
+    if (isRunning()) { // lepton sweep passes the SIGTERM on to its trials and waits for them
         m_process.terminate();
-        m_process.waitForFinished(10000);
+        m_process.waitForFinished(30000);
     }
+}
+
+void SweepDialog::reject()
+{
+    if (isRunning()
+        && QMessageBox::question(this, tr("Sweep in Progress"),
+                                 tr("Stop the sweep? The trials running now stop; those that finished stay in "
+                                    "the run history."))
+               != QMessageBox::Yes)
+        return;
+    QDialog::reject();
 }
 
 void SweepDialog::checkSpec()
@@ -240,9 +257,9 @@ void SweepDialog::plotAgainst(const QString& key)
 {
     m_plot->clearGraphs();
     m_plot->xAxis->setLabel(key);
-    m_plot->yAxis->setLabel(QString::fromStdString(m_outcome.value("metric", std::string())));
     if (!m_outcome.is_object() || key.isEmpty())
         return;
+    m_plot->yAxis->setLabel(QString::fromStdString(m_outcome.value("metric", std::string())));
     QCPGraph* points = m_plot->addGraph();
     points->setLineStyle(QCPGraph::lsNone);
     points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(0x2d, 0x7f, 0xf9), 8));
@@ -297,6 +314,8 @@ void SweepDialog::applyBest()
         QMessageBox::warning(this, tr("Cannot apply the best trial"), QString::fromUtf8(error.what()));
         return;
     }
+    if (snapshotOf(changed) == snapshotOf(m_document->project()))
+        return; // the project has these values already
     QUndoStack* undo = m_document->undoStack();
     undo->beginMacro(tr("Apply the best trial of %1").arg(QString::fromStdString(m_outcome.value("sweep", std::string("the sweep")))));
     if (!sameSettings(changed.training, m_document->project().training))

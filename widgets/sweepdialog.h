@@ -44,6 +44,8 @@ public:
 
     // Puts the best trial's values into the project: one undo step.
     void applyBest();
+    // Close: asks first while a sweep runs.
+    void reject() override;
 
 Q_SIGNALS:
     void sweepFinished();

@@ -300,6 +300,7 @@ void TrainingDashboard::clear()
     m_trainLosses.clear();
     m_trainAccuracies.clear();
     m_stepTimes.clear();
+    m_timeOffset = 0.0;
     m_firstStep = -1;
     m_firstElapsed = 0.0;
     m_state = TrainerState::Idle;
@@ -431,7 +432,13 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
         m_trainAccuracy.series.append(step, percent);
     }
     m_learningRate.series.append(step, metrics.learningRate);
-    m_stepTimes.emplace_back(step, metrics.elapsedSeconds);
+    // A resumed run's clock starts again at 0: its time goes on from where the record was.
+    double seconds = metrics.elapsedSeconds + m_timeOffset;
+    if (!m_stepTimes.empty() && seconds < m_stepTimes.back().second) {
+        m_timeOffset = m_stepTimes.back().second - metrics.elapsedSeconds;
+        seconds = m_stepTimes.back().second;
+    }
+    m_stepTimes.emplace_back(step, seconds);
     if (m_firstStep < 0) {
         m_firstStep = static_cast<int64_t>(step);
         m_firstElapsed = metrics.elapsedSeconds;
@@ -450,13 +457,14 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
 
 void TrainingDashboard::addEpoch(const EpochMetrics& metrics)
 {
-    m_trainLosses.push_back({metrics.epoch, metrics.trainLoss, metrics.elapsedSeconds});
+    const double seconds = metrics.elapsedSeconds + m_timeOffset;
+    m_trainLosses.push_back({metrics.epoch, metrics.trainLoss, seconds});
     if (hasAccuracy(metrics.trainAccuracy))
-        m_trainAccuracies.push_back({metrics.epoch, metrics.trainAccuracy * 100.0, metrics.elapsedSeconds});
+        m_trainAccuracies.push_back({metrics.epoch, metrics.trainAccuracy * 100.0, seconds});
     if (metrics.validationLoss)
-        m_validationLosses.push_back({metrics.epoch, *metrics.validationLoss, metrics.elapsedSeconds});
+        m_validationLosses.push_back({metrics.epoch, *metrics.validationLoss, seconds});
     if (metrics.validationAccuracy && hasAccuracy(*metrics.validationAccuracy))
-        m_validationAccuracies.push_back({metrics.epoch, *metrics.validationAccuracy * 100.0, metrics.elapsedSeconds});
+        m_validationAccuracies.push_back({metrics.epoch, *metrics.validationAccuracy * 100.0, seconds});
     m_epoch = metrics.epoch;
     m_epochs = metrics.epochs;
     m_samplesPerSecond = metrics.samplesPerSecond;
@@ -620,8 +628,9 @@ void TrainingDashboard::updateStatus()
             const double left = double(m_epochs) * double(m_batchesPerEpoch) - m_lastStep;
             parts << tr("%1 left").arg(formatDuration(left * (m_elapsedSeconds - m_firstElapsed) / done));
         }
-        parts << tr("%1 MB").arg(QLocale().toString(qlonglong(std::llround(residentMemoryBytes() / 1e6))));
-        if (m_gpuMemoryBytes > 0)
+        if (m_recordedRun.isEmpty()) // this process's memory says nothing of another's run
+            parts << tr("%1 MB").arg(QLocale().toString(qlonglong(std::llround(residentMemoryBytes() / 1e6))));
+        if (m_gpuMemoryBytes > 0 && m_recordedRun.isEmpty())
             parts << tr("GPU %1 MB").arg(QLocale().toString(qlonglong(std::llround(m_gpuMemoryBytes / 1e6))));
     }
     if (m_editedDuringRun && isActive(m_state))

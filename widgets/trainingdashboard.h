@@ -129,6 +129,7 @@ private:
     std::vector<EpochPoint> m_trainLosses;
     std::vector<EpochPoint> m_trainAccuracies; // in percent
     std::vector<std::pair<double, double>> m_stepTimes; // (step, seconds into the run) of every batch
+    double m_timeOffset = 0.0; // added to a resumed run's seconds, which start again at 0
 
     TrainerState m_state = TrainerState::Idle;
     int m_epoch = 0;

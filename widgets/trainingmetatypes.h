@@ -1,7 +1,7 @@
 #pragma once
 
 // The training event types as Qt signal arguments, declared once for every
-// widget that passes them (and their lists) through signals.
+// widget that passes them through signals.
 #include "train/trainingevent.h"
 
 #include <QMetaType>

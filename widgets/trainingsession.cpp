@@ -93,6 +93,12 @@ void TrainingSession::drain()
                 Q_EMIT stateChanged(event.state, QString::fromStdString(event.message));
             }
             Q_EMIT finished(event.summary);
+            // The recorder writes the run's end on its own thread, a moment after this.
+            QTimer::singleShot(500, this, [this] {
+                if (const std::string problem = m_recorder.problem(); !problem.empty())
+                    Q_EMIT logMessage(tr("The run history stopped recording this run: %1")
+                                          .arg(QString::fromStdString(problem)));
+            });
             break;
         }
     }

@@ -25,10 +25,9 @@ std::string clock(double seconds)
 
 } // namespace
 
-ProgressLine::ProgressLine(std::ostream& out, bool live, int epochs)
+ProgressLine::ProgressLine(std::ostream& out, bool live)
     : m_out(out)
     , m_live(live)
-    , m_epochs(epochs)
 {
 }
 
@@ -53,11 +52,11 @@ void ProgressLine::update(const BatchMetrics& batch)
     const int64_t done = step - m_firstStep;
     if (done > 0 && batch.elapsedSeconds > m_firstElapsed) {
         const double perBatch = (batch.elapsedSeconds - m_firstElapsed) / static_cast<double>(done);
-        left = clock(perBatch * static_cast<double>(static_cast<int64_t>(m_epochs) * batch.batchesPerEpoch - step));
+        left = clock(perBatch * static_cast<double>(static_cast<int64_t>(batch.epochs) * batch.batchesPerEpoch - step));
     }
     char line[256];
     std::snprintf(line, sizeof line, "epoch %d/%d [%s] %lld/%lld  %.0f samples/s  %s left  loss %.4g  %.0f MB",
-                  batch.epoch, m_epochs, bar.c_str(), static_cast<long long>(batch.batch),
+                  batch.epoch, batch.epochs, bar.c_str(), static_cast<long long>(batch.batch),
                   static_cast<long long>(batch.batchesPerEpoch), batch.samplesPerSecond, left.c_str(), batch.loss,
                   residentMemoryBytes() / 1e6);
     m_out << "\r\033[K" << line;

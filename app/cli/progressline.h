@@ -14,14 +14,13 @@ namespace lepton::cli {
 // batch draws it again. Off (not a terminal), it prints nothing.
 class ProgressLine {
 public:
-    ProgressLine(std::ostream& out, bool live, int epochs);
+    ProgressLine(std::ostream& out, bool live);
     void update(const BatchMetrics& batch);
     void clear();
 
 private:
     std::ostream& m_out;
     bool m_live;
-    int m_epochs;
     bool m_shown = false;
     std::chrono::steady_clock::time_point m_lastDrawn;
     // The first batch seen: the rate of the batches since gives the time left.

@@ -29,7 +29,7 @@ std::string localTime(double secondsSinceEpoch, const char* format = "%Y-%m-%d %
 }
 
 // How long the run trained: its own figure once it ended, else the time
-// since it started (running) or up to its last epoch (interrupted).
+// since it started while it runs; unknown for an interrupted run.
 std::optional<double> durationOf(const RunRecord& run)
 {
     if (run.summary.is_object() && run.summary.value("seconds", 0.0) > 0.0)

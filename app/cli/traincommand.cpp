@@ -157,7 +157,7 @@ int runTrain(const TrainOptions& options)
 
     // A live bar where a person watches a terminal; plain lines into files and pipes.
     const bool terminal = reports && isatty(options.json ? STDERR_FILENO : STDOUT_FILENO);
-    ProgressLine bar(progress, terminal, job.config.epochs);
+    ProgressLine bar(progress, terminal);
     Trainer trainer;
     // Rank 0 keeps the run in the project's history, as it keeps the checkpoints.
     std::optional<RunRecorder> recorder;

@@ -43,6 +43,7 @@
 #include <QEventLoop>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QTimer>
 #include <QSettings>
 #include <QStatusBar>
@@ -618,6 +619,10 @@ bool MainWindow::maybeStopRun(const QString& consequence)
 {
     if (!m_session->isActive())
         return true;
+    if (m_stoppingRun)
+        return false; // already asked and waiting for the run to end
+    m_stoppingRun = true;
+    const auto done = qScopeGuard([this] { m_stoppingRun = false; });
     QMessageBox box(QMessageBox::Question, tr("Training in Progress"),
                     tr("%1 is training. Stop the run and %2?").arg(m_document->fileName(), consequence),
                     QMessageBox::Cancel, this);

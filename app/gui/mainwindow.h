@@ -124,6 +124,7 @@ private:
     QDockWidget* m_dataDock = nullptr;
     QDockWidget* m_settingsDock = nullptr;
     QDockWidget* m_runsDock = nullptr;
+    bool m_stoppingRun = false; // maybeStopRun is waiting for a run to end
     RecentFilesMenu* m_recentMenu = nullptr;
     QLabel* m_modelStatus = nullptr;
 

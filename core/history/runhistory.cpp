@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS runs(
   summary TEXT,
   error TEXT NOT NULL DEFAULT '',
   tags TEXT NOT NULL DEFAULT '',
-  notes TEXT NOT NULL DEFAULT '');
+  notes TEXT NOT NULL DEFAULT '',
+  checkpoint_dir TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS batch_metrics(
   run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   step INTEGER NOT NULL,
@@ -171,7 +172,7 @@ int64_t RunHistory::begin(const RunStart& start)
     std::lock_guard lock(m_mutex);
     SqliteTransaction transaction(m_db);
     SqliteStatement insert(m_db, "INSERT INTO runs(name, status, source, started, device, host, pid, settings,"
-                                 " graph, dataset, tags) VALUES('', 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                 " graph, dataset, tags, checkpoint_dir) VALUES('', 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, start.source)
         .bind(2, now())
         .bind(3, start.device)
@@ -181,6 +182,7 @@ int64_t RunHistory::begin(const RunStart& start)
         .bind(7, start.graph.dump())
         .bind(8, start.dataset.dump())
         .bind(9, start.tags)
+        .bind(10, start.checkpointDir)
         .run();
     const int64_t id = m_db.lastInsertId();
     SqliteStatement(m_db, "UPDATE runs SET name='run ' || id WHERE id=?").bind(1, id).run();
@@ -188,10 +190,11 @@ int64_t RunHistory::begin(const RunStart& start)
     return id;
 }
 
-std::optional<int64_t> RunHistory::latestRun()
+std::optional<int64_t> RunHistory::latestRun(const std::string& checkpointDir)
 {
     std::lock_guard lock(m_mutex);
-    SqliteStatement latest(m_db, "SELECT MAX(id) FROM runs");
+    SqliteStatement latest(m_db, "SELECT MAX(id) FROM runs WHERE checkpoint_dir=?");
+    latest.bind(1, checkpointDir);
     latest.step();
     if (latest.isNull(0))
         return std::nullopt;

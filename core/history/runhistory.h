@@ -28,6 +28,7 @@ struct RunStart {
     nlohmann::json dataset;  // the project's "dataset" object
     bool resume = false;     // continues the latest run once it trains again
     std::string tags;        // "sweep 3, trial 2"
+    std::string checkpointDir; // where its last.ckpt goes: what a resume continues from
 };
 
 struct RunRecord {
@@ -66,8 +67,8 @@ public:
 
     // A new run "run N" in state Running, owned by this process.
     int64_t begin(const RunStart& start);
-    // The run a resume continues: the latest one.
-    std::optional<int64_t> latestRun();
+    // The run a resume from `checkpointDir` continues: the latest that wrote there.
+    std::optional<int64_t> latestRun(const std::string& checkpointDir);
     // Marks a resumed run running again, owned by this process.
     void reopen(int64_t run);
     // Batch and Epoch events of `run`, in one transaction; others are skipped.

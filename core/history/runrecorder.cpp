@@ -17,6 +17,7 @@ RunStart runStartFor(const TrainingJob& job, const std::string& source)
     start.graph = graphToJson(job.graph);
     start.dataset = datasetToJson(job.dataset);
     start.resume = job.resume;
+    start.checkpointDir = job.checkpointDir;
     return start;
 }
 
@@ -41,7 +42,7 @@ int64_t RunRecorder::begin(const std::string& directory, const RunStart& start)
         m_finished.wait_for(lock, std::chrono::seconds(2), [this] { return !m_history; });
     }
     auto history = std::make_shared<RunHistory>(directory);
-    const std::optional<int64_t> resumed = start.resume ? history->latestRun() : std::nullopt;
+    const std::optional<int64_t> resumed = start.resume ? history->latestRun(start.checkpointDir) : std::nullopt;
     const int64_t run = resumed ? *resumed : history->begin(start);
     std::lock_guard lock(m_mutex);
     m_history = std::move(history);

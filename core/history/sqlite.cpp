@@ -45,11 +45,6 @@ int64_t SqliteDatabase::lastInsertId() const
     return sqlite3_last_insert_rowid(m_db);
 }
 
-int SqliteDatabase::changes() const
-{
-    return sqlite3_changes(m_db);
-}
-
 SqliteStatement::SqliteStatement(SqliteDatabase& db, const std::string& sql)
     : m_db(db)
 {

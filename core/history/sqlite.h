@@ -21,7 +21,6 @@ public:
     // Runs one or more statements that return nothing needed.
     void execute(const std::string& sql);
     int64_t lastInsertId() const;
-    int changes() const;
     const std::string& path() const { return m_path; }
     sqlite3* handle() const { return m_db; }
     [[noreturn]] void fail(const std::string& what) const;

@@ -16,8 +16,7 @@ void applyOverride(Project& project, const std::string& key, const nlohmann::jso
         if (!training.contains(key))
             throw std::invalid_argument("'" + key + "' is not a training setting nor LAYER.PARAM");
         training[key] = value;
-        std::string param;
-        if (const std::string problem = trainingProblem(training, &param); !problem.empty())
+        if (const std::string problem = trainingProblem(training); !problem.empty())
             throw std::invalid_argument("'" + key + "' = " + value.dump() + ": " + problem);
         project.training = trainingFromJson(training);
         return;

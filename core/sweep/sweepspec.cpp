@@ -61,14 +61,12 @@ nlohmann::json draw(const SweepSpec::Parameter& parameter, std::mt19937_64& rand
         : parameter.min + unit * (parameter.max - parameter.min);
     if (parameter.integer)
         return static_cast<int64_t>(std::llround(value));
-    // Four significant digits: 0.0031623, not 0.0031622776601683794.
+    // Four significant digits (0.003162, not 0.0031622776601683794), kept inside the range.
     const double scale = std::pow(10.0, 3 - std::floor(std::log10(std::abs(value) > 0 ? std::abs(value) : 1.0)));
-    return std::round(value * scale) / scale;
+    return std::clamp(std::round(value * scale) / scale, parameter.min, parameter.max);
 }
 
-} // namespace
-
-SweepSpec sweepSpecFromJson(const nlohmann::json& json)
+SweepSpec readSpec(const nlohmann::json& json)
 {
     if (!json.is_object())
         fail("sweep", "expected a JSON object");
@@ -104,8 +102,11 @@ SweepSpec sweepSpecFromJson(const nlohmann::json& json)
     }
     if (!json.contains("parameters") || !json["parameters"].is_object() || json["parameters"].empty())
         fail("sweep.parameters", "expected an object naming at least one setting to vary");
-    for (const auto& [key, value] : json["parameters"].items())
+    for (const auto& [key, value] : json["parameters"].items()) {
+        if (key == "epochs" && spec.method == SweepSpec::Method::Halving)
+            fail("sweep.parameters.epochs", "successive halving sets the epochs of each rung itself");
         spec.parameters.push_back(parameterFromJson(key, value, spec.method));
+    }
     for (const auto& [key, value] : json.items()) {
         static const char* const kKeys[] = {"method", "metric", "mode", "trials", "seed", "min_epochs", "reduction",
                                             "parameters"};
@@ -113,6 +114,17 @@ SweepSpec sweepSpecFromJson(const nlohmann::json& json)
             fail("sweep." + key, "unknown key");
     }
     return spec;
+}
+
+} // namespace
+
+SweepSpec sweepSpecFromJson(const nlohmann::json& json)
+{
+    try {
+        return readSpec(json);
+    } catch (const nlohmann::json::exception& error) { // a key of the wrong type
+        throw std::invalid_argument(std::string("sweep: ") + error.what());
+    }
 }
 
 std::vector<TrialValues> sweepTrials(const SweepSpec& spec)

@@ -228,7 +228,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         const auto readFigures = [&] {
             if (unread.empty())
                 return;
-            // Read with the figures: they already waited for the device.
+            // The whole GPU's memory in use (all processes), read as often as the figures.
             const double gpuMemory = device.is_cuda() ? gpuMemoryInUseBytes(device.index()) : 0.0;
             std::vector<torch::Tensor> losses, corrects;
             for (const TrainedBatch& trained : unread) {

@@ -82,9 +82,14 @@ TensorData placedFor(const torch::Device& device, TensorData data)
         return data;
     if (static_cast<double>(data.bytes()) > gpuMemoryBytes(device.index()) / 4)
         return data;
-    TensorData placed = data.to(device);
-    placed.oneHotClasses = data.oneHotClasses;
-    return placed;
+    // A plain copy, once: pinning the whole set would keep that much host memory locked.
+    const auto placed = [&](const torch::Tensor& tensor) { return tensor.defined() ? tensor.to(device) : tensor; };
+    TensorData onDevice;
+    onDevice.features = placed(data.features);
+    onDevice.labels = placed(data.labels);
+    onDevice.targets = data.targets.is_same(data.labels) ? onDevice.labels : placed(data.targets);
+    onDevice.oneHotClasses = data.oneHotClasses;
+    return onDevice;
 }
 
 TensorData toTensors(const Dataset& dataset, LossKind loss)

@@ -25,6 +25,7 @@ RunStart startOn(const std::string& device, bool resume = false)
     start.graph = {{"nodes", nlohmann::json::array()}};
     start.dataset = {{"source", "synthetic"}};
     start.resume = resume;
+    start.checkpointDir = "/projects/p.lepton.d";
     return start;
 }
 
@@ -190,6 +191,15 @@ private Q_SLOTS:
         QCOMPARE(resumed.resumes, 1);
         QCOMPARE(resumed.epochs, 3);
         QCOMPARE(history.runs().size(), size_t(1));
+
+        // A run elsewhere (a sweep's trial) in between: the resume still continues the run above.
+        RunStart trial = startOn("cpu");
+        trial.checkpointDir = "/projects/p.lepton.d/sweeps/sweep-1/trial-1";
+        const int64_t other = history.begin(trial);
+        history.finish(other, RunStatus::Finished, {}, {});
+        QCOMPARE(recorder.begin(folder, startOn("cpu", true)), first);
+        events->push(finishedEvent(TrainerState::Failed, "nothing left to train"));
+        recorder.waitUntilFinished();
     }
 
     void runsCanBeRenamedTaggedAnnotatedAndDeleted()
