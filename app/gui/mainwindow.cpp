@@ -13,12 +13,9 @@
 #include "recentfilesmenu.h"
 #include "shortcutsdialog.h"
 #include "templategallery.h"
+#include "projectruns.h"
 #include "runspanel.h"
-#include "sweepdialog.h"
 #include "trainingdashboard.h"
-#include "commands/replacegraphcommand.h"
-#include "project/graphjson.h"
-#include "project/jsonreader.h"
 #include "trainingsession.h"
 #include "themedicon.h"
 #include "trainingactions.h"
@@ -40,11 +37,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
-#include <QEventLoop>
 #include <QMessageBox>
-#include <QPushButton>
-#include <QScopeGuard>
-#include <QTimer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -263,7 +256,7 @@ void MainWindow::importData()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave() || !maybeStopRun(tr("quit"))) {
+    if (!maybeSave() || !m_trainingActions->stopRunIfConfirmed(tr("quit"))) {
         event->ignore();
         return;
     }
@@ -422,21 +415,12 @@ void MainWindow::createMenus()
     view->addSeparator();
 
     QMenu* trainMenu = menuBar()->addMenu(tr("&Train"));
+    trainMenu->setObjectName(QStringLiteral("trainMenu"));
     trainMenu->addAction(m_trainingActions->train());
     trainMenu->addAction(m_trainingActions->pause());
     trainMenu->addAction(m_trainingActions->resume());
     trainMenu->addAction(m_trainingActions->fromWeights());
     trainMenu->addAction(m_trainingActions->stop());
-    trainMenu->addSeparator();
-    auto* sweep = trainMenu->addAction(tr("S&weep Hyperparameters\u2026"));
-    sweep->setObjectName(QStringLiteral("actionSweep"));
-    sweep->setToolTip(tr("Search learning rate, batch size, optimizer, epochs or layer parameters; each trial is a run"));
-    connect(sweep, &QAction::triggered, this, [this] {
-        auto* dialog = new SweepDialog(m_document, QCoreApplication::applicationDirPath() + QStringLiteral("/lepton"), this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &SweepDialog::sweepFinished, m_runs, &RunsPanel::refresh);
-        dialog->open();
-    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_shortcutsAction);
@@ -501,6 +485,10 @@ void MainWindow::createDocks()
     m_runsDock = new QDockWidget(tr("Runs"), this);
     m_runsDock->setObjectName(QStringLiteral("runsDock"));
     m_runsDock->setWidget(m_runs);
+    m_projectRuns = new ProjectRuns(m_document, m_session, m_dashboard, m_runs, this);
+    QMenu* train = menuBar()->findChild<QMenu*>(QStringLiteral("trainMenu"));
+    train->addSeparator();
+    train->addAction(m_projectRuns->sweep());
     tabifyDockWidget(m_settingsDock, m_runsDock);
     m_dataDock->raise();
 
@@ -540,48 +528,8 @@ void MainWindow::connectSignals()
     connect(m_palette, &LayerPalette::layerActivated, m_view, &GraphView::addLayerBesideSelection);
     connect(m_palette, &LayerPalette::blockActivated, m_view, &GraphView::insertBlockBesideSelection);
     connect(m_document, &GraphDocument::projectReplaced, this, &MainWindow::updatePaletteBlocks);
-    // A run trains a copy of the project made when it started.
-    for (auto signal : {&GraphDocument::nodeAdded, &GraphDocument::nodeRemoved, &GraphDocument::nodeChanged})
-        connect(m_document, signal, m_dashboard, &TrainingDashboard::markEditedDuringRun);
-    for (auto signal : {&GraphDocument::edgeAdded, &GraphDocument::edgeRemoved})
-        connect(m_document, signal, m_dashboard, &TrainingDashboard::markEditedDuringRun);
-    for (auto signal : {&GraphDocument::datasetChanged, &GraphDocument::trainingChanged})
-        connect(m_document, signal, m_dashboard, &TrainingDashboard::markEditedDuringRun);
-    // The curves and the runs belong to the project that was open.
-    connect(m_document, &GraphDocument::projectReplaced, m_dashboard, &TrainingDashboard::clear);
-    const auto showProjectRuns = [this] {
-        const QString path = m_document->filePath();
-        m_runs->setHistoryFolder(path.isEmpty() ? QString() : path + QStringLiteral(".d"));
-    };
-    connect(m_document, &GraphDocument::projectReplaced, this, showProjectRuns);
-    connect(m_document, &GraphDocument::filePathChanged, this, showProjectRuns);
-    showProjectRuns();
-    connect(m_session, &TrainingSession::started, m_runs, &RunsPanel::refresh);
-    connect(m_session, &TrainingSession::finished, m_runs, [this] {
-        // The recorder writes the run's end a moment after the session reports it.
-        QTimer::singleShot(400, m_runs, &RunsPanel::refresh);
-    });
-    // The dashboard shows a recorded run, also one the CLI is training, while this window trains none.
-    connect(m_runs, &RunsPanel::runFollowed, this,
-            [this](const RunRecord& run, const std::vector<BatchMetrics>& batches, const std::vector<EpochMetrics>& epochs) {
-                if (m_session->isActive())
-                    return;
-                const TrainerState state = run.status == RunStatus::Running    ? TrainerState::Running
-                                           : run.status == RunStatus::Finished ? TrainerState::Finished
-                                           : run.status == RunStatus::Failed   ? TrainerState::Failed
-                                                                               : TrainerState::Stopped;
-                m_dashboard->showRecordedRun(QString::fromStdString(run.name), state, batches, epochs);
-                m_dashboardDock->show();
-            });
-    connect(m_runs, &RunsPanel::restoreGraphRequested, this, [this](const nlohmann::json& json, const QString& run) {
-        try {
-            Graph graph = graphFromJson(JsonReader(json, "graph"), LayerRegistry::builtin());
-            m_document->undoStack()->push(
-                new ReplaceGraphCommand(m_document, std::move(graph), tr("Restore the graph of %1").arg(run)));
-        } catch (const std::exception& error) {
-            showError(tr("Cannot restore the graph"), QString::fromStdString(error.what()));
-        }
-    });
+    connect(m_projectRuns, &ProjectRuns::dashboardWanted, m_dashboardDock, &QDockWidget::show);
+    connect(m_projectRuns, &ProjectRuns::problem, this, &MainWindow::showError);
     connect(m_document, &GraphDocument::blocksChanged, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::changed, this, &MainWindow::updatePaletteBlocks);
     connect(m_blockLibrary, &UserBlockLibrary::problemsFound, this, [this](const QStringList& problems) {
@@ -612,33 +560,7 @@ void MainWindow::connectSignals()
 
 bool MainWindow::mayReplaceProject()
 {
-    return maybeSave() && maybeStopRun(tr("close the project"));
-}
-
-bool MainWindow::maybeStopRun(const QString& consequence)
-{
-    if (!m_session->isActive())
-        return true;
-    if (m_stoppingRun)
-        return false; // already asked and waiting for the run to end
-    m_stoppingRun = true;
-    const auto done = qScopeGuard([this] { m_stoppingRun = false; });
-    QMessageBox box(QMessageBox::Question, tr("Training in Progress"),
-                    tr("%1 is training. Stop the run and %2?").arg(m_document->fileName(), consequence),
-                    QMessageBox::Cancel, this);
-    box.setInformativeText(tr("The run's checkpoint keeps what it trained so far: Resume Last Run goes on "
-                              "from there."));
-    QPushButton* stop = box.addButton(tr("Stop the Run"), QMessageBox::AcceptRole);
-    box.setDefaultButton(QMessageBox::Cancel);
-    box.exec();
-    if (box.clickedButton() != stop)
-        return false;
-    QEventLoop ended;
-    connect(m_session, &TrainingSession::finished, &ended, &QEventLoop::quit);
-    m_session->stop();
-    if (m_session->isActive())
-        ended.exec(); // the stop takes effect within a batch
-    return true;
+    return maybeSave() && m_trainingActions->stopRunIfConfirmed(tr("close the project"));
 }
 
 bool MainWindow::maybeSave()

@@ -21,6 +21,7 @@ class GraphView;
 class LayerPalette;
 class PropertyPanel;
 class RecentFilesMenu;
+class ProjectRuns;
 class RunsPanel;
 class TrainingDashboard;
 class TrainingActions;
@@ -84,10 +85,6 @@ private:
     void connectSignals();
     // Asks about unsaved changes; false when the user cancels.
     bool maybeSave();
-    // Before the project is replaced or the window closes: asks whether to
-    // stop a run in progress, and if so stops it and waits for its end (its
-    // checkpoint and history written). False: the user kept it going.
-    bool maybeStopRun(const QString& consequence);
     // Both questions the open project's going raises: unsaved edits, a run.
     bool mayReplaceProject();
     // The view's zoom and centre go into the project's ui state, which is
@@ -116,6 +113,7 @@ private:
     PropertyPanel* m_properties = nullptr;
     TrainingDashboard* m_dashboard = nullptr;
     RunsPanel* m_runs = nullptr;
+    ProjectRuns* m_projectRuns = nullptr;
     DataPanel* m_dataPanel = nullptr;
     TrainingSettingsPanel* m_settings = nullptr;
     QDockWidget* m_paletteDock = nullptr;
@@ -124,7 +122,6 @@ private:
     QDockWidget* m_dataDock = nullptr;
     QDockWidget* m_settingsDock = nullptr;
     QDockWidget* m_runsDock = nullptr;
-    bool m_stoppingRun = false; // maybeStopRun is waiting for a run to end
     RecentFilesMenu* m_recentMenu = nullptr;
     QLabel* m_modelStatus = nullptr;
 

@@ -7,6 +7,10 @@
 #include "train/trainer.h"
 
 #include <QAction>
+#include <QEventLoop>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScopeGuard>
 #include <QDir>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -79,6 +83,32 @@ TrainingActions::TrainingActions(GraphDocument* document, TrainingSession* sessi
 }
 
 TrainingActions::~TrainingActions() = default;
+
+bool TrainingActions::stopRunIfConfirmed(const QString& consequence)
+{
+    if (!m_session->isActive())
+        return true;
+    if (m_stoppingRun)
+        return false; // already asked, and waiting for the run to end
+    m_stoppingRun = true;
+    const auto done = qScopeGuard([this] { m_stoppingRun = false; });
+    QMessageBox box(QMessageBox::Question, tr("Training in Progress"),
+                    tr("%1 is training. Stop the run and %2?").arg(m_document->fileName(), consequence),
+                    QMessageBox::Cancel, qobject_cast<QWidget*>(parent()));
+    box.setInformativeText(tr("The run's checkpoint keeps what it trained so far: Resume Last Run goes on "
+                              "from there."));
+    QPushButton* stop = box.addButton(tr("Stop the Run"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != stop)
+        return false;
+    QEventLoop ended;
+    connect(m_session, &TrainingSession::finished, &ended, &QEventLoop::quit);
+    m_session->stop();
+    if (m_session->isActive())
+        ended.exec(); // the stop takes effect within a batch
+    return true;
+}
 
 QString TrainingActions::checkpointDir()
 {

@@ -32,6 +32,11 @@ public:
     QAction* resume() const { return m_resume; }
     QAction* fromWeights() const { return m_fromWeights; }
 
+    // Before the project is replaced or the window closes: asks whether to
+    // stop a run in progress, and if so stops it and waits for its end (its
+    // checkpoint and history written). False: the user kept it going.
+    bool stopRunIfConfirmed(const QString& consequence);
+
     // NAME.lepton.d beside a saved project; a scratch folder for an unsaved
     // one, which a new or opened project never shares.
     QString checkpointDir();
@@ -56,6 +61,7 @@ private:
     QAction* m_stop = nullptr;
     QAction* m_resume = nullptr;
     QAction* m_fromWeights = nullptr;
+    bool m_stoppingRun = false; // stopRunIfConfirmed is waiting for a run to end
     std::unique_ptr<QTemporaryDir> m_scratchCheckpoints;
 };
 
