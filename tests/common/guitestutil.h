@@ -28,6 +28,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <fstream>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +58,21 @@ inline void useScratchSettings(const QTemporaryDir& dir, const QString& applicat
 // edges sorted, so undo must give back these exact bytes, order included.
 // The ui state (zoom, view centre) is left out: saving records it, but it
 // is no edit and undo does not touch it.
+// Writes the spiral example to `path` with `edit` applied to its JSON, and
+// returns `path`.
+inline QString writeSpiralVariant(const QString& path, const std::function<void(nlohmann::json&)>& edit)
+{
+    nlohmann::json project;
+    {
+        std::ifstream in(kSpiral.toStdString());
+        in >> project;
+    }
+    edit(project);
+    std::ofstream out(path.toStdString());
+    out << project.dump(2);
+    return path;
+}
+
 inline QString snapshot(const Project& project)
 {
     nlohmann::ordered_json json = projectToJson(project);

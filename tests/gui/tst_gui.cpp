@@ -444,17 +444,9 @@ void TestGui::deleteKeyOnCanvasRemovesSelection()
 void TestGui::trainsFromActionAndStops()
 {
     // Many epochs, so the run is still going when Stop is pressed.
-    nlohmann::json project;
-    {
-        std::ifstream in(kSpiral.toStdString());
-        in >> project;
-    }
-    project["training"]["epochs"] = 1000;
-    const QString path = m_dir.filePath(QStringLiteral("long-run.lepton"));
-    {
-        std::ofstream out(path.toStdString());
-        out << project.dump(2);
-    }
+    const QString path = writeSpiralVariant(m_dir.filePath(QStringLiteral("long-run.lepton")), [](nlohmann::json& project) {
+        project["training"]["epochs"] = 1000;
+    });
 
     MainWindow window;
     window.show();
@@ -549,17 +541,9 @@ void TestGui::trainsFromActionAndStops()
 // with an empty dashboard.
 void TestGui::aRunInProgressIsStoppedOnlyWhenConfirmed()
 {
-    nlohmann::json project;
-    {
-        std::ifstream in(kSpiral.toStdString());
-        in >> project;
-    }
-    project["training"]["epochs"] = 1000;
-    const QString path = m_dir.filePath(QStringLiteral("asked.lepton"));
-    {
-        std::ofstream out(path.toStdString());
-        out << project.dump(2);
-    }
+    const QString path = writeSpiralVariant(m_dir.filePath(QStringLiteral("asked.lepton")), [](nlohmann::json& project) {
+        project["training"]["epochs"] = 1000;
+    });
     MainWindow window;
     window.show();
     QVERIFY(window.openProject(path));
@@ -605,19 +589,11 @@ void TestGui::trainingFailureIsShown()
 {
     // Valid graph, but the dataset files do not exist: the run fails on the
     // trainer's thread and the window says why.
-    nlohmann::json project;
-    {
-        std::ifstream in(kSpiral.toStdString());
-        in >> project;
-    }
-    project["dataset"] = {{"source", "idx"},
-                          {"params", {{"train_images", "missing-images.idx"},
-                                      {"train_labels", "missing-labels.idx"}}}};
-    const QString path = m_dir.filePath(QStringLiteral("missing-data.lepton"));
-    {
-        std::ofstream out(path.toStdString());
-        out << project.dump(2);
-    }
+    const QString path = writeSpiralVariant(m_dir.filePath(QStringLiteral("missing-data.lepton")), [](nlohmann::json& project) {
+        project["dataset"] = {{"source", "idx"},
+                              {"params", {{"train_images", "missing-images.idx"},
+                                          {"train_labels", "missing-labels.idx"}}}};
+    });
 
     MainWindow window;
     QVERIFY(window.openProject(path));

@@ -22,7 +22,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <fstream>
 
 using namespace lepton;
 using namespace lepton::testing;
@@ -62,17 +61,9 @@ private:
 void TestRunsPanel::twoRunsOverlaidAndCompared()
 {
     QTemporaryDir dir;
-    nlohmann::json project;
-    {
-        std::ifstream in(kSpiral.toStdString());
-        in >> project;
-    }
-    project["training"]["epochs"] = 3;
-    const QString path = dir.filePath(QStringLiteral("compared.lepton"));
-    {
-        std::ofstream out(path.toStdString());
-        out << project.dump(2);
-    }
+    const QString path = writeSpiralVariant(dir.filePath(QStringLiteral("compared.lepton")), [](nlohmann::json& project) {
+        project["training"]["epochs"] = 3;
+    });
     MainWindow window;
     window.show();
     QVERIFY(window.openProject(path));
@@ -148,18 +139,10 @@ void TestRunsPanel::twoRunsOverlaidAndCompared()
 void TestRunsPanel::aSweepFromTheMenuAppliesItsBestTrial()
 {
     QTemporaryDir dir;
-    nlohmann::json project;
-    {
-        std::ifstream in(kSpiral.toStdString());
-        in >> project;
-    }
-    project["training"]["learning_rate"] = 1e-5; // a bad default the sweep should leave
-    project["training"]["epochs"] = 6;
-    const QString path = dir.filePath(QStringLiteral("swept.lepton"));
-    {
-        std::ofstream out(path.toStdString());
-        out << project.dump(2);
-    }
+    const QString path = writeSpiralVariant(dir.filePath(QStringLiteral("swept.lepton")), [](nlohmann::json& project) {
+        project["training"]["learning_rate"] = 1e-5; // a bad default the sweep should leave
+        project["training"]["epochs"] = 6;
+    });
     MainWindow window;
     QVERIFY(window.openProject(path));
     action(window, "actionSweep")->trigger();
@@ -196,17 +179,9 @@ void TestRunsPanel::aSweepFromTheMenuAppliesItsBestTrial()
 void TestRunsPanel::theDashboardFollowsARunTheCliTrains()
 {
     QTemporaryDir dir;
-    nlohmann::json project;
-    {
-        std::ifstream in(kSpiral.toStdString());
-        in >> project;
-    }
-    project["training"]["epochs"] = 2000;
-    const QString path = dir.filePath(QStringLiteral("followed.lepton"));
-    {
-        std::ofstream out(path.toStdString());
-        out << project.dump(2);
-    }
+    const QString path = writeSpiralVariant(dir.filePath(QStringLiteral("followed.lepton")), [](nlohmann::json& project) {
+        project["training"]["epochs"] = 2000;
+    });
     MainWindow window;
     QVERIFY(window.openProject(path));
     QProcess cli;
