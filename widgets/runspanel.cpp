@@ -201,6 +201,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     connect(m_follow, &QPushButton::clicked, this, [this] {
         const std::vector<int64_t> ids = selectedRuns();
         m_followed = ids.size() == 1 ? ids.front() : 0;
+        m_followedStep = 0;
         sendFollowed();
     });
 
@@ -409,11 +410,20 @@ void RunsPanel::sendFollowed()
     const RunRecord* run = m_followed ? record(m_followed) : nullptr;
     if (!run || !m_history)
         return;
+    std::vector<BatchMetrics> batches;
+    std::vector<EpochMetrics> epochs;
     try {
-        Q_EMIT runFollowed(*run, m_history->batchMetrics(run->id), m_history->epochMetrics(run->id));
+        batches = m_history->batchMetrics(run->id, m_followedStep);
+        epochs = m_history->epochMetrics(run->id);
     } catch (const std::exception&) {
         return; // the next re-read tries again
     }
+    const bool more = m_followedStep > 0;
+    if (!batches.empty()) {
+        const BatchMetrics& last = batches.back();
+        m_followedStep = static_cast<int64_t>(last.epoch - 1) * last.batchesPerEpoch + last.batch;
+    }
+    Q_EMIT runFollowed(*run, batches, epochs, more);
     if (run->status != RunStatus::Running)
         m_followed = 0; // its curves are complete
 }

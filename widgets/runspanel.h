@@ -43,6 +43,8 @@ public:
     void refresh();
     void selectRuns(const std::vector<int64_t>& ids);
     std::vector<int64_t> selectedRuns() const;
+    // Sends the followed run no more (the dashboard went to another run).
+    void stopFollowing() { m_followed = 0; }
 
     QTableView* table() const { return m_table; }
     QCustomPlot* comparisonPlot() const { return m_plot; }
@@ -53,10 +55,11 @@ public:
 Q_SIGNALS:
     // Restore Graph: put this run's graph (graphToJson form) in the editor.
     void restoreGraphRequested(const nlohmann::json& graph, const QString& runName);
-    // Show in Dashboard: this run's recorded curves, sent again at every
-    // re-read while it is running (in the CLI, say), so the dashboard follows it.
+    // Show in Dashboard: this run's recorded curves. While it runs (in the
+    // CLI, say), every re-read sends the batches recorded since (`more`
+    // true) and all the epochs, so the dashboard follows it.
     void runFollowed(const lepton::RunRecord& run, const std::vector<lepton::BatchMetrics>& batches,
-                     const std::vector<lepton::EpochMetrics>& epochs);
+                     const std::vector<lepton::EpochMetrics>& epochs, bool more);
 
 private:
     void rebuildTable();
@@ -87,7 +90,8 @@ private:
     QPushButton* m_delete;
     QPushButton* m_exportCsv;
     QPushButton* m_follow;
-    int64_t m_followed = 0; // the run whose curves the dashboard shows
+    int64_t m_followed = 0;     // the run whose curves the dashboard shows
+    int64_t m_followedStep = 0; // the last of its steps sent
     int64_t m_notesRun = 0; // whose notes the editor holds
     QTimer m_notesSaver;
     QTimer m_watcher;

@@ -210,11 +210,14 @@ void TrainingDashboard::setLogLoss(bool logarithmic)
 }
 
 void TrainingDashboard::showRecordedRun(const QString& name, TrainerState state, const std::vector<BatchMetrics>& batches,
-                                        const std::vector<EpochMetrics>& epochs)
+                                        const std::vector<EpochMetrics>& epochs, bool more)
 {
-    clear();
+    if (!more || name != m_recordedRun)
+        clear();
     for (const BatchMetrics& batch : batches)
         addBatch(batch);
+    for (auto* points : {&m_validationLosses, &m_validationAccuracies, &m_trainLosses, &m_trainAccuracies})
+        points->clear();
     for (const EpochMetrics& epoch : epochs)
         addEpoch(epoch);
     m_state = state;

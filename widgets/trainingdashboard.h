@@ -58,9 +58,10 @@ public:
     // with the project as it was (the edits are for the next run).
     void markEditedDuringRun();
     // A run from the history (another process's, perhaps still going): its
-    // curves and how it stands, in place of the last run's.
+    // curves and how it stands, in place of the last run's; with `more`, the
+    // batches go on from those shown before (the epochs are all of them).
     void showRecordedRun(const QString& name, TrainerState state, const std::vector<BatchMetrics>& batches,
-                         const std::vector<EpochMetrics>& epochs);
+                         const std::vector<EpochMetrics>& epochs, bool more);
 
 public Q_SLOTS:
     // Forgets the previous run (called when a new one starts).

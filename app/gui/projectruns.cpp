@@ -73,10 +73,14 @@ ProjectRuns::ProjectRuns(GraphDocument* document, TrainingSession* session, Trai
 
     // The dashboard shows a recorded run, also one the CLI is training, while this window trains none.
     connect(runs, &RunsPanel::runFollowed, this,
-            [this](const RunRecord& run, const std::vector<BatchMetrics>& batches, const std::vector<EpochMetrics>& epochs) {
-                if (m_session->isActive())
+            [this](const RunRecord& run, const std::vector<BatchMetrics>& batches, const std::vector<EpochMetrics>& epochs,
+                   bool more) {
+                if (m_session->isActive()) { // the dashboard belongs to this window's run
+                    m_runs->stopFollowing();
                     return;
-                m_dashboard->showRecordedRun(QString::fromStdString(run.name), trainerState(run.status), batches, epochs);
+                }
+                m_dashboard->showRecordedRun(QString::fromStdString(run.name), trainerState(run.status), batches, epochs,
+                                             more);
                 Q_EMIT dashboardWanted();
             });
     connect(runs, &RunsPanel::restoreGraphRequested, this, [this](const nlohmann::json& json, const QString& run) {

@@ -313,12 +313,12 @@ std::optional<RunRecord> RunHistory::run(int64_t id)
     return std::move(found.front());
 }
 
-std::vector<BatchMetrics> RunHistory::batchMetrics(int64_t run)
+std::vector<BatchMetrics> RunHistory::batchMetrics(int64_t run, int64_t afterStep)
 {
     std::lock_guard lock(m_mutex);
     SqliteStatement query(m_db, "SELECT epoch, batch, batches_per_epoch, loss, accuracy, learning_rate,"
-                                " samples_per_second, elapsed FROM batch_metrics WHERE run=? ORDER BY step");
-    query.bind(1, run);
+                                " samples_per_second, elapsed FROM batch_metrics WHERE run=? AND step>? ORDER BY step");
+    query.bind(1, run).bind(2, afterStep);
     std::vector<BatchMetrics> metrics;
     while (query.step()) {
         BatchMetrics m;

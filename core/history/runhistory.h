@@ -79,7 +79,8 @@ public:
     // is gone are marked interrupted first.
     std::vector<RunRecord> runs();
     std::optional<RunRecord> run(int64_t id);
-    std::vector<BatchMetrics> batchMetrics(int64_t run);
+    // The run's batches in step order; with `afterStep`, only those after it.
+    std::vector<BatchMetrics> batchMetrics(int64_t run, int64_t afterStep = 0);
     std::vector<EpochMetrics> epochMetrics(int64_t run);
     // The run's metrics as CSV: a header, one row per epoch, then one per
     // batch (whose train loss and accuracy are the batch's own).

@@ -119,6 +119,9 @@ private Q_SLOTS:
         QCOMPARE(batches.size(), size_t(3));
         QCOMPARE(batches[1].loss, 1.5);
         QCOMPARE(batches[2].epoch, 2);
+        const std::vector<BatchMetrics> later = reopened.batchMetrics(id, 2); // after step 2: what a follower lacks
+        QCOMPARE(later.size(), size_t(1));
+        QCOMPARE(later[0].epoch, 2);
         const std::vector<EpochMetrics> epochs = reopened.epochMetrics(id);
         QCOMPARE(epochs.size(), size_t(2));
         QCOMPARE(*epochs[1].validationAccuracy, 0.8);
