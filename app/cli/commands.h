@@ -39,6 +39,14 @@ struct RunsOptions {
     std::string csvPath;              // "-": stdout
 };
 
+struct ExportOptions {
+    std::string projectPath;
+    std::string format = "all";      // an export format's name, or "all"
+    std::string checkpoint = "last"; // "last", "best" or a checkpoint file
+    std::string outDir;              // default: PROJECT.d/export
+    bool json = false;
+};
+
 struct InspectOptions {
     std::string projectPath;
 };
@@ -71,6 +79,7 @@ sigset_t trainSignals();
 // waits for them all: rank 0's exit code, or 1 when only another failed.
 int runLocalWorkers(const TrainOptions& options);
 int runInspect(const InspectOptions& options);
+int runExport(const ExportOptions& options);
 // Searches hyperparameters: each trial a `lepton train` process, ranked by the metric.
 int runSweep(const SweepOptions& options);
 // Lists the runs in the project's history, or exports one run's metrics.

@@ -66,6 +66,18 @@ int main(int argc, char** argv)
         ->check(CLI::Range(1, 64));
     sweepCommand->add_flag("--json", sweep.json, "Print the ranked trials as one JSON object on stdout");
 
+    ExportOptions exportOptions;
+    CLI::App* exportCommand = app.add_subcommand(
+        "export", "Write the trained model as TorchScript, a PyTorch package or a state_dict, with its metadata");
+    exportCommand->add_option("project", exportOptions.projectPath, ".lepton project file")
+        ->required()
+        ->check(CLI::ExistingFile);
+    exportCommand->add_option("--format", exportOptions.format, "torchscript, pytorch, weights or all (default)");
+    exportCommand->add_option("--checkpoint", exportOptions.checkpoint,
+                              "last (default), best, or a checkpoint file's path");
+    exportCommand->add_option("--out", exportOptions.outDir, "Folder to write into (default: PROJECT.d/export)");
+    exportCommand->add_flag("--json", exportOptions.json, "Print the written files as one JSON object");
+
     InspectOptions inspect;
     CLI::App* inspectCommand =
         app.add_subcommand("inspect", "List every layer with its output shape and parameter count");
@@ -138,6 +150,8 @@ int main(int argc, char** argv)
             return runData(data);
         if (newCommand->parsed())
             return runNew(create);
+        if (exportCommand->parsed())
+            return runExport(exportOptions);
         return runInspect(inspect);
     } catch (const std::exception& error) {
         // A model error lists one problem per line; each gets the prefix.

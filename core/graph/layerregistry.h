@@ -1,6 +1,7 @@
 #pragma once
 
 #include "graph/graph.h"
+#include "graph/layercode.h"
 #include "graph/shape.h"
 #include "util/paramspec.h"
 
@@ -72,6 +73,9 @@ struct LayerSpec {
     ShapeRule shapeRule;
     // Set in lepton_engine's copy of the registry only.
     LayerBuilder build = nullptr;
+    // How the layer is written as PyTorch code and TorchScript; null when
+    // it has no such form (exporting it then names the layer).
+    LayerCodeWriter code = nullptr;
 
     const ParamSpec* param(const std::string& name) const;
 };

@@ -74,6 +74,128 @@ BuiltLayer buildTransformerEncoderLayer(const LayerContext& c)
 }
 #endif
 
+LayerCode embeddingCode(const LayerContext& c)
+{
+    const int64_t padding = c.integer("padding_idx");
+    return moduleCode(c,
+                      "nn.Embedding(" + std::to_string(c.integer("num_embeddings")) + ", "
+                          + std::to_string(c.integer("embedding_dim")) + ", padding_idx="
+                          + (padding >= 0 ? std::to_string(padding) : "None") + ")",
+                      "def forward(self, x: Tensor) -> Tensor:\n"
+                      "    return torch.embedding(self.weight, x, " + std::to_string(padding) + ", False, False)\n");
+}
+
+const char* const kPositionalEncodingSource = R"(class PositionalEncoding(nn.Module):
+    """Adds a position signal to each step of [batch, length, features]:
+    fixed sinusoids (sin in even features, cos in odd ones) or learned."""
+
+    def __init__(self, length, features, learned):
+        super().__init__()
+        if learned:
+            self.encoding = nn.Parameter(0.02 * torch.randn(length, features))
+        else:
+            position = torch.arange(length, dtype=torch.float32).unsqueeze(1)
+            rate = torch.exp(torch.arange(0, features, 2, dtype=torch.float32)
+                             * (-math.log(10000.0) / features))
+            table = torch.zeros(length, features)
+            table[:, 0::2] = torch.sin(position * rate)
+            table[:, 1::2] = torch.cos(position * rate)[:, :features // 2]
+            self.register_buffer("encoding", table)
+
+    def forward(self, x):
+        return x + self.encoding
+)";
+
+LayerCode positionalEncodingCode(const LayerContext& c)
+{
+    const Shape& input = c.inputShape(0);
+    LayerCode code = moduleCode(c,
+                                "PositionalEncoding(" + std::to_string(input.at(0)) + ", "
+                                    + std::to_string(input.at(1))
+                                    + ", learned=" + pyBool(c.choice("kind") == "learned") + ")",
+                                "def forward(self, x: Tensor) -> Tensor:\n"
+                                "    return x + self.encoding\n");
+    code.helperSource = kPositionalEncodingSource;
+    return code;
+}
+
+// TorchScript statements of multi-head attention over the tensors of
+// PyTorch's MultiheadAttention at `owner` ("self", "self.self_attn"), inputs
+// [batch, length, features]: leaves `attended` and the head-averaged
+// `weights`. Packed in_proj_weight when query and key features agree.
+std::string attentionScript(const std::string& owner, const std::string& query, const std::string& key,
+                            const std::string& value, int64_t embed, int64_t heads, bool packed,
+                            bool bias, double dropout)
+{
+    const std::string e = std::to_string(embed);
+    const std::string e2 = std::to_string(2 * embed);
+    const std::string head = std::to_string(embed / heads);
+    const auto projection = [&](const std::string& input, const std::string& separate,
+                                const std::string& from, const std::string& to) {
+        const std::string weight =
+            packed ? owner + ".in_proj_weight[" + from + ":" + to + "]" : owner + "." + separate;
+        return "torch.linear(" + input + ", " + weight + ", "
+               + tensorOrNone(bias, owner + ".in_proj_bias[" + from + ":" + to + "]") + ")";
+    };
+    return "    batch = " + query + ".size(0)\n"
+           "    q = " + projection(query, "q_proj_weight", "0", e) + ".reshape([batch, -1, "
+           + std::to_string(heads) + ", " + head + "]).transpose(1, 2)\n"
+           "    k = " + projection(key, "k_proj_weight", e, e2) + ".reshape([batch, -1, "
+           + std::to_string(heads) + ", " + head + "]).transpose(1, 2)\n"
+           "    v = " + projection(value, "v_proj_weight", e2, "") + ".reshape([batch, -1, "
+           + std::to_string(heads) + ", " + head + "]).transpose(1, 2)\n"
+           "    weights = torch.softmax(torch.matmul(q / " + pyFloat(std::sqrt(static_cast<double>(embed / heads)))
+           + ", k.transpose(-2, -1)), -1)\n"
+           "    weights = torch.dropout(weights, " + pyFloat(dropout) + ", self.training)\n"
+           "    attended = torch.matmul(weights, v).transpose(1, 2).reshape([batch, -1, " + e + "])\n"
+           "    attended = torch.linear(attended, " + owner + ".out_proj.weight, "
+           + tensorOrNone(bias, owner + ".out_proj.bias") + ")\n"
+           "    weights = weights.mean(1)\n";
+}
+
+LayerCode multiheadAttentionCode(const LayerContext& c)
+{
+    const int64_t embed = c.integer("embed_dim");
+    const int64_t keyFeatures = c.inputShape(1).at(1);
+    const bool bias = c.flag("bias");
+    LayerCode code = moduleCode(
+        c,
+        "nn.MultiheadAttention(" + std::to_string(embed) + ", " + std::to_string(c.integer("num_heads"))
+            + ", dropout=" + pyFloat(c.number("dropout")) + ", bias=" + pyBool(bias) + ", kdim="
+            + std::to_string(keyFeatures) + ", vdim=" + std::to_string(keyFeatures) + ", batch_first=True)",
+        "def forward(self, query: Tensor, key: Tensor, value: Tensor) -> Tuple[Tensor, Tensor]:\n"
+            + attentionScript("self", "query", "key", "value", embed, c.integer("num_heads"),
+                              keyFeatures == embed, bias, c.number("dropout"))
+            + "    return attended, weights\n");
+    code.statements = {"{out0}, {out1} = {self}({in0}, {in1}, {in2})"};
+    return code;
+}
+
+LayerCode transformerEncoderLayerCode(const LayerContext& c)
+{
+    const int64_t model = c.integer("d_model");
+    const std::string d = std::to_string(model);
+    const std::string p = pyFloat(c.number("dropout"));
+    const std::string activation = c.choice("activation");
+    const auto norm = [&](const std::string& x, const std::string& which) {
+        return "torch.layer_norm(" + x + ", [" + d + "], self." + which + ".weight, self." + which
+               + ".bias, 1e-05, True)";
+    };
+    return moduleCode(
+        c,
+        "nn.TransformerEncoderLayer(" + d + ", " + std::to_string(c.integer("nhead")) + ", dim_feedforward="
+            + std::to_string(c.integer("dim_feedforward")) + ", dropout=" + p + ", activation=\""
+            + activation + "\", batch_first=True)",
+        "def forward(self, x: Tensor) -> Tensor:\n"
+            + attentionScript("self.self_attn", "x", "x", "x", model, c.integer("nhead"), true, true,
+                              c.number("dropout"))
+            + "    x = " + norm("x + torch.dropout(attended, " + p + ", self.training)", "norm1") + "\n"
+            "    hidden = torch." + activation + "(torch.linear(x, self.linear1.weight, self.linear1.bias))\n"
+            "    hidden = torch.linear(torch.dropout(hidden, " + p + ", self.training), self.linear2.weight, "
+            "self.linear2.bias)\n"
+            "    return " + norm("x + torch.dropout(hidden, " + p + ", self.training)", "norm2") + "\n");
+}
+
 const std::string kSequence = "[length, features]";
 
 LayerSpec embedding()
@@ -105,6 +227,7 @@ LayerSpec embedding()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildEmbedding);
+    spec.code = embeddingCode;
     return spec;
 }
 
@@ -124,6 +247,7 @@ LayerSpec positionalEncoding()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildPositionalEncoding);
+    spec.code = positionalEncodingCode;
     return spec;
 }
 
@@ -179,6 +303,7 @@ LayerSpec multiheadAttention()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildMultiheadAttention);
+    spec.code = multiheadAttentionCode;
     return spec;
 }
 
@@ -220,6 +345,7 @@ LayerSpec transformerEncoderLayer()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildTransformerEncoderLayer);
+    spec.code = transformerEncoderLayerCode;
     return spec;
 }
 

@@ -65,6 +65,52 @@ BuiltLayer buildConvTranspose2d(const LayerContext& c)
 }
 #endif
 
+// Conv1d and Conv2d; sizes in TorchScript are lists of one per spatial dim.
+LayerCode convolutionCode(const LayerContext& c, size_t spatialDims)
+{
+    const std::string dims = std::to_string(spatialDims);
+    const auto each = [&](const char* param) {
+        return pyInts(std::vector<int64_t>(spatialDims, c.integer(param)));
+    };
+    return moduleCode(
+        c,
+        "nn.Conv" + dims + "d(" + std::to_string(c.integer("in_channels")) + ", "
+            + std::to_string(c.integer("out_channels")) + ", " + std::to_string(c.integer("kernel_size"))
+            + ", stride=" + std::to_string(c.integer("stride")) + ", padding="
+            + std::to_string(c.integer("padding")) + ", dilation=" + std::to_string(c.integer("dilation"))
+            + ", groups=" + std::to_string(c.integer("groups")) + ", bias=" + pyBool(c.flag("bias")) + ")",
+        "def forward(self, x: Tensor) -> Tensor:\n"
+        "    return torch.conv" + dims + "d(x, self.weight, " + tensorOrNone(c.flag("bias"), "self.bias")
+            + ", " + each("stride") + ", " + each("padding") + ", " + each("dilation") + ", "
+            + std::to_string(c.integer("groups")) + ")\n");
+}
+
+LayerCode conv1dCode(const LayerContext& c)
+{
+    return convolutionCode(c, 1);
+}
+
+LayerCode conv2dCode(const LayerContext& c)
+{
+    return convolutionCode(c, 2);
+}
+
+LayerCode convTranspose2dCode(const LayerContext& c)
+{
+    const auto pair = [&](const char* param) { return pyInts({c.integer(param), c.integer(param)}); };
+    return moduleCode(
+        c,
+        "nn.ConvTranspose2d(" + std::to_string(c.integer("in_channels")) + ", "
+            + std::to_string(c.integer("out_channels")) + ", " + std::to_string(c.integer("kernel_size"))
+            + ", stride=" + std::to_string(c.integer("stride")) + ", padding="
+            + std::to_string(c.integer("padding")) + ", output_padding="
+            + std::to_string(c.integer("output_padding")) + ", bias=" + pyBool(c.flag("bias")) + ")",
+        "def forward(self, x: Tensor) -> Tensor:\n"
+        "    return torch.conv_transpose2d(x, self.weight, " + tensorOrNone(c.flag("bias"), "self.bias")
+            + ", " + pair("stride") + ", " + pair("padding") + ", " + pair("output_padding")
+            + ", 1, [1, 1])\n");
+}
+
 std::vector<ParamSpec> channelParams(int64_t defaultStride)
 {
     return {
@@ -146,6 +192,7 @@ LayerSpec conv1d()
 {
     LayerSpec spec = convolution("Conv1d", "Conv 1D", 1);
     spec.build = LEPTON_BUILDER(buildConv1d);
+    spec.code = conv1dCode;
     return spec;
 }
 
@@ -153,6 +200,7 @@ LayerSpec conv2d()
 {
     LayerSpec spec = convolution("Conv2d", "Conv 2D", 2);
     spec.build = LEPTON_BUILDER(buildConv2d);
+    spec.code = conv2dCode;
     return spec;
 }
 
@@ -200,6 +248,7 @@ LayerSpec convTranspose2d()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildConvTranspose2d);
+    spec.code = convTranspose2dCode;
     return spec;
 }
 

@@ -34,6 +34,25 @@ BuiltLayer buildBilinear(const LayerContext& c)
 }
 #endif
 
+LayerCode linearCode(const LayerContext& c)
+{
+    return moduleCode(c,
+                      "nn.Linear(" + std::to_string(c.integer("in_features")) + ", "
+                          + std::to_string(c.integer("out_features")) + ", bias=" + pyBool(c.flag("bias")) + ")",
+                      "def forward(self, x: Tensor) -> Tensor:\n"
+                      "    return torch.linear(x, self.weight, " + tensorOrNone(c.flag("bias"), "self.bias") + ")\n");
+}
+
+LayerCode bilinearCode(const LayerContext& c)
+{
+    return moduleCode(c,
+                      "nn.Bilinear(" + std::to_string(c.integer("in1_features")) + ", "
+                          + std::to_string(c.integer("in2_features")) + ", "
+                          + std::to_string(c.integer("out_features")) + ", bias=" + pyBool(c.flag("bias")) + ")",
+                      "def forward(self, x1: Tensor, x2: Tensor) -> Tensor:\n"
+                      "    return torch.bilinear(x1, x2, self.weight, " + tensorOrNone(c.flag("bias"), "self.bias") + ")\n");
+}
+
 LayerSpec linear()
 {
     LayerSpec spec = unaryLayer("Linear", "Linear", "Dense",
@@ -65,6 +84,7 @@ LayerSpec linear()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildLinear);
+    spec.code = linearCode;
     return spec;
 }
 
@@ -110,6 +130,7 @@ LayerSpec bilinear()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildBilinear);
+    spec.code = bilinearCode;
     return spec;
 }
 

@@ -13,6 +13,24 @@ BuiltLayer passThrough(const LayerContext&)
 }
 #endif
 
+// The Input's value is the forward's argument; the Output's is returned.
+LayerCode inputCode(const LayerContext&)
+{
+    return {};
+}
+
+LayerCode outputCode(const LayerContext&)
+{
+    LayerCode code;
+    code.statements = {"return {in0}"};
+    return code;
+}
+
+LayerCode identityCode(const LayerContext&)
+{
+    return expressionCode("{in0}");
+}
+
 LayerSpec input()
 {
     LayerSpec spec = unaryLayer("Input", "Input", "Input/Output",
@@ -33,6 +51,7 @@ LayerSpec input()
         return result;
     };
     spec.build = LEPTON_BUILDER(passThrough);
+    spec.code = inputCode;
     return spec;
 }
 
@@ -44,6 +63,7 @@ LayerSpec output()
     spec.inputDType = InputDType::Any;
     spec.shapeRule = [](const Node&, const std::vector<TensorType>&) { return ShapeResult{}; };
     spec.build = LEPTON_BUILDER(passThrough);
+    spec.code = outputCode;
     return spec;
 }
 
@@ -54,6 +74,7 @@ LayerSpec identity()
     spec.inputDType = InputDType::Any;
     spec.shapeRule = sameType;
     spec.build = LEPTON_BUILDER(passThrough);
+    spec.code = identityCode;
     return spec;
 }
 

@@ -41,6 +41,41 @@ BuiltLayer buildSplit(const LayerContext& c)
 }
 #endif
 
+// "{in0}, {in1}, {in2}": every input port of the node.
+std::string inputList(const LayerContext& c, const std::string& separator)
+{
+    std::string list;
+    for (size_t port = 0; port < c.shapes.inputs.size(); ++port)
+        list += (port ? separator : "") + "{in" + std::to_string(port) + "}";
+    return list;
+}
+
+LayerCode addCode(const LayerContext& c)
+{
+    return expressionCode(inputList(c, " + "));
+}
+
+LayerCode multiplyCode(const LayerContext& c)
+{
+    return expressionCode(inputList(c, " * "));
+}
+
+LayerCode concatCode(const LayerContext& c)
+{
+    return expressionCode("torch.cat([" + inputList(c, ", ") + "], "
+                          + std::to_string(tensorDim(c.integer("dim"))) + ")");
+}
+
+LayerCode splitCode(const LayerContext& c)
+{
+    LayerCode code;
+    code.statements = {"{name}_parts = torch.chunk({in0}, " + std::to_string(c.integer("parts")) + ", "
+                       + std::to_string(tensorDim(c.integer("dim"))) + ")"};
+    for (size_t port = 0; port < c.shapes.outputs.size(); ++port)
+        code.statements.push_back("{out" + std::to_string(port) + "} = {name}_parts[" + std::to_string(port) + "]");
+    return code;
+}
+
 LayerSpec mergeLayer(const std::string& type, const std::string& displayName,
                      const std::string& description)
 {
@@ -52,7 +87,7 @@ LayerSpec mergeLayer(const std::string& type, const std::string& displayName,
 
 // Add and Multiply: inputs of one shape, combined element by element.
 LayerSpec elementwiseMerge(const std::string& type, const std::string& description,
-                           LayerBuilder build)
+                           LayerBuilder build, LayerCodeWriter code)
 {
     LayerSpec spec = mergeLayer(type, type, description);
     spec.shapeRule = [](const Node&, const std::vector<TensorType>& inputs) {
@@ -67,6 +102,7 @@ LayerSpec elementwiseMerge(const std::string& type, const std::string& descripti
         return result;
     };
     spec.build = build;
+    spec.code = code;
     return spec;
 }
 
@@ -123,6 +159,7 @@ LayerSpec concat()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildConcat);
+    spec.code = concatCode;
     return spec;
 }
 
@@ -153,6 +190,7 @@ LayerSpec split()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildSplit);
+    spec.code = splitCode;
     return spec;
 }
 
@@ -161,9 +199,9 @@ LayerSpec split()
 void addMergeLayers(LayerRegistry& registry)
 {
     registry.add(elementwiseMerge("Add", "Element-wise sum of inputs of one shape",
-                                  LEPTON_BUILDER(buildAdd)));
+                                  LEPTON_BUILDER(buildAdd), addCode));
     registry.add(elementwiseMerge("Multiply", "Element-wise product of inputs of one shape",
-                                  LEPTON_BUILDER(buildMultiply)));
+                                  LEPTON_BUILDER(buildMultiply), multiplyCode));
     registry.add(concat());
     registry.add(split());
 }

@@ -70,6 +70,60 @@ ShapeResult withAffine(const TensorType& output, int64_t scaled, bool affine)
     return result;
 }
 
+// BatchNorm1d and BatchNorm2d, over the channels of the first sample dim.
+LayerCode batchNormCode(const LayerContext& c, const std::string& dims)
+{
+    const std::string momentum = pyFloat(c.number("momentum"));
+    const std::string eps = pyFloat(c.number("eps"));
+    return moduleCode(c,
+                      "nn.BatchNorm" + dims + "(" + std::to_string(c.inputShape(0).at(0)) + ", eps=" + eps
+                          + ", momentum=" + momentum + ")",
+                      "def forward(self, x: Tensor) -> Tensor:\n"
+                      "    return torch.batch_norm(x, self.weight, self.bias, self.running_mean, "
+                      "self.running_var, self.training, " + momentum + ", " + eps + ", True)\n");
+}
+
+LayerCode batchNorm1dCode(const LayerContext& c)
+{
+    return batchNormCode(c, "1d");
+}
+
+LayerCode batchNorm2dCode(const LayerContext& c)
+{
+    return batchNormCode(c, "2d");
+}
+
+LayerCode layerNormCode(const LayerContext& c)
+{
+    const Shape& input = c.inputShape(0);
+    const std::string normalized = pyInts(Shape(input.end() - c.integer("normalized_dims"), input.end()));
+    const std::string eps = pyFloat(c.number("eps"));
+    const bool affine = c.flag("affine");
+    return moduleCode(c,
+                      "nn.LayerNorm(" + normalized + ", eps=" + eps + ", elementwise_affine=" + pyBool(affine) + ")",
+                      "def forward(self, x: Tensor) -> Tensor:\n"
+                      "    return torch.layer_norm(x, " + normalized + ", " + tensorOrNone(affine, "self.weight")
+                          + ", " + tensorOrNone(affine, "self.bias") + ", " + eps + ", True)\n");
+}
+
+LayerCode groupNormCode(const LayerContext& c)
+{
+    const std::string groups = std::to_string(c.integer("groups"));
+    const std::string eps = pyFloat(c.number("eps"));
+    const bool affine = c.flag("affine");
+    return moduleCode(c,
+                      "nn.GroupNorm(" + groups + ", " + std::to_string(c.inputShape(0).at(0)) + ", eps=" + eps
+                          + ", affine=" + pyBool(affine) + ")",
+                      "def forward(self, x: Tensor) -> Tensor:\n"
+                      "    return torch.group_norm(x, " + groups + ", " + tensorOrNone(affine, "self.weight")
+                          + ", " + tensorOrNone(affine, "self.bias") + ", " + eps + ", True)\n");
+}
+
+LayerCode dropoutCode(const LayerContext& c)
+{
+    return expressionCode("torch.dropout({in0}, " + pyFloat(c.number("p")) + ", self.training)");
+}
+
 LayerSpec batchNorm1d()
 {
     LayerSpec spec = unaryLayer("BatchNorm1d", "Batch Norm 1D", "Normalization",
@@ -83,6 +137,7 @@ LayerSpec batchNorm1d()
         return withAffine(inputs[0], input[0], true);
     };
     spec.build = LEPTON_BUILDER(buildBatchNorm1d);
+    spec.code = batchNorm1dCode;
     return spec;
 }
 
@@ -97,6 +152,7 @@ LayerSpec batchNorm2d()
         return withAffine(inputs[0], inputs[0].shape[0], true);
     };
     spec.build = LEPTON_BUILDER(buildBatchNorm2d);
+    spec.code = batchNorm2dCode;
     return spec;
 }
 
@@ -121,6 +177,7 @@ LayerSpec layerNorm()
         return withAffine(inputs[0], shapeElementCount(normalized), boolValue(node, "affine"));
     };
     spec.build = LEPTON_BUILDER(buildLayerNorm);
+    spec.code = layerNormCode;
     return spec;
 }
 
@@ -146,6 +203,7 @@ LayerSpec groupNorm()
         return withAffine(inputs[0], input[0], boolValue(node, "affine"));
     };
     spec.build = LEPTON_BUILDER(buildGroupNorm);
+    spec.code = groupNormCode;
     return spec;
 }
 
@@ -156,6 +214,7 @@ LayerSpec dropout()
     spec.params = {floatParam("p", 0.5, 0, 1, "Probability of zeroing an element")};
     spec.shapeRule = sameType;
     spec.build = LEPTON_BUILDER(buildDropout);
+    spec.code = dropoutCode;
     return spec;
 }
 

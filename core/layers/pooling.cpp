@@ -65,8 +65,59 @@ BuiltLayer buildGlobalAvgPool2d(const LayerContext&)
 #endif
 
 // MaxPool and AvgPool in 1D and 2D: one rule over one or two spatial dims.
+// "[2, 2]": one value per spatial dim, as torch.*_pool* take them.
+std::string perDim(const LayerContext& c, const char* param, size_t spatialDims)
+{
+    return pyInts(std::vector<int64_t>(spatialDims, c.integer(param)));
+}
+
+// torch.max_pool1d(x, [2], [2], [0]); the 1D ops and max_pool2d are in torch.*
+// for Python too.
+template <size_t spatialDims>
+LayerCode torchPoolCode(const LayerContext& c, const std::string& op)
+{
+    return expressionCode("torch." + op + "({in0}, " + perDim(c, "kernel_size", spatialDims) + ", "
+                          + perDim(c, "stride", spatialDims) + ", " + perDim(c, "padding", spatialDims) + ")");
+}
+
+LayerCode maxPool1dCode(const LayerContext& c)
+{
+    return torchPoolCode<1>(c, "max_pool1d");
+}
+
+LayerCode maxPool2dCode(const LayerContext& c)
+{
+    return torchPoolCode<2>(c, "max_pool2d");
+}
+
+LayerCode avgPool1dCode(const LayerContext& c)
+{
+    return torchPoolCode<1>(c, "avg_pool1d");
+}
+
+LayerCode avgPool2dCode(const LayerContext& c)
+{
+    return functionalCode("avg_pool2d",
+                          std::to_string(c.integer("kernel_size")) + ", " + std::to_string(c.integer("stride"))
+                              + ", " + std::to_string(c.integer("padding")),
+                          perDim(c, "kernel_size", 2) + ", " + perDim(c, "stride", 2) + ", "
+                              + perDim(c, "padding", 2));
+}
+
+LayerCode adaptiveAvgPool2dCode(const LayerContext& c)
+{
+    const std::string size = pyInts(c.integers("output_size"));
+    return functionalCode("adaptive_avg_pool2d", size, size);
+}
+
+LayerCode globalAvgPool2dCode(const LayerContext&)
+{
+    return expressionCode("{in0}.mean([-2, -1])");
+}
+
 LayerSpec pool(const std::string& type, const std::string& displayName,
-               const std::string& description, size_t spatialDims, LayerBuilder build)
+               const std::string& description, size_t spatialDims, LayerBuilder build,
+               LayerCodeWriter code)
 {
     LayerSpec spec = unaryLayer(type, displayName, "Pooling",
                                 description + " over " + spatialLayout(spatialDims));
@@ -103,6 +154,7 @@ LayerSpec pool(const std::string& type, const std::string& displayName,
         return result;
     };
     spec.build = build;
+    spec.code = code;
     return spec;
 }
 
@@ -124,6 +176,7 @@ LayerSpec adaptiveAvgPool2d()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildAdaptiveAvgPool2d);
+    spec.code = adaptiveAvgPool2dCode;
     return spec;
 }
 
@@ -139,6 +192,7 @@ LayerSpec globalAvgPool2d()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildGlobalAvgPool2d);
+    spec.code = globalAvgPool2dCode;
     return spec;
 }
 
@@ -148,10 +202,10 @@ void addPoolingLayers(LayerRegistry& registry)
 {
     const std::string max = "Keeps the largest value of each window";
     const std::string average = "Averages each window";
-    registry.add(pool("MaxPool1d", "Max Pool 1D", max, 1, LEPTON_BUILDER(buildMaxPool1d)));
-    registry.add(pool("MaxPool2d", "Max Pool 2D", max, 2, LEPTON_BUILDER(buildMaxPool2d)));
-    registry.add(pool("AvgPool1d", "Avg Pool 1D", average, 1, LEPTON_BUILDER(buildAvgPool1d)));
-    registry.add(pool("AvgPool2d", "Avg Pool 2D", average, 2, LEPTON_BUILDER(buildAvgPool2d)));
+    registry.add(pool("MaxPool1d", "Max Pool 1D", max, 1, LEPTON_BUILDER(buildMaxPool1d), maxPool1dCode));
+    registry.add(pool("MaxPool2d", "Max Pool 2D", max, 2, LEPTON_BUILDER(buildMaxPool2d), maxPool2dCode));
+    registry.add(pool("AvgPool1d", "Avg Pool 1D", average, 1, LEPTON_BUILDER(buildAvgPool1d), avgPool1dCode));
+    registry.add(pool("AvgPool2d", "Avg Pool 2D", average, 2, LEPTON_BUILDER(buildAvgPool2d), avgPool2dCode));
     registry.add(adaptiveAvgPool2d());
     registry.add(globalAvgPool2d());
 }

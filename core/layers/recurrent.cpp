@@ -67,9 +67,76 @@ BuiltLayer buildRNN(const LayerContext& c)
 }
 #endif
 
+// LSTM, GRU and RNN as PyTorch's modules, whose tensors the engine's share by
+// name; TorchScript calls the operator (torch.lstm...) over them in PyTorch's
+// order. "final" is the last layer's state, directions side by side.
+LayerCode recurrentCode(const LayerContext& c, const std::string& type)
+{
+    const int64_t layers = c.integer("num_layers");
+    const bool bidirectional = c.flag("bidirectional");
+    const bool bias = c.flag("bias");
+    const std::string hidden = std::to_string(c.integer("hidden_size"));
+    std::string tensors;
+    for (int64_t layer = 0; layer < layers; ++layer) {
+        for (const char* direction : {"", "_reverse"}) {
+            if (*direction && !bidirectional)
+                continue;
+            const std::string suffix = "_l" + std::to_string(layer) + direction;
+            for (const char* kind : {"weight", "bias"}) {
+                if (std::string(kind) == "bias" && !bias)
+                    continue;
+                tensors += std::string(tensors.empty() ? "" : ", ") + "self." + kind + "_ih" + suffix + ", self."
+                           + kind + "_hh" + suffix;
+            }
+        }
+    }
+    const bool lstm = type == "LSTM";
+    const std::string op = lstm ? "lstm" : type == "GRU" ? "gru" : "rnn_" + c.choice("nonlinearity");
+    const std::string arguments = "[" + tensors + "], " + pyBool(bias) + ", " + std::to_string(layers) + ", "
+                                  + pyFloat(c.number("dropout")) + ", self.training, " + pyBool(bidirectional)
+                                  + ", True)\n";
+    std::string script = std::string("def forward(self, x: Tensor) -> Tuple[Tensor, ")
+                         + (lstm ? "Tuple[Tensor, Tensor]" : "Tensor") + "]:\n"
+                         "    h0 = torch.zeros([" + std::to_string(layers * (bidirectional ? 2 : 1))
+                         + ", x.size(0), " + hidden + "], dtype=x.dtype, device=x.device)\n";
+    if (lstm)
+        script += "    sequence, h, c = torch.lstm(x, [h0, h0], " + arguments + "    return sequence, (h, c)\n";
+    else
+        script += "    return torch." + op + "(x, h0, " + arguments;
+    std::string module = "nn." + type + "(" + std::to_string(c.integer("input_size")) + ", " + hidden
+                         + ", num_layers=" + std::to_string(layers) + ", bias=" + pyBool(bias)
+                         + ", batch_first=True, dropout=" + pyFloat(c.number("dropout"))
+                         + ", bidirectional=" + pyBool(bidirectional);
+    if (type == "RNN")
+        module += ", nonlinearity=\"" + c.choice("nonlinearity") + "\"";
+    LayerCode code;
+    code.module = module + ")";
+    code.scriptForward = script;
+    code.statements = {lstm ? "{out0}, ({name}_state, _) = {self}({in0})" : "{out0}, {name}_state = {self}({in0})",
+                       bidirectional ? "{out1} = torch.cat([{name}_state[-2], {name}_state[-1]], 1)"
+                                     : "{out1} = {name}_state[-1]"};
+    return code;
+}
+
+LayerCode lstmCode(const LayerContext& c)
+{
+    return recurrentCode(c, "LSTM");
+}
+
+LayerCode gruCode(const LayerContext& c)
+{
+    return recurrentCode(c, "GRU");
+}
+
+LayerCode rnnCode(const LayerContext& c)
+{
+    return recurrentCode(c, "RNN");
+}
+
 // `gates`: weight blocks per cell (LSTM 4, GRU 3, plain RNN 1).
 LayerSpec recurrent(const std::string& type, const std::string& displayName,
-                    const std::string& description, int64_t gates, LayerBuilder build)
+                    const std::string& description, int64_t gates, LayerBuilder build,
+                    LayerCodeWriter code)
 {
     LayerSpec spec = unaryLayer(type, displayName, "Recurrent",
                                 description + " over [length, features]; outputs the sequence "
@@ -113,6 +180,7 @@ LayerSpec recurrent(const std::string& type, const std::string& displayName,
         return result;
     };
     spec.build = build;
+    spec.code = code;
     return spec;
 }
 
@@ -120,9 +188,9 @@ LayerSpec recurrent(const std::string& type, const std::string& displayName,
 
 void addRecurrentLayers(LayerRegistry& registry)
 {
-    registry.add(recurrent("LSTM", "LSTM", "Long short-term memory", 4, LEPTON_BUILDER(buildLSTM)));
-    registry.add(recurrent("GRU", "GRU", "Gated recurrent unit", 3, LEPTON_BUILDER(buildGRU)));
-    LayerSpec rnn = recurrent("RNN", "RNN", "Plain recurrent layer", 1, LEPTON_BUILDER(buildRNN));
+    registry.add(recurrent("LSTM", "LSTM", "Long short-term memory", 4, LEPTON_BUILDER(buildLSTM), lstmCode));
+    registry.add(recurrent("GRU", "GRU", "Gated recurrent unit", 3, LEPTON_BUILDER(buildGRU), gruCode));
+    LayerSpec rnn = recurrent("RNN", "RNN", "Plain recurrent layer", 1, LEPTON_BUILDER(buildRNN), rnnCode);
     rnn.params.push_back(choiceParam("nonlinearity", "tanh", {"tanh", "relu"},
                                      "Activation of the hidden state"));
     registry.add(std::move(rnn));

@@ -43,6 +43,38 @@ BuiltLayer buildUpsample(const LayerContext& c)
 }
 #endif
 
+LayerCode flattenCode(const LayerContext&)
+{
+    return expressionCode("{in0}.flatten(1)");
+}
+
+LayerCode reshapeCode(const LayerContext& c)
+{
+    std::vector<int64_t> shape = c.integers("shape");
+    shape.insert(shape.begin(), -1); // the batch
+    return expressionCode("{in0}.reshape(" + pyInts(shape) + ")");
+}
+
+LayerCode permuteCode(const LayerContext& c)
+{
+    std::vector<int64_t> order{0}; // the batch stays first
+    for (int64_t dim : c.integers("dims"))
+        order.push_back(dim + 1);
+    return expressionCode("{in0}.permute(" + pyInts(order) + ")");
+}
+
+LayerCode upsampleCode(const LayerContext& c)
+{
+    const std::string scale = pyFloat(static_cast<double>(c.integer("scale_factor")));
+    const bool bilinear = c.choice("mode") == "bilinear";
+    LayerCode code = expressionCode("F.interpolate({in0}, scale_factor=" + scale + ", mode=\""
+                                    + c.choice("mode") + "\"" + (bilinear ? ", align_corners=False" : "") + ")");
+    code.scriptStatements = {"{out0} = torch." + std::string(bilinear ? "upsample_bilinear2d({in0}, None, False, ["
+                                                                      : "upsample_nearest2d({in0}, None, [")
+                             + scale + ", " + scale + "])"};
+    return code;
+}
+
 LayerSpec flatten()
 {
     LayerSpec spec = unaryLayer("Flatten", "Flatten", "Reshape",
@@ -60,6 +92,7 @@ LayerSpec flatten()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildFlatten);
+    spec.code = flattenCode;
     return spec;
 }
 
@@ -102,6 +135,7 @@ LayerSpec reshape()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildReshape);
+    spec.code = reshapeCode;
     return spec;
 }
 
@@ -132,6 +166,7 @@ LayerSpec permute()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildPermute);
+    spec.code = permuteCode;
     return spec;
 }
 
@@ -155,6 +190,7 @@ LayerSpec upsample()
         return result;
     };
     spec.build = LEPTON_BUILDER(buildUpsample);
+    spec.code = upsampleCode;
     return spec;
 }
 

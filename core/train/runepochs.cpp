@@ -163,6 +163,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     static const std::atomic<bool> neverStop{false};
     const std::atomic<bool>& evaluationStop = m_group ? neverStop : m_trainer.m_stopRequested;
     torch::Tensor epochGenerator; // the shuffle generator as the current epoch began
+    nlohmann::json epochMetrics;  // of the last epoch done, for the checkpoints
     // Writes last.ckpt (and best.ckpt when `improved`) for the state after
     // `epochsDone` epochs and, for a run stopping within the next, its part.
     const auto saveCheckpoint = [&](int epochsDone, bool stoppedEarly, bool improved, const EpochSoFar& within) {
@@ -177,7 +178,9 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                 {"best_epoch", progress.bestEpoch},
                                 {"stopped_early", stoppedEarly},
                                 {"grad_scaler", progress.scaler.state()},
-                                {"workers", place.worldSize}};
+                                {"workers", place.worldSize},
+                                {"model", m_modelRecord},
+                                {"metrics", epochMetrics}};
         try {
             // Within an epoch, the generator as the epoch began: it is shuffled and
             // its batches augmented again when resumed (and the prefetcher may still
@@ -368,6 +371,11 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         summary.epochsCompleted = epoch;
         summary.lastEpoch = metrics;
         const std::optional<double> metric = monitored(metrics, config.monitor);
+        epochMetrics = {{"epoch", epoch}, {"train_loss", metrics.trainLoss}, {"train_accuracy", metrics.trainAccuracy}};
+        if (metrics.validationLoss) {
+            epochMetrics["validation_loss"] = *metrics.validationLoss;
+            epochMetrics["validation_accuracy"] = *metrics.validationAccuracy;
+        }
 
         progress.schedule.epochEnded(metric);
         const bool improved = metric && progress.watch.update(*metric);

@@ -6,6 +6,7 @@
 #include "model/modelsummary.h"
 #include "train/runchecks.h"
 #include "train/checkpoint.h"
+#include "train/modelrecord.h"
 #include "train/tensordata.h"
 #include "train/threadplan.h"
 #include "train/runenvironment.h"
@@ -143,6 +144,7 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     } catch (const DataCancelled&) {
         return TrainerState::Stopped;
     }
+    m_modelRecord = modelRecord(m_job, data);
     for (const Dataset* set : {&data.data, data.test ? &*data.test : nullptr}) {
         if (set)
             throwIfProblem(dataFitProblem(*set, config, model->inputNode(),

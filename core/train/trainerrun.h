@@ -118,6 +118,7 @@ private:
     TrainingJob m_job;
     torch::Generator m_generator; // shuffles; separate from the global one that seeds weights
     std::unique_ptr<WorkerGroup> m_group; // the other workers of a data-parallel run
+    nlohmann::json m_modelRecord;         // modelrecord.h: what every checkpoint keeps
     std::thread m_thread;          // last: starts once the members above exist
 };
 

@@ -529,6 +529,41 @@ private Q_SLOTS:
         QVERIFY2(image.err.contains("does not fit the data"), qPrintable(image.err));
     }
 
+    // Every format from the last checkpoint, checked by PyTorch in Python:
+    // the TorchScript file, the package and the state_dict agree, and the
+    // metadata carries what predictions elsewhere need.
+    void exportWritesEveryFormatFromTheLastCheckpoint()
+    {
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "spiral.lepton", [](QJsonObject& p) {
+            setValue(p, {"dataset", "preprocessing", "normalize"}, "standardize");
+        });
+        QVERIFY(runCli({"train", project, "--epochs", "2"}).exitCode == 0);
+        const QString out = dir.filePath("exported");
+        const CliResult result = runCli({"export", project, "--out", out, "--json"});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        const QJsonArray files = QJsonDocument::fromJson(result.out.toUtf8()).object()["files"].toArray();
+        for (const char* name : {"spiral.torchscript.pt", "spiral.weights.pt", "spiral.metadata.json",
+                                 "spiral_pytorch/model.py", "spiral_pytorch/weights.pt", "spiral_pytorch/metadata.json"}) {
+            QVERIFY2(files.contains(out + "/" + name), name);
+            QVERIFY2(QFile::exists(out + "/" + name), name);
+        }
+        QVERIFY2(result.err.contains("checking the TorchScript file against the workbench"), qPrintable(result.err));
+
+        QProcess python;
+        python.start("/usr/bin/python3", {LEPTON_SOURCE_DIR "/tests/export/compare_export.py", out, "spiral"});
+        QVERIFY(python.waitForFinished(2 * 60 * 1000));
+        QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+        const QJsonObject check = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+        QVERIFY2(check["package_difference"].toDouble() <= 1e-5, qPrintable(QString::number(check["package_difference"].toDouble())));
+        QVERIFY2(check["weights_difference"].toDouble() <= 1e-5, qPrintable(QString::number(check["weights_difference"].toDouble())));
+        QCOMPARE(check["output_shape"].toArray(), QJsonArray({3}));
+        QCOMPARE(check["class_names"].toArray().size(), 3);
+        QCOMPARE(check["normalization"].toString(), QStringLiteral("standardize"));
+        QCOMPARE(check["epochs_done"].toInt(), 2);
+        QVERIFY(check["has_validation_loss"].toBool());
+    }
+
     void errorsExitNonZeroWithAClearMessage_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -570,6 +605,12 @@ private Q_SLOTS:
         QTest::newRow("target without columns")
             << QStringList{"data", "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", "--target", "x"}
             << "has no columns to choose from";
+        QTest::newRow("export before training")
+            << QStringList{"export", writeVariant(dir, "untrained.lepton", [](QJsonObject&) {})}
+            << "no such checkpoint; train the project first";
+        QTest::newRow("unknown export format")
+            << QStringList{"export", exampleProject("spiral-mlp"), "--format", "onx"}
+            << "unknown export format 'onx'";
         QTest::newRow("unknown template")
             << QStringList{"new", dir.filePath("t.lepton"), "--data", writeTable(dir), "--template", "nope"}
             << "no template named 'nope' (expected one of";

@@ -1,0 +1,197 @@
+#include "export/exporter.h"
+
+#include "export/exporterror.h"
+#include "export/exportmetadata.h"
+#include "export/modelcode.h"
+#include "export/pythonpackage.h"
+#include "export/statedict.h"
+#include "export/torchscriptexport.h"
+#include "export/trainedmodel.h"
+#include "graph/layerregistry.h"
+#include "util/atomicfile.h"
+
+#include <torch/script.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace lepton {
+
+namespace {
+
+const std::vector<std::pair<ExportFormat, std::string>>& formatNames()
+{
+    static const std::vector<std::pair<ExportFormat, std::string>> names = {
+        {ExportFormat::TorchScript, "torchscript"},
+        {ExportFormat::PyTorch, "pytorch"},
+        {ExportFormat::Weights, "weights"},
+    };
+    return names;
+}
+
+std::string sizeText(const std::string& path)
+{
+    const double bytes = static_cast<double>(fs::file_size(path));
+    char text[32];
+    if (bytes < 1024 * 1024)
+        std::snprintf(text, sizeof text, "%.0f KB", bytes / 1024);
+    else
+        std::snprintf(text, sizeof text, "%.1f MB", bytes / (1024 * 1024));
+    return text;
+}
+
+std::string scientific(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1e", value);
+    return text;
+}
+
+void writeText(const std::string& path, const std::string& text)
+{
+    try {
+        writeFileAtomically(path, text);
+    } catch (const std::exception& error) {
+        throw ExportError(error.what());
+    }
+}
+
+// A few samples of the network's input: random features, or token ids
+// within every Embedding's vocabulary (0 and 1 always are).
+torch::Tensor probeInput(const TrainedModel& model)
+{
+    std::vector<int64_t> shape = model.module->inputShape();
+    shape.insert(shape.begin(), 4);
+    torch::manual_seed(0);
+    if (model.record.at("input").at("dtype") == "int64")
+        return torch::randint(0, 2, shape, torch::kInt64);
+    return torch::randn(shape);
+}
+
+// Largest absolute difference between the scripted module read back from
+// `path` and the workbench's own forward.
+double scriptedDifference(TrainedModel& model, const std::string& path)
+{
+    torch::jit::Module loaded = torch::jit::load(path);
+    loaded.eval();
+    torch::NoGradGuard noGrad;
+    const torch::Tensor input = probeInput(model);
+    const torch::Tensor expected = model.module->forward(input);
+    const torch::Tensor actual = loaded.forward({input}).toTensor();
+    return (actual - expected).abs().max().item<double>();
+}
+
+} // namespace
+
+std::optional<ExportFormat> exportFormatFromName(const std::string& name)
+{
+    for (const auto& [format, formatName] : formatNames()) {
+        if (formatName == name)
+            return format;
+    }
+    return std::nullopt;
+}
+
+std::string exportFormatName(ExportFormat format)
+{
+    for (const auto& [known, name] : formatNames()) {
+        if (known == format)
+            return name;
+    }
+    return {};
+}
+
+const std::vector<ExportFormat>& allExportFormats()
+{
+    static const std::vector<ExportFormat> formats = [] {
+        std::vector<ExportFormat> all;
+        for (const auto& entry : formatNames())
+            all.push_back(entry.first);
+        return all;
+    }();
+    return formats;
+}
+
+ExportReport exportProject(const std::string& projectPath, const std::string& checkpoint,
+                           const ExportOptions& options,
+                           const std::function<void(const std::string&)>& progress)
+{
+    const auto step = [&](const std::string& text) {
+        if (progress)
+            progress(text);
+    };
+    step("reading the checkpoint");
+    TrainedModel model = loadTrainedModel(projectPath, checkpoint);
+    std::error_code error;
+    fs::create_directories(options.directory, error);
+    if (error)
+        throw ExportError(options.directory + ": cannot create the folder: " + error.message());
+    const ModelCode code = modelCode(model.graph, model.shapes, LayerRegistry::builtin(), model.name);
+    const std::string stem = fs::path(projectPath).stem().string();
+    const fs::path directory(options.directory);
+    const std::string origin = model.name + ", trained by Lepton Workbench (" + std::to_string(model.epochsDone)
+                               + " epochs; checkpoint " + fs::path(model.checkpointPath).filename().string() + ")";
+
+    ExportReport report;
+    nlohmann::ordered_json files = nlohmann::ordered_json::object();
+    const auto wrote = [&](const std::string& format, const fs::path& path, const std::string& note) {
+        report.files.push_back(path.string());
+        files[format] = path.filename().string();
+        report.summary.push_back(format + ": " + path.string() + " (" + sizeText(path.string()) + ")"
+                                 + (note.empty() ? "" : ", " + note));
+    };
+    for (ExportFormat format : options.formats) {
+        switch (format) {
+        case ExportFormat::TorchScript: {
+            step("compiling the TorchScript module");
+            const fs::path path = directory / (stem + ".torchscript.pt");
+            torch::jit::Module scripted = scriptedModel(code, model.module);
+            try {
+                scripted.save(path.string());
+            } catch (const std::exception& failure) {
+                throw ExportError(path.string() + ": cannot write: " + failure.what());
+            }
+            step("checking the TorchScript file against the workbench");
+            wrote("torchscript", path,
+                  "outputs within " + scientific(scriptedDifference(model, path.string())) + " of the workbench's");
+            break;
+        }
+        case ExportFormat::Weights: {
+            step("writing the weights");
+            const fs::path path = directory / (stem + ".weights.pt");
+            writeStateDict(stateDict(code, model.module), path.string());
+            wrote("weights", path, "a state_dict for torch.load");
+            break;
+        }
+        case ExportFormat::PyTorch: {
+            step("writing the Python package");
+            const fs::path package = directory / (stem + "_pytorch");
+            fs::create_directories(package, error);
+            if (error)
+                throw ExportError(package.string() + ": cannot create the folder: " + error.message());
+            writeText((package / "model.py").string(), pythonModelSource(code, origin));
+            writeStateDict(stateDict(code, model.module), (package / "weights.pt").string());
+            nlohmann::ordered_json packageFiles = {{"code", "model.py"}, {"class", code.className},
+                                                   {"weights", "weights.pt"}};
+            writeText((package / "metadata.json").string(), exportMetadata(model, packageFiles).dump(2) + "\n");
+            for (const char* name : {"model.py", "weights.pt", "metadata.json"})
+                report.files.push_back((package / name).string());
+            files["pytorch"] = package.filename().string();
+            report.summary.push_back("pytorch: " + package.string() + "/ (model.py with class " + code.className
+                                     + ", weights.pt, metadata.json)");
+            break;
+        }
+        }
+    }
+    step("writing the metadata");
+    const fs::path metadataPath = directory / (stem + ".metadata.json");
+    writeText(metadataPath.string(), exportMetadata(model, files).dump(2) + "\n");
+    report.files.push_back(metadataPath.string());
+    report.summary.push_back("metadata: " + metadataPath.string());
+    return report;
+}
+
+} // namespace lepton
