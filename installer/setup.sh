@@ -14,9 +14,11 @@ PACKAGES=(
   libqt6svg6-dev  # plots export as SVG
   nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libstb-dev
   libjpeg-dev libpng-dev libsqlite3-dev  # libsqlite3-dev: the run history
+  libonnx-dev  # ONNX export through the ONNX library's own protobuf and checker
   clang-14 libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizers
   dataset-fashion-mnist python3
-  python3-torch  # tests: torchrun launches data-parallel workers
+  python3-torch  # tests: torchrun launches data-parallel workers; exports load in PyTorch
+  python3-onnx libopencv-dnn-dev  # tests: the ONNX checker and OpenCV's DNN run the ONNX exports
   xvfb xauth
 )
 

@@ -68,11 +68,11 @@ int main(int argc, char** argv)
 
     ExportOptions exportOptions;
     CLI::App* exportCommand = app.add_subcommand(
-        "export", "Write the trained model as TorchScript, a PyTorch package or a state_dict, with its metadata");
+        "export", "Write the trained model as TorchScript, ONNX, a PyTorch package or a state_dict, with its metadata");
     exportCommand->add_option("project", exportOptions.projectPath, ".lepton project file")
         ->required()
         ->check(CLI::ExistingFile);
-    exportCommand->add_option("--format", exportOptions.format, "torchscript, pytorch, weights or all (default)");
+    exportCommand->add_option("--format", exportOptions.format, "torchscript, onnx, pytorch, weights or all (default)");
     exportCommand->add_option("--checkpoint", exportOptions.checkpoint,
                               "last (default), best, or a checkpoint file's path");
     exportCommand->add_option("--out", exportOptions.outDir, "Folder to write into (default: PROJECT.d/export)");

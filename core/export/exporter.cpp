@@ -3,6 +3,7 @@
 #include "export/exporterror.h"
 #include "export/exportmetadata.h"
 #include "export/modelcode.h"
+#include "export/onnxexport.h"
 #include "export/pythonpackage.h"
 #include "export/statedict.h"
 #include "export/torchscriptexport.h"
@@ -26,6 +27,7 @@ const std::vector<std::pair<ExportFormat, std::string>>& formatNames()
 {
     static const std::vector<std::pair<ExportFormat, std::string>> names = {
         {ExportFormat::TorchScript, "torchscript"},
+        {ExportFormat::Onnx, "onnx"},
         {ExportFormat::PyTorch, "pytorch"},
         {ExportFormat::Weights, "weights"},
     };
@@ -157,6 +159,13 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
             step("checking the TorchScript file against the workbench");
             wrote("torchscript", path,
                   "outputs within " + scientific(scriptedDifference(model, path.string())) + " of the workbench's");
+            break;
+        }
+        case ExportFormat::Onnx: {
+            step("writing the ONNX model");
+            const fs::path path = directory / (stem + ".onnx");
+            writeOnnxModel(code, model.graph, model.shapes, model.module, path.string());
+            wrote("onnx", path, "opset 13, batch dimension dynamic, passes the ONNX checker");
             break;
         }
         case ExportFormat::Weights: {

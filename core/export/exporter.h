@@ -7,9 +7,9 @@
 
 namespace lepton {
 
-enum class ExportFormat { TorchScript, PyTorch, Weights };
+enum class ExportFormat { TorchScript, Onnx, PyTorch, Weights };
 
-// "torchscript", "pytorch", "weights"; nothing for an unknown name.
+// "torchscript", "onnx", "pytorch", "weights"; nothing for an unknown name.
 std::optional<ExportFormat> exportFormatFromName(const std::string& name);
 std::string exportFormatName(ExportFormat format);
 const std::vector<ExportFormat>& allExportFormats();
@@ -22,7 +22,7 @@ struct ExportOptions {
 struct ExportReport {
     std::vector<std::string> files; // every file written
     // What was written and checked, one line each, for people:
-    // "TorchScript: spiral.torchscript.pt (12 KB), outputs within 2.4e-07 of the workbench's".
+    // "torchscript: spiral.torchscript.pt (12 KB), outputs within 2.4e-07 of the workbench's".
     std::vector<std::string> summary;
 };
 

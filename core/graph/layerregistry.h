@@ -2,6 +2,7 @@
 
 #include "graph/graph.h"
 #include "graph/layercode.h"
+#include "graph/onnxform.h"
 #include "graph/shape.h"
 #include "util/paramspec.h"
 
@@ -76,6 +77,8 @@ struct LayerSpec {
     // How the layer is written as PyTorch code and TorchScript; null when
     // it has no such form (exporting it then names the layer).
     LayerCodeWriter code = nullptr;
+    // Its ONNX operators; null when ONNX cannot express it.
+    OnnxWriter onnx = nullptr;
 
     const ParamSpec* param(const std::string& name) const;
 };

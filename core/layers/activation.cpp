@@ -115,21 +115,74 @@ LayerCode logSoftmaxCode(const LayerContext& c)
                           + ")");
 }
 
+std::vector<std::string> reluOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Relu", {onnx.input(0)})};
+}
+
+std::vector<std::string> leakyReLUOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return {onnx.op("LeakyRelu", {onnx.input(0)}, {{"alpha", static_cast<float>(c.number("negative_slope"))}})};
+}
+
+std::vector<std::string> eluOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return {onnx.op("Elu", {onnx.input(0)}, {{"alpha", static_cast<float>(c.number("alpha"))}})};
+}
+
+std::vector<std::string> geluOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnxGelu(onnx, onnx.input(0))};
+}
+
+std::vector<std::string> siluOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Mul", {onnx.input(0), onnx.op("Sigmoid", {onnx.input(0)})})};
+}
+
+std::vector<std::string> mishOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Mul", {onnx.input(0), onnx.op("Tanh", {onnx.op("Softplus", {onnx.input(0)})})})};
+}
+
+std::vector<std::string> sigmoidOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Sigmoid", {onnx.input(0)})};
+}
+
+std::vector<std::string> tanhOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Tanh", {onnx.input(0)})};
+}
+
+std::vector<std::string> softmaxOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return {onnx.op("Softmax", {onnx.input(0)}, {{"axis", tensorDim(c.integer("dim"))}})};
+}
+
+std::vector<std::string> logSoftmaxOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return {onnx.op("LogSoftmax", {onnx.input(0)}, {{"axis", tensorDim(c.integer("dim"))}})};
+}
+
 LayerSpec activation(const std::string& type, const std::string& displayName,
-                     const std::string& description, LayerBuilder build, LayerCodeWriter code)
+                     const std::string& description, LayerBuilder build, LayerCodeWriter code,
+                     OnnxWriter onnx)
 {
     LayerSpec spec = unaryLayer(type, displayName, "Activation", description);
     spec.shapeRule = sameType;
     spec.build = build;
     spec.code = code;
+    spec.onnx = onnx;
     return spec;
 }
 
 // Softmax and LogSoftmax: normalize along one sample dim.
 LayerSpec alongDim(const std::string& type, const std::string& displayName,
-                   const std::string& description, LayerBuilder build, LayerCodeWriter code)
+                   const std::string& description, LayerBuilder build, LayerCodeWriter code,
+                   OnnxWriter onnx)
 {
-    LayerSpec spec = activation(type, displayName, description, build, code);
+    LayerSpec spec = activation(type, displayName, description, build, code, onnx);
     spec.params = {intParam("dim", -1, -kNoLimit, kNoLimit,
                             "Sample dimension to normalize; negative counts from the end")};
     spec.shapeRule = [](const Node& node, const std::vector<TensorType>& inputs) {
@@ -146,32 +199,32 @@ LayerSpec alongDim(const std::string& type, const std::string& displayName,
 
 void addActivationLayers(LayerRegistry& registry)
 {
-    registry.add(activation("ReLU", "ReLU", "max(0, x), element-wise", LEPTON_BUILDER(buildReLU), reluCode));
+    registry.add(activation("ReLU", "ReLU", "max(0, x), element-wise", LEPTON_BUILDER(buildReLU), reluCode, reluOnnx));
     LayerSpec leaky = activation("LeakyReLU", "Leaky ReLU",
                                  "x for x > 0, else negative_slope * x, element-wise",
-                                 LEPTON_BUILDER(buildLeakyReLU), leakyReLUCode);
+                                 LEPTON_BUILDER(buildLeakyReLU), leakyReLUCode, leakyReLUOnnx);
     leaky.params = {floatParam("negative_slope", 0.01, 0, 1, "Slope for negative inputs")};
     registry.add(std::move(leaky));
     LayerSpec elu = activation("ELU", "ELU", "x for x > 0, else alpha * (exp(x) - 1), element-wise",
-                               LEPTON_BUILDER(buildELU), eluCode);
+                               LEPTON_BUILDER(buildELU), eluCode, eluOnnx);
     elu.params = {floatParam("alpha", 1.0, 0, kNoLimit, "Value approached for large negative x")};
     registry.add(std::move(elu));
     registry.add(activation("GELU", "GELU", "Gaussian error linear unit, element-wise",
-                            LEPTON_BUILDER(buildGELU), geluCode));
+                            LEPTON_BUILDER(buildGELU), geluCode, geluOnnx));
     registry.add(activation("SiLU", "SiLU", "x * sigmoid(x) (swish), element-wise",
-                            LEPTON_BUILDER(buildSiLU), siluCode));
+                            LEPTON_BUILDER(buildSiLU), siluCode, siluOnnx));
     registry.add(activation("Mish", "Mish", "x * tanh(softplus(x)), element-wise",
-                            LEPTON_BUILDER(buildMish), mishCode));
+                            LEPTON_BUILDER(buildMish), mishCode, mishOnnx));
     registry.add(activation("Sigmoid", "Sigmoid", "1 / (1 + exp(-x)), element-wise",
-                            LEPTON_BUILDER(buildSigmoid), sigmoidCode));
+                            LEPTON_BUILDER(buildSigmoid), sigmoidCode, sigmoidOnnx));
     registry.add(activation("Tanh", "Tanh", "Hyperbolic tangent, element-wise",
-                            LEPTON_BUILDER(buildTanh), tanhCode));
+                            LEPTON_BUILDER(buildTanh), tanhCode, tanhOnnx));
     registry.add(alongDim("Softmax", "Softmax",
                           "Turns scores into probabilities along one dimension",
-                          LEPTON_BUILDER(buildSoftmax), softmaxCode));
+                          LEPTON_BUILDER(buildSoftmax), softmaxCode, softmaxOnnx));
     registry.add(alongDim("LogSoftmax", "Log Softmax",
                           "Logarithm of softmax along one dimension, computed stably",
-                          LEPTON_BUILDER(buildLogSoftmax), logSoftmaxCode));
+                          LEPTON_BUILDER(buildLogSoftmax), logSoftmaxCode, logSoftmaxOnnx));
 }
 
 } // namespace lepton::LEPTON_LAYERS_NAMESPACE

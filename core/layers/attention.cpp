@@ -196,6 +196,36 @@ LayerCode transformerEncoderLayerCode(const LayerContext& c)
             "    return " + norm("x + torch.dropout(hidden, " + p + ", self.training)", "norm2") + "\n");
 }
 
+std::vector<std::string> embeddingOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Gather", {onnx.weight("weight"), onnx.input(0)}, {{"axis", int64_t(0)}})};
+}
+
+std::vector<std::string> positionalEncodingOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Add", {onnx.input(0), onnx.weight("encoding")})};
+}
+
+std::vector<std::string> multiheadAttentionOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const OnnxAttention attention = onnxAttention(onnx, onnx.input(0), onnx.input(1), onnx.input(2), "",
+                                                  c.integer("embed_dim"), c.integer("num_heads"));
+    return {attention.attended, attention.weights};
+}
+
+// Post-norm, as PyTorch's: x = norm1(x + attention(x)); norm2(x + feed-forward(x)).
+std::vector<std::string> transformerEncoderLayerOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const std::string x = onnx.input(0);
+    const OnnxAttention attention = onnxAttention(onnx, x, x, x, "self_attn.", c.integer("d_model"), c.integer("nhead"));
+    const std::string attended =
+        onnxLayerNorm(onnx, onnx.op("Add", {x, attention.attended}), 3, 1, 1e-5, "norm1.weight", "norm1.bias");
+    std::string hidden = onnxLinear(onnx, attended, "linear1.weight", "linear1.bias");
+    hidden = c.choice("activation") == "gelu" ? onnxGelu(onnx, hidden) : onnx.op("Relu", {hidden});
+    const std::string fed = onnxLinear(onnx, hidden, "linear2.weight", "linear2.bias");
+    return {onnxLayerNorm(onnx, onnx.op("Add", {attended, fed}), 3, 1, 1e-5, "norm2.weight", "norm2.bias")};
+}
+
 const std::string kSequence = "[length, features]";
 
 LayerSpec embedding()
@@ -228,6 +258,7 @@ LayerSpec embedding()
     };
     spec.build = LEPTON_BUILDER(buildEmbedding);
     spec.code = embeddingCode;
+    spec.onnx = embeddingOnnx;
     return spec;
 }
 
@@ -248,6 +279,7 @@ LayerSpec positionalEncoding()
     };
     spec.build = LEPTON_BUILDER(buildPositionalEncoding);
     spec.code = positionalEncodingCode;
+    spec.onnx = positionalEncodingOnnx;
     return spec;
 }
 
@@ -304,6 +336,7 @@ LayerSpec multiheadAttention()
     };
     spec.build = LEPTON_BUILDER(buildMultiheadAttention);
     spec.code = multiheadAttentionCode;
+    spec.onnx = multiheadAttentionOnnx;
     return spec;
 }
 
@@ -346,6 +379,7 @@ LayerSpec transformerEncoderLayer()
     };
     spec.build = LEPTON_BUILDER(buildTransformerEncoderLayer);
     spec.code = transformerEncoderLayerCode;
+    spec.onnx = transformerEncoderLayerOnnx;
     return spec;
 }
 

@@ -111,6 +111,46 @@ LayerCode convTranspose2dCode(const LayerContext& c)
             + ", 1, [1, 1])\n");
 }
 
+// Conv1d and Conv2d.
+std::vector<std::string> convolutionOnnx(const LayerContext& c, OnnxBuilder& onnx, size_t spatialDims)
+{
+    std::vector<std::string> inputs = {onnx.input(0), onnx.weight("weight")};
+    if (c.flag("bias"))
+        inputs.push_back(onnx.weight("bias"));
+    const auto each = [&](const char* param, size_t times) {
+        return std::vector<int64_t>(times, c.integer(param));
+    };
+    return {onnx.op("Conv", inputs,
+                    {{"kernel_shape", each("kernel_size", spatialDims)},
+                     {"strides", each("stride", spatialDims)},
+                     {"pads", each("padding", 2 * spatialDims)},
+                     {"dilations", each("dilation", spatialDims)},
+                     {"group", c.integer("groups")}})};
+}
+
+std::vector<std::string> conv1dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return convolutionOnnx(c, onnx, 1);
+}
+
+std::vector<std::string> conv2dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return convolutionOnnx(c, onnx, 2);
+}
+
+std::vector<std::string> convTranspose2dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    std::vector<std::string> inputs = {onnx.input(0), onnx.weight("weight")};
+    if (c.flag("bias"))
+        inputs.push_back(onnx.weight("bias"));
+    const auto pair = [&](const char* param) { return std::vector<int64_t>(2, c.integer(param)); };
+    return {onnx.op("ConvTranspose", inputs,
+                    {{"kernel_shape", pair("kernel_size")},
+                     {"strides", pair("stride")},
+                     {"pads", std::vector<int64_t>(4, c.integer("padding"))},
+                     {"output_padding", pair("output_padding")}})};
+}
+
 std::vector<ParamSpec> channelParams(int64_t defaultStride)
 {
     return {
@@ -193,6 +233,7 @@ LayerSpec conv1d()
     LayerSpec spec = convolution("Conv1d", "Conv 1D", 1);
     spec.build = LEPTON_BUILDER(buildConv1d);
     spec.code = conv1dCode;
+    spec.onnx = conv1dOnnx;
     return spec;
 }
 
@@ -201,6 +242,7 @@ LayerSpec conv2d()
     LayerSpec spec = convolution("Conv2d", "Conv 2D", 2);
     spec.build = LEPTON_BUILDER(buildConv2d);
     spec.code = conv2dCode;
+    spec.onnx = conv2dOnnx;
     return spec;
 }
 
@@ -249,6 +291,7 @@ LayerSpec convTranspose2d()
     };
     spec.build = LEPTON_BUILDER(buildConvTranspose2d);
     spec.code = convTranspose2dCode;
+    spec.onnx = convTranspose2dOnnx;
     return spec;
 }
 

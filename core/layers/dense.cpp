@@ -53,6 +53,37 @@ LayerCode bilinearCode(const LayerContext& c)
                       "    return torch.bilinear(x1, x2, self.weight, " + tensorOrNone(c.flag("bias"), "self.bias") + ")\n");
 }
 
+std::vector<std::string> linearOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return {onnxLinear(onnx, onnx.input(0), "weight", c.flag("bias") ? "bias" : "")};
+}
+
+// y_k = x1 A_k x2^T + b_k: x1 times A arranged [in1, out * in2], the result
+// viewed as [..., out, in2], times x2 and summed over in2.
+std::vector<std::string> bilinearOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const FloatArray weight = onnx.weightValues("weight"); // [out, in1, in2]
+    const int64_t out = weight.shape[0], in1 = weight.shape[1], in2 = weight.shape[2];
+    FloatArray arranged{{in1, out * in2}, std::vector<float>(weight.values.size())};
+    for (int64_t k = 0; k < out; ++k)
+        for (int64_t i = 0; i < in1; ++i)
+            for (int64_t j = 0; j < in2; ++j)
+                arranged.values[(i * out + k) * in2 + j] = weight.values[(k * in1 + i) * in2 + j];
+    std::vector<int64_t> viewShape(c.inputShape(0).size(), 0); // batch and leading dims kept
+    viewShape.push_back(out);
+    viewShape.push_back(in2);
+    const std::string products = onnx.op("Reshape", {onnx.op("MatMul", {onnx.input(0), onnx.constant(arranged)}),
+                                                      onnx.constantInts(viewShape)});
+    // x2 [..., in2] -> [..., 1, in2]; the axis counted from the front (batch included).
+    const int64_t beforeLast = static_cast<int64_t>(c.inputShape(1).size());
+    const std::string second = onnx.op("Unsqueeze", {onnx.input(1), onnx.constantInts({beforeLast})});
+    std::string y = onnx.op("ReduceSum", {onnx.op("Mul", {products, second}), onnx.constantInts({beforeLast + 1})},
+                            {{"keepdims", int64_t(0)}});
+    if (c.flag("bias"))
+        y = onnx.op("Add", {y, onnx.weight("bias")});
+    return {y};
+}
+
 LayerSpec linear()
 {
     LayerSpec spec = unaryLayer("Linear", "Linear", "Dense",
@@ -85,6 +116,7 @@ LayerSpec linear()
     };
     spec.build = LEPTON_BUILDER(buildLinear);
     spec.code = linearCode;
+    spec.onnx = linearOnnx;
     return spec;
 }
 
@@ -131,6 +163,7 @@ LayerSpec bilinear()
     };
     spec.build = LEPTON_BUILDER(buildBilinear);
     spec.code = bilinearCode;
+    spec.onnx = bilinearOnnx;
     return spec;
 }
 

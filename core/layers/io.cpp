@@ -31,6 +31,23 @@ LayerCode identityCode(const LayerContext&)
     return expressionCode("{in0}");
 }
 
+// The exporter offers the graph's input as the Input's input 0, and names the
+// graph's output after the value the Output returns.
+std::vector<std::string> inputOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.input(0)};
+}
+
+std::vector<std::string> outputOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Identity", {onnx.input(0)})};
+}
+
+std::vector<std::string> identityOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.input(0)};
+}
+
 LayerSpec input()
 {
     LayerSpec spec = unaryLayer("Input", "Input", "Input/Output",
@@ -52,6 +69,7 @@ LayerSpec input()
     };
     spec.build = LEPTON_BUILDER(passThrough);
     spec.code = inputCode;
+    spec.onnx = inputOnnx;
     return spec;
 }
 
@@ -64,6 +82,7 @@ LayerSpec output()
     spec.shapeRule = [](const Node&, const std::vector<TensorType>&) { return ShapeResult{}; };
     spec.build = LEPTON_BUILDER(passThrough);
     spec.code = outputCode;
+    spec.onnx = outputOnnx;
     return spec;
 }
 
@@ -75,6 +94,7 @@ LayerSpec identity()
     spec.shapeRule = sameType;
     spec.build = LEPTON_BUILDER(passThrough);
     spec.code = identityCode;
+    spec.onnx = identityOnnx;
     return spec;
 }
 

@@ -76,6 +76,45 @@ LayerCode splitCode(const LayerContext& c)
     return code;
 }
 
+// Add and Multiply: the inputs combined pairwise, in port order.
+std::vector<std::string> chainOnnx(const LayerContext& c, OnnxBuilder& onnx, const std::string& op)
+{
+    std::string result = onnx.input(0);
+    for (size_t port = 1; port < c.shapes.inputs.size(); ++port)
+        result = onnx.op(op, {result, onnx.input(port)});
+    return {result};
+}
+
+std::vector<std::string> addOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return chainOnnx(c, onnx, "Add");
+}
+
+std::vector<std::string> multiplyOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return chainOnnx(c, onnx, "Mul");
+}
+
+std::vector<std::string> concatOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    std::vector<std::string> inputs;
+    for (size_t port = 0; port < c.shapes.inputs.size(); ++port)
+        inputs.push_back(onnx.input(port));
+    return {onnx.op("Concat", inputs, {{"axis", tensorDim(c.integer("dim"))}})};
+}
+
+std::vector<std::string> splitOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const size_t parts = c.shapes.outputs.size();
+    const Shape& input = c.inputShape(0);
+    const size_t dim = *resolveDim(c.integer("dim"), input.size());
+    std::vector<int64_t> sizes;
+    for (const TensorType& output : c.shapes.outputs)
+        sizes.push_back(output.shape.at(dim));
+    return onnx.node("Split", {onnx.input(0), onnx.constantInts(sizes)},
+                     {{"axis", tensorDim(c.integer("dim"))}}, parts);
+}
+
 LayerSpec mergeLayer(const std::string& type, const std::string& displayName,
                      const std::string& description)
 {
@@ -87,7 +126,7 @@ LayerSpec mergeLayer(const std::string& type, const std::string& displayName,
 
 // Add and Multiply: inputs of one shape, combined element by element.
 LayerSpec elementwiseMerge(const std::string& type, const std::string& description,
-                           LayerBuilder build, LayerCodeWriter code)
+                           LayerBuilder build, LayerCodeWriter code, OnnxWriter onnx)
 {
     LayerSpec spec = mergeLayer(type, type, description);
     spec.shapeRule = [](const Node&, const std::vector<TensorType>& inputs) {
@@ -103,6 +142,7 @@ LayerSpec elementwiseMerge(const std::string& type, const std::string& descripti
     };
     spec.build = build;
     spec.code = code;
+    spec.onnx = onnx;
     return spec;
 }
 
@@ -160,6 +200,7 @@ LayerSpec concat()
     };
     spec.build = LEPTON_BUILDER(buildConcat);
     spec.code = concatCode;
+    spec.onnx = concatOnnx;
     return spec;
 }
 
@@ -191,6 +232,7 @@ LayerSpec split()
     };
     spec.build = LEPTON_BUILDER(buildSplit);
     spec.code = splitCode;
+    spec.onnx = splitOnnx;
     return spec;
 }
 
@@ -199,9 +241,9 @@ LayerSpec split()
 void addMergeLayers(LayerRegistry& registry)
 {
     registry.add(elementwiseMerge("Add", "Element-wise sum of inputs of one shape",
-                                  LEPTON_BUILDER(buildAdd), addCode));
+                                  LEPTON_BUILDER(buildAdd), addCode, addOnnx));
     registry.add(elementwiseMerge("Multiply", "Element-wise product of inputs of one shape",
-                                  LEPTON_BUILDER(buildMultiply), multiplyCode));
+                                  LEPTON_BUILDER(buildMultiply), multiplyCode, multiplyOnnx));
     registry.add(concat());
     registry.add(split());
 }

@@ -124,6 +124,49 @@ LayerCode dropoutCode(const LayerContext& c)
     return expressionCode("torch.dropout({in0}, " + pyFloat(c.number("p")) + ", self.training)");
 }
 
+std::vector<std::string> batchNormOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return {onnx.op("BatchNormalization",
+                    {onnx.input(0), onnx.weight("weight"), onnx.weight("bias"), onnx.weight("running_mean"),
+                     onnx.weight("running_var")},
+                    {{"epsilon", static_cast<float>(c.number("eps"))}})};
+}
+
+std::vector<std::string> layerNormOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const bool affine = c.flag("affine");
+    const int64_t rank = static_cast<int64_t>(c.inputShape(0).size()) + 1;
+    return {onnxLayerNorm(onnx, onnx.input(0), rank, c.integer("normalized_dims"), c.number("eps"),
+                          affine ? "weight" : "", affine ? "bias" : "")};
+}
+
+// Each sample's channels in `groups` groups, normalized over each group's
+// channels and positions, then scaled and shifted per channel.
+std::vector<std::string> groupNormOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const Shape& input = c.inputShape(0);
+    const std::string grouped = onnx.op("Reshape", {onnx.input(0), onnx.constantInts({0, c.integer("groups"), -1})});
+    const std::string normalized = onnxLayerNorm(onnx, grouped, 3, 1, c.number("eps"), "", "");
+    std::vector<int64_t> original{0}; // 0 keeps the batch
+    original.insert(original.end(), input.begin(), input.end());
+    std::string y = onnx.op("Reshape", {normalized, onnx.constantInts(original)});
+    if (c.flag("affine")) {
+        // Per channel: [channels, 1, ...] broadcasts over the positions.
+        std::vector<int64_t> perChannel(c.inputShape(0).size(), 1);
+        perChannel[0] = -1;
+        const std::string shape = onnx.constantInts(perChannel);
+        y = onnx.op("Mul", {y, onnx.op("Reshape", {onnx.weight("weight"), shape})});
+        y = onnx.op("Add", {y, onnx.op("Reshape", {onnx.weight("bias"), shape})});
+    }
+    return {y};
+}
+
+// Inference: nothing is dropped.
+std::vector<std::string> dropoutOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.input(0)};
+}
+
 LayerSpec batchNorm1d()
 {
     LayerSpec spec = unaryLayer("BatchNorm1d", "Batch Norm 1D", "Normalization",
@@ -138,6 +181,7 @@ LayerSpec batchNorm1d()
     };
     spec.build = LEPTON_BUILDER(buildBatchNorm1d);
     spec.code = batchNorm1dCode;
+    spec.onnx = batchNormOnnx;
     return spec;
 }
 
@@ -153,6 +197,7 @@ LayerSpec batchNorm2d()
     };
     spec.build = LEPTON_BUILDER(buildBatchNorm2d);
     spec.code = batchNorm2dCode;
+    spec.onnx = batchNormOnnx;
     return spec;
 }
 
@@ -178,6 +223,7 @@ LayerSpec layerNorm()
     };
     spec.build = LEPTON_BUILDER(buildLayerNorm);
     spec.code = layerNormCode;
+    spec.onnx = layerNormOnnx;
     return spec;
 }
 
@@ -204,6 +250,7 @@ LayerSpec groupNorm()
     };
     spec.build = LEPTON_BUILDER(buildGroupNorm);
     spec.code = groupNormCode;
+    spec.onnx = groupNormOnnx;
     return spec;
 }
 
@@ -215,6 +262,7 @@ LayerSpec dropout()
     spec.shapeRule = sameType;
     spec.build = LEPTON_BUILDER(buildDropout);
     spec.code = dropoutCode;
+    spec.onnx = dropoutOnnx;
     return spec;
 }
 

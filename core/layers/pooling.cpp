@@ -115,9 +115,62 @@ LayerCode globalAvgPool2dCode(const LayerContext&)
     return expressionCode("{in0}.mean([-2, -1])");
 }
 
+// MaxPool and AveragePool; PyTorch counts padding in averages, as
+// count_include_pad says.
+template <size_t spatialDims>
+std::vector<std::string> poolOnnx(const LayerContext& c, OnnxBuilder& onnx, const std::string& op)
+{
+    OnnxAttributes attributes = {{"kernel_shape", std::vector<int64_t>(spatialDims, c.integer("kernel_size"))},
+                                 {"strides", std::vector<int64_t>(spatialDims, c.integer("stride"))},
+                                 {"pads", std::vector<int64_t>(2 * spatialDims, c.integer("padding"))}};
+    if (op == "AveragePool")
+        attributes.push_back({"count_include_pad", int64_t(1)});
+    return {onnx.op(op, {onnx.input(0)}, attributes)};
+}
+
+std::vector<std::string> maxPool1dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return poolOnnx<1>(c, onnx, "MaxPool");
+}
+
+std::vector<std::string> maxPool2dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return poolOnnx<2>(c, onnx, "MaxPool");
+}
+
+std::vector<std::string> avgPool1dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return poolOnnx<1>(c, onnx, "AveragePool");
+}
+
+std::vector<std::string> avgPool2dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return poolOnnx<2>(c, onnx, "AveragePool");
+}
+
+// ONNX has no adaptive pooling; when the input divides evenly into the
+// output, it is an average over fixed windows.
+std::vector<std::string> adaptiveAvgPool2dOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const Shape& input = c.inputShape(0);
+    const std::vector<int64_t> size = c.integers("output_size");
+    if (input[1] % size[0] != 0 || input[2] % size[1] != 0)
+        throw std::runtime_error("has no ONNX form: ONNX pools over fixed windows, and "
+                                 + std::to_string(input[1]) + "x" + std::to_string(input[2])
+                                 + " does not divide evenly into " + std::to_string(size[0]) + "x"
+                                 + std::to_string(size[1]));
+    const std::vector<int64_t> window = {input[1] / size[0], input[2] / size[1]};
+    return {onnx.op("AveragePool", {onnx.input(0)}, {{"kernel_shape", window}, {"strides", window}})};
+}
+
+std::vector<std::string> globalAvgPool2dOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Flatten", {onnx.op("GlobalAveragePool", {onnx.input(0)})}, {{"axis", int64_t(1)}})};
+}
+
 LayerSpec pool(const std::string& type, const std::string& displayName,
                const std::string& description, size_t spatialDims, LayerBuilder build,
-               LayerCodeWriter code)
+               LayerCodeWriter code, OnnxWriter onnx)
 {
     LayerSpec spec = unaryLayer(type, displayName, "Pooling",
                                 description + " over " + spatialLayout(spatialDims));
@@ -155,6 +208,7 @@ LayerSpec pool(const std::string& type, const std::string& displayName,
     };
     spec.build = build;
     spec.code = code;
+    spec.onnx = onnx;
     return spec;
 }
 
@@ -177,6 +231,7 @@ LayerSpec adaptiveAvgPool2d()
     };
     spec.build = LEPTON_BUILDER(buildAdaptiveAvgPool2d);
     spec.code = adaptiveAvgPool2dCode;
+    spec.onnx = adaptiveAvgPool2dOnnx;
     return spec;
 }
 
@@ -193,6 +248,7 @@ LayerSpec globalAvgPool2d()
     };
     spec.build = LEPTON_BUILDER(buildGlobalAvgPool2d);
     spec.code = globalAvgPool2dCode;
+    spec.onnx = globalAvgPool2dOnnx;
     return spec;
 }
 
@@ -202,10 +258,10 @@ void addPoolingLayers(LayerRegistry& registry)
 {
     const std::string max = "Keeps the largest value of each window";
     const std::string average = "Averages each window";
-    registry.add(pool("MaxPool1d", "Max Pool 1D", max, 1, LEPTON_BUILDER(buildMaxPool1d), maxPool1dCode));
-    registry.add(pool("MaxPool2d", "Max Pool 2D", max, 2, LEPTON_BUILDER(buildMaxPool2d), maxPool2dCode));
-    registry.add(pool("AvgPool1d", "Avg Pool 1D", average, 1, LEPTON_BUILDER(buildAvgPool1d), avgPool1dCode));
-    registry.add(pool("AvgPool2d", "Avg Pool 2D", average, 2, LEPTON_BUILDER(buildAvgPool2d), avgPool2dCode));
+    registry.add(pool("MaxPool1d", "Max Pool 1D", max, 1, LEPTON_BUILDER(buildMaxPool1d), maxPool1dCode, maxPool1dOnnx));
+    registry.add(pool("MaxPool2d", "Max Pool 2D", max, 2, LEPTON_BUILDER(buildMaxPool2d), maxPool2dCode, maxPool2dOnnx));
+    registry.add(pool("AvgPool1d", "Avg Pool 1D", average, 1, LEPTON_BUILDER(buildAvgPool1d), avgPool1dCode, avgPool1dOnnx));
+    registry.add(pool("AvgPool2d", "Avg Pool 2D", average, 2, LEPTON_BUILDER(buildAvgPool2d), avgPool2dCode, avgPool2dOnnx));
     registry.add(adaptiveAvgPool2d());
     registry.add(globalAvgPool2d());
 }

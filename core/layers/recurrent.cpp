@@ -133,10 +133,82 @@ LayerCode rnnCode(const LayerContext& c)
     return recurrentCode(c, "RNN");
 }
 
+// PyTorch's gate blocks of `tensor` in ONNX's order, appended to `out`:
+// `order` lists for each ONNX gate the PyTorch gate it takes.
+void appendGates(const FloatArray& tensor, const std::vector<int64_t>& order, std::vector<float>& out)
+{
+    const size_t block = tensor.values.size() / order.size();
+    for (int64_t gate : order)
+        out.insert(out.end(), tensor.values.begin() + gate * block, tensor.values.begin() + (gate + 1) * block);
+}
+
+// LSTM, GRU and RNN as ONNX's one-layer operators, stacked, time-major in
+// between: [batch, length, features] in, the sequence and the last layer's
+// final state (directions side by side) out.
+std::vector<std::string> recurrentOnnx(const LayerContext& c, OnnxBuilder& onnx, const std::string& op,
+                                       const std::vector<int64_t>& gateOrder)
+{
+    const int64_t layers = c.integer("num_layers");
+    const int64_t directions = c.flag("bidirectional") ? 2 : 1;
+    const int64_t hidden = c.integer("hidden_size");
+    const int64_t gates = static_cast<int64_t>(gateOrder.size());
+    OnnxAttributes attributes = {{"hidden_size", hidden},
+                                 {"direction", std::string(directions == 2 ? "bidirectional" : "forward")}};
+    if (op == "GRU")
+        attributes.push_back({"linear_before_reset", int64_t(1)}); // as PyTorch computes it
+    if (op == "RNN" && c.choice("nonlinearity") == "relu") // tanh is ONNX's default
+        attributes.push_back({"activations", std::vector<std::string>(
+                                                 directions, c.choice("nonlinearity") == "relu" ? "Relu" : "Tanh")});
+    std::string sequence = onnx.op("Transpose", {onnx.input(0)}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+    std::string finalState;
+    for (int64_t layer = 0; layer < layers; ++layer) {
+        const int64_t in = layer == 0 ? c.inputShape(0).at(1) : directions * hidden;
+        FloatArray w{{directions, gates * hidden, in}, {}};
+        FloatArray r{{directions, gates * hidden, hidden}, {}};
+        FloatArray b{{directions, 2 * gates * hidden}, {}};
+        for (int64_t direction = 0; direction < directions; ++direction) {
+            const std::string suffix = "_l" + std::to_string(layer) + (direction ? "_reverse" : "");
+            appendGates(onnx.weightValues("weight_ih" + suffix), gateOrder, w.values);
+            appendGates(onnx.weightValues("weight_hh" + suffix), gateOrder, r.values);
+            if (c.flag("bias")) {
+                appendGates(onnx.weightValues("bias_ih" + suffix), gateOrder, b.values);
+                appendGates(onnx.weightValues("bias_hh" + suffix), gateOrder, b.values);
+            }
+        }
+        std::vector<std::string> inputs = {sequence, onnx.constant(w), onnx.constant(r)};
+        if (c.flag("bias"))
+            inputs.push_back(onnx.constant(b));
+        const std::vector<std::string> outputs = onnx.node(op, inputs, attributes, op == "LSTM" ? 3 : 2);
+        // Y [length, directions, batch, hidden] -> [length, batch, directions * hidden]
+        sequence = onnx.op("Reshape", {onnx.op("Transpose", {outputs[0]}, {{"perm", std::vector<int64_t>{0, 2, 1, 3}}}),
+                                       onnx.constantInts({0, 0, directions * hidden})});
+        finalState = outputs[1];
+    }
+    const std::string batchFirst = onnx.op("Transpose", {sequence}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+    const std::string final = onnx.op("Reshape", {onnx.op("Transpose", {finalState}, {{"perm", std::vector<int64_t>{1, 0, 2}}}),
+                                                  onnx.constantInts({0, directions * hidden})});
+    return {batchFirst, final};
+}
+
+std::vector<std::string> lstmOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return recurrentOnnx(c, onnx, "LSTM", {0, 3, 1, 2}); // i f g o -> i o f c
+}
+
+std::vector<std::string> gruOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return recurrentOnnx(c, onnx, "GRU", {1, 0, 2}); // r z n -> z r h
+}
+
+std::vector<std::string> rnnOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    return recurrentOnnx(c, onnx, "RNN", {0});
+}
+
 // `gates`: weight blocks per cell (LSTM 4, GRU 3, plain RNN 1).
 LayerSpec recurrent(const std::string& type, const std::string& displayName,
                     const std::string& description, int64_t gates, LayerBuilder build,
-                    LayerCodeWriter code)
+                    LayerCodeWriter code, OnnxWriter onnx)
 {
     LayerSpec spec = unaryLayer(type, displayName, "Recurrent",
                                 description + " over [length, features]; outputs the sequence "
@@ -181,6 +253,7 @@ LayerSpec recurrent(const std::string& type, const std::string& displayName,
     };
     spec.build = build;
     spec.code = code;
+    spec.onnx = onnx;
     return spec;
 }
 
@@ -188,9 +261,9 @@ LayerSpec recurrent(const std::string& type, const std::string& displayName,
 
 void addRecurrentLayers(LayerRegistry& registry)
 {
-    registry.add(recurrent("LSTM", "LSTM", "Long short-term memory", 4, LEPTON_BUILDER(buildLSTM), lstmCode));
-    registry.add(recurrent("GRU", "GRU", "Gated recurrent unit", 3, LEPTON_BUILDER(buildGRU), gruCode));
-    LayerSpec rnn = recurrent("RNN", "RNN", "Plain recurrent layer", 1, LEPTON_BUILDER(buildRNN), rnnCode);
+    registry.add(recurrent("LSTM", "LSTM", "Long short-term memory", 4, LEPTON_BUILDER(buildLSTM), lstmCode, lstmOnnx));
+    registry.add(recurrent("GRU", "GRU", "Gated recurrent unit", 3, LEPTON_BUILDER(buildGRU), gruCode, gruOnnx));
+    LayerSpec rnn = recurrent("RNN", "RNN", "Plain recurrent layer", 1, LEPTON_BUILDER(buildRNN), rnnCode, rnnOnnx);
     rnn.params.push_back(choiceParam("nonlinearity", "tanh", {"tanh", "relu"},
                                      "Activation of the hidden state"));
     registry.add(std::move(rnn));

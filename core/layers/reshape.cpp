@@ -75,6 +75,41 @@ LayerCode upsampleCode(const LayerContext& c)
     return code;
 }
 
+std::vector<std::string> flattenOnnx(const LayerContext&, OnnxBuilder& onnx)
+{
+    return {onnx.op("Flatten", {onnx.input(0)}, {{"axis", int64_t(1)}})};
+}
+
+std::vector<std::string> reshapeOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    std::vector<int64_t> shape = c.integers("shape");
+    shape.insert(shape.begin(), 0); // 0 keeps the batch
+    return {onnx.op("Reshape", {onnx.input(0), onnx.constantInts(shape)})};
+}
+
+std::vector<std::string> permuteOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    std::vector<int64_t> order{0};
+    for (int64_t dim : c.integers("dims"))
+        order.push_back(dim + 1);
+    return {onnx.op("Transpose", {onnx.input(0)}, {{"perm", order}})};
+}
+
+// Resize as PyTorch's interpolate samples: nearest takes the pixel at
+// floor(out / scale); bilinear without aligned corners is half-pixel.
+std::vector<std::string> upsampleOnnx(const LayerContext& c, OnnxBuilder& onnx)
+{
+    const float scale = static_cast<float>(c.integer("scale_factor"));
+    const bool bilinear = c.choice("mode") == "bilinear";
+    OnnxAttributes attributes = {{"mode", std::string(bilinear ? "linear" : "nearest")},
+                                 {"coordinate_transformation_mode",
+                                  std::string(bilinear ? "pytorch_half_pixel" : "asymmetric")}};
+    if (!bilinear)
+        attributes.push_back({"nearest_mode", std::string("floor")});
+    const std::string scales = onnx.constant(FloatArray{{4}, {1.0f, 1.0f, scale, scale}});
+    return {onnx.op("Resize", {onnx.input(0), onnx.constant(FloatArray{{0}, {}}), scales}, attributes)};
+}
+
 LayerSpec flatten()
 {
     LayerSpec spec = unaryLayer("Flatten", "Flatten", "Reshape",
@@ -93,6 +128,7 @@ LayerSpec flatten()
     };
     spec.build = LEPTON_BUILDER(buildFlatten);
     spec.code = flattenCode;
+    spec.onnx = flattenOnnx;
     return spec;
 }
 
@@ -136,6 +172,7 @@ LayerSpec reshape()
     };
     spec.build = LEPTON_BUILDER(buildReshape);
     spec.code = reshapeCode;
+    spec.onnx = reshapeOnnx;
     return spec;
 }
 
@@ -167,6 +204,7 @@ LayerSpec permute()
     };
     spec.build = LEPTON_BUILDER(buildPermute);
     spec.code = permuteCode;
+    spec.onnx = permuteOnnx;
     return spec;
 }
 
@@ -191,6 +229,7 @@ LayerSpec upsample()
     };
     spec.build = LEPTON_BUILDER(buildUpsample);
     spec.code = upsampleCode;
+    spec.onnx = upsampleOnnx;
     return spec;
 }
 

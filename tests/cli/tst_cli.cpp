@@ -543,7 +543,7 @@ private Q_SLOTS:
         const CliResult result = runCli({"export", project, "--out", out, "--json"});
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         const QJsonArray files = QJsonDocument::fromJson(result.out.toUtf8()).object()["files"].toArray();
-        for (const char* name : {"spiral.torchscript.pt", "spiral.weights.pt", "spiral.metadata.json",
+        for (const char* name : {"spiral.torchscript.pt", "spiral.onnx", "spiral.weights.pt", "spiral.metadata.json",
                                  "spiral_pytorch/model.py", "spiral_pytorch/weights.pt", "spiral_pytorch/metadata.json"}) {
             QVERIFY2(files.contains(out + "/" + name), name);
             QVERIFY2(QFile::exists(out + "/" + name), name);

@@ -3,15 +3,18 @@
 and compares its outputs with the workbench's.
 
 Each case folder holds model.torchscript.pt, the package's model.py and
-weights.pt, case.json ({"class": ...}) and probe.pt ({"input", "expected"}).
-Prints one JSON object: case -> {"torchscript": max |difference|, "pytorch":
-...} or "<format>_error": message."""
+weights.pt, model.onnx unless the network has no ONNX form, case.json
+({"class": ...}) and probe.pt ({"input", "expected"}). The ONNX file must pass
+onnx.checker with full shape inference (run_opencv_dnn runs it in a second
+runtime). Prints one JSON object: case -> {"torchscript": max |difference|,
+"pytorch": ..., "onnx_checker": "ok"} or "<check>_error": message."""
 
 import importlib.util
 import json
 import os
 import sys
 
+import onnx
 import torch
 
 
@@ -31,6 +34,11 @@ def load_package(folder, class_name):
     return network
 
 
+def check_onnx(path):
+    onnx.checker.check_model(onnx.load(path), full_check=True)
+    return "ok"
+
+
 def main(root):
     results = {}
     for case in sorted(os.listdir(root)):
@@ -43,11 +51,15 @@ def main(root):
             "torchscript": lambda: torch.jit.load(os.path.join(folder, "model.torchscript.pt")),
             "pytorch": lambda: load_package(folder, meta["class"]),
         }
-        for name, load in loaders.items():
+        checks = {name: (lambda load=load: largest_difference(load(), probe)) for name, load in loaders.items()}
+        onnx_path = os.path.join(folder, "model.onnx")
+        if os.path.exists(onnx_path):
+            checks["onnx_checker"] = lambda: check_onnx(onnx_path)
+        for name, check in checks.items():
             try:
-                result[name] = largest_difference(load(), probe)
+                result[name] = check()
             except Exception as error:  # reported per case, the others go on
-                result[name + "_error"] = f"{type(error).__name__}: {error}"
+                result[name + "_error"] = f"{type(error).__name__}: {error}".strip()
         results[case] = result
     json.dump(results, sys.stdout)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks one `lepton export` folder with PyTorch alone: the TorchScript file,
 the Python package (model.py with weights.pt) and the separate state_dict
-must agree on a random batch shaped as the metadata says.
+must agree on a random batch shaped as the metadata says, and the ONNX file
+must pass the ONNX checker.
 
 Usage: compare_export.py FOLDER STEM. Prints one JSON object: the largest
 differences from the TorchScript output and what the metadata says."""
@@ -11,6 +12,7 @@ import json
 import os
 import sys
 
+import onnx
 import torch
 
 
@@ -36,6 +38,7 @@ def main(folder, stem):
         expected = scripted(batch)
         package_output = network(os.path.join(package, "weights.pt"))(batch)
         weights_output = network(os.path.join(folder, metadata["files"]["weights"]))(batch)
+    onnx.checker.check_model(onnx.load(os.path.join(folder, metadata["files"]["onnx"])), full_check=True)
     json.dump({
         "package_difference": float((package_output - expected).abs().max()),
         "weights_difference": float((weights_output - expected).abs().max()),
