@@ -47,6 +47,14 @@ struct ExportOptions {
     bool json = false;
 };
 
+struct PredictOptions {
+    std::string model;               // a .lepton project or an exported .torchscript.pt
+    std::vector<std::string> inputs; // CSV/TSV, images, NPY
+    std::string checkpoint = "last";
+    int top = 3;
+    bool json = false;
+};
+
 struct InspectOptions {
     std::string projectPath;
 };
@@ -80,6 +88,7 @@ sigset_t trainSignals();
 int runLocalWorkers(const TrainOptions& options);
 int runInspect(const InspectOptions& options);
 int runExport(const ExportOptions& options);
+int runPredict(const PredictOptions& options);
 // Searches hyperparameters: each trial a `lepton train` process, ranked by the metric.
 int runSweep(const SweepOptions& options);
 // Lists the runs in the project's history, or exports one run's metrics.

@@ -78,6 +78,18 @@ int main(int argc, char** argv)
     exportCommand->add_option("--out", exportOptions.outDir, "Folder to write into (default: PROJECT.d/export)");
     exportCommand->add_flag("--json", exportOptions.json, "Print the written files as one JSON object");
 
+    PredictOptions predict;
+    CLI::App* predictCommand = app.add_subcommand(
+        "predict", "Predict with a trained project or an exported TorchScript file from CSV rows, images or NPY arrays");
+    predictCommand->add_option("model", predict.model, ".lepton project or exported .torchscript.pt")
+        ->required()
+        ->check(CLI::ExistingFile);
+    predictCommand->add_option("inputs", predict.inputs, "CSV/TSV files (one sample per row), PNG/JPEG/BMP images, NPY arrays")
+        ->required();
+    predictCommand->add_option("--checkpoint", predict.checkpoint, "For a project: last (default), best, or a checkpoint file");
+    predictCommand->add_option("--top", predict.top, "Classes to show per sample (default 3)")->check(CLI::Range(1, 1000));
+    predictCommand->add_flag("--json", predict.json, "Print one JSON array, a sample per entry");
+
     InspectOptions inspect;
     CLI::App* inspectCommand =
         app.add_subcommand("inspect", "List every layer with its output shape and parameter count");
@@ -152,6 +164,8 @@ int main(int argc, char** argv)
             return runNew(create);
         if (exportCommand->parsed())
             return runExport(exportOptions);
+        if (predictCommand->parsed())
+            return runPredict(predict);
         return runInspect(inspect);
     } catch (const std::exception& error) {
         // A model error lists one problem per line; each gets the prefix.

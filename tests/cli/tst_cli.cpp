@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "common/clitestutil.h"
+#include "common/npytestutil.h"
 
 #include <functional>
 
@@ -562,6 +563,97 @@ private Q_SLOTS:
         QCOMPARE(check["normalization"].toString(), QStringLiteral("standardize"));
         QCOMPARE(check["epochs_done"].toInt(), 2);
         QVERIFY(check["has_validation_loss"].toBool());
+    }
+
+    // Table rows are encoded as the training rows were (columns by name,
+    // categories one-hot, the fitted normalization): predictions on the data
+    // score about as well as the run did, and rows that do not fit are named.
+    void predictReadsTableRowsAsTrainingDid()
+    {
+        QTemporaryDir dir;
+        QJsonObject project = readJson(exampleProject("machine-health"));
+        const QString table = LEPTON_SOURCE_DIR "/projects/data/machines.csv";
+        setValue(project, {"dataset", "params", "path"}, table);
+        const QString path = dir.filePath("machines.lepton");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(project).toJson());
+        file.close();
+        const CliResult trained = runCli({"train", path, "--epochs", "4", "--json"});
+        QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
+        const double testAccuracy = QJsonDocument::fromJson(trained.out.toUtf8()).object()["test_accuracy"].toDouble();
+
+        const CliResult predicted = runCli({"predict", path, table, "--json", "--top", "1"});
+        QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.err));
+        const QJsonArray predictions = QJsonDocument::fromJson(predicted.out.toUtf8()).array();
+        QFile rows(table);
+        QVERIFY(rows.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = rows.readAll().trimmed().split('\n');
+        // Rows with an empty cell were left out of training too (missing: drop).
+        const int skipped = predicted.err.count(QRegularExpression("^skipped machines.csv row \\d+: column '\\w+' is empty",
+                                                                    QRegularExpression::MultilineOption));
+        QVERIFY(skipped > 0);
+        QCOMPARE(predictions.size() + skipped, lines.size() - 1);
+        QMap<QString, QString> labels; // "machines.csv row 3" -> its status
+        for (int i = 1; i < lines.size(); ++i)
+            labels[QString("machines.csv row %1").arg(i)] = QString(lines[i].split(',').last());
+        int correct = 0;
+        for (const QJsonValue& prediction : predictions)
+            correct += prediction.toObject()["class"].toString() == labels[prediction.toObject()["input"].toString()];
+        const double accuracy = double(correct) / predictions.size();
+        QVERIFY2(accuracy > testAccuracy - 0.1, qPrintable(QString("%1 against %2").arg(accuracy).arg(testAccuracy)));
+
+        const QString withoutPressure = dir.filePath("no-pressure.csv");
+        QFile partial(withoutPressure);
+        QVERIFY(partial.open(QIODevice::WriteOnly));
+        partial.write("temperature,vibration,hours,machine_type,shift\n82.2,5.71,18957,fan,day\n");
+        partial.close();
+        CliResult refused = runCli({"predict", path, withoutPressure});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.err.contains(withoutPressure + ": no column 'pressure', which the model reads"), qPrintable(refused.err));
+        const QString unknownType = dir.filePath("boat.csv");
+        QFile boat(unknownType);
+        QVERIFY(boat.open(QIODevice::WriteOnly));
+        boat.write("temperature,vibration,pressure,hours,machine_type,shift\n82.2,5.71,4.79,18957,boat,day\n");
+        boat.close();
+        refused = runCli({"predict", path, unknownType});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.err.contains("boat.csv row 1: column 'machine_type' holds 'boat', which training never saw"),
+                 qPrintable(refused.err));
+    }
+
+    // The project and its exported TorchScript file predict alike from NPY
+    // arrays; data of the wrong kind is refused by name.
+    void predictAgreesBetweenProjectAndTorchScript()
+    {
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "spiral.lepton", [](QJsonObject& p) {
+            setValue(p, {"dataset", "preprocessing", "normalize"}, "standardize");
+        });
+        QVERIFY(runCli({"train", project, "--epochs", "1"}).exitCode == 0);
+        QVERIFY(runCli({"export", project, "--format", "torchscript", "--out", dir.path()}).exitCode == 0);
+        const std::vector<float> points = {0.5f, 0.1f, -0.3f, 0.8f, 0.0f, 0.0f, 0.9f, -0.9f, -0.5f, -0.2f};
+        const QString array = dir.filePath("points.npy");
+        lepton::testing::writeNpy(array, "<f4", {5, 2}, points.data(), points.size() * sizeof(float));
+
+        const CliResult fromProject = runCli({"predict", project, array, "--json"});
+        const CliResult fromScript = runCli({"predict", dir.filePath("spiral.torchscript.pt"), array, "--json"});
+        QVERIFY2(fromProject.exitCode == 0, qPrintable(fromProject.err));
+        QVERIFY2(fromScript.exitCode == 0, qPrintable(fromScript.err));
+        const QJsonArray a = QJsonDocument::fromJson(fromProject.out.toUtf8()).array();
+        const QJsonArray b = QJsonDocument::fromJson(fromScript.out.toUtf8()).array();
+        QCOMPARE(a.size(), 5);
+        QCOMPARE(b.size(), 5);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(a[i].toObject()["input"].toString(), QString("points.npy [%1]").arg(i));
+            QCOMPARE(a[i].toObject()["class"], b[i].toObject()["class"]);
+            const double p = a[i].toObject()["top"].toArray()[0].toObject()["probability"].toDouble();
+            const double q = b[i].toObject()["top"].toArray()[0].toObject()["probability"].toDouble();
+            QVERIFY(std::abs(p - q) <= 1e-5);
+        }
+        const CliResult table = runCli({"predict", project, LEPTON_SOURCE_DIR "/projects/data/machines.csv"});
+        QVERIFY(table.exitCode != 0);
+        QVERIFY2(table.err.contains("the model was not trained on table columns"), qPrintable(table.err));
     }
 
     void errorsExitNonZeroWithAClearMessage_data()
