@@ -5,10 +5,12 @@
 #include "canvasactions.h"
 #include "data/dataimportdialog.h"
 #include "data/datapanel.h"
+#include "exportdialog.h"
 #include "graphdocument.h"
 #include "graphscene.h"
 #include "graphview.h"
 #include "layerpalette.h"
+#include "predictpanel.h"
 #include "propertypanel.h"
 #include "recentfilesmenu.h"
 #include "shortcutsdialog.h"
@@ -254,6 +256,20 @@ void MainWindow::importData()
     m_dataPanel->importData();
 }
 
+void MainWindow::exportModel()
+{
+    // The checkpoints live beside the saved project (PROJECT.d).
+    if (m_document->filePath().isEmpty()) {
+        QMessageBox::information(this, tr("Export Model"),
+                                 tr("Save the project and train it first: exports are made from the checkpoints "
+                                    "its runs keep beside it."));
+        return;
+    }
+    auto* dialog = new ExportDialog(m_document->filePath(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (!maybeSave() || !m_trainingActions->stopRunIfConfirmed(tr("quit"))) {
@@ -358,12 +374,17 @@ void MainWindow::createActions()
                                .arg(QApplication::applicationVersion()));
     });
 
+    m_exportAction = new QAction(tr("&Export Model..."), this);
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportAction->setStatusTip(tr("Write the trained model as TorchScript, ONNX, PyTorch code or weights"));
+    connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportModel);
+
     const std::pair<QAction*, const char*> names[] = {
         {m_newAction, "actionNew"},       {m_newFromTemplateAction, "actionNewFromTemplate"},
         {m_newFromDataAction, "actionNewFromData"},
         {m_openAction, "actionOpen"},
         {m_saveAction, "actionSave"},     {m_saveAsAction, "actionSaveAs"},
-        {m_importDataAction, "actionImportData"},
+        {m_importDataAction, "actionImportData"}, {m_exportAction, "actionExport"},
         {m_quitAction, "actionQuit"},     {m_undoAction, "actionUndo"},
         {m_redoAction, "actionRedo"},     {m_undoToolAction, "actionUndoTool"},
         {m_redoToolAction, "actionRedoTool"}, {m_zoomInAction, "actionZoomIn"},
@@ -387,6 +408,7 @@ void MainWindow::createMenus()
     file->addAction(m_saveAsAction);
     file->addSeparator();
     file->addAction(m_importDataAction);
+    file->addAction(m_exportAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -490,6 +512,11 @@ void MainWindow::createDocks()
     train->addSeparator();
     train->addAction(m_projectRuns->sweep());
     tabifyDockWidget(m_settingsDock, m_runsDock);
+    m_predict = new PredictPanel(this);
+    m_predictDock = new QDockWidget(tr("Predict"), this);
+    m_predictDock->setObjectName(QStringLiteral("predictDock"));
+    m_predictDock->setWidget(m_predict);
+    tabifyDockWidget(m_runsDock, m_predictDock);
     m_dataDock->raise();
 
     // The canvas keeps the full height; the dashboard sits under it only.
@@ -499,7 +526,7 @@ void MainWindow::createDocks()
     resizeDocks({m_dashboardDock}, {320}, Qt::Vertical);
 
     QMenu* view = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
-    for (QDockWidget* dock : {m_paletteDock, m_propertiesDock, m_dashboardDock, m_dataDock, m_runsDock})
+    for (QDockWidget* dock : {m_paletteDock, m_propertiesDock, m_dashboardDock, m_dataDock, m_runsDock, m_predictDock})
         view->addAction(dock->toggleViewAction());
 }
 
@@ -516,6 +543,8 @@ void MainWindow::connectSignals()
     QUndoStack* undoStack = m_document->undoStack();
     connect(undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
     connect(m_document, &GraphDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &GraphDocument::filePathChanged, this,
+            [this] { m_predict->setProjectPath(m_document->filePath()); });
     connect(m_document, &GraphDocument::shapesChanged, this, &MainWindow::updateModelStatus);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
         const std::vector<NodeId> nodes = m_scene->selectedNodeIds();

@@ -19,6 +19,7 @@ class GraphDocument;
 class GraphScene;
 class GraphView;
 class LayerPalette;
+class PredictPanel;
 class PropertyPanel;
 class RecentFilesMenu;
 class ProjectRuns;
@@ -51,6 +52,7 @@ public:
     TrainingSettingsPanel* trainingSettings() const { return m_settings; }
     TrainingDashboard* dashboard() const { return m_dashboard; }
     RunsPanel* runsPanel() const { return m_runs; }
+    PredictPanel* predictPanel() const { return m_predict; }
     TrainingSession* session() const { return m_session; }
     TrainingActions* trainingActions() const { return m_trainingActions; }
 
@@ -72,6 +74,9 @@ public Q_SLOTS:
     bool saveAs();
     void showShortcuts();
     void importData();
+    // File > Export: the trained model in the formats and from the
+    // checkpoint the dialog asks for.
+    void exportModel();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -113,6 +118,7 @@ private:
     PropertyPanel* m_properties = nullptr;
     TrainingDashboard* m_dashboard = nullptr;
     RunsPanel* m_runs = nullptr;
+    PredictPanel* m_predict = nullptr;
     ProjectRuns* m_projectRuns = nullptr;
     DataPanel* m_dataPanel = nullptr;
     TrainingSettingsPanel* m_settings = nullptr;
@@ -122,6 +128,7 @@ private:
     QDockWidget* m_dataDock = nullptr;
     QDockWidget* m_settingsDock = nullptr;
     QDockWidget* m_runsDock = nullptr;
+    QDockWidget* m_predictDock = nullptr;
     RecentFilesMenu* m_recentMenu = nullptr;
     QLabel* m_modelStatus = nullptr;
 
@@ -132,6 +139,7 @@ private:
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
     QAction* m_importDataAction = nullptr;
+    QAction* m_exportAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;

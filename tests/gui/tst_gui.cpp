@@ -3,11 +3,14 @@
 #include "commands/renamenodecommand.h"
 #include "commands/setparamcommand.h"
 #include "common/guitestutil.h"
+#include "common/npytestutil.h"
+#include "exportdialog.h"
 #include "graph/layerregistry.h"
 #include "graphview.h"
 #include "layerpalette.h"
 #include "layerstyle.h"
 #include "parameditor.h"
+#include "predictpanel.h"
 #include "propertypanel.h"
 #include "qcustomplotheader.h"
 #include "recentfilesmenu.h"
@@ -24,6 +27,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -72,6 +78,7 @@ private Q_SLOTS:
     void trainingFailureIsShown();
     void aRunInProgressIsStoppedOnlyWhenConfirmed();
     void shapesReadAtAGlance();
+    void exportsAndPredictsFromTheMenus();
 
 private:
     QTemporaryDir m_dir;
@@ -653,3 +660,56 @@ void TestGui::shapesReadAtAGlance()
 
 QTEST_MAIN(TestGui)
 #include "tst_gui.moc"
+
+// Train, then File > Export every format from the last checkpoint, then the
+// Predict panel on an NPY file of points: all from the window, as a user would.
+void TestGui::exportsAndPredictsFromTheMenus()
+{
+    const QString path = writeSpiralVariant(m_dir.filePath(QStringLiteral("exported.lepton")), [](nlohmann::json& project) {
+        project["training"]["epochs"] = 2;
+    });
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openProject(path));
+    action(window, "actionTrain")->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 120000);
+    QVERIFY(QFileInfo::exists(path + QStringLiteral(".d/last.ckpt")));
+
+    action(window, "actionExport")->trigger();
+    auto* dialog = window.findChild<ExportDialog*>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    const QString folder = m_dir.filePath(QStringLiteral("menu-export"));
+    dialog->findChild<QLineEdit*>(QStringLiteral("folder"))->setText(folder);
+    QSignalSpy finished(dialog, &ExportDialog::exportFinished);
+    QPushButton* exportButton = nullptr;
+    for (QPushButton* button : dialog->findChildren<QPushButton*>()) {
+        if (button->text() == QStringLiteral("&Export"))
+            exportButton = button;
+    }
+    QVERIFY(exportButton);
+    QTest::mouseClick(exportButton, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 120000);
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(dialog->errorText()));
+    for (const char* name : {"exported.torchscript.pt", "exported.onnx", "exported.weights.pt", "exported.metadata.json",
+                             "exported_pytorch/model.py", "exported_pytorch/weights.pt"})
+        QVERIFY2(dialog->writtenFiles().contains(folder + QLatin1Char('/') + QLatin1String(name)), name);
+    const QString summary = dialog->findChild<QPlainTextEdit*>(QStringLiteral("summary"))->toPlainText();
+    QVERIFY2(summary.contains(QStringLiteral("of the workbench's")), qPrintable(summary));
+    dialog->close();
+
+    const std::vector<float> points = {0.5f, 0.1f, -0.3f, 0.8f, 0.9f, -0.9f};
+    const QString array = m_dir.filePath(QStringLiteral("points.npy"));
+    lepton::testing::writeNpy(array, "<f4", {3, 2}, points.data(), points.size() * sizeof(float));
+    PredictPanel* predict = window.predictPanel();
+    QSignalSpy shown(predict, &PredictPanel::predictionsShown);
+    predict->predict({array});
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
+    QVERIFY2(shown.at(0).at(0).toBool(), qPrintable(predict->statusText()));
+    QCOMPARE(predict->table()->rowCount(), 3);
+    for (int row = 0; row < 3; ++row) {
+        QCOMPARE(predict->table()->item(row, 0)->text(), QStringLiteral("points.npy [%1]").arg(row));
+        QVERIFY(QStringList({"0", "1", "2"}).contains(predict->table()->item(row, 1)->text()));
+        QVERIFY(predict->table()->item(row, 2)->text().endsWith(QLatin1Char('%')));
+    }
+}
