@@ -4,10 +4,12 @@
 #include "export/exportmetadata.h"
 #include "export/modelcode.h"
 #include "export/onnxexport.h"
+#include "export/packagescripts.h"
 #include "export/pythonpackage.h"
 #include "export/statedict.h"
 #include "export/torchscriptexport.h"
 #include "export/trainedmodel.h"
+#include "export/trainingdata.h"
 #include "graph/layerregistry.h"
 #include "util/atomicfile.h"
 
@@ -188,9 +190,24 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
             writeText((package / "metadata.json").string(), exportMetadata(model, packageFiles).dump(2) + "\n");
             for (const char* name : {"model.py", "weights.pt", "metadata.json"})
                 report.files.push_back((package / name).string());
+            for (const PackageScript& script : packageScripts()) {
+                writeText((package / script.name).string(), script.source);
+                report.files.push_back((package / script.name).string());
+            }
+            step("writing the training data for train.py");
+            const fs::path data = package / "data.npz";
+            bool withData = false;
+            try {
+                withData = writeTrainingData(model.dataset, model.baseDir, data.string());
+            } catch (const std::exception& failure) {
+                throw ExportError(std::string("the training data for train.py: ") + failure.what());
+            }
+            if (withData)
+                report.files.push_back(data.string());
             files["pytorch"] = package.filename().string();
             report.summary.push_back("pytorch: " + package.string() + "/ (model.py with class " + code.className
-                                     + ", weights.pt, metadata.json)");
+                                     + ", weights.pt, predict.py, train.py"
+                                     + (withData ? ", data.npz" : "; no data.npz: the features exceed 2 GB") + ")");
             break;
         }
         }

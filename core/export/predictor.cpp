@@ -55,7 +55,7 @@ Predictor projectPredictor(const std::string& project, const std::string& checkp
     predictor.classNames = classNamesOf(record.value("class_names", nlohmann::json::array()),
                                         record.value("num_classes", int64_t(0)));
     predictor.description = fs::path(project).filename().string() + " (" + fs::path(model->checkpointPath).filename().string()
-                            + ", " + std::to_string(model->epochsDone) + " epochs)";
+                            + " after " + std::to_string(model->epochsDone) + (model->epochsDone == 1 ? " epoch)" : " epochs)");
     return predictor;
 }
 

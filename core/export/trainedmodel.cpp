@@ -49,12 +49,14 @@ TrainedModel loadTrainedModel(const std::string& projectPath, const std::string&
     } catch (const std::exception& error) {
         throw ExportError(error.what());
     }
+    model.baseDir = std::filesystem::path(projectPath).parent_path().string();
     model.epochsDone = saved.state.value("epochs_done", 0);
     model.metrics = saved.state.value("metrics", nlohmann::json::object());
     if (saved.state.contains("model")) {
         model.record = saved.state["model"];
         try {
             model.graph = graphFromJson(JsonReader(model.record.at("graph"), "model.graph"), registry);
+            model.dataset = datasetFromJson(model.record.at("dataset"));
         } catch (const std::exception& error) {
             throw ExportError(model.checkpointPath + ": " + error.what());
         }
@@ -62,8 +64,8 @@ TrainedModel loadTrainedModel(const std::string& projectPath, const std::string&
         // Checkpoints from before the record was kept: the project's network
         // and data as they are now, with the normalization fitted again.
         model.graph = project.graph;
-        TrainingJob job{project.graph, project.dataset, std::filesystem::path(projectPath).parent_path().string(),
-                        project.training};
+        model.dataset = project.dataset;
+        TrainingJob job{project.graph, project.dataset, model.baseDir, project.training};
         model.record = modelRecord(job, prepareData(project.dataset, DataLoadContext{job.baseDir, nullptr}));
     }
     model.shapes = inferShapes(model.graph, registry);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "data/datasetspec.h"
 #include "graph/graph.h"
 #include "graph/shapeinference.h"
 #include "model/graphmodule.h"
@@ -22,6 +23,8 @@ struct TrainedModel {
     // modelrecord.h: input, preprocessing, class names, settings.
     nlohmann::json record;
     nlohmann::json metrics; // of the checkpoint's epoch: "epoch", "train_loss"...
+    DatasetSpec dataset;     // as trained
+    std::string baseDir;     // the project's folder: relative data paths start there
     int epochsDone = 0;
 };
 

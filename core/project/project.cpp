@@ -110,6 +110,11 @@ TrainingConfig readTraining(const JsonReader& json)
 
 } // namespace
 
+DatasetSpec datasetFromJson(const nlohmann::json& json)
+{
+    return readDataset(JsonReader(json, "dataset"));
+}
+
 nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
 {
     nlohmann::ordered_json json = {{"source", spec.source}};

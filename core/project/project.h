@@ -56,8 +56,10 @@ private:
 Project projectFromJson(const nlohmann::json& json, const LayerRegistry& registry);
 // Stable key order, so saved files diff cleanly.
 nlohmann::ordered_json projectToJson(const Project& project);
-// The project file's "dataset" object.
+// The project file's "dataset" object, and back: throws ProjectError naming
+// the JSON path of a value at fault.
 nlohmann::ordered_json datasetToJson(const DatasetSpec& spec);
+DatasetSpec datasetFromJson(const nlohmann::json& json);
 
 // Throws ProjectError at `version` unless this build reads that schema
 // version; every file format Lepton writes carries one.

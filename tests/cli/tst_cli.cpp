@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -563,6 +564,38 @@ private Q_SLOTS:
         QCOMPARE(check["normalization"].toString(), QStringLiteral("standardize"));
         QCOMPARE(check["epochs_done"].toInt(), 2);
         QVERIFY(check["has_validation_loss"].toBool());
+
+        // The package's predict.py makes samples as `lepton predict` does and
+        // agrees with it; its train.py trains again, alone and under torchrun.
+        const QString package = out + "/spiral_pytorch";
+        const std::vector<float> points = {0.5f, 0.1f, -0.3f, 0.8f, 0.9f, -0.9f};
+        const QString array = dir.filePath("points.npy");
+        lepton::testing::writeNpy(array, "<f4", {3, 2}, points.data(), points.size() * sizeof(float));
+        const CliResult lepton = runCli({"predict", project, array});
+        QVERIFY2(lepton.exitCode == 0, qPrintable(lepton.err));
+        const auto runPython = [&](const QString& program, const QStringList& arguments) {
+            QProcess process;
+            process.setWorkingDirectory(package);
+            process.start(program, arguments);
+            process.waitForFinished(3 * 60 * 1000);
+            return CliResult{process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+        };
+        const CliResult predicted = runPython("/usr/bin/python3", {"predict.py", array});
+        QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.err));
+        for (const QString& line : predicted.out.trimmed().split('\n'))
+            QVERIFY2(lepton.out.simplified().contains(line.simplified()), qPrintable(line + " not in\n" + lepton.out));
+        const CliResult trained = runPython("/usr/bin/python3", {"train.py", "--epochs", "1"});
+        QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
+        QVERIFY2(trained.out.contains(QRegularExpression("epoch 1/1  train loss [0-9.]+  validation loss [0-9.]+  accuracy")),
+                 qPrintable(trained.out));
+        QVERIFY(QFile::exists(package + "/trained_weights.pt"));
+        const QString torchrun = QStandardPaths::findExecutable("torchrun");
+        QVERIFY2(!torchrun.isEmpty(), "torchrun (python3-torch) is missing");
+        // --redirects/--tee 1: Debian's torchrun fails on its default of 0 under Python 3.11.
+        const CliResult distributed = runPython(torchrun, {"--nproc_per_node", "2", "--redirects", "1", "--tee", "1",
+                                                           "train.py", "--epochs", "1"});
+        QVERIFY2(distributed.exitCode == 0, qPrintable(distributed.err + distributed.out));
+        QVERIFY2(distributed.out.contains("epoch 1/1"), qPrintable(distributed.out));
     }
 
     // Table rows are encoded as the training rows were (columns by name,
