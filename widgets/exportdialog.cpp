@@ -44,6 +44,9 @@ QString formatLabel(ExportFormat format)
 ExportDialog::ExportDialog(const QString& projectPath, QWidget* parent)
     : QDialog(parent)
     , m_projectPath(projectPath)
+    , m_half(new QCheckBox(tr("Half precision: float16 weights, about half the size; the change in accuracy "
+                              "is measured and reported"),
+                           this))
     , m_checkpoint(new QComboBox(this))
     , m_folder(new QLineEdit(projectPath + QStringLiteral(".d/export"), this))
     , m_progress(new QProgressBar(this))
@@ -87,6 +90,8 @@ ExportDialog::ExportDialog(const QString& projectPath, QWidget* parent)
     auto* form = new QFormLayout;
     form->addRow(tr("Formats:"), formats);
     form->addRow(tr("Weights from:"), m_checkpoint);
+    m_half->setObjectName(QStringLiteral("half"));
+    form->addRow(QString(), m_half);
     form->addRow(tr("Folder:"), folderRow);
 
     m_progress->setRange(0, 0);
@@ -185,6 +190,7 @@ void ExportDialog::startExport()
         return;
     }
     options.directory = m_folder->text().toStdString();
+    options.halfPrecision = m_half->isChecked();
     m_written.clear();
     m_summaryLines.clear();
     m_error.clear();

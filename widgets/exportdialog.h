@@ -50,6 +50,7 @@ private:
 
     QString m_projectPath;
     QList<QCheckBox*> m_formats;
+    QCheckBox* m_half;
     QComboBox* m_checkpoint;
     QLineEdit* m_folder;
     QProgressBar* m_progress;

@@ -44,6 +44,7 @@ struct ExportOptions {
     std::string format = "all";      // an export format's name, or "all"
     std::string checkpoint = "last"; // "last", "best" or a checkpoint file
     std::string outDir;              // default: PROJECT.d/export
+    bool half = false;               // float16 weights
     bool json = false;
 };
 

@@ -22,6 +22,7 @@ int runExport(const ExportOptions& options)
             known += exportFormatName(format) + ", ";
         throw std::runtime_error("unknown export format '" + options.format + "'; use " + known + "or all");
     }
+    exportOptions.halfPrecision = options.half;
     exportOptions.directory = options.outDir.empty() ? options.projectPath + ".d/export" : options.outDir;
     const ExportReport report = exportProject(options.projectPath, options.checkpoint, exportOptions,
                                               [](const std::string& step) { std::cerr << step << "...\n"; });

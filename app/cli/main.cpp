@@ -76,6 +76,8 @@ int main(int argc, char** argv)
     exportCommand->add_option("--checkpoint", exportOptions.checkpoint,
                               "last (default), best, or a checkpoint file's path");
     exportCommand->add_option("--out", exportOptions.outDir, "Folder to write into (default: PROJECT.d/export)");
+    exportCommand->add_flag("--half", exportOptions.half,
+                            "Store the weights as float16 (NAME-fp16.*), reporting what that changes in accuracy");
     exportCommand->add_flag("--json", exportOptions.json, "Print the written files as one JSON object");
 
     PredictOptions predict;

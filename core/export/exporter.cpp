@@ -2,6 +2,7 @@
 
 #include "export/exporterror.h"
 #include "export/exportmetadata.h"
+#include "export/halfprecision.h"
 #include "export/modelcode.h"
 #include "export/onnxexport.h"
 #include "export/packagescripts.h"
@@ -134,12 +135,20 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
     if (error)
         throw ExportError(options.directory + ": cannot create the folder: " + error.message());
     const ModelCode code = modelCode(model.graph, model.shapes, LayerRegistry::builtin(), model.name);
-    const std::string stem = fs::path(projectPath).stem().string();
+    const std::string stem = fs::path(projectPath).stem().string() + (options.halfPrecision ? "-fp16" : "");
     const fs::path directory(options.directory);
     const std::string origin = model.name + ", trained by Lepton Workbench (" + std::to_string(model.epochsDone)
                                + " epochs; checkpoint " + fs::path(model.checkpointPath).filename().string() + ")";
 
     ExportReport report;
+    const bool half = options.halfPrecision;
+    nlohmann::ordered_json precision = {{"weights", half ? "float16" : "float32"}, {"compute", "float32"}};
+    if (half) {
+        step("measuring what float16 weights change");
+        const HalfPrecisionChange change = roundToHalfPrecision(model);
+        precision["change"] = change.describe();
+        report.summary.push_back("half precision: " + change.describe());
+    }
     nlohmann::ordered_json files = nlohmann::ordered_json::object();
     const auto wrote = [&](const std::string& format, const fs::path& path, const std::string& note) {
         report.files.push_back(path.string());
@@ -152,7 +161,7 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
         case ExportFormat::TorchScript: {
             step("compiling the TorchScript module");
             const fs::path path = directory / (stem + ".torchscript.pt");
-            torch::jit::Module scripted = scriptedModel(code, model.module);
+            torch::jit::Module scripted = scriptedModel(code, model.module, half);
             try {
                 scripted.save(path.string());
             } catch (const std::exception& failure) {
@@ -166,14 +175,14 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
         case ExportFormat::Onnx: {
             step("writing the ONNX model");
             const fs::path path = directory / (stem + ".onnx");
-            writeOnnxModel(code, model.graph, model.shapes, model.module, path.string());
+            writeOnnxModel(code, model.graph, model.shapes, model.module, path.string(), half);
             wrote("onnx", path, "opset 13, batch dimension dynamic, passes the ONNX checker");
             break;
         }
         case ExportFormat::Weights: {
             step("writing the weights");
             const fs::path path = directory / (stem + ".weights.pt");
-            writeStateDict(stateDict(code, model.module), path.string());
+            writeStateDict(stateDict(code, model.module, half), path.string());
             wrote("weights", path, "a state_dict for torch.load");
             break;
         }
@@ -184,10 +193,11 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
             if (error)
                 throw ExportError(package.string() + ": cannot create the folder: " + error.message());
             writeText((package / "model.py").string(), pythonModelSource(code, origin));
-            writeStateDict(stateDict(code, model.module), (package / "weights.pt").string());
+            writeStateDict(stateDict(code, model.module, half), (package / "weights.pt").string());
             nlohmann::ordered_json packageFiles = {{"code", "model.py"}, {"class", code.className},
                                                    {"weights", "weights.pt"}};
-            writeText((package / "metadata.json").string(), exportMetadata(model, packageFiles).dump(2) + "\n");
+            writeText((package / "metadata.json").string(),
+                      exportMetadata(model, packageFiles, precision).dump(2) + "\n");
             for (const char* name : {"model.py", "weights.pt", "metadata.json"})
                 report.files.push_back((package / name).string());
             for (const PackageScript& script : packageScripts()) {
@@ -214,7 +224,7 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
     }
     step("writing the metadata");
     const fs::path metadataPath = directory / (stem + ".metadata.json");
-    writeText(metadataPath.string(), exportMetadata(model, files).dump(2) + "\n");
+    writeText(metadataPath.string(), exportMetadata(model, files, precision).dump(2) + "\n");
     report.files.push_back(metadataPath.string());
     report.summary.push_back("metadata: " + metadataPath.string());
     return report;

@@ -17,6 +17,10 @@ const std::vector<ExportFormat>& allExportFormats();
 struct ExportOptions {
     std::vector<ExportFormat> formats;
     std::string directory; // created when missing
+    // Weights stored as float16 (files about half the size, named NAME-fp16);
+    // the model still computes in float32. What the rounding changes is
+    // measured on held-out data and reported.
+    bool halfPrecision = false;
 };
 
 struct ExportReport {

@@ -26,7 +26,8 @@ std::string preprocessingSteps(const nlohmann::json& record)
 
 } // namespace
 
-nlohmann::ordered_json exportMetadata(const TrainedModel& model, const nlohmann::ordered_json& files)
+nlohmann::ordered_json exportMetadata(const TrainedModel& model, const nlohmann::ordered_json& files,
+                                      const nlohmann::ordered_json& precision)
 {
     const nlohmann::json& record = model.record;
     const bool classification = record.value("task", "") == "classification" && record.value("target", "") != "input";
@@ -34,6 +35,7 @@ nlohmann::ordered_json exportMetadata(const TrainedModel& model, const nlohmann:
     metadata["format_version"] = 1;
     metadata["name"] = model.name;
     metadata["files"] = files;
+    metadata["precision"] = precision;
     metadata["input"] = {{"shape", record.at("input").at("shape")},
                          {"dtype", record.at("input").at("dtype")},
                          {"batch_dimension", "first, any size"}};

@@ -12,7 +12,8 @@ namespace lepton {
 // does: input shape and dtype, the preprocessing (how records become
 // features, the normalization), class names, the checkpoint's metrics and
 // the project and checkpoint it came from. `files` names the exported files
-// by format.
-nlohmann::ordered_json exportMetadata(const TrainedModel& model, const nlohmann::ordered_json& files);
+// by format; `precision` says how the weights are stored.
+nlohmann::ordered_json exportMetadata(const TrainedModel& model, const nlohmann::ordered_json& files,
+                                      const nlohmann::ordered_json& precision);
 
 } // namespace lepton

@@ -72,8 +72,9 @@ void setValueType(onnx::ValueInfoProto& info, const std::string& name, int eleme
 class LayerOnnxBuilder : public OnnxBuilder {
 public:
     LayerOnnxBuilder(onnx::GraphProto& graph, std::set<std::string>& initializers, const std::string& layer,
-                     std::vector<std::string> inputs, std::map<std::string, torch::Tensor> tensors)
-        : m_graph(graph)
+                     std::vector<std::string> inputs, std::map<std::string, torch::Tensor> tensors, bool half)
+        : m_half(half)
+        , m_graph(graph)
         , m_initializers(initializers)
         , m_layer(layer)
         , m_inputs(std::move(inputs))
@@ -173,16 +174,26 @@ private:
 
     std::string fresh(const std::string& hint) { return m_layer + "/" + hint + "_" + std::to_string(++m_count); }
 
+    // Half precision: the values stored as float16 under "<name>/float16",
+    // and a Cast giving `name` as float32.
     void addInitializer(const std::string& name, const FloatArray& values)
     {
         onnx::TensorProto* tensor = m_graph.add_initializer();
-        tensor->set_name(name);
-        tensor->set_data_type(onnx::TensorProto::FLOAT);
+        tensor->set_name(m_half ? name + "/float16" : name);
         for (int64_t size : values.shape)
             tensor->add_dims(size);
-        tensor->set_raw_data(values.values.data(), values.values.size() * sizeof(float));
+        if (!m_half) {
+            tensor->set_data_type(onnx::TensorProto::FLOAT);
+            tensor->set_raw_data(values.values.data(), values.values.size() * sizeof(float));
+            return;
+        }
+        tensor->set_data_type(onnx::TensorProto::FLOAT16);
+        std::vector<c10::Half> halves(values.values.begin(), values.values.end());
+        tensor->set_raw_data(halves.data(), halves.size() * sizeof(c10::Half));
+        namedNode("Cast", {name + "/float16"}, {{"to", int64_t(onnx::TensorProto::FLOAT)}}, {name});
     }
 
+    bool m_half = false;
     onnx::GraphProto& m_graph;
     std::set<std::string>& m_initializers;
     std::string m_layer;
@@ -207,7 +218,7 @@ std::map<std::string, torch::Tensor> tensorsOf(const std::shared_ptr<torch::nn::
 } // namespace
 
 void writeOnnxModel(const ModelCode& code, const Graph& graph, const ShapeReport& shapes, GraphModule& model,
-                    const std::string& path)
+                    const std::string& path, bool half)
 {
     const LayerRegistry& registry = LayerRegistry::builtin();
     onnx::ModelProto proto;
@@ -240,7 +251,7 @@ void writeOnnxModel(const ModelCode& code, const Graph& graph, const ShapeReport
             inputs.push_back(values.at({edge.fromNode, edge.fromPort}));
         }
         LayerOnnxBuilder builder(onnxGraph, initializers, layer.identifier, inputs,
-                                 tensorsOf(model->layerModule(layer.id)));
+                                 tensorsOf(model->layerModule(layer.id)), half);
         std::vector<std::string> outputs;
         try {
             outputs = spec.onnx(LayerContext{node, shapes.nodes.at(layer.id)}, builder);

@@ -5,17 +5,20 @@
 
 namespace lepton {
 
-StateDict stateDict(const ModelCode& code, GraphModule& model)
+StateDict stateDict(const ModelCode& code, GraphModule& model, bool half)
 {
+    const auto stored = [half](const torch::Tensor& tensor) {
+        return half && tensor.is_floating_point() ? tensor.detach().to(torch::kHalf) : tensor.detach();
+    };
     StateDict tensors;
     for (const LayerCodeEntry& layer : code.layers) {
         const std::shared_ptr<torch::nn::Module> module = model->layerModule(layer.id);
         if (!module)
             continue;
         for (const auto& parameter : module->named_parameters())
-            tensors.emplace_back(layer.identifier + "." + parameter.key(), parameter.value().detach());
+            tensors.emplace_back(layer.identifier + "." + parameter.key(), stored(parameter.value()));
         for (const auto& buffer : module->named_buffers())
-            tensors.emplace_back(layer.identifier + "." + buffer.key(), buffer.value().detach());
+            tensors.emplace_back(layer.identifier + "." + buffer.key(), stored(buffer.value()));
     }
     return tensors;
 }

@@ -598,6 +598,40 @@ private Q_SLOTS:
         QVERIFY2(distributed.out.contains("epoch 1/1"), qPrintable(distributed.out));
     }
 
+    // --half stores float16 weights in every format, about half the size,
+    // and reports what the rounding changes on the validation samples.
+    void exportHalfPrecisionReportsTheChange()
+    {
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "spiral.lepton", [](QJsonObject&) {});
+        QVERIFY(runCli({"train", project, "--epochs", "2"}).exitCode == 0);
+        const QString full = dir.filePath("full");
+        const QString half = dir.filePath("half");
+        QVERIFY(runCli({"export", project, "--out", full}).exitCode == 0);
+        const CliResult result = runCli({"export", project, "--half", "--out", half});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QVERIFY2(result.out.contains(QRegularExpression(
+                     "half precision: validation accuracy [0-9.]+% -> [0-9.]+% \\([-+][0-9.]+ points\\), "
+                     "loss [0-9.]+ -> [0-9.]+ on 600 samples")),
+                 qPrintable(result.out));
+        const double fullBytes = QFileInfo(full + "/spiral.weights.pt").size();
+        const double halfBytes = QFileInfo(half + "/spiral-fp16.weights.pt").size();
+        QVERIFY2(halfBytes < 0.65 * fullBytes, qPrintable(QString("%1 against %2").arg(halfBytes).arg(fullBytes)));
+
+        QProcess python;
+        python.start("/usr/bin/python3", {LEPTON_SOURCE_DIR "/tests/export/compare_export.py", half, "spiral-fp16",
+                                          full + "/spiral.torchscript.pt"});
+        QVERIFY(python.waitForFinished(2 * 60 * 1000));
+        QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+        const QJsonObject check = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+        QCOMPARE(check["weights_dtype"].toString(), QStringLiteral("torch.float16"));
+        QCOMPARE(check["precision"].toObject()["weights"].toString(), QStringLiteral("float16"));
+        QVERIFY(check["package_difference"].toDouble() <= 1e-5);
+        // Rounding moves the outputs a little, never a lot.
+        const double moved = check["reference_difference"].toDouble();
+        QVERIFY2(moved > 0 && moved < 1e-2, qPrintable(QString::number(moved)));
+    }
+
     // Table rows are encoded as the training rows were (columns by name,
     // categories one-hot, the fitted normalization): predictions on the data
     // score about as well as the run did, and rows that do not fit are named.

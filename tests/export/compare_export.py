@@ -4,8 +4,9 @@ the Python package (model.py with weights.pt) and the separate state_dict
 must agree on a random batch shaped as the metadata says, and the ONNX file
 must pass the ONNX checker.
 
-Usage: compare_export.py FOLDER STEM. Prints one JSON object: the largest
-differences from the TorchScript output and what the metadata says."""
+Usage: compare_export.py FOLDER STEM [REFERENCE.torchscript.pt]. Prints one
+JSON object: the largest differences from the TorchScript output (and from
+the reference's, when given) and what the metadata says."""
 
 import importlib.util
 import json
@@ -16,7 +17,7 @@ import onnx
 import torch
 
 
-def main(folder, stem):
+def main(folder, stem, reference=None):
     with open(os.path.join(folder, stem + ".metadata.json")) as file:
         metadata = json.load(file)
     package = os.path.join(folder, metadata["files"]["pytorch"])
@@ -38,6 +39,10 @@ def main(folder, stem):
         expected = scripted(batch)
         package_output = network(os.path.join(package, "weights.pt"))(batch)
         weights_output = network(os.path.join(folder, metadata["files"]["weights"]))(batch)
+    reference_difference = None
+    if reference:
+        with torch.no_grad():
+            reference_difference = float((torch.jit.load(reference).eval()(batch) - expected).abs().max())
     onnx.checker.check_model(onnx.load(os.path.join(folder, metadata["files"]["onnx"])), full_check=True)
     json.dump({
         "package_difference": float((package_output - expected).abs().max()),
@@ -47,8 +52,11 @@ def main(folder, stem):
         "normalization": metadata["preprocessing"]["normalization"]["normalize"],
         "epochs_done": metadata["checkpoint"]["epochs_done"],
         "has_validation_loss": "validation_loss" in metadata["checkpoint"]["metrics"],
+        "weights_dtype": str(next(iter(torch.load(os.path.join(folder, metadata["files"]["weights"])).values())).dtype),
+        "precision": metadata["precision"],
+        "reference_difference": reference_difference,
     }, sys.stdout)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])
