@@ -142,11 +142,10 @@ void ExportDialog::addRecordedRuns()
             const QFileInfo file(checkpoint);
             if (!file.exists() || file.absolutePath() == ownFolder)
                 continue;
-            m_checkpoint->addItem(tr("Run %1 %2 (%3)")
-                                      .arg(run.id)
-                                      .arg(QString::fromStdString(run.tags))
-                                      .arg(checkpoint),
-                                  file.absoluteFilePath());
+            QString label = tr("Run %1").arg(run.id);
+            if (!run.tags.empty())
+                label += QLatin1Char(' ') + QString::fromStdString(run.tags);
+            m_checkpoint->addItem(label + QStringLiteral(" (") + checkpoint + QLatin1Char(')'), file.absoluteFilePath());
         }
     } catch (const std::exception&) {
         // No history yet: the project's own checkpoints are the choices.

@@ -57,6 +57,7 @@ nlohmann::ordered_json exportMetadata(const TrainedModel& model, const nlohmann:
                               {"metrics", model.metrics}};
     metadata["project"] = {{"name", model.name},
                            {"path", std::filesystem::absolute(model.projectPath).lexically_normal().string()}};
+    metadata["run"] = model.run;
     metadata["dataset"] = record.value("dataset", nlohmann::json::object());
     metadata["training"] = record.value("training", nlohmann::json::object());
     return metadata;

@@ -11,7 +11,7 @@ namespace lepton {
 // What a program needs to predict with an export the way the workbench
 // does: input shape and dtype, the preprocessing (how records become
 // features, the normalization), class names, the checkpoint's metrics and
-// the project and checkpoint it came from. `files` names the exported files
+// the project, run and checkpoint it came from. `files` names the exported files
 // by format; `precision` says how the weights are stored.
 nlohmann::ordered_json exportMetadata(const TrainedModel& model, const nlohmann::ordered_json& files,
                                       const nlohmann::ordered_json& precision);

@@ -34,12 +34,12 @@ bool endsWith(const std::string& text, const std::string& suffix)
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::vector<std::string> classNamesOf(const nlohmann::json& names, int64_t count)
+// The recorded names, then unnamed classes by their index: "0", "1"...
+std::vector<std::string> classNamesOf(std::vector<std::string> names, int64_t count)
 {
-    std::vector<std::string> result = names.is_array() ? names.get<std::vector<std::string>>() : std::vector<std::string>{};
-    for (auto index = static_cast<int64_t>(result.size()); index < count; ++index)
-        result.push_back(std::to_string(index));
-    return result;
+    for (auto index = static_cast<int64_t>(names.size()); index < count; ++index)
+        names.push_back(std::to_string(index));
+    return names;
 }
 
 Predictor projectPredictor(const std::string& project, const std::string& checkpoint)
@@ -52,7 +52,7 @@ Predictor projectPredictor(const std::string& project, const std::string& checkp
                         record.value("encoding", nlohmann::json::object()),
                         record.value("normalization", nlohmann::json::object())};
     predictor.classification = record.value("task", "") == "classification" && record.value("target", "") != "input";
-    predictor.classNames = classNamesOf(record.value("class_names", nlohmann::json::array()),
+    predictor.classNames = classNamesOf(record.value("class_names", std::vector<std::string>{}),
                                         record.value("num_classes", int64_t(0)));
     predictor.description = fs::path(project).filename().string() + " (" + fs::path(model->checkpointPath).filename().string()
                             + " after " + std::to_string(model->epochsDone) + (model->epochsDone == 1 ? " epoch)" : " epochs)");
@@ -84,7 +84,7 @@ Predictor scriptedPredictor(const std::string& path)
                         preprocessing.value("encoding", nlohmann::json::object()),
                         preprocessing.value("normalization", nlohmann::json::object())};
     predictor.classification = metadata.value("task", "") == "classification";
-    predictor.classNames = classNamesOf(metadata.value("class_names", nlohmann::json::array()), 0);
+    predictor.classNames = metadata.value("class_names", std::vector<std::string>{});
     predictor.description = fs::path(path).filename().string();
     return predictor;
 }

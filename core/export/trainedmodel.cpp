@@ -3,6 +3,7 @@
 #include "data/datasplit.h"
 #include "export/exporterror.h"
 #include "graph/layerregistry.h"
+#include "history/runhistory.h"
 #include "project/graphjson.h"
 #include "project/jsonreader.h"
 #include "project/project.h"
@@ -33,6 +34,25 @@ std::string checkpointFile(const std::string& projectPath, const std::string& ch
     return path;
 }
 
+// The run of the project's history that last wrote into the checkpoint's folder.
+nlohmann::json recordedRun(const std::string& projectPath, const std::string& checkpointPath)
+{
+    const std::string historyDir = projectPath + ".d";
+    if (!std::filesystem::exists(RunHistory::fileIn(historyDir)))
+        return nlohmann::json::object();
+    try {
+        RunHistory history(historyDir);
+        const std::string folder = std::filesystem::path(checkpointPath).parent_path().string();
+        const std::optional<int64_t> id = history.latestRun(folder);
+        const std::optional<RunRecord> run = id ? history.run(*id) : std::nullopt;
+        if (run)
+            return {{"id", run->id}, {"name", run->name}, {"started", run->started}};
+    } catch (const std::exception&) {
+        // An unreadable history costs the metadata its run, not the export.
+    }
+    return nlohmann::json::object();
+}
+
 } // namespace
 
 TrainedModel loadTrainedModel(const std::string& projectPath, const std::string& checkpoint)
@@ -51,6 +71,7 @@ TrainedModel loadTrainedModel(const std::string& projectPath, const std::string&
     }
     model.baseDir = std::filesystem::path(projectPath).parent_path().string();
     model.epochsDone = saved.state.value("epochs_done", 0);
+    model.run = recordedRun(projectPath, model.checkpointPath);
     model.metrics = saved.state.value("metrics", nlohmann::json::object());
     if (saved.state.contains("model")) {
         model.record = saved.state["model"];

@@ -23,6 +23,9 @@ struct TrainedModel {
     // modelrecord.h: input, preprocessing, class names, settings.
     nlohmann::json record;
     nlohmann::json metrics; // of the checkpoint's epoch: "epoch", "train_loss"...
+    // The recorded run that wrote the checkpoint: "id", "name", "started"
+    // (seconds since the Unix epoch); empty when the history has none.
+    nlohmann::json run = nlohmann::json::object();
     DatasetSpec dataset;     // as trained
     std::string baseDir;     // the project's folder: relative data paths start there
     int epochsDone = 0;

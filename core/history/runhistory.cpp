@@ -68,6 +68,17 @@ double now()
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// A checkpoint folder as the history keeps it: absolute and normal, so a run
+// is found whichever folder its process, or the one looking, started in.
+std::string folderKey(const std::string& folder)
+{
+    if (folder.empty())
+        return folder;
+    std::error_code error;
+    const std::filesystem::path absolute = std::filesystem::absolute(folder, error);
+    return error ? folder : absolute.lexically_normal().string();
+}
+
 std::string hostName()
 {
     char name[256] = {};
@@ -182,7 +193,7 @@ int64_t RunHistory::begin(const RunStart& start)
         .bind(7, start.graph.dump())
         .bind(8, start.dataset.dump())
         .bind(9, start.tags)
-        .bind(10, start.checkpointDir)
+        .bind(10, folderKey(start.checkpointDir))
         .run();
     const int64_t id = m_db.lastInsertId();
     SqliteStatement(m_db, "UPDATE runs SET name='run ' || id WHERE id=?").bind(1, id).run();
@@ -193,8 +204,9 @@ int64_t RunHistory::begin(const RunStart& start)
 std::optional<int64_t> RunHistory::latestRun(const std::string& checkpointDir)
 {
     std::lock_guard lock(m_mutex);
-    SqliteStatement latest(m_db, "SELECT MAX(id) FROM runs WHERE checkpoint_dir=?");
-    latest.bind(1, checkpointDir);
+    // As given too: runs recorded before folders were kept absolute.
+    SqliteStatement latest(m_db, "SELECT MAX(id) FROM runs WHERE checkpoint_dir IN (?, ?)");
+    latest.bind(1, folderKey(checkpointDir)).bind(2, checkpointDir);
     latest.step();
     if (latest.isNull(0))
         return std::nullopt;

@@ -564,6 +564,7 @@ private Q_SLOTS:
         QCOMPARE(check["normalization"].toString(), QStringLiteral("standardize"));
         QCOMPARE(check["epochs_done"].toInt(), 2);
         QVERIFY(check["has_validation_loss"].toBool());
+        QCOMPARE(check["run_id"].toInt(), 1); // the run in the project's history that wrote the checkpoint
 
         // The package's predict.py makes samples as `lepton predict` does and
         // agrees with it; its train.py trains again, alone and under torchrun.

@@ -54,6 +54,7 @@ def main(folder, stem, reference=None):
         "has_validation_loss": "validation_loss" in metadata["checkpoint"]["metrics"],
         "weights_dtype": str(next(iter(torch.load(os.path.join(folder, metadata["files"]["weights"])).values())).dtype),
         "precision": metadata["precision"],
+        "run_id": metadata["run"].get("id"),
         "reference_difference": reference_difference,
     }, sys.stdout)
 
