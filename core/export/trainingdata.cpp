@@ -3,8 +3,6 @@
 #include "data/datasplit.h"
 #include "data/npzwriter.h"
 
-#include <cstring>
-
 namespace lepton {
 
 namespace {
@@ -22,7 +20,7 @@ Shape batchShape(int64_t count, const Shape& sample)
     return shape;
 }
 
-void addArrays(const Dataset& data, bool learnsInput, const std::string& suffix, std::vector<NpzMember>& arrays)
+void addArrays(const Dataset& data, const std::string& suffix, std::vector<NpzMember>& arrays)
 {
     const auto count = static_cast<size_t>(data.size());
     const auto perSample = static_cast<size_t>(data.featuresPerSample());
@@ -42,8 +40,6 @@ void addArrays(const Dataset& data, bool learnsInput, const std::string& suffix,
         x.data = rawBytes(data.floatData(), count * perSample);
     }
     arrays.push_back(std::move(x));
-    if (learnsInput)
-        return;
     if (data.task == TaskType::Classification)
         arrays.push_back({"y" + suffix, "<i8", {data.size()}, rawBytes(data.labels.data(), data.labels.size())});
     else
@@ -60,11 +56,10 @@ bool writeTrainingData(const DatasetSpec& spec, const std::string& baseDir, cons
     const int64_t bytes = data.size() * data.featuresPerSample() * (data.storesBytes() ? 1 : 4);
     if (bytes > kMaxExportedDataBytes)
         return false;
-    const bool learnsInput = spec.target == DatasetSpec::Target::Input;
     std::vector<NpzMember> arrays;
-    addArrays(data, learnsInput, "", arrays);
+    addArrays(data, "", arrays);
     if (prepared.test)
-        addArrays(*prepared.test, learnsInput, "_test", arrays);
+        addArrays(*prepared.test, "_test", arrays);
     writeNpz(path, arrays);
     return true;
 }

@@ -5,11 +5,13 @@
     torchrun --nproc_per_node 2 train.py ...    (data-parallel, Gloo or NCCL)
 
 It reads data.npz, the training data as the workbench prepared it (files
-decoded, tables encoded), normalizes it with the exported statistics, splits
-it with the project's fractions and trains with the project's optimizer,
-loss, schedule, batch size and epochs (metadata.json, "training"). Weights go
-to trained_weights.pt. The split is drawn with PyTorch's generator, so its
-samples differ from the workbench's; augmentation is not applied."""
+decoded, tables encoded), splits it with the project's fractions, augments
+training batches of images as the project says (flips, padded crops,
+rotation and translation, noise, erasing), normalizes them with the exported
+statistics and trains with the project's optimizer, loss, schedule, clipping,
+batch size and epochs (metadata.json, "training"). Weights go to
+trained_weights.pt. The split and the augmentation are drawn with PyTorch's
+generator, so their samples differ from the workbench's."""
 
 import argparse
 import math
@@ -26,15 +28,67 @@ HERE = pipeline.HERE
 
 
 def load_data(metadata):
+    """Features as the network reads them before normalization (bytes scaled
+    to [0, 1]), and what the loss compares with."""
     arrays = np.load(os.path.join(HERE, "data.npz"))
     features = arrays["x"].astype(np.float32)
     if arrays["x"].dtype == np.uint8:
         features /= 255.0
-    features = pipeline.normalize(features, metadata)
     x = torch.from_numpy(np.ascontiguousarray(features))
     x = x.long() if pipeline.token_ids(metadata) else x
-    y = torch.from_numpy(arrays["y"]) if "y" in arrays else x.float()
-    return x, y
+    return x, torch.from_numpy(arrays["y"])
+
+
+def normalizer(metadata):
+    stats = metadata["preprocessing"]["normalization"]
+    if pipeline.token_ids(metadata) or "offset" not in stats:
+        return lambda batch: batch
+    offset = torch.tensor(stats["offset"]).reshape(stats["shape"])
+    scale = torch.tensor(stats["scale"]).reshape(stats["shape"])
+    return lambda batch: (batch - offset.to(batch.device)) * scale.to(batch.device)
+
+
+def augment(batch, a, generator):
+    """The workbench's augmentation of images [B, C, H, W] in [0, 1]: geometry
+    first (flips, padded crop, rotation and translation in one resampling),
+    then noise and erasing."""
+    images = batch.dim() == 4
+    count = batch.shape[0]
+    coin = lambda: (torch.rand(count, 1, 1, 1, generator=generator) < 0.5).to(batch.device)
+    if images and a.get("flip") in ("horizontal", "both"):
+        batch = torch.where(coin(), batch.flip(3), batch)
+    if images and a.get("flip") in ("vertical", "both"):
+        batch = torch.where(coin(), batch.flip(2), batch)
+    padding = a.get("crop_padding", 0)
+    if images and padding > 0:
+        height, width = batch.shape[2], batch.shape[3]
+        padded = F.pad(batch, (padding,) * 4)
+        offsets = torch.randint(0, 2 * padding + 1, (count, 2), generator=generator)
+        batch = torch.stack([padded[i, :, top:top + height, left:left + width]
+                             for i, (top, left) in enumerate(offsets.tolist())])
+    degrees, shift = a.get("rotation", 0.0), a.get("translation", 0.0)
+    if images and (degrees > 0 or shift > 0):
+        draw = lambda limit: (torch.rand(count, generator=generator) * 2 - 1) * limit
+        angle = draw(degrees) * math.pi / 180
+        cos, sin, dx, dy = torch.cos(angle), torch.sin(angle), draw(shift) * 2, draw(shift) * 2
+        theta = torch.stack([torch.stack([cos, -sin, dx], 1), torch.stack([sin, cos, dy], 1)], 1)
+        grid = F.affine_grid(theta.to(batch.device), list(batch.shape), align_corners=False)
+        batch = F.grid_sample(batch, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    if a.get("noise", 0.0) > 0:
+        batch = batch + torch.randn(batch.shape, generator=generator).to(batch.device) * a["noise"]
+    if images and a.get("erasing", 0.0) > 0:
+        batch = batch.clone()
+        height, width = batch.shape[2], batch.shape[3]
+        for i, (chance, size, ratio, top, left) in enumerate(torch.rand(count, 5, generator=generator).tolist()):
+            if chance >= a["erasing"]:
+                continue
+            area = (0.02 + size * 0.31) * height * width
+            aspect = math.exp(math.log(1 / 3) + ratio * math.log(9))
+            h = min(max(round(math.sqrt(area * aspect)), 1), height)
+            w = min(max(round(math.sqrt(area / aspect)), 1), width)
+            top, left = round(top * (height - h)), round(left * (width - w))
+            batch[i, :, top:top + h, left:left + w] = 0
+    return batch
 
 
 def split(count, settings, seed):
@@ -114,6 +168,11 @@ def main():
     torch.manual_seed(settings["seed"])
 
     x, y = load_data(metadata)
+    normalize = normalizer(metadata)
+    augmentation = metadata["dataset"].get("augmentation", {})
+    augments = not pipeline.token_ids(metadata) and any(
+        value not in (0, 0.0, "none") for value in augmentation.values())
+    generator = torch.Generator().manual_seed(settings["seed"])
     train, validation = split(len(x), metadata["dataset"].get("split", {}), metadata["dataset"].get("split", {}).get("seed", 1))
     network = pipeline.load_model(metadata, device=device)
     if not arguments.from_weights:  # fresh weights, as a new run starts
@@ -136,7 +195,8 @@ def main():
         total, seen = 0.0, 0
         for start in range(0, len(mine), batch):
             index = mine[start:start + batch]
-            inputs, targets = x[index].to(device), y[index].to(device)
+            inputs = augment(x[index], augmentation, generator) if augments else x[index]
+            inputs, targets = normalize(inputs.to(device)), y[index].to(device)
             optimizer.zero_grad()
             loss = criterion(model(inputs), targets)
             loss.backward()
@@ -151,7 +211,7 @@ def main():
         if len(validation) and rank == 0:
             model.eval()
             with torch.no_grad():
-                outputs = network(x[validation].to(device))
+                outputs = network(normalize(x[validation].to(device)))
                 targets = y[validation].to(device)
                 line += f"  validation loss {criterion(outputs, targets).item():.4f}"
                 if classify:

@@ -599,6 +599,49 @@ private Q_SLOTS:
         QVERIFY2(distributed.out.contains("epoch 1/1"), qPrintable(distributed.out));
     }
 
+    // The package's train.py augments image batches as the project says: with
+    // the project's augmentation its seeded run trains on other batches than
+    // with none.
+    void packageTrainsWithTheProjectsAugmentation()
+    {
+        QTemporaryDir dir;
+        QJsonObject project = readJson(exampleProject("shapes-cnn"));
+        setValue(project, {"dataset", "params", "folder"}, LEPTON_SOURCE_DIR "/projects/data/shapes");
+        setValue(project, {"dataset", "augmentation", "flip"}, "horizontal");
+        setValue(project, {"dataset", "augmentation", "rotation"}, 15.0);
+        setValue(project, {"dataset", "augmentation", "erasing"}, 0.5);
+        const QString path = dir.filePath("shapes.lepton");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(project).toJson());
+        file.close();
+        QVERIFY(runCli({"train", path, "--epochs", "1"}).exitCode == 0);
+        QVERIFY(runCli({"export", path, "--format", "pytorch", "--out", dir.path()}).exitCode == 0);
+        const QString package = dir.filePath("shapes_pytorch");
+        const auto firstLoss = [&] {
+            QProcess python;
+            python.setWorkingDirectory(package);
+            python.start("/usr/bin/python3", {"train.py", "--epochs", "1"});
+            python.waitForFinished(3 * 60 * 1000);
+            const QString out = python.readAllStandardOutput();
+            const QRegularExpressionMatch loss = QRegularExpression("epoch 1/1  train loss ([0-9.]+)").match(out);
+            return loss.hasMatch() ? loss.captured(1) : "failed: " + out + python.readAllStandardError();
+        };
+        const QString augmented = firstLoss();
+        QVERIFY2(!augmented.startsWith("failed"), qPrintable(augmented));
+        QFile metadata(package + "/metadata.json");
+        QVERIFY(metadata.open(QIODevice::ReadOnly));
+        QJsonObject json = QJsonDocument::fromJson(metadata.readAll()).object();
+        metadata.close();
+        setValue(json, {"dataset", "augmentation"}, QJsonObject{});
+        QVERIFY(metadata.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        metadata.write(QJsonDocument(json).toJson());
+        metadata.close();
+        const QString plain = firstLoss();
+        QVERIFY2(!plain.startsWith("failed"), qPrintable(plain));
+        QVERIFY2(augmented != plain, qPrintable(augmented + " twice"));
+    }
+
     // --half stores float16 weights in every format, about half the size,
     // and reports what the rounding changes on the validation samples.
     void exportHalfPrecisionReportsTheChange()
