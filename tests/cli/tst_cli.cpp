@@ -811,6 +811,29 @@ private Q_SLOTS:
         QTest::newRow("export before training")
             << QStringList{"export", writeVariant(dir, "untrained.lepton", [](QJsonObject&) {})}
             << "no such checkpoint; train the project first";
+        // A trained network with a layer ONNX cannot express: the other formats work, ONNX names it.
+        QJsonObject adaptive = readJson(exampleProject("shapes-cnn"));
+        setValue(adaptive, {"dataset", "params", "folder"}, LEPTON_SOURCE_DIR "/projects/data/shapes");
+        setValue(adaptive, {"training", "epochs"}, 1);
+        QJsonObject graph = adaptive["graph"].toObject();
+        QJsonArray nodes = graph["nodes"].toArray();
+        QJsonObject pool = nodes[4].toObject(); // the first MaxPool2d
+        pool["type"] = "AdaptiveAvgPool2d";
+        pool["name"] = "squeeze";
+        pool["params"] = QJsonObject{{"output_size", QJsonArray{5, 5}}};
+        nodes[4] = pool;
+        graph["nodes"] = nodes;
+        adaptive["graph"] = graph;
+        const QString adaptivePath = dir.filePath("adaptive.lepton");
+        QFile adaptiveFile(adaptivePath);
+        if (adaptiveFile.open(QIODevice::WriteOnly))
+            adaptiveFile.write(QJsonDocument(adaptive).toJson());
+        adaptiveFile.close();
+        runCli({"train", adaptivePath});
+        QTest::newRow("layer without an ONNX form")
+            << QStringList{"export", adaptivePath, "--format", "onnx", "--out", dir.filePath("adaptive-export")}
+            << "AdaptiveAvgPool2d 'squeeze' has no ONNX form: ONNX pools over fixed windows, and 32x32 does not "
+               "divide evenly into 5x5";
         QTest::newRow("unknown export format")
             << QStringList{"export", exampleProject("spiral-mlp"), "--format", "onx"}
             << "unknown export format 'onx'";

@@ -27,6 +27,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QUrl>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableWidget>
@@ -661,8 +663,8 @@ void TestGui::shapesReadAtAGlance()
 QTEST_MAIN(TestGui)
 #include "tst_gui.moc"
 
-// Train, then File > Export every format from the last checkpoint, then the
-// Predict panel on an NPY file of points: all from the window, as a user would.
+// Train, then File > Export every format from the last checkpoint, then drop
+// an NPY file of points on the Predict panel: all from the window, as a user would.
 void TestGui::exportsAndPredictsFromTheMenus()
 {
     const QString path = writeSpiralVariant(m_dir.filePath(QStringLiteral("exported.lepton")), [](nlohmann::json& project) {
@@ -703,7 +705,14 @@ void TestGui::exportsAndPredictsFromTheMenus()
     lepton::testing::writeNpy(array, "<f4", {3, 2}, points.data(), points.size() * sizeof(float));
     PredictPanel* predict = window.predictPanel();
     QSignalSpy shown(predict, &PredictPanel::predictionsShown);
-    predict->predict({array});
+    // Dragged in from a file manager.
+    QMimeData dragged;
+    dragged.setUrls({QUrl::fromLocalFile(array)});
+    QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &dragged, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(predict, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &dragged, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(predict, &drop);
     QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
     QVERIFY2(shown.at(0).at(0).toBool(), qPrintable(predict->statusText()));
     QCOMPARE(predict->table()->rowCount(), 3);
