@@ -131,6 +131,15 @@ void readImage(const std::string& path, const SampleFormat& format, PredictionSa
     samples.names.push_back(std::filesystem::path(path).filename().string());
 }
 
+// Whether the training features were bytes read as byte / 255: images and
+// IDX say so at the top of their encoding, NPY arrays under "features".
+bool trainedOnBytes(const Json& encoding)
+{
+    const Json features = encoding.value("features", Json::object());
+    return encoding.value("scale", "") == "byte / 255"
+           || (features.is_object() && features.value("scale", "") == "byte / 255");
+}
+
 void readArray(const std::string& path, const SampleFormat& format, PredictionSamples& samples)
 {
     const NpyArray array = readNpy(path);
@@ -140,8 +149,7 @@ void readArray(const std::string& path, const SampleFormat& format, PredictionSa
     if (!one && !batch)
         throw DataError(path + ": the array is " + npyShapeText(array.shape) + "; the model reads "
                         + shapeToString(shape) + " samples, one or a batch of them");
-    const bool bytes = array.dtype() == NpyArray::DType::UInt8
-                       && format.encoding.value("features", Json::object()).value("scale", "") == "byte / 255";
+    const bool bytes = array.dtype() == NpyArray::DType::UInt8 && trainedOnBytes(format.encoding);
     for (int64_t i = 0; i < array.size(); ++i)
         samples.values.push_back(static_cast<float>(bytes ? array.at(i) / 255.0 : array.at(i)));
     const std::string name = std::filesystem::path(path).filename().string();

@@ -129,8 +129,11 @@ def read_array(path, metadata):
         array = array[None]
     if list(array.shape[1:]) != shape:
         raise ValueError(f"{path}: the array is {list(array.shape)}; the model reads {shape} samples")
-    scaled = metadata["preprocessing"]["encoding"].get("features", {})
-    if array.dtype == np.uint8 and isinstance(scaled, dict) and scaled.get("scale") == "byte / 255":
+    # Images and IDX say so at the top of their encoding, NPY arrays under "features".
+    encoding = metadata["preprocessing"]["encoding"]
+    features = encoding.get("features", {})
+    bytes_read_as_fractions = "byte / 255" in (encoding.get("scale"), isinstance(features, dict) and features.get("scale"))
+    if array.dtype == np.uint8 and bytes_read_as_fractions:
         array = array / 255.0
     name = os.path.basename(path)
     return [f"{name} [{i}]" for i in range(len(array))], array.astype(np.float32)

@@ -1,5 +1,6 @@
 // Runs the real `lepton` executable on the example projects and on broken ones.
 #include <QElapsedTimer>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -640,6 +641,62 @@ private Q_SLOTS:
         const QString plain = firstLoss();
         QVERIFY2(!plain.startsWith("failed"), qPrintable(plain));
         QVERIFY2(augmented != plain, qPrintable(augmented + " twice"));
+    }
+
+    // Images and the same pixels as a uint8 NPY batch predict alike (bytes
+    // are read as byte / 255, as in training), in `lepton predict` and in the
+    // package's predict.py.
+    void predictReadsImagesAndByteArraysAlike()
+    {
+        QTemporaryDir dir;
+        QJsonObject project = readJson(exampleProject("shapes-cnn"));
+        setValue(project, {"dataset", "params", "folder"}, LEPTON_SOURCE_DIR "/projects/data/shapes");
+        const QString path = dir.filePath("shapes.lepton");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(project).toJson());
+        file.close();
+        QVERIFY(runCli({"train", path, "--epochs", "2"}).exitCode == 0);
+        const QStringList images = {LEPTON_SOURCE_DIR "/projects/data/shapes/circle/circle-004.png",
+                                    LEPTON_SOURCE_DIR "/projects/data/shapes/square/square-010.png",
+                                    LEPTON_SOURCE_DIR "/projects/data/shapes/triangle/triangle-020.png"};
+        std::vector<uint8_t> pixels; // [3, 3, 32, 32], channels first
+        for (const QString& image : images) {
+            const QImage rgb = QImage(image).convertToFormat(QImage::Format_RGB888);
+            QCOMPARE(rgb.size(), QSize(32, 32));
+            for (int channel = 0; channel < 3; ++channel)
+                for (int y = 0; y < 32; ++y)
+                    for (int x = 0; x < 32; ++x)
+                        pixels.push_back(uint8_t(rgb.constScanLine(y)[3 * x + channel]));
+        }
+        const QString array = dir.filePath("pixels.npy");
+        lepton::testing::writeNpy(array, "|u1", {3, 3, 32, 32}, pixels.data(), pixels.size());
+
+        const CliResult fromImages = runCli(QStringList{"predict", path, "--json"} + images);
+        const CliResult fromArray = runCli({"predict", path, array, "--json"});
+        QVERIFY2(fromImages.exitCode == 0, qPrintable(fromImages.err));
+        QVERIFY2(fromArray.exitCode == 0, qPrintable(fromArray.err));
+        const QJsonArray a = QJsonDocument::fromJson(fromImages.out.toUtf8()).array();
+        const QJsonArray b = QJsonDocument::fromJson(fromArray.out.toUtf8()).array();
+        QCOMPARE(a.size(), 3);
+        QCOMPARE(b.size(), 3);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(a[i].toObject()["class"], b[i].toObject()["class"]);
+            const double p = a[i].toObject()["top"].toArray()[0].toObject()["probability"].toDouble();
+            const double q = b[i].toObject()["top"].toArray()[0].toObject()["probability"].toDouble();
+            QVERIFY2(std::abs(p - q) <= 1e-5, qPrintable(QString("%1 against %2").arg(p).arg(q)));
+        }
+
+        QVERIFY(runCli({"export", path, "--format", "pytorch", "--out", dir.path()}).exitCode == 0);
+        QProcess python;
+        python.setWorkingDirectory(dir.filePath("shapes_pytorch"));
+        python.start("/usr/bin/python3", {"predict.py", array});
+        QVERIFY(python.waitForFinished(2 * 60 * 1000));
+        QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+        const QString lines = python.readAllStandardOutput();
+        const CliResult text = runCli({"predict", path, array});
+        for (const QString& line : lines.trimmed().split('\n'))
+            QVERIFY2(text.out.simplified().contains(line.simplified()), qPrintable(line + " not in\n" + text.out));
     }
 
     // --half stores float16 weights in every format, about half the size,
