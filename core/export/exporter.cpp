@@ -1,24 +1,21 @@
 #include "export/exporter.h"
 
 #include "export/exporterror.h"
+#include "export/exportfile.h"
 #include "export/exportmetadata.h"
 #include "export/halfprecision.h"
 #include "export/modelcode.h"
 #include "export/onnxexport.h"
-#include "export/packagescripts.h"
 #include "export/pythonpackage.h"
 #include "export/statedict.h"
 #include "export/torchscriptexport.h"
 #include "export/trainedmodel.h"
-#include "export/trainingdata.h"
 #include "graph/layerregistry.h"
-#include "util/atomicfile.h"
 
 #include <torch/script.h>
 
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -55,25 +52,18 @@ std::string scientific(double value)
     return text;
 }
 
-void writeText(const std::string& path, const std::string& text)
-{
-    try {
-        writeFileAtomically(path, text);
-    } catch (const std::exception& error) {
-        throw ExportError(error.what());
-    }
-}
 
 // A few samples of the network's input: random features, or token ids
-// within every Embedding's vocabulary (0 and 1 always are).
+// within every Embedding's vocabulary (0 and 1 always are). Drawn from a
+// generator of its own: a run training meanwhile keeps its random stream.
 torch::Tensor probeInput(const TrainedModel& model)
 {
     std::vector<int64_t> shape = model.module->inputShape();
     shape.insert(shape.begin(), 4);
-    torch::manual_seed(0);
+    torch::Generator generator = at::make_generator<at::CPUGeneratorImpl>(0);
     if (model.record.at("input").at("dtype") == "int64")
-        return torch::randint(0, 2, shape, torch::kInt64);
-    return torch::randn(shape);
+        return torch::randint(0, 2, shape, generator, torch::kInt64);
+    return torch::randn(shape, generator);
 }
 
 // Largest absolute difference between the scripted module read back from
@@ -137,8 +127,6 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
     const ModelCode code = modelCode(model.graph, model.shapes, LayerRegistry::builtin(), model.name);
     const std::string stem = fs::path(projectPath).stem().string() + (options.halfPrecision ? "-fp16" : "");
     const fs::path directory(options.directory);
-    const std::string origin = model.name + ", trained by Lepton Workbench (" + std::to_string(model.epochsDone)
-                               + " epochs; checkpoint " + fs::path(model.checkpointPath).filename().string() + ")";
 
     ExportReport report;
     const bool half = options.halfPrecision;
@@ -187,44 +175,21 @@ ExportReport exportProject(const std::string& projectPath, const std::string& ch
             break;
         }
         case ExportFormat::PyTorch: {
-            step("writing the Python package");
-            const fs::path package = directory / (stem + "_pytorch");
-            fs::create_directories(package, error);
-            if (error)
-                throw ExportError(package.string() + ": cannot create the folder: " + error.message());
-            writeText((package / "model.py").string(), pythonModelSource(code, origin));
-            writeStateDict(stateDict(code, model.module, half), (package / "weights.pt").string());
-            nlohmann::ordered_json packageFiles = {{"code", "model.py"}, {"class", code.className},
-                                                   {"weights", "weights.pt"}};
-            writeText((package / "metadata.json").string(),
-                      exportMetadata(model, packageFiles, precision).dump(2) + "\n");
-            for (const char* name : {"model.py", "weights.pt", "metadata.json"})
-                report.files.push_back((package / name).string());
-            for (const PackageScript& script : packageScripts()) {
-                writeText((package / script.name).string(), script.source);
-                report.files.push_back((package / script.name).string());
-            }
-            step("writing the training data for train.py");
-            const fs::path data = package / "data.npz";
-            bool withData = false;
-            try {
-                withData = writeTrainingData(model.dataset, model.baseDir, data.string());
-            } catch (const std::exception& failure) {
-                throw ExportError(std::string("the training data for train.py: ") + failure.what());
-            }
-            if (withData)
-                report.files.push_back(data.string());
-            files["pytorch"] = package.filename().string();
-            report.summary.push_back("pytorch: " + package.string() + "/ (model.py with class " + code.className
+            const fs::path folder = directory / (stem + "_pytorch");
+            const PythonPackage package = writePythonPackage(code, model, folder.string(), precision, half, step);
+            report.files.insert(report.files.end(), package.files.begin(), package.files.end());
+            files["pytorch"] = folder.filename().string();
+            report.summary.push_back("pytorch: " + folder.string() + "/ (model.py with class " + code.className
                                      + ", weights.pt, predict.py, train.py"
-                                     + (withData ? ", data.npz" : "; no data.npz: the features exceed 2 GB") + ")");
+                                     + (package.withData ? ", data.npz" : "; no data.npz: the features exceed 2 GB")
+                                     + ")");
             break;
         }
         }
     }
     step("writing the metadata");
     const fs::path metadataPath = directory / (stem + ".metadata.json");
-    writeText(metadataPath.string(), exportMetadata(model, files, precision).dump(2) + "\n");
+    writeExportFile(metadataPath.string(), exportMetadata(model, files, precision).dump(2) + "\n");
     report.files.push_back(metadataPath.string());
     report.summary.push_back("metadata: " + metadataPath.string());
     return report;

@@ -2,7 +2,7 @@
 
 #include "export/exporterror.h"
 #include "graph/layerregistry.h"
-#include "util/atomicfile.h"
+#include "export/exportfile.h"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -282,11 +282,7 @@ void writeOnnxModel(const ModelCode& code, const Graph& graph, const ShapeReport
     std::string bytes;
     if (!proto.SerializeToString(&bytes))
         throw ExportError(path + ": the model is too large for one ONNX file (2 GB)");
-    try {
-        writeFileAtomically(path, bytes);
-    } catch (const std::exception& error) {
-        throw ExportError(error.what());
-    }
+    writeExportFile(path, bytes);
 }
 
 } // namespace lepton

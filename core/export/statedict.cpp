@@ -1,7 +1,6 @@
 #include "export/statedict.h"
 
-#include "export/exporterror.h"
-#include "util/atomicfile.h"
+#include "export/exportfile.h"
 
 namespace lepton {
 
@@ -29,11 +28,7 @@ void writeStateDict(const StateDict& tensors, const std::string& path)
     for (const auto& [name, tensor] : tensors)
         dict.insert(name, tensor.cpu().contiguous());
     const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
-    try {
-        writeFileAtomically(path, std::string(bytes.begin(), bytes.end()));
-    } catch (const std::exception& error) {
-        throw ExportError(error.what());
-    }
+    writeExportFile(path, std::string(bytes.begin(), bytes.end()));
 }
 
 } // namespace lepton
