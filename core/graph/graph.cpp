@@ -21,6 +21,31 @@ bool Edge::operator<(const Edge& other) const
         < std::tie(other.fromNode, other.fromPort, other.toNode, other.toPort);
 }
 
+Graph::Graph(std::vector<Node> nodes, std::vector<Edge> edges)
+    : m_nodes(std::move(nodes))
+    , m_edges(std::move(edges))
+{
+    std::sort(m_nodes.begin(), m_nodes.end(), [](const Node& a, const Node& b) { return a.id < b.id; });
+    for (size_t i = 0; i < m_nodes.size(); ++i) {
+        if (m_nodes[i].id < 0)
+            throw std::invalid_argument("node id " + std::to_string(m_nodes[i].id) + " is negative");
+        if (i > 0 && m_nodes[i].id == m_nodes[i - 1].id)
+            throw std::invalid_argument("node id " + std::to_string(m_nodes[i].id) + " is already taken");
+    }
+    if (!m_nodes.empty())
+        m_nextId = std::max(m_nextId, m_nodes.back().id + 1);
+    std::sort(m_edges.begin(), m_edges.end());
+    for (size_t i = 0; i < m_edges.size(); ++i) {
+        const Edge& edge = m_edges[i];
+        if (!node(edge.fromNode) || !node(edge.toNode))
+            throw std::invalid_argument("edge " + std::to_string(edge.fromNode) + " -> "
+                                        + std::to_string(edge.toNode) + " refers to a missing node");
+        if (i > 0 && edge == m_edges[i - 1])
+            throw std::invalid_argument("edge " + std::to_string(edge.fromNode) + " -> "
+                                        + std::to_string(edge.toNode) + " already exists");
+    }
+}
+
 const Node* Graph::node(NodeId id) const
 {
     // Nodes are kept in id order (addNode inserts in place).
@@ -91,7 +116,7 @@ bool Graph::removeEdge(const Edge& edge)
 
 bool Graph::hasEdge(const Edge& edge) const
 {
-    return std::find(m_edges.begin(), m_edges.end(), edge) != m_edges.end();
+    return std::binary_search(m_edges.begin(), m_edges.end(), edge);
 }
 
 std::optional<Edge> Graph::edgeInto(NodeId node, int port) const
@@ -113,6 +138,25 @@ std::vector<Edge> Graph::edgesOf(NodeId node) const
 
 std::string Graph::canConnect(const Edge& edge, const LayerRegistry& registry) const
 {
+    if (std::string problem = endpointProblem(edge, registry); !problem.empty())
+        return problem;
+    const Node* from = node(edge.fromNode);
+    const Node* to = node(edge.toNode);
+    if (hasEdge(edge))
+        return describeNode(*from) + " output '" + registry.outputPortName(*from, edge.fromPort)
+            + "' is already connected to " + describeNode(*to) + " input '"
+            + registry.inputPortName(*to, edge.toPort) + "'";
+    if (edgeInto(edge.toNode, edge.toPort))
+        return "input '" + registry.inputPortName(*to, edge.toPort) + "' of " + describeNode(*to)
+            + " is already connected";
+    if (reaches(edge.toNode, edge.fromNode))
+        return "would create a cycle: " + describeNode(*to) + " already leads to "
+            + describeNode(*from);
+    return {};
+}
+
+std::string Graph::endpointProblem(const Edge& edge, const LayerRegistry& registry) const
+{
     const Node* from = node(edge.fromNode);
     const Node* to = node(edge.toNode);
     if (!from)
@@ -129,16 +173,6 @@ std::string Graph::canConnect(const Edge& edge, const LayerRegistry& registry) c
         return describeNode(*to) + " has no input port " + std::to_string(edge.toPort);
     if (from == to)
         return "cannot connect " + describeNode(*from) + " to itself";
-    if (hasEdge(edge))
-        return describeNode(*from) + " output '" + registry.outputPortName(*from, edge.fromPort)
-            + "' is already connected to " + describeNode(*to) + " input '"
-            + registry.inputPortName(*to, edge.toPort) + "'";
-    if (edgeInto(edge.toNode, edge.toPort))
-        return "input '" + registry.inputPortName(*to, edge.toPort) + "' of " + describeNode(*to)
-            + " is already connected";
-    if (reaches(edge.toNode, edge.fromNode))
-        return "would create a cycle: " + describeNode(*to) + " already leads to "
-            + describeNode(*from);
     return {};
 }
 

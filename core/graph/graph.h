@@ -47,6 +47,14 @@ struct Edge {
 // layer semantics; canConnect() and inferShapes() do that with a registry.
 class Graph {
 public:
+    Graph() = default;
+    // Every node and edge at once, in any order: what a loaded file holds,
+    // sorted in O(n log n) rather than inserted one by one. Throws
+    // std::invalid_argument for a duplicate or negative id, an edge to a
+    // missing node or an edge listed twice; callers check ports and cycles
+    // first (endpointProblem(), graphjson.cpp).
+    explicit Graph(std::vector<Node> nodes, std::vector<Edge> edges = {});
+
     const std::vector<Node>& nodes() const { return m_nodes; }
     const std::vector<Edge>& edges() const { return m_edges; }
 
@@ -71,6 +79,9 @@ public:
     // Empty string if the edge may be added, otherwise the reason
     // ("'fc1' has no input port 2", "would create a cycle: ...").
     std::string canConnect(const Edge& edge, const LayerRegistry& registry) const;
+    // The part of canConnect() that looks at the edge's own ends only: the
+    // nodes exist with known types, the ports exist, the ends differ.
+    std::string endpointProblem(const Edge& edge, const LayerRegistry& registry) const;
 
     // True if `to` can be reached from `from` by following edges.
     bool reaches(NodeId from, NodeId to) const;

@@ -4,6 +4,10 @@
 #include "util/atomicfile.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
 #include <system_error>
 
 namespace lepton {
@@ -21,6 +25,60 @@ std::string syntaxProblem(const nlohmann::json::parse_error& error)
     const size_t line = message.find("line ");
     return line == std::string::npos ? "invalid JSON near byte " + std::to_string(error.byte) + ": " + message
                                      : message.substr(line);
+}
+
+// "line 3, column 7", as nlohmann's syntax errors place themselves.
+std::string positionOf(std::string_view text, size_t offset)
+{
+    size_t line = 1;
+    size_t column = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// One linear pass before parsing for what the parser would take too long to
+// refuse or refuses without a place: nesting deeper than kMaxJsonDepth
+// (copying JSON recurses once per level; a depth callback makes nlohmann
+// rescan each container as it closes) and numbers beyond a double's range.
+void checkJsonText(std::string_view text, const std::string& path)
+{
+    int depth = 0;
+    bool inString = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > kMaxJsonDepth)
+                throw ProjectError(path, {}, positionOf(text, i) + ": nested more than "
+                                                 + std::to_string(kMaxJsonDepth) + " levels deep");
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t end = i + 1;
+            while (end < text.size() && std::strchr("0123456789+-.eE", text[end]) && text[end] != '\0')
+                ++end;
+            const std::string number(text.substr(i, end - i));
+            if (std::isinf(std::strtod(number.c_str(), nullptr)))
+                throw ProjectError(path, {}, positionOf(text, i) + ": number " + number
+                                                 + " is out of range (beyond 1.8e308)");
+            i = end - 1;
+        }
+    }
 }
 
 } // namespace
@@ -184,21 +242,11 @@ nlohmann::json readJsonFile(const std::string& path)
     } catch (const std::system_error& error) {
         throw ProjectError(path, {}, "cannot read the file: " + error.code().message());
     }
-    // Copying JSON recurses once per level: a hostile file must not overflow the stack.
-    const auto limitDepth = [&path](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-        if (depth > kMaxJsonDepth)
-            throw ProjectError(path, {}, "nested more than " + std::to_string(kMaxJsonDepth)
-                                             + " levels deep");
-        return true;
-    };
+    checkJsonText(text, path);
     try {
-        return nlohmann::json::parse(text, limitDepth);
+        return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& error) {
         throw ProjectError(path, {}, syntaxProblem(error));
-    } catch (const nlohmann::json::out_of_range& error) {
-        // A number beyond a double's range (1e999); nlohmann names no position.
-        const std::string message = error.what();
-        throw ProjectError(path, {}, message.substr(message.find("] ") + 2));
     }
 }
 

@@ -1,7 +1,10 @@
 #include "data/datasetspec.h"
 #include "graph/layerregistry.h"
+#include "graph/shapeinference.h"
 #include "project/project.h"
 #include "util/atomicfile.h"
+
+#include "common/largeprojects.h"
 
 #include <QDir>
 #include <QFile>
@@ -149,6 +152,7 @@ private Q_SLOTS:
     void schema1ExamplesMigrate();
     void missingFile();
     void atomicSaveLeavesNoTemp();
+    void largeHostileProjectsLoadWhole();
     void atomicSaveKeepsOldFile_data();
     void atomicSaveKeepsOldFile();
 
@@ -375,7 +379,9 @@ void TestProject::badFiles_data()
     QTest::newRow("number too large") << [] {
         std::string text = broken([](json&) {}).toStdString();
         return QByteArray::fromStdString(text.insert(text.rfind('}'), ", \"ui\": 1e999"));
-    }() << "" << "number overflow parsing '1e999'";
+    }() << "" << "number 1e999 is out of range (beyond 1.8e308)";
+    QTest::newRow("number too large, placed") << QByteArray("{\n  \"schema_version\": 2,\n  \"x\": 1e400\n}\n") << ""
+                                              << "line 3, column 8: number 1e400 is out of range";
     QTest::newRow("syntax error") << QByteArray("{\n  \"schema_version\": 1,\n  \"graph\": {,\n}\n") << ""
                                   << "line 3, column";
 }
@@ -466,6 +472,39 @@ void TestProject::atomicSaveLeavesNoTemp()
     const QStringList entries = QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
     QCOMPARE(entries, QStringList{QStringLiteral("net.lepton")});
     QCOMPARE(loadProject(file.toStdString(), registry()).dataset.source, std::string("idx"));
+}
+
+// Files of the shapes that once took minutes load whole (bench_project_load
+// times them): every node, every edge, the ui kept verbatim.
+void TestProject::largeHostileProjectsLoadWhole()
+{
+    QTemporaryDir dir;
+    const auto load = [&](const std::string& text) {
+        const std::string path = dir.filePath(QStringLiteral("large.lepton")).toStdString();
+        writeFileAtomically(path, text);
+        return loadProject(path, LayerRegistry::builtin());
+    };
+    const Project chain = load(lepton::testing::reversedChain(20000));
+    QCOMPARE(chain.graph.nodes().size(), size_t(20002));
+    QCOMPARE(chain.graph.edges().size(), size_t(20001));
+    QVERIFY(inferShapes(chain.graph, LayerRegistry::builtin()).ok());
+    QCOMPARE(load(lepton::testing::unconnected(100000)).graph.nodes().size(), size_t(100000));
+    QCOMPARE(load(lepton::testing::emptyObjects(1000000)).ui["many"].size(), size_t(1000000));
+
+    // A cycle in a long chain listed last to first (n1000 fed by n4000 in
+    // place of n999): named at the edge that closes it, listed last.
+    std::string cyclic = lepton::testing::reversedChain(5000);
+    const std::string intoN1000 = lepton::testing::projectEdge(999, 1000) + ", ";
+    cyclic.erase(cyclic.find(intoN1000), intoN1000.size());
+    cyclic.insert(cyclic.find("]}, \"dataset\""), ", " + lepton::testing::projectEdge(4000, 1000));
+    try {
+        load(cyclic);
+        QFAIL("a cycle was accepted");
+    } catch (const ProjectError& error) {
+        QCOMPARE(QString::fromStdString(error.jsonPath()), QStringLiteral("graph.edges[5000]"));
+        QVERIFY2(QString(error.what()).contains("would create a cycle: ReLU 'n1000' already leads to ReLU 'n4000'"),
+                 error.what());
+    }
 }
 
 void TestProject::atomicSaveKeepsOldFile_data()
