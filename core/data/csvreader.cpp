@@ -3,6 +3,7 @@
 #include "data/columninference.h"
 #include "data/csvtokenizer.h"
 #include "data/dataset.h"
+#include "util/atomicfile.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -131,22 +132,6 @@ struct FileCloser {
     ~FileCloser() { ::close(fd); }
 };
 
-std::string_view notRegular(const std::filesystem::file_status& status)
-{
-    using std::filesystem::file_type;
-    switch (status.type()) {
-    case file_type::directory:
-        return "is a folder, not a CSV file";
-    case file_type::fifo:
-        return "is a FIFO (named pipe), not a file; save the data to a file first";
-    case file_type::character:
-    case file_type::block:
-        return "is a device, not a file";
-    default:
-        return "is not a regular file";
-    }
-}
-
 // Appends up to `want` bytes of the file; returns how many came (0 at its end).
 size_t readMore(int fd, std::string& text, size_t want, const std::string& path)
 {
@@ -167,12 +152,8 @@ size_t readMore(int fd, std::string& text, size_t want, const std::string& path)
 // meanwhile cannot hang the read.
 std::string readText(const std::string& path, int64_t records, const std::atomic<bool>* stop)
 {
-    std::error_code error;
-    const auto status = std::filesystem::status(path, error);
-    if (error)
-        fail(path, "cannot open: " + error.message());
-    if (!std::filesystem::is_regular_file(status))
-        fail(path, std::string(notRegular(status)));
+    if (const std::string reason = irregularFileReason(path); !reason.empty())
+        fail(path, reason);
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         fail(path, std::string("cannot open: ") + std::strerror(errno));

@@ -2,6 +2,7 @@
 
 #include "data/dataset.h"
 #include "data/imagecodecs.h"
+#include "util/atomicfile.h"
 
 #include <cstring>
 #include <filesystem>
@@ -37,19 +38,13 @@ void checkImageSize(const std::string& path, int64_t width, int64_t height)
 
 namespace {
 
-std::string readFile(const std::string& path)
+std::string readImageFile(const std::string& path)
 {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    if (error)
-        failImage(path, "cannot read: " + error.message());
-    if (size > uintmax_t(kMaxImageFileBytes))
-        failImage(path, "file of " + std::to_string(size) + " bytes is larger than any image this reads");
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes(size_t(size), '\0');
-    if (!in.read(bytes.data(), std::streamsize(size)))
-        failImage(path, "cannot read the file");
-    return bytes;
+    try {
+        return readFile(path, uint64_t(kMaxImageFileBytes));
+    } catch (const FileReadError& error) {
+        failImage(path, error.reason());
+    }
 }
 
 bool startsWith(const std::string& file, const char* magic)
@@ -108,7 +103,7 @@ std::vector<uint8_t> decodeImage(const std::string& path, int width, int height,
         failImage(path, "cannot size an image to " + std::to_string(width) + " x " + std::to_string(height));
     if (channels != 0 && channels != 1 && channels != 3)
         failImage(path, "images have 1 or 3 channels, not " + std::to_string(channels));
-    DecodedImage image = decodeFile(path, readFile(path));
+    DecodedImage image = decodeFile(path, readImageFile(path));
     convertChannels(image, channels);
     const int want = image.channels;
 

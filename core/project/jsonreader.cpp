@@ -16,6 +16,9 @@ namespace {
 
 // Far deeper than any project; keeps recursive JSON copies off the stack's edge.
 constexpr int kMaxJsonDepth = 64;
+// Far larger than any project (100,000 layers take 7 MB); parsed JSON takes
+// several times its text in memory.
+constexpr uint64_t kMaxProjectFileBytes = uint64_t(256) << 20;
 
 // nlohmann's message reads "[json.exception.parse_error.101] parse error at
 // line L, column C: <what>"; keep it from "line" on.
@@ -238,9 +241,9 @@ nlohmann::json readJsonFile(const std::string& path)
 {
     std::string text;
     try {
-        text = readFile(path);
-    } catch (const std::system_error& error) {
-        throw ProjectError(path, {}, "cannot read the file: " + error.code().message());
+        text = readFile(path, kMaxProjectFileBytes);
+    } catch (const FileReadError& error) {
+        throw ProjectError(path, {}, error.reason());
     }
     checkJsonText(text, path);
     try {

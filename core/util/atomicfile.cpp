@@ -120,24 +120,69 @@ void writeFileAtomically(const std::string& path, const std::string& contents)
     syncFolderOf(path);
 }
 
-std::string readFile(const std::string& path)
+FileReadError::FileReadError(const std::string& path, const std::string& reason)
+    : std::runtime_error(path + ": " + reason)
+    , m_reason(reason)
 {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+std::string irregularFileReason(const std::string& path)
+{
+    std::error_code error;
+    const std::filesystem::file_status status = std::filesystem::status(path, error);
+    if (error)
+        return "cannot open: " + error.message();
+    switch (status.type()) {
+    case std::filesystem::file_type::regular:
+        return {};
+    case std::filesystem::file_type::directory:
+        return "is a folder, not a file";
+    case std::filesystem::file_type::fifo:
+        return "is a FIFO (named pipe), not a file";
+    case std::filesystem::file_type::character:
+    case std::filesystem::file_type::block:
+        return "is a device, not a file";
+    default:
+        return "is not a regular file";
+    }
+}
+
+std::string readFile(const std::string& path, uint64_t maxBytes)
+{
+    if (const std::string reason = irregularFileReason(path); !reason.empty())
+        throw FileReadError(path, reason);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        throwFileError(errno, "read", path);
+        throw FileReadError(path, std::string("cannot open: ") + std::generic_category().message(errno));
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        throw FileReadError(path, "is not a regular file");
+    }
+    if (static_cast<uint64_t>(info.st_size) > maxBytes) {
+        ::close(fd);
+        throw FileReadError(path, "is " + std::to_string(info.st_size / (1 << 20)) + " MB, more than the "
+                                      + std::to_string(maxBytes / (1 << 20)) + " MB such a file may be");
+    }
     std::string contents;
+    contents.reserve(static_cast<size_t>(info.st_size));
     char buffer[1 << 16];
     for (;;) {
-        ssize_t count = ::read(fd, buffer, sizeof buffer);
+        const ssize_t count = ::read(fd, buffer, sizeof buffer);
+        if (count < 0 && errno == EINTR)
+            continue;
         if (count < 0) {
-            if (errno == EINTR)
-                continue;
-            int error = errno;
+            const int error = errno;
             ::close(fd);
-            throwFileError(error, "read", path);
+            throw FileReadError(path, "cannot read: " + std::generic_category().message(error));
         }
         if (count == 0)
             break;
+        // A file that grows while read stops at the cap all the same.
+        if (contents.size() + static_cast<size_t>(count) > maxBytes) {
+            ::close(fd);
+            throw FileReadError(path, "grew past the " + std::to_string(maxBytes / (1 << 20)) + " MB such a file may be");
+        }
         contents.append(buffer, static_cast<size_t>(count));
     }
     ::close(fd);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 
 namespace lepton {
@@ -9,7 +11,27 @@ namespace lepton {
 // Throws std::runtime_error naming the file and the system error.
 void writeFileAtomically(const std::string& path, const std::string& contents);
 
-// Whole file as bytes; throws std::runtime_error naming the file.
-std::string readFile(const std::string& path);
+// Why a file could not be read: what() is "<path>: <reason>".
+class FileReadError : public std::runtime_error {
+public:
+    FileReadError(const std::string& path, const std::string& reason);
+    const std::string& reason() const { return m_reason; }
+
+private:
+    std::string m_reason;
+};
+
+// Why `path` cannot be read as a file ("is a FIFO (named pipe), not a
+// file"), from its type alone; empty for a regular file. A symlink loop or a
+// missing file gives the system's reason.
+std::string irregularFileReason(const std::string& path);
+
+constexpr uint64_t kNoSizeLimit = UINT64_MAX;
+
+// Whole file as bytes. Refuses, before opening it, what is not a regular
+// file (a folder; a FIFO or a device, whose reads block or never end) and a
+// file over `maxBytes`; opened non-blocking and checked again once open, so
+// a FIFO swapped in meanwhile cannot hang it. Throws FileReadError.
+std::string readFile(const std::string& path, uint64_t maxBytes = kNoSizeLimit);
 
 } // namespace lepton

@@ -153,6 +153,8 @@ private Q_SLOTS:
     void missingFile();
     void atomicSaveLeavesNoTemp();
     void largeHostileProjectsLoadWhole();
+    void unreadableFilesAreRefusedAtOnce_data();
+    void unreadableFilesAreRefusedAtOnce();
     void atomicSaveKeepsOldFile_data();
     void atomicSaveKeepsOldFile();
 
@@ -460,6 +462,52 @@ void TestProject::missingFile()
     } catch (const ProjectError& error) {
         QCOMPARE(error.file(), file);
         QVERIFY2(QString::fromStdString(error.problem()).contains(QStringLiteral("No such file")), error.what());
+    }
+}
+
+// What is not a regular file, or is far too large, is refused at once,
+// before anything is read: a FIFO would block, a device never end.
+void TestProject::unreadableFilesAreRefusedAtOnce_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("FIFO") << "fifo" << "is a FIFO (named pipe), not a file";
+    QTest::newRow("device") << "/dev/zero" << "is a device, not a file";
+    QTest::newRow("random device") << "/dev/urandom" << "is a device, not a file";
+    QTest::newRow("folder") << "folder" << "is a folder, not a file";
+    QTest::newRow("symlink loop") << "loop" << "cannot open: Too many levels of symbolic links";
+    QTest::newRow("huge") << "huge" << "is 300 MB, more than the 256 MB such a file may be";
+}
+
+void TestProject::unreadableFilesAreRefusedAtOnce()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    std::string path = kind.toStdString();
+    if (kind == "fifo") {
+        path = dir.filePath("pipe.lepton").toStdString();
+        QCOMPARE(::mkfifo(path.c_str(), 0600), 0);
+    } else if (kind == "folder") {
+        path = dir.filePath("folder.lepton").toStdString();
+        QVERIFY(QDir().mkdir(QString::fromStdString(path)));
+    } else if (kind == "loop") {
+        path = dir.filePath("a.lepton").toStdString();
+        const std::string other = dir.filePath("b.lepton").toStdString();
+        QCOMPARE(::symlink(other.c_str(), path.c_str()), 0);
+        QCOMPARE(::symlink(path.c_str(), other.c_str()), 0);
+    } else if (kind == "huge") {
+        path = dir.filePath("huge.lepton").toStdString();
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.resize(qint64(300) << 20)); // sparse: no 300 MB written
+    }
+    try {
+        loadProject(path, registry());
+        QFAIL("no ProjectError");
+    } catch (const ProjectError& error) {
+        QCOMPARE(error.file(), path);
+        QCOMPARE(QString::fromStdString(error.problem()), reason);
     }
 }
 
