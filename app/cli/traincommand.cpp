@@ -54,12 +54,19 @@ std::string number(double value, const char* format = "%.4f")
     return text;
 }
 
+// Four decimals, or four significant digits where those would run long:
+// a diverging run's 3.2e35 stays short and whole.
+std::string lossText(double value)
+{
+    return number(value, std::abs(value) < 1e5 ? "%.4f" : "%.4g");
+}
+
 void printEpoch(std::ostream& out, const EpochMetrics& m)
 {
-    out << "epoch " << m.epoch << '/' << m.epochs << "  loss " << number(m.trainLoss)
+    out << "epoch " << m.epoch << '/' << m.epochs << "  loss " << lossText(m.trainLoss)
         << "  acc " << percent(m.trainAccuracy);
     if (m.validationLoss)
-        out << "  val_loss " << number(*m.validationLoss) << "  val_acc "
+        out << "  val_loss " << lossText(*m.validationLoss) << "  val_acc "
             << percent(m.validationAccuracy.value_or(NAN));
     out << "  lr " << number(m.learningRate, "%.3g") << "  " << number(m.samplesPerSecond, "%.0f")
         << " samples/s  data wait "
@@ -84,14 +91,14 @@ void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState stat
     if (s.bestEpoch > 0)
         out << "  weights of epoch " << s.bestEpoch << ", the best (the metrics below are the last epoch's)\n";
     if (s.lastEpoch) {
-        out << "  train       loss " << number(s.lastEpoch->trainLoss) << "  accuracy "
+        out << "  train       loss " << lossText(s.lastEpoch->trainLoss) << "  accuracy "
             << percent(s.lastEpoch->trainAccuracy) << '\n';
         if (s.lastEpoch->validationLoss)
-            out << "  validation  loss " << number(*s.lastEpoch->validationLoss) << "  accuracy "
+            out << "  validation  loss " << lossText(*s.lastEpoch->validationLoss) << "  accuracy "
                 << percent(s.lastEpoch->validationAccuracy.value_or(NAN)) << '\n';
     }
     if (s.testLoss)
-        out << "  test        loss " << number(*s.testLoss) << "  accuracy "
+        out << "  test        loss " << lossText(*s.testLoss) << "  accuracy "
             << percent(s.testAccuracy.value_or(NAN)) << '\n';
     if (!s.checkpoint.empty())
         out << "  weights     " << s.checkpoint << '\n';

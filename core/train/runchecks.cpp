@@ -2,6 +2,10 @@
 
 #include "graph/layerregistry.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 namespace lepton {
 
 namespace {
@@ -70,6 +74,16 @@ std::string monitorProblem(const TrainingConfig& config, bool hasValidation, boo
     if (!classification && (monitor == MonitorKind::ValidationAccuracy || monitor == MonitorKind::TrainAccuracy))
         return who + " watches " + toString(monitor) + ", but a regression run has no accuracy; monitor a loss";
     return {};
+}
+
+std::string divergenceProblem(double epochLoss, double startLoss, int epoch, double learningRate)
+{
+    if (std::isnan(startLoss) || !(epochLoss > kDivergenceFactor * std::max(startLoss, 1.0)))
+        return {};
+    char text[160];
+    std::snprintf(text, sizeof text, "the loss diverged in epoch %d: %.3g against %.3g at the start; lower the learning rate (now %g)",
+                  epoch, epochLoss, startLoss, learningRate);
+    return text;
 }
 
 } // namespace lepton

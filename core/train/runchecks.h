@@ -27,6 +27,15 @@ std::string dataFitProblem(const Dataset& data, const TrainingConfig& config, co
 // Whether the metric that early stopping and the plateau schedule watch
 // exists in this run: validation metrics need a validation split, accuracy
 // needs classes.
+// How far an epoch's mean training loss may rise above the run's first
+// batch loss (or 1, when that was smaller) before the run counts as diverged.
+constexpr double kDivergenceFactor = 1e4;
+
+// Empty unless the epoch's loss has taken off without becoming NaN: "the
+// loss diverged in epoch 1: 5.37e+06 against 1.12 at the start; lower the
+// learning rate (now 100)".
+std::string divergenceProblem(double epochLoss, double startLoss, int epoch, double learningRate);
+
 std::string monitorProblem(const TrainingConfig& config, bool hasValidation, bool classification);
 
 } // namespace lepton

@@ -7,6 +7,7 @@
 #include "train/groupstep.h"
 #include "train/loss.h"
 #include "train/optimization.h"
+#include "train/runchecks.h"
 #include "train/tensordata.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -92,6 +93,8 @@ void Trainer::Run::resume(GraphModule& model, torch::optim::Optimizer& optimizer
         throw std::runtime_error("the network changed since " + path + " was written (" + report.summary()
                                  + "); train afresh instead of resuming");
     progress.bestEpoch = state.at("best_epoch").get<int>();
+    if (state.contains("start_loss") && state["start_loss"].is_number())
+        progress.startLoss = state["start_loss"].get<double>();
     if (state.contains("epoch_so_far"))
         progress.resumeWithin = epochSoFarFromJson(state.at("epoch_so_far"));
     if (progress.resumeWithin.batches > static_cast<int64_t>(batchesPerEpoch))
@@ -176,6 +179,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                 {"schedule", progress.schedule.state()},
                                 {"watch", progress.watch.state()},
                                 {"best_epoch", progress.bestEpoch},
+                                {"start_loss", std::isnan(progress.startLoss) ? nlohmann::json() : nlohmann::json(progress.startLoss)},
                                 {"stopped_early", stoppedEarly},
                                 {"grad_scaler", progress.scaler.state()},
                                 {"workers", place.worldSize},
@@ -253,6 +257,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                              + divergenceCause(evidence.features, evidence.targets,
                                                                trained.learningRate));
                 }
+                if (std::isnan(progress.startLoss))
+                    progress.startLoss = lossValue;
                 lossSum += batchLossSum;
                 correct += batchCorrect;
                 seen += trained.samples;
@@ -345,6 +351,10 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         metrics.trainLoss = lossSum / static_cast<double>(seen);
         metrics.trainAccuracy =
             classification ? static_cast<double>(correct) / static_cast<double>(seen) : noAccuracy;
+        // Saved checkpoints keep the weights from before the loss took off.
+        if (const std::string diverged = divergenceProblem(metrics.trainLoss, progress.startLoss, epoch, config.learningRate);
+            !diverged.empty())
+            throw std::runtime_error(diverged);
         summary.samplesPerSecond = rate(progress.trainedSamples, progress.trainingSeconds);
         if (m_group) // batch norm statistics differ by share; evaluate with rank 0's
             m_group->broadcast(model->buffers());

@@ -15,6 +15,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -72,6 +73,8 @@ struct RunProgress {
     int64_t trainedSamples = 0;
     int firstEpoch = 1;
     EpochSoFar resumeWithin; // of firstEpoch, when a run stopped in it
+    // The run's first batch loss: what divergence is judged against.
+    double startLoss = std::numeric_limits<double>::quiet_NaN();
 };
 
 // One run on its own thread; everything it touches besides the Trainer's

@@ -1,4 +1,5 @@
 #include "graph/layerregistry.h"
+#include "train/runchecks.h"
 #include "train/trainer.h"
 #include "train/threadplan.h"
 #include "model/modelsummary.h"
@@ -20,6 +21,28 @@ class TestTrain : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // A run whose loss takes off without becoming NaN fails as diverged,
+    // naming the epoch; the saved checkpoint keeps the weights from before.
+    void aDivergingRunIsReportedAsDiverged()
+    {
+        TrainingJob job = spiralJob(4);
+        job.config.learningRate = 100.0;
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY(endsOnce(events, TrainerState::Failed));
+        QVERIFY2(QString::fromStdString(events.back().message)
+                     .contains(QRegularExpression("^the loss diverged in epoch 1: [0-9.e+]+ against [0-9.]+ at the "
+                                                  "start; lower the learning rate \\(now 100\\)$")),
+                 events.back().message.c_str());
+
+        QCOMPARE(divergenceProblem(3.8e27, 1.1, 2, 1e6),
+                 std::string("the loss diverged in epoch 2: 3.8e+27 against 1.1 at the start; lower the learning rate "
+                             "(now 1e+06)"));
+        QCOMPARE(divergenceProblem(50.0, 1.1, 3, 0.1), std::string()); // high, but no take-off
+        QCOMPARE(divergenceProblem(2e9, 3e8, 1, 0.1), std::string());  // regression on large targets
+        QCOMPARE(divergenceProblem(5e4, 0.001, 1, 0.1), std::string("the loss diverged in epoch 1: 5e+04 against "
+                                                                     "0.001 at the start; lower the learning rate (now 0.1)"));
+    }
+
     void spiralMlpLearns()
     {
         const int epochs = 30;
