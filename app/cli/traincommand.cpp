@@ -23,14 +23,21 @@
 namespace lepton::cli {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_stopSignal{0}; // the SIGINT, SIGTERM or SIGHUP that asked the run to stop
 std::atomic<int> g_pauseSignals{0}; // each SIGUSR1 pauses a running run or continues a paused one
 
-// The first Ctrl+C asks for a clean stop; a second one ends the process.
-extern "C" void onInterrupt(int)
+// The first Ctrl+C, SIGTERM or SIGHUP asks for a clean stop; a second of the
+// same ends the process.
+extern "C" void onStopSignal(int signal)
 {
-    g_interrupted = true;
-    std::signal(SIGINT, SIG_DFL);
+    g_stopSignal = signal;
+    std::signal(signal, SIG_DFL);
+}
+
+// "interrupted (Ctrl+C)", "terminated (SIGTERM)", "hung up (SIGHUP)".
+const char* stopSignalText(int signal)
+{
+    return signal == SIGTERM ? "terminated (SIGTERM)" : signal == SIGHUP ? "hung up (SIGHUP)" : "interrupted (Ctrl+C)";
 }
 
 extern "C" void onPauseSignal(int)
@@ -136,8 +143,8 @@ sigset_t trainSignals()
 {
     sigset_t signals;
     sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGUSR1);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGUSR1})
+        sigaddset(&signals, signal);
     return signals;
 }
 
@@ -153,7 +160,8 @@ int runTrain(const TrainOptions& options)
     std::ostream& result = reports ? std::cout : silent;
     const std::string who = reports ? "lepton: " : "lepton: worker " + std::to_string(job.worker.rank) + ": ";
     const std::string resumeHint = std::string(" --resume") + (job.worker.distributed() ? ", with the same workers" : "");
-    std::signal(SIGINT, onInterrupt);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(signal, onStopSignal);
     std::signal(SIGUSR1, onPauseSignal);
     const sigset_t handled = trainSignals(); // a worker started by --nproc held them back until now
     sigprocmask(SIG_UNBLOCK, &handled, nullptr);
@@ -187,9 +195,9 @@ int runTrain(const TrainOptions& options)
     int pauseSignalsSeen = 0;
     bool reportedPaused = false;
     for (;;) {
-        if (g_interrupted && !stopRequested) {
+        if (g_stopSignal != 0 && !stopRequested) {
             bar.clear();
-            progress << "interrupted: stopping after the current batch" << std::endl;
+            progress << stopSignalText(g_stopSignal) << ": stopping after the current batch" << std::endl;
             trainer.requestStop();
             stopRequested = true;
         }
@@ -238,9 +246,10 @@ int runTrain(const TrainOptions& options)
                                       : std::string())
                               << " is in " << event.summary.checkpoint << "; continue with: lepton train "
                               << options.projectPath << resumeHint << '\n';
-                // Stopped: by Ctrl+C here or, in a group, at another worker's.
+                // Stopped: by a signal here or, in a group, at another worker's;
+                // the shell's status for the signal (130 for Ctrl+C).
                 if (event.state == TrainerState::Stopped)
-                    return 130;
+                    return 128 + (g_stopSignal != 0 ? g_stopSignal.load() : SIGINT);
                 return event.state == TrainerState::Finished ? 0 : 1;
             case TrainingEvent::Kind::Batch:
                 bar.update(event.batch);

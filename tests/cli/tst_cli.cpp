@@ -97,6 +97,28 @@ QString writeSpec(const QTemporaryDir& dir, const char* json)
     return path;
 }
 
+// Runs lepton, waits for `epochLine` in its progress (stderr), then sends it
+// `signal`; the progress seen and the exit code (-1 for a crash exit).
+CliResult signalDuringRun(const QStringList& arguments, const QString& epochLine, int signal)
+{
+    QProcess process;
+    process.start(QStringLiteral(LEPTON_CLI), arguments);
+    QString progress;
+    if (!process.waitForStarted() || process.processId() <= 0)
+        return CliResult{-2, QString(), QStringLiteral("lepton did not start")};
+    QElapsedTimer waited;
+    waited.start();
+    while (!progress.contains(epochLine) && process.state() == QProcess::Running && waited.elapsed() < 5 * 60 * 1000) {
+        process.waitForReadyRead(1000);
+        progress += QString::fromUtf8(process.readAllStandardError());
+    }
+    if (process.state() == QProcess::Running)
+        ::kill(pid_t(process.processId()), signal);
+    process.waitForFinished(60 * 1000);
+    progress += QString::fromUtf8(process.readAllStandardError());
+    return CliResult{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString(), progress};
+}
+
 } // namespace
 
 class CliTest : public QObject {
@@ -279,34 +301,13 @@ private Q_SLOTS:
         const CliResult whole = runCli({"train", straight, "--json"});
         QVERIFY2(whole.exitCode == 0, qPrintable(whole.err));
 
-        // Waits for the epoch line, then signals the process.
-        const auto interrupt = [&](const QStringList& arguments, const QString& epochLine, int signal) {
-            QProcess process;
-            process.start(QStringLiteral(LEPTON_CLI), arguments);
-            QString progress;
-            if (!process.waitForStarted() || process.processId() <= 0)
-                return CliResult{-2, QString(), QStringLiteral("lepton did not start")};
-            QElapsedTimer waited;
-            waited.start();
-            while (!progress.contains(epochLine) && process.state() == QProcess::Running
-                   && waited.elapsed() < 5 * 60 * 1000) {
-                process.waitForReadyRead(1000);
-                progress += QString::fromUtf8(process.readAllStandardError());
-            }
-            if (process.state() == QProcess::Running)
-                ::kill(pid_t(process.processId()), signal);
-            process.waitForFinished(60 * 1000);
-            progress += QString::fromUtf8(process.readAllStandardError());
-            return CliResult{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString(),
-                             progress};
-        };
         // --json sends the progress to stderr, where it is watched.
-        const CliResult stopped = interrupt({"train", project, "--json"}, QStringLiteral("epoch 1/12"), SIGINT);
+        const CliResult stopped = signalDuringRun({"train", project, "--json"}, QStringLiteral("epoch 1/12"), SIGINT);
         QVERIFY2(stopped.exitCode == 130, qPrintable(stopped.err));
         QVERIFY2(stopped.err.contains(QStringLiteral("continue with: lepton train %1 --resume").arg(project)),
                  qPrintable(stopped.err));
         const CliResult killed =
-            interrupt({"train", project, "--resume", "--json"}, QStringLiteral("epoch 3/12"), SIGKILL);
+            signalDuringRun({"train", project, "--resume", "--json"}, QStringLiteral("epoch 3/12"), SIGKILL);
         QCOMPARE(killed.exitCode, -1); // a crash exit: it never saw the signal
         QVERIFY2(killed.err.contains(QStringLiteral("resuming after epoch")), qPrintable(killed.err));
 
@@ -334,6 +335,35 @@ private Q_SLOTS:
         const CliResult again = runCli({"train", project, "--resume"});
         QCOMPARE(again.exitCode, 1);
         QVERIFY2(again.err.contains(QStringLiteral("has finished all 12 epochs")), qPrintable(again.err));
+    }
+
+    // SIGTERM and SIGHUP stop a run as Ctrl+C does, saying which came, and
+    // exit with the shell's status for the signal; the checkpoint is kept.
+    void terminateAndHangUpStopCleanly_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("SIGTERM") << int(SIGTERM) << 143 << "terminated (SIGTERM): stopping after the current batch";
+        QTest::newRow("SIGHUP") << int(SIGHUP) << 129 << "hung up (SIGHUP): stopping after the current batch";
+    }
+
+    void terminateAndHangUpStopCleanly()
+    {
+        QFETCH(int, signal);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString project = writeVariant(dir, "long.lepton", [](QJsonObject& p) {
+            setValue(p, {"dataset", "params", "samples"}, 40000);
+            setValue(p, {"training", "batch_size"}, 16);
+            setValue(p, {"training", "epochs"}, 50);
+        });
+        const CliResult stopped = signalDuringRun({"train", project, "--json"}, QStringLiteral("epoch 1/50"), signal);
+        QVERIFY2(stopped.exitCode == exitCode, qPrintable(QString::number(stopped.exitCode) + "\n" + stopped.err));
+        QVERIFY2(stopped.err.contains(message), qPrintable(stopped.err));
+        QVERIFY2(stopped.err.contains(QStringLiteral("continue with: lepton train %1 --resume").arg(project)),
+                 qPrintable(stopped.err));
     }
 
     // Every run lands in PROJECT.d/runs.sqlite; one killed with SIGKILL keeps
