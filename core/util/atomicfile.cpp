@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -51,15 +53,55 @@ private:
     std::string m_path;
 };
 
+// ".net.lepton.tmp-": what temporary files beside `path` start with, its
+// name cut short enough that the whole temporary name fits in NAME_MAX.
+std::string tempPrefix(const std::filesystem::path& target)
+{
+    return "." + target.filename().string().substr(0, 200) + ".tmp-";
+}
+
+// Temporary files a killed save left beside `path`: those of processes no
+// longer running.
+void removeOrphanedTemps(const std::filesystem::path& target)
+{
+    const std::string prefix = tempPrefix(target);
+    std::error_code error;
+    const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : ".";
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.compare(0, prefix.size(), prefix) != 0)
+            continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            std::filesystem::remove(entry.path(), error);
+    }
+}
+
+// The file a save of `path` replaces: a symbolic link's target, so the link
+// stays a link.
+std::string saveTarget(const std::string& path)
+{
+    std::filesystem::path target(path);
+    std::error_code error;
+    for (int hops = 0; std::filesystem::is_symlink(target, error); ++hops) {
+        if (hops == 40)
+            throwFileError(ELOOP, "save", path);
+        const std::filesystem::path link = std::filesystem::read_symlink(target, error);
+        if (error)
+            throwFileError(error.value(), "save", path);
+        target = link.is_absolute() ? link : target.parent_path() / link;
+    }
+    return target.string();
+}
+
 // A fresh file beside `path`, created with O_EXCL so concurrent saves never
 // share one. Mode 0666 lets the umask decide the permissions, as for any new file.
 TempFile createTempBeside(const std::string& path)
 {
     static std::atomic<unsigned> counter{0};
     const std::filesystem::path target(path);
-    const std::string base = target.filename().string();
     for (int attempt = 0; attempt < 100; ++attempt) {
-        const std::string name = "." + base + ".tmp-" + std::to_string(::getpid()) + "-"
+        const std::string name = tempPrefix(target) + std::to_string(::getpid()) + "-"
             + std::to_string(counter++);
         const std::string tempPath = (target.parent_path() / name).string();
         int fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -100,14 +142,20 @@ void syncFolderOf(const std::string& path)
 
 } // namespace
 
-void writeFileAtomically(const std::string& path, const std::string& contents)
+void writeFileAtomically(const std::string& requested, const std::string& contents)
 {
+    const std::string path = saveTarget(requested);
+    // A file nobody may write keeps its contents, even for root.
+    struct stat existing;
+    const bool exists = ::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode);
+    if (exists && (existing.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0)
+        throw std::system_error(EACCES, std::generic_category(), "cannot save '" + requested + "': the file is read-only");
+    removeOrphanedTemps(path);
     TempFile temp = createTempBeside(path);
     writeAll(temp.fd(), contents, path);
 
     // An existing file keeps its permissions.
-    struct stat existing;
-    if (::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode))
+    if (exists)
         ::fchmod(temp.fd(), existing.st_mode & 07777);
 
     if (::fsync(temp.fd()) != 0)

@@ -8,7 +8,10 @@ namespace lepton {
 
 // Replaces `path` with `contents` so that a crash leaves either the old file
 // or the new one, never a mix: temp file in the same folder, fsync, rename.
-// Throws std::runtime_error naming the file and the system error.
+// A symbolic link's target is what is replaced, the link stays; a file
+// without write permission is refused; temporary files that killed saves
+// left beside it are removed first. Throws std::runtime_error naming the
+// file and the system error.
 void writeFileAtomically(const std::string& path, const std::string& contents);
 
 // Why a file could not be read: what() is "<path>: <reason>".

@@ -155,6 +155,7 @@ private Q_SLOTS:
     void largeHostileProjectsLoadWhole();
     void unreadableFilesAreRefusedAtOnce_data();
     void unreadableFilesAreRefusedAtOnce();
+    void savesRespectLinksPermissionsAndLongNames();
     void atomicSaveKeepsOldFile_data();
     void atomicSaveKeepsOldFile();
 
@@ -553,6 +554,43 @@ void TestProject::largeHostileProjectsLoadWhole()
         QVERIFY2(QString(error.what()).contains("would create a cycle: ReLU 'n1000' already leads to ReLU 'n4000'"),
                  error.what());
     }
+}
+
+// Saving through a symlink writes its target (the link stays), a read-only
+// file is refused even for root, a name as long as the system allows saves,
+// and what a killed save left behind is cleared by the next.
+void TestProject::savesRespectLinksPermissionsAndLongNames()
+{
+    QTemporaryDir dir;
+    const std::string target = dir.filePath("real.lepton").toStdString();
+    const std::string link = dir.filePath("link.lepton").toStdString();
+    writeFileAtomically(target, "old");
+    QCOMPARE(::symlink("real.lepton", link.c_str()), 0);
+    writeFileAtomically(link, "new");
+    QVERIFY(QFileInfo(QString::fromStdString(link)).isSymLink());
+    QCOMPARE(readFile(target), std::string("new"));
+
+    QVERIFY(QFile::setPermissions(QString::fromStdString(target), QFileDevice::ReadOwner | QFileDevice::ReadGroup));
+    try {
+        writeFileAtomically(target, "lost");
+        QFAIL("a read-only file was replaced");
+    } catch (const std::runtime_error& error) {
+        QVERIFY2(QString(error.what()).contains("the file is read-only"), error.what());
+    }
+    QCOMPARE(readFile(target), std::string("new"));
+
+    const std::string longName = dir.filePath(QString(240, QLatin1Char('n')) + ".lepton").toStdString();
+    writeFileAtomically(longName, "long");
+    QCOMPARE(readFile(longName), std::string("long"));
+
+    // A temporary file of a process that cannot exist: Linux pids stop at 2^22.
+    const QString orphan = dir.filePath(".fresh.lepton.tmp-4194305-0");
+    QFile stale(orphan);
+    QVERIFY(stale.open(QIODevice::WriteOnly));
+    stale.close();
+    writeFileAtomically(dir.filePath("fresh.lepton").toStdString(), "saved");
+    QVERIFY(!QFile::exists(orphan));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Hidden | QDir::Files).filter(".tmp-").size(), 0);
 }
 
 void TestProject::atomicSaveKeepsOldFile_data()
