@@ -2,9 +2,15 @@
 
 // Runs the real `lepton` executable; tests using this define LEPTON_CLI.
 #include <QDebug>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+
+#include <functional>
 
 struct CliResult {
     int exitCode = -1;
@@ -21,4 +27,53 @@ inline CliResult runCli(const QStringList& arguments)
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             QString::fromUtf8(process.readAllStandardOutput()),
             QString::fromUtf8(process.readAllStandardError())};
+}
+
+// The example projects, edited and written elsewhere.
+inline QString exampleProject(const char* name)
+{
+    return QStringLiteral(LEPTON_SOURCE_DIR "/projects/%1.lepton").arg(QLatin1String(name));
+}
+
+inline QJsonObject readJson(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+
+// Sets the value at `path` ({"dataset", "params", "samples"}) in a project object.
+inline void setValue(QJsonObject& object, QStringList path, const QJsonValue& value)
+{
+    const QString key = path.takeFirst();
+    if (path.isEmpty()) {
+        object[key] = value;
+        return;
+    }
+    QJsonObject inner = object[key].toObject();
+    setValue(inner, path, value);
+    object[key] = inner;
+}
+
+// Replaces one node's params in a project object.
+// Writes the example project `example` with `edit` applied to `name` in `dir`.
+inline QString writeExample(const QTemporaryDir& dir, const QString& name, const char* example,
+                            const std::function<void(QJsonObject&)>& edit)
+{
+    QJsonObject project = readJson(exampleProject(example));
+    edit(project);
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(QJsonDocument(project).toJson());
+    return path;
+}
+
+// The spiral example with `edit` applied, written as `name` in `dir`.
+inline QString writeVariant(const QTemporaryDir& dir, const QString& name,
+                            const std::function<void(QJsonObject&)>& edit)
+{
+    return writeExample(dir, name, "spiral-mlp", edit);
 }
