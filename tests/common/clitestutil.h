@@ -43,7 +43,6 @@ inline QJsonObject readJson(const QString& path)
     return QJsonDocument::fromJson(file.readAll()).object();
 }
 
-
 // Sets the value at `path` ({"dataset", "params", "samples"}) in a project object.
 inline void setValue(QJsonObject& object, QStringList path, const QJsonValue& value)
 {
