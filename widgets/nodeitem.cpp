@@ -5,6 +5,7 @@
 #include "graphscene.h"
 #include "layerstyle.h"
 #include "portitem.h"
+#include "util/displaytext.h"
 
 #include <QFontDatabase>
 #include <QPainter>
@@ -112,14 +113,14 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     else if (isSelected())
         border = QPen(QColor(0x2d, 0x7f, 0xf9), 1.5);
     paintCard(painter, body, kHeaderHeight, categoryColor(spec ? spec->category : std::string()),
-              border, QString::fromStdString(node->name));
+              border, QString::fromStdString(displayText(node->name)));
 
     QFont font = painter->font();
     font.setBold(false);
     font.setPointSizeF(12.0);
     painter->setFont(font);
     painter->setPen(QColor(0x4a, 0x55, 0x63));
-    const QString typeName = QString::fromStdString(spec ? spec->displayName : node->type);
+    const QString typeName = QString::fromStdString(spec ? spec->displayName : displayText(node->type));
     painter->drawText(QRectF(12, kHeaderHeight + 5, kWidth - 24, 24), Qt::AlignVCenter | Qt::AlignLeft,
                       typeName);
 

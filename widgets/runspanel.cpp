@@ -3,6 +3,7 @@
 #include "plotinteraction.h"
 #include "qcustomplotheader.h"
 #include "util/atomicfile.h"
+#include "util/displaytext.h"
 
 #include <QAction>
 #include <QApplication>
@@ -323,7 +324,7 @@ void RunsPanel::rebuildTable()
                 ? std::optional(run.summary["test_accuracy"].get<double>())
                 : std::nullopt;
         QList<QStandardItem*> row{
-            cell(QString::fromStdString(run.name), QString::fromStdString(run.name), true),
+            cell(QString::fromStdString(displayText(run.name)), QString::fromStdString(run.name), true),
             cell(QString::fromStdString(run.tags), QString::fromStdString(run.tags), true),
             cell(QString::fromStdString(toString(run.status)), QString::fromStdString(toString(run.status))),
             cell(QLocale().toString(started, QLocale::ShortFormat), run.started),

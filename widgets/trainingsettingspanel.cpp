@@ -21,18 +21,6 @@ namespace lepton {
 
 namespace {
 
-// Fills the device field's suggestions once the devices are listed.
-void offerDevices(ParamEditor* editor)
-{
-    // Off the GUI thread: asking a CUDA LibTorch for its GPUs starts the driver.
-    QtConcurrent::run(computeDevices).then(editor, [editor](const std::vector<ComputeDevice>& found) {
-        QList<QPair<QString, QString>> devices;
-        for (const ComputeDevice& device : found)
-            devices.append({QString::fromStdString(device.name), QString::fromStdString(device.description)});
-        editor->setSuggestions(devices);
-    });
-}
-
 // The schema is ordered by group; these settings open one.
 const std::map<std::string, const char*>& groupStarts()
 {
@@ -70,7 +58,7 @@ TrainingSettingsPanel::TrainingSettingsPanel(GraphDocument* document, QWidget* p
         form->addRow(label, editor);
         m_editors.push_back(editor);
         if (spec.name == "device")
-            offerDevices(editor);
+            listDevices(editor);
         connect(editor, &ParamEditor::edited, this,
                 [this, name = spec.name](const nlohmann::json& value, int session) { edit(name, value, session); });
         connect(editor, &ParamEditor::rejected, this, &TrainingSettingsPanel::showMessage);
@@ -104,6 +92,20 @@ QString TrainingSettingsPanel::message() const
     return m_message->text();
 }
 
+// Off the GUI thread: asking a CUDA LibTorch for its GPUs starts the driver.
+// The list then fills the device field's suggestions and checks its value.
+void TrainingSettingsPanel::listDevices(ParamEditor* editor)
+{
+    QtConcurrent::run(computeDevices).then(this, [this, editor](const std::vector<ComputeDevice>& found) {
+        m_devices = found;
+        QList<QPair<QString, QString>> devices;
+        for (const ComputeDevice& device : found)
+            devices.append({QString::fromStdString(device.name), QString::fromStdString(device.description)});
+        editor->setSuggestions(devices);
+        showSettings();
+    });
+}
+
 void TrainingSettingsPanel::showSettings()
 {
     const TrainingConfig& training = m_document->project().training;
@@ -112,6 +114,12 @@ void TrainingSettingsPanel::showSettings()
         const std::string& name = editor->spec().name;
         editor->setValue(values.at(name));
         editor->setEnabled(trainingParamApplies(name, training));
+    }
+    // A project from another machine may name a GPU this one lacks.
+    if (!m_devices.empty()) {
+        const QString problem = QString::fromStdString(deviceProblem(training.device, m_devices));
+        showMessage(problem);
+        editor("device")->setProblem(problem);
     }
 }
 

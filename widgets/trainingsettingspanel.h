@@ -1,5 +1,7 @@
 #pragma once
 
+#include "train/computedevices.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QWidget>
@@ -18,7 +20,8 @@ class ParamEditor;
 // in groups side by side (optimizer, loss, schedule, run, early stopping).
 // Every change is one undo step on the document; a value the project file
 // could not hold is refused in the field with the reason; settings with no
-// effect under the others (momentum with Adam) are greyed out.
+// effect under the others (momentum with Adam) are greyed out; a device this
+// machine lacks is flagged as the project opens.
 class TrainingSettingsPanel : public QWidget {
     Q_OBJECT
 
@@ -29,6 +32,7 @@ public:
     QString message() const;
 
 private:
+    void listDevices(ParamEditor* editor);
     void showSettings();
     void edit(const std::string& name, const nlohmann::json& value, int session);
     void showMessage(const QString& message);
@@ -36,6 +40,7 @@ private:
     GraphDocument* m_document;
     std::vector<ParamEditor*> m_editors;
     QLabel* m_message;
+    std::vector<ComputeDevice> m_devices; // this machine's, once listed
 };
 
 } // namespace lepton

@@ -3,6 +3,7 @@
 #include "data/datasetspec.h"
 #include "project/project.h"
 #include "graph/layerregistry.h"
+#include "util/displaytext.h"
 
 #include <cmath>
 #include <cstdio>
@@ -21,8 +22,10 @@ std::string number(double value)
     return text;
 }
 
+// File text (column and class names) shown escaped, padded to a column.
 std::string padded(std::string text, size_t width)
 {
+    text = displayText(text);
     if (text.size() < width)
         text.append(width - text.size(), ' ');
     return text;

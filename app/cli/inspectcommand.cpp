@@ -3,6 +3,8 @@
 #include "graph/layerregistry.h"
 #include "model/modelsummary.h"
 #include "project/project.h"
+#include "train/preflight.h"
+#include "util/displaytext.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -52,13 +54,13 @@ int runInspect(const InspectOptions& options)
     Project project = loadProject(options.projectPath, LayerRegistry::builtin());
     ModelSummary summary = summarizeModel(project.graph, LayerRegistry::builtin());
 
-    std::cout << project.name << " (" << options.projectPath << ")\n";
+    std::cout << displayText(project.name) << " (" << displayText(options.projectPath) << ")\n";
     std::printf("%-4s %-16s %-18s %-18s %12s %14s\n", "#", "layer", "type", "output shape",
                 "parameters", "MACs");
     int index = 1;
     for (const LayerSummary& layer : summary.layers) {
-        std::printf("%-4d %-16s %-18s %-18s %12s %14s\n", index++, layer.name.c_str(),
-                    layer.type.c_str(), typesText(layer.outputs).c_str(),
+        std::printf("%-4d %-16s %-18s %-18s %12s %14s\n", index++, displayText(layer.name).c_str(),
+                    displayText(layer.type).c_str(), typesText(layer.outputs).c_str(),
                     withThousands(layer.parameters).c_str(), withThousands(layer.macs).c_str());
     }
     const int64_t batch = project.training.batchSize;
@@ -69,13 +71,14 @@ int runInspect(const InspectOptions& options)
     std::printf("training memory at batch %lld: about %s\n", static_cast<long long>(batch),
                 bytesText(summary.trainingBytes(batch)).c_str());
 
-    // Missing data is found now, not when a run starts.
+    // What would stop a run is found now, not when it starts.
     const std::string folder = std::filesystem::path(options.projectPath).parent_path().string();
-    const std::vector<std::string> missing = missingDataFiles(project.dataset, folder);
-    std::cout << "data: " << datasetSummary(project.dataset) << '\n';
-    for (const std::string& problem : missing)
-        std::cerr << "lepton: warning: dataset." << problem << '\n';
-    return missing.empty() ? 0 : 1;
+    const PreflightReport preflight = preflightProject(project, folder);
+    std::cout << "data: " << displayText(datasetSummary(project.dataset))
+              << (preflight.dataSummary.empty() ? "" : " · " + preflight.dataSummary) << '\n';
+    for (const std::string& problem : preflight.problems)
+        std::cerr << "lepton: problem: " << displayText(problem) << '\n';
+    return preflight.problems.empty() ? 0 : 1;
 }
 
 } // namespace lepton::cli

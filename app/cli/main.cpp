@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "train/trainingconfig.h"
+#include "util/displaytext.h"
 
 #include <CLI/CLI.hpp>
 
@@ -173,7 +174,7 @@ int main(int argc, char** argv)
         // A model error lists one problem per line; each gets the prefix.
         std::istringstream lines(error.what());
         for (std::string line; std::getline(lines, line);)
-            std::cerr << "lepton: error: " << line << '\n';
+            std::cerr << "lepton: error: " << lepton::displayText(line) << '\n';
         return 1;
     }
 }

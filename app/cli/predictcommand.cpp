@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "export/predictor.h"
+#include "util/displaytext.h"
 
 #include <nlohmann/json.hpp>
 
@@ -50,13 +51,15 @@ int runPredict(const PredictOptions& options)
     }
     size_t width = 0;
     for (const Prediction& prediction : run.predictions)
-        width = std::max(width, prediction.input.size());
-    std::cout << "predicted with " << run.model << ":\n";
+        width = std::max(width, displayText(prediction.input).size());
+    std::cout << "predicted with " << displayText(run.model) << ":\n";
     for (const Prediction& prediction : run.predictions) {
-        std::cout << "  " << prediction.input << std::string(width - prediction.input.size() + 2, ' ');
+        const std::string input = displayText(prediction.input);
+        std::cout << "  " << input << std::string(width - input.size() + 2, ' ');
         if (run.classification) {
             for (size_t i = 0; i < prediction.classes.size(); ++i)
-                std::cout << (i ? ", " : "") << prediction.classes[i].first << " " << percent(prediction.classes[i].second);
+                std::cout << (i ? ", " : "") << displayText(prediction.classes[i].first) << " "
+                          << percent(prediction.classes[i].second);
         } else {
             for (size_t i = 0; i < prediction.values.size(); ++i)
                 std::cout << (i ? " " : "") << prediction.values[i];

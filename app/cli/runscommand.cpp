@@ -2,6 +2,7 @@
 
 #include "history/runhistory.h"
 #include "util/atomicfile.h"
+#include "util/displaytext.h"
 
 #include <nlohmann/json.hpp>
 
@@ -116,7 +117,7 @@ void printTable(std::ostream& out, const std::vector<RunRecord>& runs)
         << "EPOCHS" << std::setw(14) << "BEST VAL ACC" << std::setw(10) << "TEST ACC" << std::setw(10)
         << "OPTIMIZER" << std::setw(8) << "LR" << "BATCH\n";
     for (const RunRecord& run : runs) {
-        out << std::setw(5) << run.id << std::setw(16) << run.name.substr(0, 15) << std::setw(13)
+        out << std::setw(5) << run.id << std::setw(16) << displayText(run.name).substr(0, 15) << std::setw(13)
             << toString(run.status) << std::setw(18) << localTime(run.started) << std::setw(10)
             << duration(durationOf(run)) << std::setw(8) << run.device << std::setw(8)
             << (std::to_string(run.epochs) + "/" + setting(run, "epochs")) << std::setw(14)
@@ -124,7 +125,7 @@ void printTable(std::ostream& out, const std::vector<RunRecord>& runs)
             << std::setw(10) << setting(run, "optimizer") << std::setw(8) << setting(run, "learning_rate")
             << setting(run, "batch_size") << '\n';
         if (!run.error.empty())
-            out << "     " << run.error << '\n';
+            out << "     " << displayText(run.error) << '\n';
     }
 }
 

@@ -6,6 +6,7 @@
 #include "project/project.h"
 #include "sweep/projectoverride.h"
 #include "train/trainer.h"
+#include "util/displaytext.h"
 
 #include <nlohmann/json.hpp>
 
@@ -150,6 +151,14 @@ sigset_t trainSignals()
 
 int runTrain(const TrainOptions& options)
 {
+    // Handled from the start, so Ctrl+C while the project and data load
+    // stops as cleanly as one during training.
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(signal, onStopSignal);
+    std::signal(SIGUSR1, onPauseSignal);
+    const sigset_t handled = trainSignals(); // a worker started by --nproc held them back until now
+    sigprocmask(SIG_UNBLOCK, &handled, nullptr);
+
     TrainingJob job = jobFor(options);
 
     // With --json, stdout carries only the summary so scripts can parse it.
@@ -160,11 +169,10 @@ int runTrain(const TrainOptions& options)
     std::ostream& result = reports ? std::cout : silent;
     const std::string who = reports ? "lepton: " : "lepton: worker " + std::to_string(job.worker.rank) + ": ";
     const std::string resumeHint = std::string(" --resume") + (job.worker.distributed() ? ", with the same workers" : "");
-    for (int signal : {SIGINT, SIGTERM, SIGHUP})
-        std::signal(signal, onStopSignal);
-    std::signal(SIGUSR1, onPauseSignal);
-    const sigset_t handled = trainSignals(); // a worker started by --nproc held them back until now
-    sigprocmask(SIG_UNBLOCK, &handled, nullptr);
+    if (g_stopSignal != 0) {
+        progress << stopSignalText(g_stopSignal) << ": stopped before training started" << std::endl;
+        return 128 + g_stopSignal.load();
+    }
 
     // A group's launcher forwards the signal; a single process is sent it directly.
     const std::string pauseHint =
@@ -224,7 +232,7 @@ int runTrain(const TrainOptions& options)
                 }
                 break;
             case TrainingEvent::Kind::Log:
-                progress << event.message << std::endl;
+                progress << displayText(event.message) << std::endl;
                 break;
             case TrainingEvent::Kind::Finished:
                 trainer.wait();
@@ -238,7 +246,7 @@ int runTrain(const TrainOptions& options)
                 else if (event.state != TrainerState::Failed)
                     printSummary(result, event.summary, event.state);
                 if (event.state == TrainerState::Failed)
-                    std::cerr << who << "training failed: " << error << '\n';
+                    std::cerr << who << "training failed: " << displayText(error) << '\n';
                 if (event.state != TrainerState::Finished && !event.summary.checkpoint.empty())
                     std::cerr << who << "the checkpoint after epoch " << event.summary.epochsCompleted
                               << (event.summary.checkpointBatches > 0

@@ -26,6 +26,7 @@
 #include "graph/layerregistry.h"
 #include "model/modelsummary.h"
 #include "project/projectfromdata.h"
+#include "util/displaytext.h"
 
 #include <QApplication>
 #include <QFutureWatcher>
@@ -634,7 +635,7 @@ void MainWindow::restoreView()
 
 void MainWindow::updateTitle()
 {
-    setWindowTitle(tr("%1[*] - Lepton Workbench").arg(m_document->fileName()));
+    setWindowTitle(tr("%1[*] - Lepton Workbench").arg(QString::fromStdString(displayText(m_document->fileName().toStdString()))));
     setWindowModified(m_document->isModified());
 }
 

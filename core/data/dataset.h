@@ -2,6 +2,7 @@
 
 #include "data/samplereader.h"
 #include "graph/shape.h"
+#include "util/displaytext.h"
 #include "util/mappedfile.h"
 
 #include <nlohmann/json.hpp>
@@ -99,9 +100,14 @@ struct DatasetSplits {
 
 // Raised for unreadable or inconsistent data; the message names the file (and
 // offset/record where it helps) and what is wrong.
+// Its message names files and values read from them, shown escaped
+// (displayText) so no file can write control characters through it.
 class DataError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit DataError(const std::string& message)
+        : std::runtime_error(displayText(message))
+    {
+    }
 };
 
 // Raised when a caller's stop flag ends a long read early.

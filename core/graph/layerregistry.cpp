@@ -1,6 +1,7 @@
 #include "graph/layerregistry.h"
 
 #include "layers/layerkit.h"
+#include "util/displaytext.h"
 
 #include <algorithm>
 #include <cctype>
@@ -168,7 +169,7 @@ nlohmann::json LayerRegistry::paramValue(const Node& node, const std::string& na
 
 std::string describeNode(const Node& node)
 {
-    return node.type + " '" + node.name + "'";
+    return displayText(node.type) + " '" + displayText(node.name) + "'";
 }
 
 } // namespace lepton

@@ -2,6 +2,8 @@
 
 #include "layers/layerkit.h"
 
+#include <cstdio>
+
 namespace lepton::LEPTON_LAYERS_NAMESPACE {
 
 namespace {
@@ -168,6 +170,29 @@ std::vector<std::string> globalAvgPool2dOnnx(const LayerContext&, OnnxBuilder& o
     return {onnx.op("Flatten", {onnx.op("GlobalAveragePool", {onnx.input(0)})}, {{"axis", int64_t(1)}})};
 }
 
+// Values one sample's windows read. Padding may be up to half a kernel, so a
+// kernel of billions still gives a valid shape; refused here, its first batch
+// would spin inside one pooling call where Stop cannot reach it.
+constexpr double kMaxWindowReads = 1e11;
+
+std::optional<ShapeResult> windowWorkProblem(const Shape& input, const Shape& output, int64_t kernel,
+                                             size_t spatialDims)
+{
+    double reads = 1;
+    for (int64_t size : output)
+        reads *= double(size);
+    for (size_t d = 0; d < spatialDims; ++d)
+        reads *= double(kernel);
+    if (reads <= kMaxWindowReads)
+        return std::nullopt;
+    char figure[32];
+    std::snprintf(figure, sizeof figure, "%.2g", reads);
+    std::string size = std::to_string(input[1]) + (spatialDims == 2 ? "x" + std::to_string(input[2]) : "");
+    return ShapeResult::fail("kernel " + std::to_string(kernel) + " reads " + figure
+                             + " values per sample, beyond the 1e+11 a layer may take; make it fit the "
+                             + size + " input");
+}
+
 LayerSpec pool(const std::string& type, const std::string& displayName,
                const std::string& description, size_t spatialDims, LayerBuilder build,
                LayerCodeWriter code, OnnxWriter onnx)
@@ -201,6 +226,8 @@ LayerSpec pool(const std::string& type, const std::string& displayName,
             }
             shape.push_back(span / stride + 1);
         }
+        if (auto failure = windowWorkProblem(input, shape, kernel, spatialDims))
+            return *failure;
         ShapeResult result;
         result.outputs = {shape};
         result.resolved["stride"] = stride;

@@ -5,6 +5,7 @@
 #include "project/graphjson.h"
 #include "project/jsonreader.h"
 #include "util/atomicfile.h"
+#include "util/displaytext.h"
 
 namespace lepton {
 
@@ -132,10 +133,10 @@ nlohmann::ordered_json datasetToJson(const DatasetSpec& spec)
 }
 
 ProjectError::ProjectError(const std::string& file, const std::string& jsonPath, const std::string& problem)
-    : std::runtime_error(joinMessage(file, jsonPath, problem))
-    , m_file(file)
-    , m_jsonPath(jsonPath)
-    , m_problem(problem)
+    : std::runtime_error(displayText(joinMessage(file, jsonPath, problem)))
+    , m_file(displayText(file))
+    , m_jsonPath(displayText(jsonPath))
+    , m_problem(displayText(problem))
 {
 }
 

@@ -1,6 +1,7 @@
 #include "train/computedevices.h"
 
 #include "train/threadplan.h"
+#include "train/trainingconfig.h"
 
 #include <torch/torch.h>
 #ifdef LEPTON_CUDA
@@ -10,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace lepton {
@@ -67,6 +69,28 @@ std::vector<ComputeDevice> computeDevices()
     for (int index = 0; index < gpus; ++index)
         devices.push_back({"cuda:" + std::to_string(index), cudaDescription(index)});
     return devices;
+}
+
+std::string deviceProblem(const std::string& name, const std::vector<ComputeDevice>& devices)
+{
+    const std::optional<DeviceName> device = parseDeviceName(name);
+    if (!device)
+        return "unknown device '" + name + "'; use cpu, cuda or cuda:N";
+    const std::string canonical = device->cuda ? "cuda:" + std::to_string(device->index) : "cpu";
+    const auto found = std::find_if(devices.begin(), devices.end(),
+                                    [&](const ComputeDevice& d) { return d.name == canonical; });
+    if (found != devices.end())
+        return {};
+    const size_t gpus = devices.empty() ? 0 : devices.size() - 1; // the CPU comes first
+    if (gpus == 0)
+        return "device '" + name + "' is not available: no CUDA GPU found"
+               " (or this LibTorch build has no CUDA support); use cpu";
+    return "device '" + name + "' does not exist: found " + std::to_string(gpus) + " CUDA GPU(s)";
+}
+
+std::string deviceProblem(const std::string& name)
+{
+    return deviceProblem(name, computeDevices());
 }
 
 } // namespace lepton

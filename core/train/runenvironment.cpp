@@ -1,5 +1,6 @@
 #include "train/runenvironment.h"
 
+#include "train/computedevices.h"
 #include "train/trainingconfig.h"
 
 #include <dlfcn.h>
@@ -52,19 +53,14 @@ void keepFreedMemory()
 torch::Device toTorchDevice(const std::string& name, const WorkerPlace& place)
 {
     std::optional<DeviceName> device = parseDeviceName(name);
-    if (!device)
-        throw std::runtime_error("unknown device '" + name + "'; use cpu, cuda or cuda:N");
+    const bool byLocalRank = place.distributed() && name == "cuda";
+    if (byLocalRank)
+        device->index = place.localRank;
+    const std::string problem = deviceProblem(byLocalRank ? "cuda:" + std::to_string(place.localRank) : name);
+    if (!problem.empty())
+        throw std::runtime_error(problem);
     if (!device->cuda)
         return torch::kCPU;
-    if (place.distributed() && name == "cuda")
-        device->index = place.localRank;
-    if (!torch::cuda::is_available())
-        throw std::runtime_error("device '" + name + "' is not available: no CUDA GPU found"
-                                 " (or this LibTorch build has no CUDA support); use cpu");
-    const auto count = torch::cuda::device_count();
-    if (static_cast<int64_t>(device->index) >= static_cast<int64_t>(count))
-        throw std::runtime_error("device '" + name + "' does not exist: found "
-                                 + std::to_string(count) + " CUDA GPU(s)");
     return {torch::kCUDA, static_cast<torch::DeviceIndex>(device->index)};
 }
 

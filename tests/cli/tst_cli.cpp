@@ -17,17 +17,6 @@
 
 namespace {
 
-void setNodeParams(QJsonObject& project, int nodeIndex, const QJsonObject& params)
-{
-    QJsonObject graph = project["graph"].toObject();
-    QJsonArray nodes = graph["nodes"].toArray();
-    QJsonObject node = nodes[nodeIndex].toObject();
-    node["params"] = params;
-    nodes[nodeIndex] = node;
-    graph["nodes"] = nodes;
-    project["graph"] = graph;
-}
-
 // A small table with a numeric, a categorical and a missing value whose
 // class follows from the first column.
 QString writeTable(const QTemporaryDir& dir)
@@ -52,28 +41,6 @@ QString writeSpec(const QTemporaryDir& dir, const char* json)
     if (file.open(QIODevice::WriteOnly))
         file.write(json);
     return path;
-}
-
-// Runs lepton, waits for `epochLine` in its progress (stderr), then sends it
-// `signal`; the progress seen and the exit code (-1 for a crash exit).
-CliResult signalDuringRun(const QStringList& arguments, const QString& epochLine, int signal)
-{
-    QProcess process;
-    process.start(QStringLiteral(LEPTON_CLI), arguments);
-    QString progress;
-    if (!process.waitForStarted() || process.processId() <= 0)
-        return CliResult{-2, QString(), QStringLiteral("lepton did not start")};
-    QElapsedTimer waited;
-    waited.start();
-    while (!progress.contains(epochLine) && process.state() == QProcess::Running && waited.elapsed() < 5 * 60 * 1000) {
-        process.waitForReadyRead(1000);
-        progress += QString::fromUtf8(process.readAllStandardError());
-    }
-    if (process.state() == QProcess::Running)
-        ::kill(pid_t(process.processId()), signal);
-    process.waitForFinished(60 * 1000);
-    progress += QString::fromUtf8(process.readAllStandardError());
-    return CliResult{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString(), progress};
 }
 
 } // namespace
@@ -554,7 +521,7 @@ private Q_SLOTS:
         });
         QTest::newRow("missing data, inspect")
             << QStringList{"inspect", missingData}
-            << "warning: dataset.params.train_images: " + dir.filePath("gone-images.gz") + ": no such file";
+            << "problem: dataset.params.train_images: " + dir.filePath("gone-images.gz") + ": no such file";
         QTest::newRow("data nobody reads") << QStringList{"data", LEPTON_SOURCE_DIR "/README.md"}
                                            << "README.md: no data source reads this";
         QTest::newRow("target without columns")

@@ -2,6 +2,8 @@
 
 // Runs the real `lepton` executable; tests using this define LEPTON_CLI.
 #include <QDebug>
+#include <QElapsedTimer>
+#include <QJsonArray>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +13,9 @@
 #include <QStringList>
 
 #include <functional>
+
+#include <csignal>
+#include <sys/types.h>
 
 struct CliResult {
     int exitCode = -1;
@@ -57,6 +62,17 @@ inline void setValue(QJsonObject& object, QStringList path, const QJsonValue& va
 }
 
 // Replaces one node's params in a project object.
+inline void setNodeParams(QJsonObject& project, int nodeIndex, const QJsonObject& params)
+{
+    QJsonObject graph = project["graph"].toObject();
+    QJsonArray nodes = graph["nodes"].toArray();
+    QJsonObject node = nodes[nodeIndex].toObject();
+    node["params"] = params;
+    nodes[nodeIndex] = node;
+    graph["nodes"] = nodes;
+    project["graph"] = graph;
+}
+
 // Writes the example project `example` with `edit` applied to `name` in `dir`.
 inline QString writeExample(const QTemporaryDir& dir, const QString& name, const char* example,
                             const std::function<void(QJsonObject&)>& edit)
@@ -75,4 +91,26 @@ inline QString writeVariant(const QTemporaryDir& dir, const QString& name,
                             const std::function<void(QJsonObject&)>& edit)
 {
     return writeExample(dir, name, "spiral-mlp", edit);
+}
+
+// Runs lepton, waits for `epochLine` in its progress (stderr), then sends it
+// `signal`; the progress seen and the exit code (-1 for a crash exit).
+inline CliResult signalDuringRun(const QStringList& arguments, const QString& epochLine, int signal)
+{
+    QProcess process;
+    process.start(QStringLiteral(LEPTON_CLI), arguments);
+    QString progress;
+    if (!process.waitForStarted() || process.processId() <= 0)
+        return CliResult{-2, QString(), QStringLiteral("lepton did not start")};
+    QElapsedTimer waited;
+    waited.start();
+    while (!progress.contains(epochLine) && process.state() == QProcess::Running && waited.elapsed() < 5 * 60 * 1000) {
+        process.waitForReadyRead(1000);
+        progress += QString::fromUtf8(process.readAllStandardError());
+    }
+    if (process.state() == QProcess::Running)
+        ::kill(pid_t(process.processId()), signal);
+    process.waitForFinished(60 * 1000);
+    progress += QString::fromUtf8(process.readAllStandardError());
+    return CliResult{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString(), progress};
 }

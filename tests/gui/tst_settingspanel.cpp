@@ -42,6 +42,7 @@ private Q_SLOTS:
     void settingsWithoutEffectAreGreyedOut();
     void invalidValuesAreRefused();
     void deviceFieldListsTheDevices();
+    void aDeviceThisMachineLacksIsFlaggedOnOpen();
 
 private:
     QTemporaryDir m_settings;
@@ -122,9 +123,28 @@ void TestSettingsPanel::deviceFieldListsTheDevices()
     QCOMPARE(offered.size(), static_cast<qsizetype>(computeDevices().size()));
     QVERIFY2(device->toolTip().contains(QRegularExpression(QStringLiteral("\\ncpu: \\d+ cores, [\\d.]+ GiB"))),
              qPrintable(device->toolTip()));
-    device->setText(QStringLiteral("cuda:0")); // the tooltip survives an edit and its check
+    // A GPU this machine lacks is flagged; the device list returns with the CPU.
+    device->setText(QStringLiteral("cuda:999"));
+    QTest::keyClick(device, Qt::Key_Return);
+    QVERIFY(device->toolTip().startsWith(QStringLiteral("device 'cuda:999' ")));
+    device->setText(QStringLiteral("cpu"));
     QTest::keyClick(device, Qt::Key_Return);
     QVERIFY(device->toolTip().contains(QStringLiteral("cpu: ")));
+}
+
+void TestSettingsPanel::aDeviceThisMachineLacksIsFlaggedOnOpen()
+{
+    QTemporaryDir dir;
+    const QString path = writeSpiralVariant(dir.filePath(QStringLiteral("gpu.lepton")), [](nlohmann::json& project) {
+        project["training"]["device"] = "cuda:999";
+    });
+    MainWindow window;
+    QVERIFY(window.openProject(path));
+    TrainingSettingsPanel* panel = window.trainingSettings();
+    const QString expected = QString::fromStdString(deviceProblem("cuda:999"));
+    QVERIFY(expected.startsWith(QStringLiteral("device 'cuda:999' ")));
+    QTRY_COMPARE(panel->message(), expected); // once the devices are listed
+    QCOMPARE(panel->editor("device")->problem(), expected);
 }
 
 void TestSettingsPanel::invalidValuesAreRefused()

@@ -65,6 +65,14 @@ void TestShapes::layerShapes_data()
         "MaxPool2d 'layer' expects a [channels, height, width] input, got [10]");
     row("pool too small", "MaxPool2d", R"({"kernel_size": 4})", "[[1, 3, 3]]",
         "MaxPool2d 'layer' kernel 4 does not fit a 3x3 input");
+    row("pool window of absurd work", "MaxPool2d",
+        R"({"kernel_size": 2147483647, "padding": 1073741823, "stride": 1})", "[[32, 28, 28]]",
+        "MaxPool2d 'layer' kernel 2147483647 reads 1.2e+23 values per sample, beyond the 1e+11 a "
+        "layer may take; make it fit the 28x28 input");
+    row("pool 1d window of absurd work", "MaxPool1d",
+        R"({"kernel_size": 2000000001, "padding": 1000000000, "stride": 1})", "[[1, 100]]",
+        "MaxPool1d 'layer' kernel 2000000001 reads 2e+11 values per sample, beyond the 1e+11 a "
+        "layer may take; make it fit the 100 input");
     row("batchnorm1d features", "BatchNorm1d", "{}", "[[32]]", "[32]");
     row("batchnorm1d sequence", "BatchNorm1d", "{}", "[[4, 10]]", "[4, 10]");
     row("batchnorm1d image", "BatchNorm1d", "{}", "[[1, 2, 3]]",
