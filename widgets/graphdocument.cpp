@@ -3,6 +3,7 @@
 #include "commands/setdatasetcommand.h"
 #include "commands/settrainingcommand.h"
 #include "graph/layerregistry.h"
+#include "util/atomicfile.h"
 
 #include <QDir>
 #include <QFile>
@@ -87,6 +88,7 @@ void GraphDocument::newProject()
 void GraphDocument::open(const QString& path)
 {
     Project project = loadProject(path.toStdString(), registry());
+    removeLeftoverSaves(path.toStdString());
     replaceProject(std::move(project), QFileInfo(path).absoluteFilePath());
 }
 
@@ -115,7 +117,12 @@ void GraphDocument::save()
 void GraphDocument::saveAs(const QString& path)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
-    saveProject(m_project, absolute.toStdString());
+    // Data paths relative to the old folder keep naming the same files.
+    Project moved = m_project;
+    moved.dataset = rebaseDataPaths(m_project.dataset, baseDir().toStdString(),
+                                    QFileInfo(absolute).absolutePath().toStdString());
+    saveProject(moved, absolute.toStdString());
+    m_project.dataset = moved.dataset;
     m_filePath = absolute;
     m_undoStack->setClean();
     Q_EMIT filePathChanged();

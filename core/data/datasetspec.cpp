@@ -170,6 +170,22 @@ DatasetProblem datasetProblem(const DatasetSpec& spec)
     return {};
 }
 
+DatasetSpec rebaseDataPaths(DatasetSpec spec, const std::string& from, const std::string& to)
+{
+    const DataSourceSpec* source = DataSourceRegistry::builtin().find(spec.source);
+    if (!source)
+        return spec;
+    const std::filesystem::path folder = std::filesystem::path(to).lexically_normal();
+    for (const auto& [param, path] : dataPaths(*source, spec.params)) {
+        if (std::filesystem::path(path).is_absolute())
+            continue;
+        const std::filesystem::path file = std::filesystem::path(DataLoadContext{from}.resolve(path));
+        const std::filesystem::path relative = file.lexically_relative(folder);
+        spec.params[param] = relative.empty() ? file.string() : relative.string();
+    }
+    return spec;
+}
+
 std::vector<std::string> missingDataFiles(const DatasetSpec& spec, const std::string& baseDir)
 {
     std::vector<std::string> missing;

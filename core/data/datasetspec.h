@@ -69,6 +69,11 @@ DatasetProblem datasetProblem(const DatasetSpec& spec);
 
 // Data files the spec names that do not exist or cannot be read, as
 // "params.path: /data/x.csv: no such file"; checked when a project opens.
+// The spec with its relative data paths rewritten for a project moving from
+// folder `from` to folder `to`, so they still name the same files (Save As);
+// absolute paths stay as they are.
+DatasetSpec rebaseDataPaths(DatasetSpec spec, const std::string& from, const std::string& to);
+
 std::vector<std::string> missingDataFiles(const DatasetSpec& spec, const std::string& baseDir);
 
 // One line for people: "Synthetic spiral · 3000 samples", "CSV / TSV table:

@@ -168,6 +168,15 @@ void writeFileAtomically(const std::string& requested, const std::string& conten
     syncFolderOf(path);
 }
 
+void removeLeftoverSaves(const std::string& path) noexcept
+{
+    try {
+        removeOrphanedTemps(saveTarget(path));
+    } catch (const std::exception&) {
+        // A link loop or an unreadable folder: nothing of ours to clear.
+    }
+}
+
 FileReadError::FileReadError(const std::string& path, const std::string& reason)
     : std::runtime_error(path + ": " + reason)
     , m_reason(reason)

@@ -14,6 +14,11 @@ namespace lepton {
 // file and the system error.
 void writeFileAtomically(const std::string& path, const std::string& contents);
 
+// Removes the temporary files that killed saves of `path` (or of a link's
+// target) left beside it; saves do it first, and opening a project does too.
+// Best effort: what cannot be removed stays.
+void removeLeftoverSaves(const std::string& path) noexcept;
+
 // Why a file could not be read: what() is "<path>: <reason>".
 class FileReadError : public std::runtime_error {
 public:

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void loadErrorsNameTheFile();
     void importDialogDetectsTheSource();
     void missingDataFilesAreFlaggedOnOpen();
+    void saveAsElsewhereKeepsTheDataFiles();
     void qualityFixIsAnUndoStep();
     void networkFitsTheDataInOneStep();
     void newFromDataMakesAProjectThatFits();
@@ -470,6 +471,43 @@ void TestDataPanel::missingDataFilesAreFlaggedOnOpen()
     QVERIFY(window.openProject(kSpiral));
     QVERIFY(panel->missingFiles().isEmpty());
     QVERIFY(!panel->bannerText().contains(QStringLiteral("Missing")));
+}
+
+// Relative data paths follow the project to its new folder, and temporary
+// files a killed save left beside a project go when it is opened.
+void TestDataPanel::saveAsElsewhereKeepsTheDataFiles()
+{
+    QDir root(m_dir.path());
+    QVERIFY(root.mkpath(QStringLiteral("first/data")) && root.mkpath(QStringLiteral("second/deeper")));
+    Project project = loadProject(LEPTON_SOURCE_DIR "/projects/fashion-mnist-cnn.lepton", LayerRegistry::builtin());
+    for (const char* param : {"train_images", "train_labels"}) {
+        const std::string original = project.dataset.params[param];
+        const QString name = QFileInfo(QString::fromStdString(original)).fileName();
+        QVERIFY(QFile::link(QString::fromStdString(original), root.filePath(QStringLiteral("first/data/") + name)));
+        project.dataset.params[param] = "data/" + name.toStdString();
+    }
+    const QString first = root.filePath(QStringLiteral("first/project.lepton"));
+    saveProject(project, first.toStdString());
+
+    MainWindow window;
+    QVERIFY(window.openProject(first));
+    QVERIFY(window.dataPanel()->missingFiles().isEmpty());
+    const QString second = root.filePath(QStringLiteral("second/deeper/moved.lepton"));
+    QVERIFY(window.saveProjectAs(second));
+    const std::string expected = "../../first/data/train-images-idx3-ubyte.gz";
+    QCOMPARE(window.document()->project().dataset.params["train_images"].get<std::string>(), expected);
+    QCOMPARE(loadProject(second.toStdString(), LayerRegistry::builtin()).dataset.params["train_images"].get<std::string>(),
+             expected);
+    QVERIFY(window.dataPanel()->missingFiles().isEmpty());
+    QVERIFY(!window.document()->isModified());
+
+    const QString leftover = root.filePath(QStringLiteral("second/deeper/.moved.lepton.tmp-4194305-0"));
+    QFile killedSave(leftover);
+    QVERIFY(killedSave.open(QIODevice::WriteOnly));
+    killedSave.close();
+    QVERIFY(window.openProject(second));
+    QVERIFY(!QFile::exists(leftover));
+    QVERIFY(window.dataPanel()->missingFiles().isEmpty());
 }
 
 void TestDataPanel::qualityFixIsAnUndoStep()
