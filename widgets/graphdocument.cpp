@@ -75,6 +75,12 @@ bool GraphDocument::isModified() const
     return !m_undoStack->isClean();
 }
 
+void GraphDocument::recover(Project project)
+{
+    replaceProject(std::move(project), m_filePath);
+    m_undoStack->resetClean();
+}
+
 void GraphDocument::newProject()
 {
     Project project;

@@ -67,6 +67,9 @@ public:
     // Where relative dataset paths resolve: the project file's folder.
     QString baseDir() const;
     bool isModified() const;
+    // Puts recovered unsaved edits in place of the project as opened: the
+    // document then reads as modified until saved, with no undo history.
+    void recover(Project project);
 
     // A project with one Input and one Output node, nothing to undo.
     void newProject();

@@ -15,6 +15,7 @@
 #include "recentfilesmenu.h"
 #include "shortcutsdialog.h"
 #include "templategallery.h"
+#include "projectrecovery.h"
 #include "projectruns.h"
 #include "runspanel.h"
 #include "trainingdashboard.h"
@@ -72,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_canvasActions(new CanvasActions(m_view, this))
     , m_blockLibrary(new UserBlockLibrary(m_document->registry(), UserBlockLibrary::defaultFolder(), this))
     , m_blockActions(new BlockActions(m_view, m_blockLibrary, this))
+    , m_recovery(new ProjectRecovery(m_document, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setCentralWidget(m_view);
@@ -111,6 +113,7 @@ bool MainWindow::openProject(const QString& path)
     restoreView();
     statusBar()->showMessage(tr("Opened %1").arg(m_document->fileName()), kStatusTimeoutMs);
     reportMissingData();
+    m_recovery->offerRecovery();
     return true;
 }
 
@@ -123,6 +126,7 @@ bool MainWindow::saveProjectAs(const QString& path)
         showError(tr("Cannot save project"), QString::fromStdString(error.what()));
         return false;
     }
+    m_recovery->forget();
     m_recentMenu->addFile(path);
     QSettings().setValue(kLastDirKey, QFileInfo(path).absolutePath());
     statusBar()->showMessage(tr("Saved %1").arg(m_document->fileName()), kStatusTimeoutMs);
@@ -225,6 +229,7 @@ bool MainWindow::save()
         showError(tr("Cannot save project"), QString::fromStdString(error.what()));
         return false;
     }
+    m_recovery->forget();
     statusBar()->showMessage(tr("Saved %1").arg(m_document->fileName()), kStatusTimeoutMs);
     return true;
 }
@@ -580,7 +585,10 @@ void MainWindow::connectSignals()
     });
     connect(m_trainingActions, &TrainingActions::statusMessage, this,
             [this](const QString& message, int timeoutMs) { statusBar()->showMessage(message, timeoutMs); });
+    connect(m_recovery, &ProjectRecovery::problem, this,
+            [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
     connect(m_trainingActions, &TrainingActions::runRequested, this, [this](const QString& error) {
+        m_recovery->saveNow(); // a run may take the machine down with it
         if (!error.isEmpty())
             m_dashboard->showError(error);
         m_dashboardDock->show();
@@ -603,7 +611,10 @@ bool MainWindow::maybeSave()
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
     if (answer == QMessageBox::Save)
         return save();
-    return answer == QMessageBox::Discard;
+    if (answer != QMessageBox::Discard)
+        return false;
+    m_recovery->forget();
+    return true;
 }
 
 void MainWindow::storeView()

@@ -22,6 +22,7 @@ class LayerPalette;
 class PredictPanel;
 class PropertyPanel;
 class RecentFilesMenu;
+class ProjectRecovery;
 class ProjectRuns;
 class RunsPanel;
 class TrainingDashboard;
@@ -55,6 +56,7 @@ public:
     PredictPanel* predictPanel() const { return m_predict; }
     TrainingSession* session() const { return m_session; }
     TrainingActions* trainingActions() const { return m_trainingActions; }
+    ProjectRecovery* recovery() const { return m_recovery; }
 
     // Opens a project and fits it into view. On failure the error is shown
     // and the current project stays.
@@ -120,6 +122,7 @@ private:
     RunsPanel* m_runs = nullptr;
     PredictPanel* m_predict = nullptr;
     ProjectRuns* m_projectRuns = nullptr;
+    ProjectRecovery* m_recovery = nullptr;
     DataPanel* m_dataPanel = nullptr;
     TrainingSettingsPanel* m_settings = nullptr;
     QDockWidget* m_paletteDock = nullptr;
