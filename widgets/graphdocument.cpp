@@ -209,14 +209,14 @@ void GraphDocument::removeNode(NodeId id)
     reinferShapes();
 }
 
-void GraphDocument::addEdge(const Edge& edge)
+void GraphDocument::addEdge(Edge edge)
 {
     m_project.graph.addEdge(edge);
     Q_EMIT edgeAdded(edge);
     reinferShapes();
 }
 
-void GraphDocument::removeEdge(const Edge& edge)
+void GraphDocument::removeEdge(Edge edge)
 {
     if (!m_project.graph.removeEdge(edge))
         return;

@@ -123,8 +123,9 @@ public:
     // it out of its group, and a group left empty goes too. Undo puts the
     // groups back with setGroups().
     void removeNode(NodeId id);
-    void addEdge(const Edge& edge);
-    void removeEdge(const Edge& edge);
+    // By value: an edge of the graph itself moves while it changes.
+    void addEdge(Edge edge);
+    void removeEdge(Edge edge);
     void setNodePosition(NodeId id, Position position);
     // A null value removes the param, so the layer's default applies.
     void setParam(NodeId id, const std::string& name, const nlohmann::json& value);

@@ -96,6 +96,10 @@ MainWindow::~MainWindow()
     // The scene outlives the document among our children; its last
     // selection changes must not reach the panels and actions that read it.
     m_scene->disconnect();
+    // Panels torn down with the window may still commit an edit (a name field
+    // losing focus); its signals must not reach this half-destroyed window.
+    m_document->disconnect(this);
+    m_document->undoStack()->disconnect(this);
 }
 
 bool MainWindow::openProject(const QString& path)

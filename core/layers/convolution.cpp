@@ -270,13 +270,17 @@ LayerSpec convTranspose2d()
                                      + " must be less than stride " + std::to_string(stride));
         Shape shape{out};
         for (size_t d = 1; d <= 2; ++d) {
-            const int64_t length = saturatingProduct({input[d] - 1, stride}) - 2 * padding
-                + kernel + extra;
+            // Wide enough for any dims and params the file format allows.
+            const __int128 length = __int128(input[d] - 1) * stride - 2 * __int128(padding) + kernel + extra;
             if (length < 1)
                 return ShapeResult::fail("padding " + std::to_string(padding)
                                          + " leaves nothing of a " + std::to_string(input[1])
                                          + "x" + std::to_string(input[2]) + " input");
-            shape.push_back(length);
+            if (length > __int128(kParamIntLimit))
+                return ShapeResult::fail("would make outputs longer than " + std::to_string(int64_t(kParamIntLimit))
+                                         + " from a " + std::to_string(input[1]) + "x" + std::to_string(input[2])
+                                         + " input");
+            shape.push_back(int64_t(length));
         }
         const std::optional<int64_t> weights =
             weightCount({in, out, kernel, kernel}, boolValue(node, "bias") ? out : 0);

@@ -66,7 +66,7 @@ ShapeResult withAffine(const TensorType& output, int64_t scaled, bool affine)
 {
     ShapeResult result;
     result.outputs = {output};
-    result.parameters = affine ? 2 * scaled : 0;
+    result.parameters = affine ? saturatingProduct({2, scaled}) : 0;
     return result;
 }
 

@@ -6,4 +6,5 @@ set(LEPTON_FUZZERS
   npy
   image
   csv
+  shapes
 )

@@ -218,14 +218,14 @@ private Q_SLOTS:
         torch::save(original, path);
 
         // A Dropout spliced in between relu and fc2 adds a node but no weights.
-        const Node* relu = graph.nodeByName("relu");
-        const Node* fc2 = graph.nodeByName("fc2");
-        Edge old{relu->id, 0, fc2->id, 0};
-        QVERIFY(graph.removeEdge(old));
+        // Ids, not node pointers: addNode may move the nodes.
+        const NodeId relu = graph.nodeByName("relu")->id;
+        const NodeId fc2 = graph.nodeByName("fc2")->id;
+        QVERIFY(graph.removeEdge({relu, 0, fc2, 0}));
         Node dropout = LayerRegistry::builtin().makeNode("Dropout", graph);
         NodeId dropoutId = graph.addNode(dropout);
-        graph.addEdge({relu->id, 0, dropoutId, 0});
-        graph.addEdge({dropoutId, 0, fc2->id, 0});
+        graph.addEdge({relu, 0, dropoutId, 0});
+        graph.addEdge({dropoutId, 0, fc2, 0});
 
         torch::manual_seed(2);
         GraphModule edited(graph, LayerRegistry::builtin());
