@@ -10,17 +10,6 @@
 
 namespace {
 
-void setNode(QJsonObject& project, int index, const QString& key, const QJsonValue& value)
-{
-    QJsonObject graph = project["graph"].toObject();
-    QJsonArray nodes = graph["nodes"].toArray();
-    QJsonObject node = nodes[index].toObject();
-    node[key] = value;
-    nodes[index] = node;
-    graph["nodes"] = nodes;
-    project["graph"] = graph;
-}
-
 const QString kForgedName = QStringLiteral("fc1\n\x1b[31mlepton: training finished");
 
 } // namespace
@@ -113,7 +102,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString evil = writeVariant(dir, "evil.lepton", [](QJsonObject& p) {
             p["name"] = QStringLiteral("evil\x1b]0;title\x07");
-            setNode(p, 1, "name", kForgedName);
+            setNodeValue(p, 1, "name", kForgedName);
         });
         const CliResult inspected = runCli({"inspect", evil});
         QVERIFY2(inspected.exitCode == 0, qPrintable(inspected.err));
@@ -122,7 +111,7 @@ private Q_SLOTS:
         QVERIFY2(inspected.out.contains(QStringLiteral("fc1\\n\\x1b[31mlepton: training finished")), qPrintable(inspected.out));
 
         const QString mismatch = writeVariant(dir, "mismatch.lepton", [](QJsonObject& p) {
-            setNode(p, 1, "name", kForgedName);
+            setNodeValue(p, 1, "name", kForgedName);
             setNodeParams(p, 1, {{"in_features", 5}, {"out_features", 64}, {"bias", true}});
         });
         const CliResult failed = runCli({"train", mismatch});
@@ -131,7 +120,7 @@ private Q_SLOTS:
                                             "input features, got 2\n"));
 
         const QString badType = writeVariant(dir, "type.lepton", [](QJsonObject& p) {
-            setNode(p, 1, "type", QStringLiteral("Lin\x1b[2Jear"));
+            setNodeValue(p, 1, "type", QStringLiteral("Lin\x1b[2Jear"));
         });
         const CliResult unknown = runCli({"inspect", badType});
         QCOMPARE(unknown.exitCode, 1);

@@ -61,16 +61,21 @@ inline void setValue(QJsonObject& object, QStringList path, const QJsonValue& va
     object[key] = inner;
 }
 
-// Replaces one node's params in a project object.
-inline void setNodeParams(QJsonObject& project, int nodeIndex, const QJsonObject& params)
+// Sets one field (name, type, params) of a node in a project object.
+inline void setNodeValue(QJsonObject& project, int nodeIndex, const QString& key, const QJsonValue& value)
 {
     QJsonObject graph = project["graph"].toObject();
     QJsonArray nodes = graph["nodes"].toArray();
     QJsonObject node = nodes[nodeIndex].toObject();
-    node["params"] = params;
+    node[key] = value;
     nodes[nodeIndex] = node;
     graph["nodes"] = nodes;
     project["graph"] = graph;
+}
+
+inline void setNodeParams(QJsonObject& project, int nodeIndex, const QJsonObject& params)
+{
+    setNodeValue(project, nodeIndex, "params", params);
 }
 
 // Writes the example project `example` with `edit` applied to `name` in `dir`.
