@@ -27,6 +27,8 @@ usage() {
 usage: installer/setup.sh COMMAND [ARGS]
   launch [PROJECT]  install, build, open the workbench (default: projects/spiral-mlp.lepton)
   test              install, build, run the whole test suite
+  sanitize          install, build with AddressSanitizer and UndefinedBehaviorSanitizer
+                    in build-asan/, run the suite there
   build             install and build only
   deps              install the Debian packages only
 Environment: LEPTON_BUILD_DIR (default: build/), LEPTON_CMAKE_ARGS (extra cmake arguments)
@@ -72,6 +74,14 @@ case "$command" in
     install_packages
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure
+    ;;
+  sanitize)
+    install_packages
+    BUILD_DIR="${LEPTON_BUILD_DIR:-$ROOT/build-asan}"
+    LEPTON_CMAKE_ARGS="-DCMAKE_BUILD_TYPE=Debug -DLEPTON_SANITIZE=ON ${LEPTON_CMAKE_ARGS:-}"
+    build
+    # The fuzz tests build their own sanitized harnesses: the test command runs them.
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -E '^fuzz'
     ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -30,6 +30,7 @@ const std::map<std::string, const char*>& groupStarts()
         {"schedule", QT_TR_NOOP("Learning-rate schedule")},
         {"batch_size", QT_TR_NOOP("Run")},
         {"early_stopping", QT_TR_NOOP("Early stopping")},
+        {"keep_last_checkpoints", QT_TR_NOOP("Checkpoints")},
     };
     return starts;
 }

@@ -1,14 +1,13 @@
 #include "train/checkpoint.h"
 
+#include "util/atomicfile.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
-
-#include <unistd.h>
 
 namespace lepton {
 
@@ -43,14 +42,6 @@ std::string shapeText(const torch::Tensor& tensor)
     for (int64_t d = 0; d < tensor.dim(); ++d)
         text += (d ? ", " : "") + std::to_string(tensor.size(d));
     return text + "]";
-}
-
-std::vector<char> readFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error(path + ": cannot read the checkpoint");
-    return std::vector<char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 } // namespace
@@ -119,29 +110,15 @@ void writeCheckpoint(const Checkpoint& checkpoint, const std::string& path)
 
     std::error_code error;
     fs::create_directories(fs::path(path).parent_path(), error);
-    const std::string temporary = path + ".tmp-" + std::to_string(getpid());
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), std::streamsize(bytes.size()));
-        out.flush();
-        if (!out) {
-            out.close();
-            fs::remove(temporary, error);
-            throw std::runtime_error(temporary + ": cannot write the checkpoint");
-        }
-    }
-    fs::rename(temporary, path, error);
-    if (error) {
-        fs::remove(temporary, error);
-        throw std::runtime_error(path + ": cannot write the checkpoint: " + error.message());
-    }
+    writeFileAtomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
 Checkpoint readCheckpoint(const std::string& path)
 {
     Checkpoint checkpoint;
     try {
-        const c10::IValue value = torch::pickle_load(readFile(path));
+        const std::string bytes = readFile(path);
+        const c10::IValue value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
         const c10::impl::GenericDict all = value.toGenericDict();
         if (!all.contains("format") || all.at("format").toStringRef() != "lepton-checkpoint-1")
             throw std::runtime_error("not a checkpoint of this version");
@@ -222,8 +199,10 @@ void restoreTrainingState(const Checkpoint& checkpoint, torch::optim::Optimizer&
 nlohmann::json resumableSettings(const TrainingConfig& config)
 {
     nlohmann::json settings = trainingToJson(config);
-    // How steps run, not what they compute: a run may go on elsewhere.
-    for (const char* name : {"epochs", "device", "mixed_precision", "cudnn_benchmark", "channels_last"})
+    // How steps run and what is kept, not what they compute: a run may go on
+    // elsewhere.
+    for (const char* name : {"epochs", "device", "mixed_precision", "cudnn_benchmark", "channels_last",
+                             "keep_last_checkpoints", "keep_best_checkpoints"})
         settings.erase(name);
     return settings;
 }

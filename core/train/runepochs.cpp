@@ -13,7 +13,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <stdexcept>
 #include <system_error>
@@ -118,6 +117,7 @@ void Trainer::Run::resume(GraphModule& model, torch::optim::Optimizer& optimizer
     if (state.contains("grad_scaler"))
         progress.scaler.restore(state.at("grad_scaler"));
     progress.watch.restore(state.at("watch"));
+    progress.retention.restore(state.value("kept_epochs", nlohmann::json::array()));
     progress.firstEpoch = done + 1;
     summary.resumedAfter = done;
     if (place.rank == 0)
@@ -150,15 +150,11 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     const size_t figuresReadEvery = device.is_cuda() && !m_group ? 16 : 1;
 
     const Clock::time_point start = Clock::now();
-    RunProgress progress(config, static_cast<int64_t>(ranges.size()), mixedPrecision);
-    if (m_job.resume) {
+    RunProgress progress(config, static_cast<int64_t>(ranges.size()), mixedPrecision, m_job.checkpointDir);
+    if (m_job.resume)
         resume(model, *optimizer, progress, ranges.size(), device, summary);
-    } else if (!m_job.checkpointDir.empty() && place.rank == 0) {
-        // Another run's checkpoints would otherwise be resumed as this one's.
-        std::error_code ignored;
-        std::filesystem::remove(lastCheckpointPath(m_job.checkpointDir), ignored);
-        std::filesystem::remove(bestCheckpointPath(m_job.checkpointDir), ignored);
-    }
+    else if (!m_job.checkpointDir.empty() && place.rank == 0)
+        removeCheckpoints(m_job.checkpointDir);
     if (m_group) // the same start everywhere, whatever weights each worker read
         m_group->broadcast(parametersAndBuffers(model));
     bool writeCheckpoints = !m_job.checkpointDir.empty() && place.rank == 0;
@@ -169,6 +165,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
     nlohmann::json epochMetrics;  // of the last epoch done, for the checkpoints
     // Writes last.ckpt (and best.ckpt when `improved`) for the state after
     // `epochsDone` epochs and, for a run stopping within the next, its part.
+    // At an epoch's end, progress.retention has recorded it: where it keeps
+    // epoch files, the checkpoint is written as one and last.ckpt links to it.
     const auto saveCheckpoint = [&](int epochsDone, bool stoppedEarly, bool improved, const EpochSoFar& within) {
         if (!writeCheckpoints)
             return;
@@ -184,7 +182,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                                 {"grad_scaler", progress.scaler.state()},
                                 {"workers", place.worldSize},
                                 {"model", m_modelRecord},
-                                {"metrics", epochMetrics}};
+                                {"metrics", epochMetrics},
+                                {"kept_epochs", progress.retention.state()}};
         try {
             // Within an epoch, the generator as the epoch began: it is shuffled and
             // its batches augmented again when resumed (and the prefetcher may still
@@ -196,11 +195,19 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 makeCheckpoint(model, *optimizer, within.batches > 0 ? epochStart : m_generator, std::move(state));
             if (within.batches > 0)
                 checkpoint.state["epoch_so_far"] = toJson(within);
-            writeCheckpoint(checkpoint, lastCheckpointPath(m_job.checkpointDir));
-            summary.checkpoint = lastCheckpointPath(m_job.checkpointDir);
+            const std::string last = lastCheckpointPath(m_job.checkpointDir);
+            if (within.batches == 0 && progress.retention.keepsEpochFiles()) {
+                const std::string epochFile = progress.retention.epochPath(epochsDone);
+                writeCheckpoint(checkpoint, epochFile);
+                replaceWithLink(epochFile, last);
+                progress.retention.removeDropped();
+            } else {
+                writeCheckpoint(checkpoint, last);
+            }
+            summary.checkpoint = last;
             summary.checkpointBatches = within.batches;
             if (improved)
-                writeCheckpoint(checkpoint, bestCheckpointPath(m_job.checkpointDir));
+                replaceWithLink(last, bestCheckpointPath(m_job.checkpointDir));
         } catch (const std::exception& error) {
             // A read-only folder or a full disk costs the checkpoints, not the run.
             writeCheckpoints = false;
@@ -397,6 +404,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
         const bool stopEarly =
             config.earlyStopping && metric && !improved && progress.watch.epochsWithoutImprovement() >= config.patience;
         // Saved before the epoch is reported: an epoch reported done is kept.
+        progress.retention.record(epoch, metric);
         saveCheckpoint(epoch, stopEarly, improved, {});
         push(std::move(event));
         if (stopEarly) {

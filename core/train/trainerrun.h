@@ -6,6 +6,7 @@
 
 #include "model/graphmodule.h"
 #include "train/batchtransform.h"
+#include "train/checkpointretention.h"
 #include "train/evaluation.h"
 #include "train/lrschedule.h"
 #include "train/mixedprecision.h"
@@ -57,16 +58,20 @@ struct RunData {
 
 // What a run carries from epoch to epoch, and its checkpoints keep.
 struct RunProgress {
-    RunProgress(const TrainingConfig& config, int64_t batchesPerEpoch, bool mixedPrecision)
+    RunProgress(const TrainingConfig& config, int64_t batchesPerEpoch, bool mixedPrecision,
+                const std::string& checkpointDir)
         : schedule(config, batchesPerEpoch)
         , watch(higherIsBetter(config.monitor, config.mode), config.minDelta)
         , scaler(mixedPrecision)
+        , retention(checkpointDir, config.keepLastCheckpoints, config.keepBestCheckpoints,
+                    higherIsBetter(config.monitor, config.mode))
     {
     }
 
     LearningRateSchedule schedule;
     MetricWatch watch; // the monitored metric's best, for best.ckpt and early stopping
     GradScaler scaler;
+    CheckpointRetention retention;
     std::vector<torch::Tensor> best; // the best epoch's weights, to restore
     int bestEpoch = 0;
     double trainingSeconds = 0.0;

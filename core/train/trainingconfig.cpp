@@ -67,6 +67,7 @@ std::vector<std::string> namesOf(const Spelling<Kind> (&table)[N])
 }
 
 constexpr double kEpochLimit = 1'000'000;
+constexpr double kCheckpointLimit = 10'000;
 
 std::vector<ParamSpec> makeSchema()
 {
@@ -126,6 +127,12 @@ std::vector<ParamSpec> makeSchema()
         {"patience", T::Int, 5, 1, kEpochLimit, none, "Epochs without improvement before stopping"},
         {"min_delta", T::Float, 0.0, 0.0, inf, none, "The least change that counts as an improvement"},
         {"restore_best", T::Bool, true, {}, {}, none, "Keep the weights of the best epoch rather than the last"},
+        // Checkpoints.
+        {"keep_last_checkpoints", T::Int, 1, 1, kCheckpointLimit, none,
+         "Checkpoints kept of the latest epochs: last.ckpt, and epoch-NNNN.ckpt for earlier ones"},
+        {"keep_best_checkpoints", T::Int, 1, 1, kCheckpointLimit, none,
+         "Checkpoints kept of the best epochs by the monitored metric: best.ckpt, and epoch-NNNN.ckpt for the "
+         "runners-up"},
     };
 }
 
@@ -206,6 +213,8 @@ TrainingConfig trainingFromJson(const nlohmann::json& params)
     c.patience = p.at("patience").get<int>();
     c.minDelta = p.at("min_delta").get<double>();
     c.restoreBest = p.at("restore_best").get<bool>();
+    c.keepLastCheckpoints = p.at("keep_last_checkpoints").get<int>();
+    c.keepBestCheckpoints = p.at("keep_best_checkpoints").get<int>();
     return c;
 }
 
@@ -245,6 +254,8 @@ nlohmann::ordered_json trainingToJson(const TrainingConfig& c)
         {"patience", c.patience},
         {"min_delta", c.minDelta},
         {"restore_best", c.restoreBest},
+        {"keep_last_checkpoints", c.keepLastCheckpoints},
+        {"keep_best_checkpoints", c.keepBestCheckpoints},
     };
 }
 
@@ -256,7 +267,7 @@ bool trainingParamApplies(const std::string& name, const TrainingConfig& c)
     const auto scheduleIs = [&](std::initializer_list<ScheduleKind> kinds) {
         return std::find(kinds.begin(), kinds.end(), c.schedule) != kinds.end();
     };
-    const bool watched = c.earlyStopping || c.schedule == ScheduleKind::Plateau;
+    const bool watched = c.earlyStopping || c.schedule == ScheduleKind::Plateau || c.keepBestCheckpoints > 1;
     if (name == "momentum")
         return optimizerIs({OptimizerKind::SGD});
     if (name == "nesterov")

@@ -63,6 +63,11 @@ struct TrainingConfig {
     int patience = 5;
     double minDelta = 0.0;
     bool restoreBest = true;
+
+    // Checkpoints: how many of the latest epochs and of the best (by
+    // `monitor`) keep theirs; see CheckpointRetention.
+    int keepLastCheckpoints = 1;
+    int keepBestCheckpoints = 1;
 };
 
 // Stable spellings used in project files and on the command line.

@@ -1,12 +1,18 @@
 #include "graph/layerregistry.h"
 #include "train/checkpoint.h"
+#include "train/checkpointretention.h"
 
 #include "common/traintestutil.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
 
@@ -18,6 +24,27 @@ Graph network(int64_t hidden)
                            {"ReLU", "relu"},
                            {"Linear", "fc2", {{"out_features", 3}}},
                            {"Output", "out"}});
+}
+
+// The epochs whose epoch-NNNN.ckpt is in `folder`, ascending.
+std::vector<int> epochFiles(const std::string& folder)
+{
+    std::vector<int> epochs;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("epoch-", 0) == 0)
+            epochs.push_back(std::stoi(name.substr(6)));
+    }
+    std::sort(epochs.begin(), epochs.end());
+    return epochs;
+}
+
+// Stands in for a checkpoint writer: the epoch file exists, then drops go.
+void saveEpoch(CheckpointRetention& retention, int epoch, std::optional<double> metric)
+{
+    retention.record(epoch, metric);
+    std::ofstream(retention.epochPath(epoch)) << epoch;
+    retention.removeDropped();
 }
 
 Checkpoint checkpointOf(GraphModule& model)
@@ -88,6 +115,76 @@ private Q_SLOTS:
                                 "2 tensors skipped (n2.bias: no such layer, ...)"));
         QVERIFY(torch::equal(other->layerModule(rewired.nodeByName("fc2")->id)->named_parameters()["weight"],
                              trained->layerModule(rewired.nodeByName("fc2")->id)->named_parameters()["weight"]));
+    }
+
+    void retentionKeepsTheLatestAndTheBest()
+    {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        CheckpointRetention retention(folder, 2, 2, false); // lower is better
+        const std::vector<std::optional<double>> losses = {0.9, 0.5, 0.7, 0.4, 0.8, std::nullopt, 0.85};
+        for (size_t i = 0; i < losses.size(); ++i)
+            saveEpoch(retention, int(i) + 1, losses[i]);
+        // The latest two (6 without a metric, 7), the best two (4 at 0.4, 2 at 0.5).
+        QCOMPARE(epochFiles(folder), (std::vector<int>{2, 4, 6, 7}));
+        QCOMPARE(QString::fromStdString(retention.epochPath(7)), dir.filePath("epoch-0007.ckpt"));
+
+        CheckpointRetention higher(dir.filePath("accuracy").toStdString(), 1, 2, true);
+        QVERIFY(higher.keepsEpochFiles());
+        std::filesystem::create_directory(dir.filePath("accuracy").toStdString());
+        for (int epoch = 1; epoch <= 5; ++epoch)
+            saveEpoch(higher, epoch, 0.1 * (epoch % 3)); // 0.1 0.2 0 0.1 0.2
+        QCOMPARE(epochFiles(dir.filePath("accuracy").toStdString()), (std::vector<int>{2, 5}));
+        QVERIFY(!CheckpointRetention(folder, 1, 1, false).keepsEpochFiles());
+    }
+
+    // A resumed run trains the epoch it stopped within again: that epoch and
+    // any later one the list still names are replaced, not kept twice.
+    void retentionResumesFromItsState()
+    {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        CheckpointRetention first(folder, 3, 1, false);
+        for (int epoch = 1; epoch <= 4; ++epoch)
+            saveEpoch(first, epoch, 1.0 / epoch);
+        CheckpointRetention resumed(folder, 3, 1, false);
+        resumed.restore(first.state());
+        QCOMPARE(resumed.state(), first.state());
+        saveEpoch(resumed, 4, 0.3);
+        saveEpoch(resumed, 5, 0.1);
+        QCOMPARE(epochFiles(folder), (std::vector<int>{3, 4, 5}));
+        QCOMPARE(resumed.state().size(), size_t(3));
+        QCOMPARE(resumed.state()[1].at("metric").get<double>(), 0.3);
+    }
+
+    // A real run keeps its last two epochs and its best; last.ckpt and
+    // best.ckpt are those same files, and the next fresh run clears them.
+    void runKeepsTheEpochCheckpointsItIsAskedTo()
+    {
+        QTemporaryDir dir;
+        TrainingJob job = spiralJob(5);
+        job.dataset.params["samples"] = 600;
+        job.config.keepLastCheckpoints = 2;
+        job.checkpointDir = dir.filePath("run.lepton.d").toStdString();
+        const std::vector<TrainingEvent> events = run(job);
+        QVERIFY2(endsOnce(events, TrainerState::Finished), events.back().message.c_str());
+
+        const std::string folder = job.checkpointDir;
+        const int best = readCheckpoint(bestCheckpointPath(folder)).state.at("epochs_done").get<int>();
+        std::vector<int> expected = {4, 5};
+        if (best < 4)
+            expected.insert(expected.begin(), best);
+        QCOMPARE(epochFiles(folder), expected);
+        CheckpointRetention retention(folder, 2, 1, false);
+        QVERIFY(std::filesystem::equivalent(lastCheckpointPath(folder), retention.epochPath(5)));
+        QVERIFY(std::filesystem::equivalent(bestCheckpointPath(folder), retention.epochPath(best)));
+        QCOMPARE(readCheckpoint(retention.epochPath(4)).state.at("epochs_done").get<int>(), 4);
+
+        job.config.keepLastCheckpoints = 1;
+        const std::vector<TrainingEvent> again = run(job);
+        QVERIFY2(endsOnce(again, TrainerState::Finished), again.back().message.c_str());
+        QVERIFY(epochFiles(folder).empty());
+        QVERIFY(std::filesystem::exists(lastCheckpointPath(folder)));
     }
 
     void unreadableFilesAreNamed()
