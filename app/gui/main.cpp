@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "projectfiles.h"
 #include "trainingactions.h"
 
 #include <QAction>
@@ -35,7 +36,7 @@ int main(int argc, char* argv[])
     window.restoreLayout();
     const QStringList arguments = parser.positionalArguments();
     if (!arguments.isEmpty())
-        window.openProject(arguments.front());
+        window.files()->openProject(arguments.front());
     window.show();
     if (parser.isSet(trainOption))
         QTimer::singleShot(0, window.trainingActions()->train(), &QAction::trigger);

@@ -3,7 +3,6 @@
 #include "blocks/blockactions.h"
 #include "blocks/userblocklibrary.h"
 #include "canvasactions.h"
-#include "data/dataimportdialog.h"
 #include "data/datapanel.h"
 #include "exportdialog.h"
 #include "graphdocument.h"
@@ -11,12 +10,12 @@
 #include "graphview.h"
 #include "layerpalette.h"
 #include "predictpanel.h"
+#include "projectfiles.h"
 #include "propertypanel.h"
-#include "recentfilesmenu.h"
 #include "shortcutsdialog.h"
-#include "templategallery.h"
 #include "projectrecovery.h"
 #include "projectruns.h"
+#include "recentfilesmenu.h"
 #include "runspanel.h"
 #include "trainingdashboard.h"
 #include "trainingsession.h"
@@ -26,18 +25,11 @@
 
 #include "graph/layerregistry.h"
 #include "model/modelsummary.h"
-#include "project/projectfromdata.h"
 #include "util/displaytext.h"
 
 #include <QApplication>
-#include <QFutureWatcher>
-#include <QProgressDialog>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QCloseEvent>
-#include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
@@ -48,8 +40,6 @@
 #include <QToolBar>
 #include <QUndoStack>
 
-#include <cmath>
-#include <optional>
 
 namespace lepton {
 
@@ -58,7 +48,6 @@ namespace {
 constexpr int kStatusTimeoutMs = 8000;
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
-const QString kLastDirKey = QStringLiteral("lastDirectory");
 const QString kSnapKey = QStringLiteral("canvas/snapToGrid");
 
 } // namespace
@@ -73,7 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_canvasActions(new CanvasActions(m_view, this))
     , m_blockLibrary(new UserBlockLibrary(m_document->registry(), UserBlockLibrary::defaultFolder(), this))
     , m_blockActions(new BlockActions(m_view, m_blockLibrary, this))
-    , m_recovery(new ProjectRecovery(m_document, this))
+    , m_files(new ProjectFiles(m_document, m_view, m_trainingActions, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setCentralWidget(m_view);
@@ -102,154 +91,11 @@ MainWindow::~MainWindow()
     m_document->undoStack()->disconnect(this);
 }
 
-bool MainWindow::openProject(const QString& path)
-{
-    try {
-        m_document->open(path);
-    } catch (const std::exception& error) {
-        if (!QFileInfo::exists(path))
-            m_recentMenu->removeFile(path);
-        showError(tr("Cannot open project"), QString::fromStdString(error.what()));
-        return false;
-    }
-    m_recentMenu->addFile(path);
-    QSettings().setValue(kLastDirKey, QFileInfo(path).absolutePath());
-    restoreView();
-    statusBar()->showMessage(tr("Opened %1").arg(m_document->fileName()), kStatusTimeoutMs);
-    reportMissingData();
-    m_recovery->offerRecovery();
-    return true;
-}
-
-bool MainWindow::saveProjectAs(const QString& path)
-{
-    storeView();
-    try {
-        m_document->saveAs(path);
-    } catch (const std::exception& error) {
-        showError(tr("Cannot save project"), QString::fromStdString(error.what()));
-        return false;
-    }
-    m_recovery->forget();
-    m_recentMenu->addFile(path);
-    QSettings().setValue(kLastDirKey, QFileInfo(path).absolutePath());
-    statusBar()->showMessage(tr("Saved %1").arg(m_document->fileName()), kStatusTimeoutMs);
-    return true;
-}
-
 void MainWindow::restoreLayout()
 {
     QSettings settings;
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
     restoreState(settings.value(kStateKey).toByteArray());
-}
-
-void MainWindow::newProject()
-{
-    if (!mayReplaceProject())
-        return;
-    m_document->newProject();
-    m_view->fitToContents();
-}
-
-void MainWindow::newFromTemplate()
-{
-    if (!mayReplaceProject())
-        return;
-    TemplateGallery gallery(this);
-    if (gallery.exec() != QDialog::Accepted || gallery.chosenTemplate().isEmpty())
-        return;
-    try {
-        m_document->newFromTemplate(gallery.chosenTemplate());
-    } catch (const std::exception& error) {
-        showError(tr("Cannot create the project"), QString::fromStdString(error.what()));
-        return;
-    }
-    m_view->fitToContents();
-}
-
-void MainWindow::newFromData()
-{
-    if (!mayReplaceProject())
-        return;
-    DataImportDialog dialog(DatasetSpec(), QString(), this);
-    dialog.setWindowTitle(tr("New Project from Data"));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    // Read again, on a pool thread, rather than trusting the preview, which
-    // may show settings from before the last edit.
-    struct Outcome {
-        std::optional<Project> project;
-        QString error; // empty also when cancelled
-    };
-    auto stop = std::make_shared<std::atomic<bool>>(false);
-    QFutureWatcher<Outcome> watcher;
-    QProgressDialog progress(tr("Reading the data\u2026"), tr("Cancel"), 0, 0, this);
-    progress.setWindowModality(Qt::WindowModal);
-    connect(&watcher, &QFutureWatcher<Outcome>::finished, &progress, &QProgressDialog::reset);
-    connect(&progress, &QProgressDialog::canceled, this, [stop] { stop->store(true); });
-    watcher.setFuture(QtConcurrent::run([dataset = dialog.dataset(), stop] {
-        Outcome outcome;
-        try {
-            outcome.project = projectFromData(dataset, std::string(), nullptr, stop.get()).project;
-        } catch (const DataCancelled&) {
-        } catch (const std::exception& error) {
-            outcome.error = QString::fromStdString(error.what());
-        }
-        return outcome;
-    }));
-    // A finish during exec() arrives as a queued signal and closes the dialog.
-    if (!watcher.isFinished())
-        progress.exec();
-    watcher.waitForFinished();
-    Outcome outcome = watcher.result();
-    if (!outcome.error.isEmpty())
-        showError(tr("Cannot create the project"), outcome.error);
-    if (!outcome.project)
-        return;
-    m_document->newProject(std::move(*outcome.project));
-    m_view->fitToContents();
-}
-
-void MainWindow::open()
-{
-    if (!mayReplaceProject())
-        return;
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Project"), QSettings().value(kLastDirKey).toString(),
-        tr("Lepton projects (*.lepton);;All files (*)"));
-    if (!path.isEmpty())
-        openProject(path);
-}
-
-bool MainWindow::save()
-{
-    if (m_document->filePath().isEmpty())
-        return saveAs();
-    storeView();
-    try {
-        m_document->save();
-    } catch (const std::exception& error) {
-        showError(tr("Cannot save project"), QString::fromStdString(error.what()));
-        return false;
-    }
-    m_recovery->forget();
-    statusBar()->showMessage(tr("Saved %1").arg(m_document->fileName()), kStatusTimeoutMs);
-    return true;
-}
-
-bool MainWindow::saveAs()
-{
-    const QString start = m_document->filePath().isEmpty()
-        ? QDir(QSettings().value(kLastDirKey, QDir::homePath()).toString()).filePath(m_document->fileName())
-        : m_document->filePath();
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), start,
-                                                tr("Lepton projects (*.lepton)"));
-    if (path.isEmpty())
-        return false;
-    if (!path.endsWith(QStringLiteral(".lepton")))
-        path += QStringLiteral(".lepton");
-    return saveProjectAs(path);
 }
 
 void MainWindow::showShortcuts()
@@ -282,7 +128,7 @@ void MainWindow::exportModel()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave() || !m_trainingActions->stopRunIfConfirmed(tr("quit"))) {
+    if (!m_files->maybeSave() || !m_trainingActions->stopRunIfConfirmed(tr("quit"))) {
         event->ignore();
         return;
     }
@@ -294,33 +140,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 void MainWindow::createActions()
 {
-    m_newAction = new QAction(themedIcon("document-new", QStyle::SP_FileIcon), tr("&New"), this);
-    m_newAction->setShortcut(QKeySequence::New);
-    m_newAction->setStatusTip(tr("Start a new project"));
-    connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
-
-    m_newFromTemplateAction = new QAction(tr("New from &Template..."), this);
-    m_newFromTemplateAction->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
-    m_newFromTemplateAction->setStatusTip(tr("Start from a network that already trains"));
-    connect(m_newFromTemplateAction, &QAction::triggered, this, &MainWindow::newFromTemplate);
-
-    m_newFromDataAction = new QAction(tr("New from &Data..."), this);
-    m_newFromDataAction->setStatusTip(tr("Start from a data file or folder, with a network that fits it"));
-    connect(m_newFromDataAction, &QAction::triggered, this, &MainWindow::newFromData);
-
-    m_openAction = new QAction(themedIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open..."), this);
-    m_openAction->setShortcut(QKeySequence::Open);
-    connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
-
-    m_saveAction = new QAction(themedIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Save"), this);
-    m_saveAction->setShortcut(QKeySequence::Save);
-    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
-
-    m_saveAsAction = new QAction(themedIcon("document-save-as", QStyle::SP_DialogSaveButton), tr("Save &As..."), this);
-    // Spelled out: not every platform theme binds QKeySequence::SaveAs.
-    m_saveAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
-    connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
-
     m_importDataAction = new QAction(tr("&Import Data..."), this);
     m_importDataAction->setStatusTip(tr("Read a data file or folder into the project"));
     connect(m_importDataAction, &QAction::triggered, this, &MainWindow::importData);
@@ -390,10 +209,6 @@ void MainWindow::createActions()
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportModel);
 
     const std::pair<QAction*, const char*> names[] = {
-        {m_newAction, "actionNew"},       {m_newFromTemplateAction, "actionNewFromTemplate"},
-        {m_newFromDataAction, "actionNewFromData"},
-        {m_openAction, "actionOpen"},
-        {m_saveAction, "actionSave"},     {m_saveAsAction, "actionSaveAs"},
         {m_importDataAction, "actionImportData"}, {m_exportAction, "actionExport"},
         {m_quitAction, "actionQuit"},     {m_undoAction, "actionUndo"},
         {m_redoAction, "actionRedo"},     {m_undoToolAction, "actionUndoTool"},
@@ -407,15 +222,14 @@ void MainWindow::createActions()
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(m_newAction);
-    file->addAction(m_newFromTemplateAction);
-    file->addAction(m_newFromDataAction);
-    file->addAction(m_openAction);
-    m_recentMenu = new RecentFilesMenu(tr("Open &Recent"), file);
-    file->addMenu(m_recentMenu);
+    file->addAction(m_files->newAction());
+    file->addAction(m_files->newFromTemplateAction());
+    file->addAction(m_files->newFromDataAction());
+    file->addAction(m_files->openAction());
+    file->addMenu(m_files->recentMenu());
     file->addSeparator();
-    file->addAction(m_saveAction);
-    file->addAction(m_saveAsAction);
+    file->addAction(m_files->saveAction());
+    file->addAction(m_files->saveAsAction());
     file->addSeparator();
     file->addAction(m_importDataAction);
     file->addAction(m_exportAction);
@@ -466,9 +280,9 @@ void MainWindow::createToolBar()
     bar->setMovable(false);
     bar->setIconSize(QSize(18, 18));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    bar->addAction(m_newAction);
-    bar->addAction(m_openAction);
-    bar->addAction(m_saveAction);
+    bar->addAction(m_files->newAction());
+    bar->addAction(m_files->openAction());
+    bar->addAction(m_files->saveAction());
     bar->addSeparator();
     bar->addAction(m_undoToolAction);
     bar->addAction(m_redoToolAction);
@@ -583,69 +397,18 @@ void MainWindow::connectSignals()
         m_propertiesDock->raise();
         m_properties->editName();
     });
-    connect(m_recentMenu, &RecentFilesMenu::fileTriggered, this, [this](const QString& path) {
-        if (mayReplaceProject())
-            openProject(path);
-    });
+    connect(m_files, &ProjectFiles::statusMessage, this, showStatus);
+    connect(m_files, &ProjectFiles::problem, this, &MainWindow::showError);
+    connect(m_files, &ProjectFiles::opened, this, &MainWindow::reportMissingData);
     connect(m_trainingActions, &TrainingActions::statusMessage, this,
             [this](const QString& message, int timeoutMs) { statusBar()->showMessage(message, timeoutMs); });
-    connect(m_recovery, &ProjectRecovery::problem, this,
-            [this](const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
     connect(m_trainingActions, &TrainingActions::runRequested, this, [this](const QString& error) {
-        m_recovery->saveNow(); // a run may take the machine down with it
+        m_files->recovery()->saveNow(); // a run may take the machine down with it
         if (!error.isEmpty())
             m_dashboard->showError(error);
         m_dashboardDock->show();
         m_dashboardDock->raise();
     });
-}
-
-bool MainWindow::mayReplaceProject()
-{
-    return maybeSave() && m_trainingActions->stopRunIfConfirmed(tr("close the project"));
-}
-
-bool MainWindow::maybeSave()
-{
-    if (!m_document->isModified())
-        return true;
-    const auto answer = QMessageBox::question(
-        this, tr("Unsaved Changes"),
-        tr("%1 has unsaved changes. Save them first?").arg(m_document->fileName()),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save)
-        return save();
-    if (answer != QMessageBox::Discard)
-        return false;
-    m_recovery->forget();
-    return true;
-}
-
-void MainWindow::storeView()
-{
-    const QPointF centre = m_view->centre();
-    m_document->setUiValue("view", {{"zoom", std::round(m_view->zoom() * 1000.0) / 1000.0},
-                                    {"center", {{"x", std::round(centre.x())}, {"y", std::round(centre.y())}}}});
-}
-
-void MainWindow::restoreView()
-{
-    // Whatever a hand-edited file holds here, a bad value only means a fit.
-    const nlohmann::json& ui = m_document->project().ui;
-    const nlohmann::json view = ui.contains("view") ? ui["view"] : nlohmann::json();
-    auto number = [](const nlohmann::json& json, const char* key) {
-        const bool ok = json.is_object() && json.contains(key) && json[key].is_number()
-            && std::isfinite(json[key].get<double>());
-        return ok ? std::optional<double>(json[key].get<double>()) : std::nullopt;
-    };
-    const auto zoom = number(view, "zoom");
-    const nlohmann::json centre = view.is_object() && view.contains("center") ? view["center"] : nlohmann::json();
-    const auto x = number(centre, "x");
-    const auto y = number(centre, "y");
-    if (zoom && *zoom > 0 && x && y)
-        m_view->setViewState(*zoom, QPointF(*x, *y));
-    else
-        m_view->fitToContents();
 }
 
 void MainWindow::updateTitle()

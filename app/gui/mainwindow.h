@@ -21,7 +21,7 @@ class GraphView;
 class LayerPalette;
 class PredictPanel;
 class PropertyPanel;
-class RecentFilesMenu;
+class ProjectFiles;
 class ProjectRecovery;
 class ProjectRuns;
 class RunsPanel;
@@ -56,24 +56,13 @@ public:
     PredictPanel* predictPanel() const { return m_predict; }
     TrainingSession* session() const { return m_session; }
     TrainingActions* trainingActions() const { return m_trainingActions; }
-    ProjectRecovery* recovery() const { return m_recovery; }
+    // New, Open, Save and the recovery file.
+    ProjectFiles* files() const { return m_files; }
 
-    // Opens a project and fits it into view. On failure the error is shown
-    // and the current project stays.
-    bool openProject(const QString& path);
-    // Saves under `path`; on failure the error is shown.
-    bool saveProjectAs(const QString& path);
     // Window geometry and dock layout from the last session.
     void restoreLayout();
 
 public Q_SLOTS:
-    void newProject();
-    void newFromTemplate();
-    // A project around a data file or folder, with a network that fits it.
-    void newFromData();
-    void open();
-    bool save();
-    bool saveAs();
     void showShortcuts();
     void importData();
     // File > Export: the trained model in the formats and from the
@@ -90,15 +79,6 @@ private:
     void createDocks();
     void createStatusBar();
     void connectSignals();
-    // Asks about unsaved changes; false when the user cancels.
-    bool maybeSave();
-    // Both questions the open project's going raises: unsaved edits, a run.
-    bool mayReplaceProject();
-    // The view's zoom and centre go into the project's ui state, which is
-    // saved with it but is no edit; restoreView() reads them back after
-    // opening, or fits the graph when the file has none.
-    void storeView();
-    void restoreView();
     void updateTitle();
     void updateModelStatus();
     // The palette's Blocks: the project's and the library's.
@@ -122,7 +102,7 @@ private:
     RunsPanel* m_runs = nullptr;
     PredictPanel* m_predict = nullptr;
     ProjectRuns* m_projectRuns = nullptr;
-    ProjectRecovery* m_recovery = nullptr;
+    ProjectFiles* m_files;
     DataPanel* m_dataPanel = nullptr;
     TrainingSettingsPanel* m_settings = nullptr;
     QDockWidget* m_paletteDock = nullptr;
@@ -132,15 +112,8 @@ private:
     QDockWidget* m_settingsDock = nullptr;
     QDockWidget* m_runsDock = nullptr;
     QDockWidget* m_predictDock = nullptr;
-    RecentFilesMenu* m_recentMenu = nullptr;
     QLabel* m_modelStatus = nullptr;
 
-    QAction* m_newAction = nullptr;
-    QAction* m_newFromTemplateAction = nullptr;
-    QAction* m_newFromDataAction = nullptr;
-    QAction* m_openAction = nullptr;
-    QAction* m_saveAction = nullptr;
-    QAction* m_saveAsAction = nullptr;
     QAction* m_importDataAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_quitAction = nullptr;

@@ -4,6 +4,7 @@
 //
 //   xvfb-run -a build/bin/bench_gui_training projects/fashion-mnist-cnn.lepton [EPOCHS]
 #include "mainwindow.h"
+#include "projectfiles.h"
 #include "trainingsession.h"
 
 #include <QAction>
@@ -62,7 +63,7 @@ int main(int argc, char** argv)
     MainWindow window;
     window.resize(1400, 900);
     window.show();
-    if (!window.openProject(project))
+    if (!window.files()->openProject(project))
         return 1;
     auto* session = window.findChild<TrainingSession*>();
     double guiRate = 0.0;

@@ -12,6 +12,7 @@
 #include "graphdocument.h"
 #include "graphscene.h"
 #include "mainwindow.h"
+#include "projectfiles.h"
 #include "nodeitem.h"
 #include "portitem.h"
 #include "project/project.h"
@@ -329,7 +330,7 @@ inline QString saveAndReloadMismatch(MainWindow& window, const QString& expected
     const QString path = dir.filePath(QStringLiteral("reloaded.lepton"));
     if (QString differs = snapshotMismatch(snapshot(window.document()->project()), expected); !differs.isEmpty())
         return QStringLiteral("before saving: ") + differs;
-    if (!window.saveProjectAs(path))
+    if (!window.files()->saveProjectAs(path))
         return QStringLiteral("cannot save ") + path;
     try {
         const Project saved = loadProject(path.toStdString(), window.document()->registry());
@@ -338,7 +339,7 @@ inline QString saveAndReloadMismatch(MainWindow& window, const QString& expected
     } catch (const std::exception& error) {
         return QStringLiteral("loading the saved file: ") + QString::fromUtf8(error.what());
     }
-    if (!window.openProject(path))
+    if (!window.files()->openProject(path))
         return QStringLiteral("cannot reopen ") + path;
     if (QString differs = projectMismatch(window, expected); !differs.isEmpty())
         return QStringLiteral("after reopening: ") + differs;

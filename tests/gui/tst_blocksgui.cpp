@@ -119,7 +119,7 @@ void TestBlocksGui::initTestCase()
 
 QString TestBlocksGui::groupResidual(MainWindow& window)
 {
-    if (!window.openProject(kSpiral))
+    if (!window.files()->openProject(kSpiral))
         return QStringLiteral("cannot open ") + kSpiral;
     window.scene()->selectNodes(kResidualBlock);
     return window.blockActions()->groupSelection(QStringLiteral("res"));
@@ -130,7 +130,7 @@ void TestBlocksGui::residualBlockLifecycle()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     GraphScene* scene = window.scene();
     QUndoStack* undo = document->undoStack();
@@ -313,7 +313,7 @@ void TestBlocksGui::collapsedStateIsSaved()
     QCOMPARE(groupResidual(window), QString());
     QCOMPARE(window.blockActions()->setSelectionCollapsed(true), QString());
     const QString path = m_dir.filePath(QStringLiteral("collapsed.lepton"));
-    QVERIFY(window.saveProjectAs(path));
+    QVERIFY(window.files()->saveProjectAs(path));
 
     std::ifstream file(path.toStdString());
     const nlohmann::json json = nlohmann::json::parse(file);
@@ -322,7 +322,7 @@ void TestBlocksGui::collapsedStateIsSaved()
     QCOMPARE(json.at("blocks")[0].at("name").get<std::string>(), std::string("res"));
 
     MainWindow other;
-    QVERIFY(other.openProject(path));
+    QVERIFY(other.files()->openProject(path));
     QVERIFY(other.scene()->blockItem("res1"));
     QVERIFY(!other.scene()->nodeItem(kRelu2)->isVisible());
     QCOMPARE(sceneMismatch(other), QString());
@@ -404,11 +404,11 @@ void TestBlocksGui::libraryBlockShowsInNewWindow()
         // This window's palette lists it at once, beside the project's "res".
         QVERIFY(blockEntry(window, QStringLiteral("residual")));
         QVERIFY(blockEntry(window, QStringLiteral("res")));
-        QVERIFY(window.saveProjectAs(saved));
+        QVERIFY(window.files()->saveProjectAs(saved));
     }
 
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     QTreeWidgetItem* entry = blockEntry(window, QStringLiteral("residual"));
     QVERIFY(entry);
@@ -430,7 +430,7 @@ void TestBlocksGui::libraryBlockShowsInNewWindow()
 
     // A project block of the same name but different makes the library's
     // copy arrive under a new name.
-    QVERIFY(window.openProject(saved));
+    QVERIFY(window.files()->openProject(saved));
     const BlockDefinition library = *window.blockLibrary()->block("residual");
     BlockDefinition clash = library;
     clash.description = "another one";

@@ -161,7 +161,7 @@ void TestCanvas::contextMenusFitWhatIsClicked()
     window.resize(1024, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     GraphScene* scene = window.scene();
 
@@ -268,7 +268,7 @@ void TestCanvas::paletteDoubleClickPlacesBesideSelection()
     window.resize(1024, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     window.scene()->selectOnly(kFc1);
     QTreeWidget* tree = window.palette()->tree();
@@ -360,7 +360,7 @@ void TestCanvas::fitKeepsNodeTextLegible()
     window.resize(1024, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.openProject(kCnn));
+    QVERIFY(window.files()->openProject(kCnn));
     // Laid out in one long row it cannot fit whole at a legible zoom.
     action(window, "actionAutoLayout")->trigger();
     action(window, "actionFitToView")->trigger();
@@ -406,9 +406,9 @@ void TestCanvas::viewStateIsSavedWithTheProject()
         window.resize(1024, 700);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.openProject(kSpiral));
+        QVERIFY(window.files()->openProject(kSpiral));
         window.view()->setViewState(0.8, QPointF(500, 100));
-        QVERIFY(window.saveProjectAs(path));
+        QVERIFY(window.files()->saveProjectAs(path));
         QVERIFY(!window.isWindowModified());
     }
     nlohmann::json saved;
@@ -424,7 +424,7 @@ void TestCanvas::viewStateIsSavedWithTheProject()
     reopened.resize(1024, 700);
     reopened.show();
     QVERIFY(QTest::qWaitForWindowExposed(&reopened));
-    QVERIFY(reopened.openProject(path));
+    QVERIFY(reopened.files()->openProject(path));
     QCOMPARE(reopened.view()->zoom(), 0.8);
     const QPointF centre = reopened.view()->centre();
     QVERIFY2(std::abs(centre.x() - 500) <= 1 && std::abs(centre.y() - 100) <= 1,
@@ -436,7 +436,7 @@ void TestCanvas::viewStateIsSavedWithTheProject()
         std::ofstream out(path.toStdString());
         out << saved.dump(2);
     }
-    QVERIFY(reopened.openProject(path));
+    QVERIFY(reopened.files()->openProject(path));
     QVERIFY(reopened.view()->zoom() != 0.8);
 }
 
@@ -453,7 +453,7 @@ void TestCanvas::snapToGridIsRememberedAndSnaps()
     QAction* snap = action(window, "actionSnapToGrid");
     QVERIFY(snap->isChecked()); // remembered across windows (QSettings)
     QVERIFY(window.scene()->snapToGrid());
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphScene* scene = window.scene();
     const QPointF grip = scene->nodeItem(kFc1)->mapToScene(QPointF(30, 10));
     dragOnScene(scene, grip, grip + QPointF(13, 27));

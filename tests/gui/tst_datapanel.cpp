@@ -357,7 +357,7 @@ void TestDataPanel::networkFitsTheDataInOneStep()
     saveProject(project, file.toStdString());
 
     MainWindow window;
-    QVERIFY(window.openProject(file));
+    QVERIFY(window.files()->openProject(file));
     GraphDocument* document = window.document();
     DataPanel* panel = window.dataPanel();
     QTRY_COMPARE_WITH_TIMEOUT(document->dataMismatches().size(), size_t(2), kLoadTimeoutMs);
@@ -453,7 +453,7 @@ void TestDataPanel::missingDataFilesAreFlaggedOnOpen()
     saveProject(project, path.toStdString());
 
     MainWindow window;
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     DataPanel* panel = window.dataPanel();
     QCOMPARE(panel->missingFiles().size(), 2);
     // Relative paths are read from the project's folder, and named so.
@@ -468,7 +468,7 @@ void TestDataPanel::missingDataFilesAreFlaggedOnOpen()
     QCOMPARE(panel->preview()->tableModel()->rowCount(), 0);
 
     // A project whose files are there opens without a word about them.
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     QVERIFY(panel->missingFiles().isEmpty());
     QVERIFY(!panel->bannerText().contains(QStringLiteral("Missing")));
 }
@@ -490,10 +490,10 @@ void TestDataPanel::saveAsElsewhereKeepsTheDataFiles()
     saveProject(project, first.toStdString());
 
     MainWindow window;
-    QVERIFY(window.openProject(first));
+    QVERIFY(window.files()->openProject(first));
     QVERIFY(window.dataPanel()->missingFiles().isEmpty());
     const QString second = root.filePath(QStringLiteral("second/deeper/moved.lepton"));
-    QVERIFY(window.saveProjectAs(second));
+    QVERIFY(window.files()->saveProjectAs(second));
     const std::string expected = "../../first/data/train-images-idx3-ubyte.gz";
     QCOMPARE(window.document()->project().dataset.params["train_images"].get<std::string>(), expected);
     QCOMPARE(loadProject(second.toStdString(), LayerRegistry::builtin()).dataset.params["train_images"].get<std::string>(),
@@ -505,7 +505,7 @@ void TestDataPanel::saveAsElsewhereKeepsTheDataFiles()
     QFile killedSave(leftover);
     QVERIFY(killedSave.open(QIODevice::WriteOnly));
     killedSave.close();
-    QVERIFY(window.openProject(second));
+    QVERIFY(window.files()->openProject(second));
     QVERIFY(!QFile::exists(leftover));
     QVERIFY(window.dataPanel()->missingFiles().isEmpty());
 }

@@ -45,7 +45,7 @@ void TestExportGui::exportsAndPredictsFromTheMenus()
     });
     MainWindow window;
     window.show();
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     action(window, "actionTrain")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 120000);
     QVERIFY(QFileInfo::exists(path + QStringLiteral(".d/last.ckpt")));

@@ -101,7 +101,7 @@ void TestGui::sceneMirrorsGraph()
     QFETCH(int, edges);
     MainWindow window;
     if (!project.isEmpty())
-        QVERIFY(window.openProject(project));
+        QVERIFY(window.files()->openProject(project));
     QCOMPARE(int(window.document()->graph().nodes().size()), nodes);
     QCOMPARE(int(window.document()->graph().edges().size()), edges);
     QCOMPARE(sceneMismatch(window), QString());
@@ -239,7 +239,7 @@ void TestGui::paramEditorsPushCommands()
 
     // Whatever an editor accepts, the saved file opens again.
     const QString path = m_dir.filePath(QStringLiteral("edited.lepton"));
-    QVERIFY(window.saveProjectAs(path));
+    QVERIFY(window.files()->saveProjectAs(path));
     try {
         const Project reopened = loadProject(path.toStdString(), document->registry());
         QCOMPARE(reopened.graph.node(id)->params.at(name), value);
@@ -254,7 +254,7 @@ void TestGui::paramEditorsPushCommands()
 void TestGui::renameRejectsDuplicates()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     window.scene()->selectOnly(kFc1);
     auto* nameEdit = window.propertyPanel()->findChild<QLineEdit*>(QStringLiteral("nodeName"));
@@ -301,7 +301,7 @@ void TestGui::trainNeedsAModel()
     QFETCH(QString, status);
     MainWindow window;
     if (!project.isEmpty())
-        QVERIFY(window.openProject(project));
+        QVERIFY(window.files()->openProject(project));
     GraphDocument* document = window.document();
     QAction* train = action(window, "actionTrain");
     auto* statusLabel = window.findChild<QLabel*>(QStringLiteral("modelStatus"));
@@ -349,7 +349,7 @@ void TestGui::trainNeedsAModel()
 void TestGui::titleTracksUnsavedChanges()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     QCOMPARE(window.windowTitle(), QStringLiteral("spiral-mlp.lepton[*] - Lepton Workbench"));
     QVERIFY(!window.isWindowModified());
@@ -358,7 +358,7 @@ void TestGui::titleTracksUnsavedChanges()
     QVERIFY(window.isWindowModified());
 
     const QString copy = m_dir.filePath(QStringLiteral("copy.lepton"));
-    QVERIFY(window.saveProjectAs(copy));
+    QVERIFY(window.files()->saveProjectAs(copy));
     QVERIFY(!window.isWindowModified());
     QCOMPARE(window.windowTitle(), QStringLiteral("copy.lepton[*] - Lepton Workbench"));
     const Project saved = loadProject(copy.toStdString(), document->registry());
@@ -380,9 +380,9 @@ void TestGui::badProjectFileIsReported()
     }
     MainWindow window;
     window.show();
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     const QString before = snapshot(window.document()->project());
-    QVERIFY(!window.openProject(broken));
+    QVERIFY(!window.files()->openProject(broken));
     QCOMPARE(snapshot(window.document()->project()), before);
     QCOMPARE(window.windowTitle(), QStringLiteral("spiral-mlp.lepton[*] - Lepton Workbench"));
     auto* box = window.findChild<QMessageBox*>();
@@ -408,11 +408,11 @@ void TestGui::recentFilesKeepNewestFirst()
     QCOMPARE(recent->files().size(), RecentFilesMenu::kMaxFiles);
 
     // Opening and saving record the project, one entry per file.
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     QCOMPARE(recent->files().front(), QFileInfo(kSpiral).absoluteFilePath());
     const QString copy = m_dir.filePath(QStringLiteral("recent-copy.lepton"));
-    QVERIFY(window.saveProjectAs(copy));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->saveProjectAs(copy));
+    QVERIFY(window.files()->openProject(kSpiral));
     QCOMPARE(recent->files().mid(0, 2), (QStringList{QFileInfo(kSpiral).absoluteFilePath(), copy}));
     QCOMPARE(recent->files().count(QFileInfo(kSpiral).absoluteFilePath()), 1);
 
@@ -426,7 +426,7 @@ void TestGui::deleteKeyOnCanvasRemovesSelection()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     window.view()->setFocus();
     window.scene()->selectOnly(kFc2);
     QTest::keyClick(window.view()->viewport(), Qt::Key_Delete);
@@ -451,7 +451,7 @@ void TestGui::trainsFromActionAndStops()
 
     MainWindow window;
     window.show();
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     QAction* train = action(window, "actionTrain");
     QAction* stop = action(window, "actionStop");
     QVERIFY(train->isEnabled());
@@ -547,7 +547,7 @@ void TestGui::aRunInProgressIsStoppedOnlyWhenConfirmed()
     });
     MainWindow window;
     window.show();
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     action(window, "actionTrain")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->batchPointCount() > 0, 60000);
     // An edit during the run is for the next one, and the dashboard says so.
@@ -572,13 +572,13 @@ void TestGui::aRunInProgressIsStoppedOnlyWhenConfirmed()
     };
     QString question;
     answer(QStringLiteral("Cancel"), &question);
-    window.newProject();
+    window.files()->newProject();
     QCOMPARE(question, QStringLiteral("asked.lepton is training. Stop the run and close the project?"));
     QVERIFY(window.session()->isActive());
     QCOMPARE(window.document()->filePath(), path);
 
     answer(QStringLiteral("Stop the Run"), &question);
-    window.newProject();
+    window.files()->newProject();
     QVERIFY(!window.session()->isActive());
     QVERIFY(window.document()->filePath().isEmpty());
     QCOMPARE(window.dashboard()->batchPointCount(), size_t(0));
@@ -597,7 +597,7 @@ void TestGui::trainingFailureIsShown()
     });
 
     MainWindow window;
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     action(window, "actionTrain")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 60000);
     QCOMPARE(QString::fromStdString(toString(window.session()->state())),
@@ -614,7 +614,7 @@ void TestGui::shapesReadAtAGlance()
 {
     MainWindow window;
     window.resize(1280, 800);
-    QVERIFY(window.openProject(QStringLiteral(LEPTON_SOURCE_DIR "/projects/fashion-mnist-cnn.lepton")));
+    QVERIFY(window.files()->openProject(QStringLiteral(LEPTON_SOURCE_DIR "/projects/fashion-mnist-cnn.lepton")));
     GraphDocument* document = window.document();
     for (const Edge& edge : document->graph().edges()) {
         const NodeShapes* from = document->nodeShapes(edge.fromNode);

@@ -33,9 +33,9 @@ int runDoomedWorkbench(int argc, char** argv, const QString& project)
     useScratchSettings(settings, QStringLiteral("tst_recovery_child"));
     MainWindow window;
     window.show();
-    if (!window.openProject(project))
+    if (!window.files()->openProject(project))
         return 2;
-    window.recovery()->setInterval(100);
+    window.files()->recovery()->setInterval(100);
     window.document()->undoStack()->push(new RenameNodeCommand(window.document(), kFc1, kEditedName));
     const QString recovery = ProjectRecovery::recoveryPathFor(project);
     QTimer poll;
@@ -100,7 +100,7 @@ void TestRecovery::editsOfAKilledWorkbenchAreRecovered()
     original.close();
 
     MainWindow window;
-    QVERIFY(window.openProject(project));
+    QVERIFY(window.files()->openProject(project));
     QTRY_VERIFY(recoveryOffer(window));
     QCOMPARE(window.document()->graph().node(kFc1)->name, std::string("fc1"));
     recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
@@ -108,7 +108,7 @@ void TestRecovery::editsOfAKilledWorkbenchAreRecovered()
     QVERIFY(window.document()->isModified());
     QVERIFY(window.isWindowModified());
 
-    QVERIFY(window.save());
+    QVERIFY(window.files()->save());
     QVERIFY(!QFile::exists(ProjectRecovery::recoveryPathFor(project)));
     QCOMPARE(loadProject(project.toStdString(), LayerRegistry::builtin()).graph.node(kFc1)->name, kEditedName);
 }
@@ -119,13 +119,13 @@ void TestRecovery::declinedRecoveryIsGone()
     const QString project = writeSpiralVariant(dir.filePath(QStringLiteral("net.lepton")), [](nlohmann::json&) {});
     {
         MainWindow editing;
-        QVERIFY(editing.openProject(project));
+        QVERIFY(editing.files()->openProject(project));
         editing.document()->undoStack()->push(new RenameNodeCommand(editing.document(), kFc1, kEditedName));
-        editing.recovery()->saveNow();
+        editing.files()->recovery()->saveNow();
         QVERIFY(QFile::exists(ProjectRecovery::recoveryPathFor(project)));
     }
     MainWindow window;
-    QVERIFY(window.openProject(project));
+    QVERIFY(window.files()->openProject(project));
     QTRY_VERIFY(recoveryOffer(window));
     recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("discardButton"))->click();
     QVERIFY(!QFile::exists(ProjectRecovery::recoveryPathFor(project)));
@@ -138,13 +138,13 @@ void TestRecovery::savingRemovesTheRecoveryFile()
     QTemporaryDir dir;
     const QString project = writeSpiralVariant(dir.filePath(QStringLiteral("net.lepton")), [](nlohmann::json&) {});
     MainWindow window;
-    QVERIFY(window.openProject(project));
-    window.recovery()->saveNow();
+    QVERIFY(window.files()->openProject(project));
+    window.files()->recovery()->saveNow();
     QVERIFY2(!QFile::exists(ProjectRecovery::recoveryPathFor(project)), "nothing unsaved, nothing kept");
     window.document()->undoStack()->push(new RenameNodeCommand(window.document(), kFc1, kEditedName));
-    window.recovery()->setInterval(50);
+    window.files()->recovery()->setInterval(50);
     QTRY_VERIFY(QFile::exists(ProjectRecovery::recoveryPathFor(project))); // the timer keeps a copy
-    QVERIFY(window.save());
+    QVERIFY(window.files()->save());
     QVERIFY(!QFile::exists(ProjectRecovery::recoveryPathFor(project)));
     QVERIFY(!recoveryOffer(window));
 }

@@ -66,7 +66,7 @@ void TestRunsPanel::twoRunsOverlaidAndCompared()
     });
     MainWindow window;
     window.show();
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     RunsPanel* panel = window.runsPanel();
     QCOMPARE(panel->table()->model()->rowCount(), 0);
 
@@ -129,7 +129,7 @@ void TestRunsPanel::twoRunsOverlaidAndCompared()
 
     // A new window on the same project shows the same runs.
     MainWindow reopened;
-    QVERIFY(reopened.openProject(path));
+    QVERIFY(reopened.files()->openProject(path));
     QCOMPARE(reopened.runsPanel()->table()->model()->rowCount(), 2);
     QCOMPARE(cellText(*reopened.runsPanel(), 1, 0), QStringLiteral("baseline"));
 }
@@ -144,7 +144,7 @@ void TestRunsPanel::aSweepFromTheMenuAppliesItsBestTrial()
         project["training"]["epochs"] = 6;
     });
     MainWindow window;
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     action(window, "actionSweep")->trigger();
     auto* dialog = window.findChild<SweepDialog*>();
     QVERIFY(dialog);
@@ -183,7 +183,7 @@ void TestRunsPanel::theDashboardFollowsARunTheCliTrains()
         project["training"]["epochs"] = 2000;
     });
     MainWindow window;
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     QProcess cli;
     cli.start(QCoreApplication::applicationDirPath() + QStringLiteral("/lepton"), {QStringLiteral("train"), path});
     QVERIFY(cli.waitForStarted());

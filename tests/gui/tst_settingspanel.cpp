@@ -59,7 +59,7 @@ void TestSettingsPanel::everySettingHasAnEditor()
 void TestSettingsPanel::editsAreUndoStepsThatSaveAndReopen()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     TrainingSettingsPanel* panel = window.trainingSettings();
     QUndoStack* undo = document->undoStack();
@@ -139,7 +139,7 @@ void TestSettingsPanel::aDeviceThisMachineLacksIsFlaggedOnOpen()
         project["training"]["device"] = "cuda:999";
     });
     MainWindow window;
-    QVERIFY(window.openProject(path));
+    QVERIFY(window.files()->openProject(path));
     TrainingSettingsPanel* panel = window.trainingSettings();
     const QString expected = QString::fromStdString(deviceProblem("cuda:999"));
     QVERIFY(expected.startsWith(QStringLiteral("device 'cuda:999' ")));

@@ -132,7 +132,7 @@ void TestGraphEdits::initTestCase()
 void TestGraphEdits::copyPasteKeepsInnerEdges()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     CanvasActions* actions = window.canvasActions();
     const QString before = snapshot(document->project());
@@ -167,7 +167,7 @@ void TestGraphEdits::copyPasteKeepsInnerEdges()
 void TestGraphEdits::pasteAcrossTwoDocuments()
 {
     MainWindow source;
-    QVERIFY(source.openProject(kSpiral));
+    QVERIFY(source.files()->openProject(kSpiral));
     source.scene()->selectNodes({kFc1, kFc2, kRelu2, kResidual});
     source.canvasActions()->copy()->trigger();
 
@@ -198,7 +198,7 @@ void TestGraphEdits::pasteAcrossTwoDocuments()
 void TestGraphEdits::duplicateOffsetsEachCopy()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     const Position origin = document->graph().node(kFc1)->position;
     QApplication::clipboard()->clear();
@@ -226,7 +226,7 @@ void TestGraphEdits::duplicateOffsetsEachCopy()
 void TestGraphEdits::pasteIgnoresForeignData()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     const QString before = snapshot(window.document()->project());
     const QByteArray junk[] = {
         "not json",
@@ -262,7 +262,7 @@ void TestGraphEdits::dropOnWireInsertsLayer()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     const QString before = snapshot(document->project());
     const Edge wire{kFc1, 0, 3, 0}; // fc1 -> relu1
@@ -318,7 +318,7 @@ void TestGraphEdits::deleteRejoinsChain()
     QFETCH(QList<int>, nodes);
     QFETCH(QList<int>, bridge);
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     const QString before = snapshot(document->project());
     const std::vector<NodeId> ids(nodes.begin(), nodes.end());
@@ -362,7 +362,7 @@ void TestGraphEdits::autoLayoutRunsLeftToRight()
         file.write(kCrossedProject);
     }
     MainWindow window;
-    QVERIFY(window.openProject(project));
+    QVERIFY(window.files()->openProject(project));
     GraphDocument* document = window.document();
     const QString before = snapshot(document->project());
     const int crossedBefore = crossings(document->graph());
@@ -388,7 +388,7 @@ void TestGraphEdits::autoLayoutRunsLeftToRight()
 void TestGraphEdits::eachCommandInfersShapesOnce()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     std::vector<NodeId> all;
     for (const Node& node : document->graph().nodes())

@@ -34,7 +34,7 @@ const Edge kThirdInput{kFc1, 0, kResidual, 2};
 // input 3. Empty when that went as planned; otherwise what did not.
 QString giveResidualThirdInput(MainWindow& window)
 {
-    if (!window.openProject(kSpiral))
+    if (!window.files()->openProject(kSpiral))
         return QStringLiteral("cannot open ") + kSpiral;
     GraphDocument* document = window.document();
     document->undoStack()->push(new SetParamCommand(document, kResidual, "inputs", 3));
@@ -83,7 +83,7 @@ void TestUndo::editsUndoAndRedoStepByStep()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     GraphScene* scene = window.scene();
     QUndoStack* undo = document->undoStack();
@@ -178,7 +178,7 @@ void TestUndo::editsUndoAndRedoStepByStep()
 void TestUndo::nudgesMergeButDragsDoNot()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     GraphScene* scene = window.scene();
     const Position start = document->graph().node(kFc1)->position;
@@ -208,7 +208,7 @@ void TestUndo::nudgesMergeButDragsDoNot()
 void TestUndo::cycleIsRefused()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     GraphScene* scene = window.scene();
     const QString before = snapshot(document->project());
@@ -280,7 +280,7 @@ void TestUndo::loweringPortCountDropsEdgesExactly()
 void TestUndo::loweringOutputCountDropsItsWires()
 {
     MainWindow window;
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     QUndoStack* undo = document->undoStack();
     const NodeId split = window.view()->addLayer(QStringLiteral("Split"), QPointF(0, 400));
@@ -371,7 +371,7 @@ void TestUndo::paramEditsMergeWhileTheEditorKeepsFocus()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
-    QVERIFY(window.openProject(kSpiral));
+    QVERIFY(window.files()->openProject(kSpiral));
     GraphDocument* document = window.document();
     QUndoStack* undo = document->undoStack();
     const QString start = snapshot(document->project());
