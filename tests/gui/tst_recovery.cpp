@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QPainter>
 #include <QProcess>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -53,6 +54,20 @@ int runDoomedWorkbench(int argc, char** argv, const QString& project)
 QMessageBox* recoveryOffer(const MainWindow& window)
 {
     return window.findChild<QMessageBox*>(QStringLiteral("recoveryOffer"));
+}
+
+// For the README, when LEPTON_SCREENSHOT_DIR asks: the window with the
+// offer over it, as the desktop would show them.
+void saveScreenshot(MainWindow& window, QWidget* offer)
+{
+    const QString folder = qEnvironmentVariable("LEPTON_SCREENSHOT_DIR");
+    if (folder.isEmpty())
+        return;
+    QImage image = window.grab().toImage();
+    const QPixmap box = offer->grab();
+    QPainter painter(&image);
+    painter.drawPixmap((image.width() - box.width()) / 2, (image.height() - box.height()) / 3, box);
+    image.save(folder + QStringLiteral("/recovery.png"));
 }
 
 } // namespace
@@ -102,6 +117,7 @@ void TestRecovery::editsOfAKilledWorkbenchAreRecovered()
     MainWindow window;
     QVERIFY(window.files()->openProject(project));
     QTRY_VERIFY(recoveryOffer(window));
+    saveScreenshot(window, recoveryOffer(window));
     QCOMPARE(window.document()->graph().node(kFc1)->name, std::string("fc1"));
     recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
     QCOMPARE(window.document()->graph().node(kFc1)->name, kEditedName);

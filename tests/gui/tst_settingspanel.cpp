@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QDoubleSpinBox>
+#include <QGroupBox>
 #include <QLineEdit>
 #include <QRegularExpression>
 #include <QSpinBox>
@@ -54,6 +55,11 @@ void TestSettingsPanel::everySettingHasAnEditor()
     TrainingSettingsPanel* panel = window.trainingSettings();
     for (const ParamSpec& spec : trainingSchema())
         QVERIFY2(panel->editor(spec.name), spec.name.c_str());
+    for (const char* name : {"keep_last_checkpoints", "keep_best_checkpoints"}) {
+        auto* group = qobject_cast<QGroupBox*>(panel->editor(name)->parentWidget());
+        QVERIFY2(group, name);
+        QCOMPARE(group->title(), QStringLiteral("Checkpoints"));
+    }
 }
 
 void TestSettingsPanel::editsAreUndoStepsThatSaveAndReopen()
@@ -103,6 +109,11 @@ void TestSettingsPanel::settingsWithoutEffectAreGreyedOut()
     TrainingSettingsPanel* panel = window.trainingSettings();
     QVERIFY(panel->editor("beta1")->isEnabled()); // Adam by default
     QVERIFY(!panel->editor("momentum")->isEnabled());
+    QVERIFY(!panel->editor("patience")->isEnabled());
+    QVERIFY(!panel->editor("monitor")->isEnabled());
+    // Keeping more than the best checkpoint ranks epochs by the monitored metric.
+    panel->editor("keep_best_checkpoints")->findChild<QSpinBox*>()->setValue(3);
+    QVERIFY(panel->editor("monitor")->isEnabled());
     QVERIFY(!panel->editor("patience")->isEnabled());
     choose(panel->editor("optimizer"), QStringLiteral("sgd"));
     QVERIFY(!panel->editor("beta1")->isEnabled());
