@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 #include "projectfiles.h"
+#include "projectrecovery.h"
 #include "trainingactions.h"
 
 #include <QAction>
@@ -35,9 +36,11 @@ int main(int argc, char* argv[])
     lepton::MainWindow window;
     window.restoreLayout();
     const QStringList arguments = parser.positionalArguments();
+    window.show();
     if (!arguments.isEmpty())
         window.files()->openProject(arguments.front());
-    window.show();
+    else
+        window.files()->recovery()->offerUntitledRecovery();
     if (parser.isSet(trainOption))
         QTimer::singleShot(0, window.trainingActions()->train(), &QAction::trigger);
     return app.exec();

@@ -4,6 +4,7 @@
 #include "graphdocument.h"
 #include "project/project.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -11,6 +12,11 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStandardPaths>
+
+#include <cerrno>
+
+#include <signal.h>
 
 namespace lepton {
 
@@ -36,12 +42,30 @@ QString ProjectRecovery::recoveryPathFor(const QString& projectPath)
     return project.absoluteDir().filePath(QLatin1Char('.') + project.fileName() + QStringLiteral(".recovery"));
 }
 
+QString ProjectRecovery::untitledFolder()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
+        .filePath(QStringLiteral("recovery"));
+}
+
+QString ProjectRecovery::ownUntitledPath()
+{
+    return QDir(untitledFolder()).filePath(QStringLiteral("untitled-%1.lepton").arg(QCoreApplication::applicationPid()));
+}
+
+QString ProjectRecovery::currentRecoveryPath() const
+{
+    return m_document->filePath().isEmpty() ? ownUntitledPath() : recoveryPathFor(m_document->filePath());
+}
+
 void ProjectRecovery::saveNow()
 {
-    if (!m_document->isModified() || m_document->filePath().isEmpty())
+    if (!m_document->isModified())
         return;
+    const QString path = currentRecoveryPath();
     try {
-        saveProject(m_document->project(), recoveryPathFor(m_document->filePath()).toStdString());
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        saveProject(m_document->project(), path.toStdString());
     } catch (const std::exception& error) {
         Q_EMIT problem(tr("Cannot keep a recovery copy of the unsaved changes: %1").arg(QString::fromStdString(error.what())));
     }
@@ -49,8 +73,9 @@ void ProjectRecovery::saveNow()
 
 void ProjectRecovery::forget()
 {
-    if (!m_document->filePath().isEmpty())
-        QFile::remove(recoveryPathFor(m_document->filePath()));
+    // After Save As the project has a name, and what was kept untitled goes too.
+    QFile::remove(currentRecoveryPath());
+    QFile::remove(ownUntitledPath());
 }
 
 void ProjectRecovery::offerRecovery()
@@ -64,11 +89,35 @@ void ProjectRecovery::offerRecovery()
         QFile::remove(recoveryPath);
         return;
     }
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Recover Unsaved Changes"),
-                                tr("%1 has changes that were not saved when the workbench last closed "
-                                   "(kept %2). Recover them?")
-                                    .arg(m_document->fileName(),
-                                         QLocale().toString(recovery.lastModified(), QLocale::ShortFormat)),
+    offer(recoveryPath, tr("%1 has changes that were not saved when the workbench last closed (kept %2). Recover them?")
+                            .arg(m_document->fileName(), QLocale().toString(recovery.lastModified(), QLocale::ShortFormat)));
+}
+
+void ProjectRecovery::offerUntitledRecovery()
+{
+    if (!m_document->filePath().isEmpty() || m_document->isModified())
+        return;
+    // The newest file of a workbench no longer running; those of running
+    // ones are theirs to keep.
+    QFileInfo newest;
+    const QFileInfoList files = QDir(untitledFolder()).entryInfoList({QStringLiteral("untitled-*.lepton")}, QDir::Files);
+    for (const QFileInfo& file : files) {
+        bool isNumber = false;
+        const qint64 pid = file.completeBaseName().mid(int(qstrlen("untitled-"))).toLongLong(&isNumber);
+        const bool running = isNumber && pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno != ESRCH);
+        if (!running && (!newest.exists() || file.lastModified() > newest.lastModified()))
+            newest = file;
+    }
+    if (!newest.exists())
+        return;
+    offer(newest.filePath(), tr("An untitled project had changes that were not saved when the workbench last "
+                                "closed (kept %1). Recover them?")
+                                 .arg(QLocale().toString(newest.lastModified(), QLocale::ShortFormat)));
+}
+
+void ProjectRecovery::offer(const QString& recoveryPath, const QString& question)
+{
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Recover Unsaved Changes"), question,
                                 QMessageBox::NoButton, m_window);
     box->setObjectName(QStringLiteral("recoveryOffer"));
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -80,21 +129,29 @@ void ProjectRecovery::offerRecovery()
     connect(box, &QMessageBox::finished, this, [this, box, recoverButton, recoveryPath, projectPath] {
         if (m_document->filePath() != projectPath)
             return; // another project was opened meanwhile
-        if (box->clickedButton() == recoverButton)
-            recover(recoveryPath);
-        else
+        if (box->clickedButton() != recoverButton) {
+            QFile::remove(recoveryPath);
+            return;
+        }
+        if (!recover(recoveryPath))
+            return;
+        // Kept again at once, as this workbench's own copy: it may crash too.
+        saveNow();
+        if (recoveryPath != currentRecoveryPath())
             QFile::remove(recoveryPath);
     });
     box->open();
 }
 
-void ProjectRecovery::recover(const QString& recoveryPath)
+bool ProjectRecovery::recover(const QString& recoveryPath)
 {
     try {
         Project project = loadProject(recoveryPath.toStdString(), LayerRegistry::builtin());
         m_document->recover(std::move(project));
+        return true;
     } catch (const std::exception& error) {
         Q_EMIT problem(tr("Cannot recover the unsaved changes: %1").arg(QString::fromStdString(error.what())));
+        return false;
     }
 }
 

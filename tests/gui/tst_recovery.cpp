@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QDir>
 #include <QMessageBox>
 #include <QPainter>
 #include <QProcess>
@@ -25,23 +26,31 @@ namespace {
 const char* const kChildProjectVariable = "LEPTON_RECOVERY_TEST_PROJECT";
 const std::string kEditedName = "renamed_before_the_kill";
 
-// The workbench that gets killed: opens the project, renames a layer, lets
-// the autosave timer run and waits to be killed.
+// Asks the child for an untitled project rather than one from a file.
+const QString kUntitled = QStringLiteral("untitled");
+
+// The workbench that gets killed: opens the project (or takes the spiral
+// example as an untitled one), renames a layer, lets the autosave timer run
+// and waits to be killed.
 int runDoomedWorkbench(int argc, char** argv, const QString& project)
 {
     QApplication app(argc, argv);
     QTemporaryDir settings;
-    useScratchSettings(settings, QStringLiteral("tst_recovery_child"));
+    useScratchSettings(settings, QStringLiteral("tst_recovery"));
     MainWindow window;
     window.show();
-    if (!window.files()->openProject(project))
+    if (project == kUntitled)
+        window.document()->newProject(loadProject(kSpiral.toStdString(), LayerRegistry::builtin()));
+    else if (!window.files()->openProject(project))
         return 2;
     window.files()->recovery()->setInterval(100);
     window.document()->undoStack()->push(new RenameNodeCommand(window.document(), kFc1, kEditedName));
-    const QString recovery = ProjectRecovery::recoveryPathFor(project);
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [&] {
-        if (QFile::exists(recovery)) {
+        const QDir untitled(ProjectRecovery::untitledFolder());
+        const bool kept = project == kUntitled ? !untitled.entryList({QStringLiteral("untitled-*")}).isEmpty()
+                                               : QFile::exists(ProjectRecovery::recoveryPathFor(project));
+        if (kept) {
             std::printf("autosaved\n");
             std::fflush(stdout);
             poll.stop();
@@ -49,6 +58,32 @@ int runDoomedWorkbench(int argc, char** argv, const QString& project)
     });
     poll.start(20);
     return app.exec();
+}
+
+// Runs a workbench on `project` (or kUntitled) in a process of its own and
+// kills it with SIGKILL once its unsaved edit was autosaved; "" or what went wrong.
+QString killAfterAutosave(const QString& project)
+{
+    QProcess doomed;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QString::fromLatin1(kChildProjectVariable), project);
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    doomed.setProcessEnvironment(environment);
+    doomed.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    doomed.start(QCoreApplication::applicationFilePath(), {});
+    if (!doomed.waitForStarted())
+        return QStringLiteral("the workbench did not start");
+    QByteArray said;
+    while (!said.contains("autosaved") && doomed.waitForReadyRead(60000))
+        said += doomed.readAllStandardOutput();
+    if (doomed.state() != QProcess::Running)
+        return QStringLiteral("the workbench ended before its autosave: ") + QString::fromLocal8Bit(said);
+    if (!said.contains("autosaved"))
+        return QStringLiteral("no autosave within a minute");
+    ::kill(pid_t(doomed.processId()), SIGKILL);
+    if (!doomed.waitForFinished(10000) || doomed.exitStatus() != QProcess::CrashExit)
+        return QStringLiteral("the workbench survived SIGKILL");
+    return {};
 }
 
 QMessageBox* recoveryOffer(const MainWindow& window)
@@ -80,6 +115,7 @@ private Q_SLOTS:
     void editsOfAKilledWorkbenchAreRecovered();
     void declinedRecoveryIsGone();
     void savingRemovesTheRecoveryFile();
+    void untitledEditsOfAKilledWorkbenchAreRecovered();
 
 private:
     QTemporaryDir m_settings;
@@ -94,21 +130,7 @@ void TestRecovery::editsOfAKilledWorkbenchAreRecovered()
     const QByteArray saved = original.readAll();
     original.close();
 
-    QProcess doomed;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QString::fromLatin1(kChildProjectVariable), project);
-    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    doomed.setProcessEnvironment(environment);
-    doomed.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    doomed.start(QCoreApplication::applicationFilePath(), {});
-    QVERIFY(doomed.waitForStarted());
-    QByteArray said;
-    QObject::connect(&doomed, &QProcess::readyReadStandardOutput, [&] { said += doomed.readAllStandardOutput(); });
-    QTRY_VERIFY_WITH_TIMEOUT(said.contains("autosaved") || doomed.state() != QProcess::Running, 60000);
-    QCOMPARE(doomed.state(), QProcess::Running);
-    ::kill(pid_t(doomed.processId()), SIGKILL);
-    QVERIFY(doomed.waitForFinished(10000));
-    QCOMPARE(doomed.exitStatus(), QProcess::CrashExit);
+    QCOMPARE(killAfterAutosave(project), QString());
 
     QVERIFY(original.open(QIODevice::ReadOnly));
     QCOMPARE(original.readAll(), saved); // the kill left the project file as it was
@@ -165,10 +187,36 @@ void TestRecovery::savingRemovesTheRecoveryFile()
     QVERIFY(!recoveryOffer(window));
 }
 
+void TestRecovery::untitledEditsOfAKilledWorkbenchAreRecovered()
+{
+    QCOMPARE(killAfterAutosave(kUntitled), QString());
+    const QStringList left = QDir(ProjectRecovery::untitledFolder()).entryList({QStringLiteral("untitled-*")});
+    QCOMPARE(left.size(), 1);
+
+    MainWindow window;
+    window.files()->recovery()->offerUntitledRecovery();
+    QTRY_VERIFY(recoveryOffer(window));
+    recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
+    QVERIFY(window.document()->filePath().isEmpty());
+    QCOMPARE(window.document()->graph().node(kFc1)->name, kEditedName);
+    QVERIFY(window.document()->isModified());
+    // The dead workbench's file gave way to this one's own copy.
+    const QStringList kept = QDir(ProjectRecovery::untitledFolder()).entryList({QStringLiteral("untitled-*")});
+    QCOMPARE(kept, QStringList{QStringLiteral("untitled-%1.lepton").arg(QCoreApplication::applicationPid())});
+
+    QTemporaryDir dir;
+    QVERIFY(window.files()->saveProjectAs(dir.filePath(QStringLiteral("named.lepton"))));
+    QVERIFY(QDir(ProjectRecovery::untitledFolder()).entryList({QStringLiteral("untitled-*")}).isEmpty());
+}
+
 int main(int argc, char** argv)
 {
     if (const char* project = std::getenv(kChildProjectVariable))
         return runDoomedWorkbench(argc, argv, QString::fromLocal8Bit(project));
+    // Untitled projects' recovery files go under the user's data folder: a
+    // scratch one here, which the killed workbenches inherit.
+    QTemporaryDir data;
+    qputenv("XDG_DATA_HOME", data.path().toLocal8Bit());
     QApplication app(argc, argv);
     TestRecovery test;
     return QTest::qExec(&test, argc, argv);
