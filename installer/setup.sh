@@ -28,7 +28,7 @@ usage: installer/setup.sh COMMAND [ARGS]
   launch [PROJECT]  install, build, open the workbench (default: projects/spiral-mlp.lepton)
   test              install, build, run the whole test suite
   sanitize          install, build with AddressSanitizer and UndefinedBehaviorSanitizer
-                    in build-asan/, run the suite there
+                    in build-asan/, run the suite there (the fuzzers: see test)
   build             install and build only
   deps              install the Debian packages only
 Environment: LEPTON_BUILD_DIR (default: build/), LEPTON_CMAKE_ARGS (extra cmake arguments)
@@ -77,7 +77,7 @@ case "$command" in
     ;;
   sanitize)
     install_packages
-    BUILD_DIR="${LEPTON_BUILD_DIR:-$ROOT/build-asan}"
+    BUILD_DIR="${LEPTON_BUILD_DIR:-$ROOT/build}-asan"
     LEPTON_CMAKE_ARGS="-DCMAKE_BUILD_TYPE=Debug -DLEPTON_SANITIZE=ON ${LEPTON_CMAKE_ARGS:-}"
     build
     # The fuzz tests build their own sanitized harnesses: the test command runs them.

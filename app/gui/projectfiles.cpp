@@ -233,8 +233,10 @@ void ProjectFiles::open()
 
 bool ProjectFiles::maybeSave()
 {
-    if (!m_document->isModified())
+    if (!m_document->isModified()) {
+        m_recovery->saveNow(); // removes a recovery file of edits since undone
         return true;
+    }
     const auto answer = QMessageBox::question(
         m_window, tr("Unsaved Changes"),
         tr("%1 has unsaved changes. Save them first?").arg(m_document->fileName()),

@@ -4,6 +4,9 @@
 #include <QString>
 #include <QTimer>
 
+#include <memory>
+
+class QLockFile;
 class QWidget;
 
 namespace lepton {
@@ -13,8 +16,9 @@ class GraphDocument;
 // Keeps unsaved edits safe from a crash or a kill: while the project has
 // unsaved changes they are written to a recovery file every minute and
 // before each run: beside the project (".NAME.lepton.recovery"), or for a
-// project never saved, in the user's data folder ("untitled-PID.lepton").
-// A save, or choosing to discard the changes, removes the file (forget());
+// project never saved, in the user's data folder ("untitled-PID-TIME.lepton",
+// with a lock file that says whether its workbench still runs). A save,
+// choosing to discard the changes or undoing them all removes the file;
 // opening a project that has one newer than itself, or starting without a
 // project while a workbench that is gone left an untitled one, offers to
 // bring the edits back.
@@ -23,6 +27,7 @@ class ProjectRecovery : public QObject {
 
 public:
     ProjectRecovery(GraphDocument* document, QWidget* window);
+    ~ProjectRecovery() override;
 
     static QString recoveryPathFor(const QString& projectPath);
     // Where untitled projects' recovery files go.
@@ -30,7 +35,8 @@ public:
 
     // Every minute by default.
     void setInterval(int milliseconds) { m_timer.setInterval(milliseconds); }
-    // Writes the unsaved edits now; nothing when there are none.
+    // Writes the unsaved edits now; with none (all undone) the recovery
+    // file this workbench wrote goes.
     void saveNow();
     // The recovery file is no longer needed: the project was saved, or its
     // unsaved edits were thrown away on purpose.
@@ -46,7 +52,6 @@ Q_SIGNALS:
     void problem(const QString& message);
 
 private:
-    static QString ownUntitledPath(); // this workbench's untitled file
     QString currentRecoveryPath() const;
     void offer(const QString& recoveryPath, const QString& question);
     bool recover(const QString& recoveryPath);
@@ -54,6 +59,10 @@ private:
     GraphDocument* m_document;
     QWidget* m_window;
     QTimer m_timer;
+    bool m_kept = false;            // a recovery file of this workbench's is on disk
+    const QString m_untitledPath;   // this workbench's, for untitled projects
+    std::unique_ptr<QLockFile> m_untitledLock; // held while this workbench runs
+    std::unique_ptr<QLockFile> m_claim; // on a gone workbench's file while it is offered
 };
 
 } // namespace lepton

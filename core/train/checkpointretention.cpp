@@ -1,8 +1,9 @@
 #include "train/checkpointretention.h"
 
-#include "train/trainer.h"
+#include "util/atomicfile.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -19,6 +20,21 @@ namespace {
 bool isEpochFile(const std::string& name)
 {
     return name.rfind("epoch-", 0) == 0 && fs::path(name).extension() == ".ckpt";
+}
+
+// ".last.ckpt.tmp-1234-0": what a killed write or link left behind.
+bool isLeftoverTemporary(const std::string& name)
+{
+    return name.rfind('.', 0) == 0 && name.find(".ckpt.tmp-") != std::string::npos;
+}
+
+// Calls `visit` with every file in `folder`; a folder that cannot be listed has none.
+template <typename Visit>
+void forEachFile(const std::string& folder, Visit visit)
+{
+    std::error_code error;
+    for (fs::directory_iterator it(folder, error); !error && it != fs::directory_iterator(); it.increment(error))
+        visit(it->path());
 }
 
 } // namespace
@@ -49,10 +65,12 @@ bool CheckpointRetention::better(const Kept& a, const Kept& b) const
 
 void CheckpointRetention::record(int epoch, std::optional<double> metric)
 {
-    // A resumed run trains again the epoch its checkpoint stopped within.
+    // An epoch recorded again replaces its entry, and any later ones: the
+    // list never names an epoch twice.
     m_kept.erase(std::remove_if(m_kept.begin(), m_kept.end(), [epoch](const Kept& k) { return k.epoch >= epoch; }),
                  m_kept.end());
-    m_kept.push_back({epoch, metric});
+    // An epoch without a number to rank (no validation, NaN) is never among the best.
+    m_kept.push_back({epoch, metric && std::isfinite(*metric) ? metric : std::nullopt});
 
     std::vector<Kept> ranked = m_kept;
     std::sort(ranked.begin(), ranked.end(), [this](const Kept& a, const Kept& b) { return better(a, b); });
@@ -79,6 +97,21 @@ void CheckpointRetention::removeDropped()
     for (int epoch : m_dropped)
         fs::remove(epochPath(epoch), ignored);
     m_dropped.clear();
+}
+
+void CheckpointRetention::removeUnlisted()
+{
+    forEachFile(m_folder, [this](const fs::path& path) {
+        const std::string name = path.filename().string();
+        if (!isEpochFile(name))
+            return;
+        const auto listed = std::find_if(m_kept.begin(), m_kept.end(),
+                                         [&](const Kept& k) { return fs::path(epochPath(k.epoch)).filename() == name; });
+        if (listed == m_kept.end()) {
+            std::error_code ignored;
+            fs::remove(path, ignored);
+        }
+    });
 }
 
 nlohmann::json CheckpointRetention::state() const
@@ -108,26 +141,31 @@ void replaceWithLink(const std::string& from, const std::string& to)
     std::error_code error;
     fs::remove(temporary, error);
     fs::create_hard_link(from, temporary, error);
-    if (error) // a file system without hard links
-        fs::copy_file(from, temporary, error);
     if (!error)
         fs::rename(temporary, target, error);
-    if (error) {
-        std::error_code ignored;
-        fs::remove(temporary, ignored);
-        throw std::runtime_error("cannot make " + to + " a copy of " + from + ": " + error.message());
+    if (!error)
+        return;
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    // A file system without hard links: a whole copy, written as atomically.
+    try {
+        writeFileAtomically(to, readFile(from));
+    } catch (const std::exception& copyError) {
+        throw std::runtime_error("cannot make " + to + " a copy of " + from + ": " + copyError.what());
     }
 }
 
 void removeCheckpoints(const std::string& folder) noexcept
 {
-    std::error_code ignored;
-    fs::remove(lastCheckpointPath(folder), ignored);
-    fs::remove(bestCheckpointPath(folder), ignored);
-    std::error_code listing;
-    for (fs::directory_iterator it(folder, listing); !listing && it != fs::directory_iterator(); it.increment(listing)) {
-        if (isEpochFile(it->path().filename().string()))
-            fs::remove(it->path(), ignored);
+    try {
+        forEachFile(folder, [](const fs::path& path) {
+            const std::string name = path.filename().string();
+            if (name == "last.ckpt" || name == "best.ckpt" || isEpochFile(name) || isLeftoverTemporary(name)) {
+                std::error_code ignored;
+                fs::remove(path, ignored);
+            }
+        });
+    } catch (...) { // out of memory: what stays is removed by the next fresh run
     }
 }
 

@@ -26,6 +26,10 @@ public:
     // removeDropped() once its own checkpoint is written.
     void record(int epoch, std::optional<double> metric);
     void removeDropped();
+    // Removes the epoch files the kept epochs do not list: a resumed run's
+    // start, after a kill between writing a checkpoint and removing drops,
+    // or with smaller numbers to keep than before.
+    void removeUnlisted();
 
     // The kept epochs, for the checkpoint, and back from it on resume.
     nlohmann::json state() const;
@@ -51,8 +55,9 @@ private:
 // naming both files.
 void replaceWithLink(const std::string& from, const std::string& to);
 
-// Removes every checkpoint in `folder` (last, best and epoch files): a fresh
-// run's start, so another run's are never resumed as its own. Best effort.
+// Removes every checkpoint in `folder` (last, best and epoch files, and
+// temporary files killed writes left): a fresh run's start, so another
+// run's are never resumed as its own. Best effort.
 void removeCheckpoints(const std::string& folder) noexcept;
 
 } // namespace lepton

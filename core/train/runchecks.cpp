@@ -63,8 +63,11 @@ std::string dataFitProblem(const Dataset& data, const TrainingConfig& config, co
 
 std::string monitorProblem(const TrainingConfig& config, bool hasValidation, bool classification)
 {
-    const bool watched = config.earlyStopping || config.schedule == ScheduleKind::Plateau;
-    const std::string who = config.earlyStopping ? "early stopping" : "the plateau schedule";
+    const bool watched =
+        config.earlyStopping || config.schedule == ScheduleKind::Plateau || config.keepBestCheckpoints > 1;
+    const std::string who = config.earlyStopping                  ? "early stopping"
+                            : config.schedule == ScheduleKind::Plateau ? "the plateau schedule"
+                                                                       : "keeping the best checkpoints";
     const MonitorKind monitor = config.monitor;
     if (!watched)
         return {};

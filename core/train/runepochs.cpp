@@ -13,6 +13,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <stdexcept>
 #include <system_error>
@@ -118,6 +119,8 @@ void Trainer::Run::resume(GraphModule& model, torch::optim::Optimizer& optimizer
         progress.scaler.restore(state.at("grad_scaler"));
     progress.watch.restore(state.at("watch"));
     progress.retention.restore(state.value("kept_epochs", nlohmann::json::array()));
+    if (place.rank == 0)
+        tidyCheckpoints(progress);
     progress.firstEpoch = done + 1;
     summary.resumedAfter = done;
     if (place.rank == 0)
@@ -126,6 +129,24 @@ void Trainer::Run::resume(GraphModule& model, torch::optim::Optimizer& optimizer
     const int64_t within = progress.resumeWithin.batches;
     log("resuming after epoch " + std::to_string(done) + " of " + std::to_string(config.epochs)
         + (within > 0 ? " and batch " + std::to_string(within) + " of the next" : "") + " from " + path);
+}
+
+void Trainer::Run::tidyCheckpoints(RunProgress& progress)
+{
+    // A kill between writing an epoch's checkpoint and linking best.ckpt to
+    // it, or before dropped epochs went, left these behind.
+    progress.retention.removeUnlisted();
+    const std::string bestEpochFile = progress.retention.epochPath(progress.bestEpoch);
+    const std::string best = bestCheckpointPath(m_job.checkpointDir);
+    std::error_code error;
+    if (progress.bestEpoch > 0 && std::filesystem::exists(bestEpochFile, error)
+        && !std::filesystem::equivalent(bestEpochFile, best, error)) {
+        try {
+            replaceWithLink(bestEpochFile, best);
+        } catch (const std::exception& failure) {
+            log(std::string("best.ckpt may hold an earlier epoch than its best: ") + failure.what());
+        }
+    }
 }
 
 TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
@@ -200,7 +221,6 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
                 const std::string epochFile = progress.retention.epochPath(epochsDone);
                 writeCheckpoint(checkpoint, epochFile);
                 replaceWithLink(epochFile, last);
-                progress.retention.removeDropped();
             } else {
                 writeCheckpoint(checkpoint, last);
             }
@@ -208,6 +228,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             summary.checkpointBatches = within.batches;
             if (improved)
                 replaceWithLink(last, bestCheckpointPath(m_job.checkpointDir));
+            if (within.batches == 0)
+                progress.retention.removeDropped();
         } catch (const std::exception& error) {
             // A read-only folder or a full disk costs the checkpoints, not the run.
             writeCheckpoints = false;

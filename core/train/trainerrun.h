@@ -105,6 +105,9 @@ private:
     TrainerState train(TrainingSummary& summary);
     // Reads last.ckpt into the model, optimizer, generators and `progress`;
     // throws when the run there cannot be continued as configured.
+    // Resumed: epoch files no kept epoch lists go, and best.ckpt is made the
+    // best epoch's file again where that is kept.
+    void tidyCheckpoints(RunProgress& progress);
     void resume(GraphModule& model, torch::optim::Optimizer& optimizer, RunProgress& progress,
                 size_t batchesPerEpoch, torch::Device device, TrainingSummary& summary);
     TrainerState runEpochs(GraphModule& model, torch::Device device, const RunData& data,

@@ -122,7 +122,7 @@ std::vector<ParamSpec> makeSchema()
         // Early stopping.
         {"early_stopping", T::Bool, false, {}, {}, none, "Stop when the monitored metric stops improving"},
         {"monitor", T::Choice, "validation_loss", {}, {}, namesOf(kMonitors),
-         "The metric early stopping and the plateau schedule watch"},
+         "The metric early stopping, the plateau schedule and the best checkpoints watch"},
         {"mode", T::Choice, "auto", {}, {}, namesOf(kModes), "min or max is better; auto: min for losses"},
         {"patience", T::Int, 5, 1, kEpochLimit, none, "Epochs without improvement before stopping"},
         {"min_delta", T::Float, 0.0, 0.0, inf, none, "The least change that counts as an improvement"},
@@ -267,7 +267,7 @@ bool trainingParamApplies(const std::string& name, const TrainingConfig& c)
     const auto scheduleIs = [&](std::initializer_list<ScheduleKind> kinds) {
         return std::find(kinds.begin(), kinds.end(), c.schedule) != kinds.end();
     };
-    const bool watched = c.earlyStopping || c.schedule == ScheduleKind::Plateau || c.keepBestCheckpoints > 1;
+    const bool watched = c.earlyStopping || c.schedule == ScheduleKind::Plateau;
     if (name == "momentum")
         return optimizerIs({OptimizerKind::SGD});
     if (name == "nesterov")
@@ -292,7 +292,9 @@ bool trainingParamApplies(const std::string& name, const TrainingConfig& c)
         return scheduleIs({ScheduleKind::Cosine, ScheduleKind::Plateau});
     if (name == "plateau_patience")
         return scheduleIs({ScheduleKind::Plateau});
-    if (name == "monitor" || name == "mode" || name == "min_delta")
+    if (name == "monitor" || name == "mode")
+        return watched || c.keepBestCheckpoints > 1;
+    if (name == "min_delta")
         return watched;
     if (name == "patience" || name == "restore_best")
         return c.earlyStopping;

@@ -5,7 +5,9 @@
 #include "projectrecovery.h"
 
 #include <QFile>
+#include <QDateTime>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QDir>
 #include <QMessageBox>
 #include <QPainter>
@@ -48,7 +50,7 @@ int runDoomedWorkbench(int argc, char** argv, const QString& project)
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [&] {
         const QDir untitled(ProjectRecovery::untitledFolder());
-        const bool kept = project == kUntitled ? !untitled.entryList({QStringLiteral("untitled-*")}).isEmpty()
+        const bool kept = project == kUntitled ? !untitled.entryList({QStringLiteral("untitled-*.lepton")}).isEmpty()
                                                : QFile::exists(ProjectRecovery::recoveryPathFor(project));
         if (kept) {
             std::printf("autosaved\n");
@@ -116,6 +118,8 @@ private Q_SLOTS:
     void declinedRecoveryIsGone();
     void savingRemovesTheRecoveryFile();
     void untitledEditsOfAKilledWorkbenchAreRecovered();
+    void declinedUntitledRecoveryIsGone();
+    void undoingEveryEditRemovesTheRecoveryFile();
 
 private:
     QTemporaryDir m_settings;
@@ -187,26 +191,78 @@ void TestRecovery::savingRemovesTheRecoveryFile()
     QVERIFY(!recoveryOffer(window));
 }
 
+// The untitled files in the recovery folder.
+QStringList untitledFiles()
+{
+    return QDir(ProjectRecovery::untitledFolder()).entryList({QStringLiteral("untitled-*.lepton")}, QDir::Files);
+}
+
 void TestRecovery::untitledEditsOfAKilledWorkbenchAreRecovered()
 {
     QCOMPARE(killAfterAutosave(kUntitled), QString());
-    const QStringList left = QDir(ProjectRecovery::untitledFolder()).entryList({QStringLiteral("untitled-*")});
+    const QStringList left = untitledFiles();
     QCOMPARE(left.size(), 1);
+    // A workbench still running keeps its file: it is never offered.
+    const QString running = QDir(ProjectRecovery::untitledFolder()).filePath(QStringLiteral("untitled-1-1.lepton"));
+    QVERIFY(QFile::copy(QDir(ProjectRecovery::untitledFolder()).filePath(left.front()), running));
+    QFile newer(running); // the newest, so it is the first the workbench would look at
+    QVERIFY(newer.open(QIODevice::ReadWrite));
+    QVERIFY(newer.setFileTime(QDateTime::currentDateTime().addSecs(60), QFileDevice::FileModificationTime));
+    newer.close();
+    QLockFile runningLock(running + QStringLiteral(".lock"));
+    runningLock.setStaleLockTime(0);
+    QVERIFY(runningLock.tryLock(0));
 
     MainWindow window;
     window.files()->recovery()->offerUntitledRecovery();
     QTRY_VERIFY(recoveryOffer(window));
+    // A second workbench starting meanwhile finds the file claimed.
+    {
+        MainWindow second;
+        second.files()->recovery()->offerUntitledRecovery();
+        QVERIFY(!recoveryOffer(second));
+    }
     recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
     QVERIFY(window.document()->filePath().isEmpty());
     QCOMPARE(window.document()->graph().node(kFc1)->name, kEditedName);
     QVERIFY(window.document()->isModified());
-    // The dead workbench's file gave way to this one's own copy.
-    const QStringList kept = QDir(ProjectRecovery::untitledFolder()).entryList({QStringLiteral("untitled-*")});
-    QCOMPARE(kept, QStringList{QStringLiteral("untitled-%1.lepton").arg(QCoreApplication::applicationPid())});
+    // The gone workbench's file gave way to this one's own copy; the running one's stays.
+    const QStringList kept = untitledFiles();
+    QCOMPARE(kept.size(), 2);
+    QVERIFY(kept.contains(QStringLiteral("untitled-1-1.lepton")));
+    QVERIFY(!kept.contains(left.front()));
 
     QTemporaryDir dir;
     QVERIFY(window.files()->saveProjectAs(dir.filePath(QStringLiteral("named.lepton"))));
-    QVERIFY(QDir(ProjectRecovery::untitledFolder()).entryList({QStringLiteral("untitled-*")}).isEmpty());
+    QCOMPARE(untitledFiles(), QStringList{QStringLiteral("untitled-1-1.lepton")});
+    runningLock.unlock();
+    QVERIFY(QFile::remove(running));
+}
+
+void TestRecovery::declinedUntitledRecoveryIsGone()
+{
+    QCOMPARE(killAfterAutosave(kUntitled), QString());
+    QCOMPARE(untitledFiles().size(), 1);
+    MainWindow window;
+    window.files()->recovery()->offerUntitledRecovery();
+    QTRY_VERIFY(recoveryOffer(window));
+    recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("discardButton"))->click();
+    QVERIFY(untitledFiles().isEmpty());
+    QVERIFY(!window.document()->isModified());
+}
+
+void TestRecovery::undoingEveryEditRemovesTheRecoveryFile()
+{
+    QTemporaryDir dir;
+    const QString project = writeSpiralVariant(dir.filePath(QStringLiteral("net.lepton")), [](nlohmann::json&) {});
+    MainWindow window;
+    QVERIFY(window.files()->openProject(project));
+    window.document()->undoStack()->push(new RenameNodeCommand(window.document(), kFc1, kEditedName));
+    window.files()->recovery()->saveNow();
+    QVERIFY(QFile::exists(ProjectRecovery::recoveryPathFor(project)));
+    window.document()->undoStack()->undo();
+    QVERIFY(window.files()->maybeSave()); // no question: nothing is unsaved
+    QVERIFY(!QFile::exists(ProjectRecovery::recoveryPathFor(project)));
 }
 
 int main(int argc, char** argv)

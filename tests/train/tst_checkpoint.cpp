@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 
 using namespace lepton;
@@ -136,6 +137,16 @@ private Q_SLOTS:
             saveEpoch(higher, epoch, 0.1 * (epoch % 3)); // 0.1 0.2 0 0.1 0.2
         QCOMPARE(epochFiles(dir.filePath("accuracy").toStdString()), (std::vector<int>{2, 5}));
         QVERIFY(!CheckpointRetention(folder, 1, 1, false).keepsEpochFiles());
+
+        // An epoch whose metric is not a number is never among the best.
+        const std::string nan = dir.filePath("nan").toStdString();
+        std::filesystem::create_directory(nan);
+        CheckpointRetention withNaN(nan, 1, 2, false);
+        const double notANumber = std::numeric_limits<double>::quiet_NaN();
+        int epoch = 0;
+        for (const double loss : {0.5, notANumber, 0.7, notANumber, 0.9})
+            saveEpoch(withNaN, ++epoch, loss);
+        QCOMPARE(epochFiles(nan), (std::vector<int>{1, 3, 5}));
     }
 
     // A resumed run trains the epoch it stopped within again: that epoch and
@@ -185,6 +196,33 @@ private Q_SLOTS:
         QVERIFY2(endsOnce(again, TrainerState::Finished), again.back().message.c_str());
         QVERIFY(epochFiles(folder).empty());
         QVERIFY(std::filesystem::exists(lastCheckpointPath(folder)));
+    }
+
+    // Resumed with smaller numbers to keep, the run drops the epoch files the
+    // new numbers no longer keep; best.ckpt stays the best epoch's file.
+    void resumedRunKeepsWhatItIsNowAskedTo()
+    {
+        QTemporaryDir dir;
+        TrainingJob job = spiralJob(4);
+        job.dataset.params["samples"] = 600;
+        job.config.keepLastCheckpoints = 3;
+        job.config.keepBestCheckpoints = 2;
+        job.checkpointDir = dir.filePath("run.lepton.d").toStdString();
+        const std::vector<TrainingEvent> first = run(job);
+        QVERIFY2(endsOnce(first, TrainerState::Finished), first.back().message.c_str());
+        QVERIFY(epochFiles(job.checkpointDir).size() >= 3);
+
+        job.config.epochs = 6;
+        job.config.keepLastCheckpoints = 1;
+        job.config.keepBestCheckpoints = 1;
+        job.resume = true;
+        const std::vector<TrainingEvent> resumed = run(job);
+        QVERIFY2(endsOnce(resumed, TrainerState::Finished), resumed.back().message.c_str());
+        const std::string folder = job.checkpointDir;
+        const int best = readCheckpoint(bestCheckpointPath(folder)).state.at("epochs_done").get<int>();
+        const std::vector<int> left = epochFiles(folder);
+        QVERIFY2(left.empty() || left == std::vector<int>{best}, std::to_string(left.size()).c_str());
+        QCOMPARE(readCheckpoint(lastCheckpointPath(folder)).state.at("epochs_done").get<int>(), 6);
     }
 
     void unreadableFilesAreNamed()

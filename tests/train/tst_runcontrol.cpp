@@ -240,6 +240,9 @@ private Q_SLOTS:
         QTest::newRow("class weights per class") << "classWeights" << "class_weights has 2 values, but dataset";
         QTest::newRow("early stopping without validation")
             << "noValidation" << "early stopping watches validation_loss, but the data has no validation split";
+        QTest::newRow("best checkpoints without validation")
+            << "bestWithoutValidation"
+            << "keeping the best checkpoints watches validation_loss, but the data has no validation split";
         QTest::newRow("weights off the output's path")
             << "noWeights" << "Output 'out' does not depend on any layer with weights";
     }
@@ -277,6 +280,10 @@ private Q_SLOTS:
         if (problem == "noValidation") {
             job.dataset.split["validation"] = 0.0;
             job.config.earlyStopping = true;
+        }
+        if (problem == "bestWithoutValidation") {
+            job.dataset.split["validation"] = 0.0;
+            job.config.keepBestCheckpoints = 3;
         }
         if (problem == "noWeights") {
             // Input -> Output directly; the Linear hangs off to the side.
