@@ -62,6 +62,34 @@ private Q_SLOTS:
         QVERIFY2(result.out.contains(QStringLiteral("layers,")), qPrintable(result.out)); // the table still prints
     }
 
+    // Sizes no machine can hold are refused as the project loads, naming the
+    // setting, in inspect as when the workbench opens the file.
+    void absurdDataSizesAreRefusedOnLoad_data()
+    {
+        QTest::addColumn<QString>("project");
+        QTest::addColumn<QString>("expected");
+        static QTemporaryDir dir;
+        QTest::newRow("2^62 samples")
+            << writeVariant(dir, "samples.lepton", [](QJsonObject& p) {
+                   setValue(p, {"dataset", "params", "samples"}, qint64(1) << 62);
+               })
+            << "dataset.params.samples: parameter 'samples' is too large, got 4611686018427387904";
+        QTest::newRow("2^40 classes")
+            << writeVariant(dir, "classes.lepton", [](QJsonObject& p) {
+                   setValue(p, {"dataset", "params", "classes"}, qint64(1) << 40);
+               })
+            << "dataset.params.classes: parameter 'classes' is too large, got 1099511627776";
+    }
+
+    void absurdDataSizesAreRefusedOnLoad()
+    {
+        QFETCH(QString, project);
+        QFETCH(QString, expected);
+        const CliResult result = runCli({"inspect", project});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(expected), qPrintable(result.err));
+    }
+
     void inspectOfASoundProjectReportsItsData()
     {
         const CliResult result = runCli({"inspect", exampleProject("spiral-mlp")});
