@@ -1,5 +1,7 @@
 #include "train/optimization.h"
 
+#include "train/fusedadam.h"
+
 namespace lepton {
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
@@ -15,7 +17,7 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
                                                             .nesterov(config.nesterov && config.momentum > 0.0)
                                                             .weight_decay(config.weightDecay));
     case OptimizerKind::AdamW:
-        return std::make_unique<optim::AdamW>(parameters, optim::AdamWOptions(rate)
+        return std::make_unique<FusedAdamW>(parameters, optim::AdamWOptions(rate)
                                                               .betas({config.beta1, config.beta2})
                                                               .weight_decay(config.weightDecay));
     case OptimizerKind::RMSprop:
@@ -25,7 +27,7 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(GraphModule& model,
     case OptimizerKind::Adam:
         break;
     }
-    return std::make_unique<optim::Adam>(
+    return std::make_unique<FusedAdam>(
         parameters, optim::AdamOptions(rate).betas({config.beta1, config.beta2}).weight_decay(config.weightDecay));
 }
 
