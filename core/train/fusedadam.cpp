@@ -129,22 +129,17 @@ void fusedStep(std::vector<torch::optim::OptimizerParamGroup>& groups, StateMap&
 
 } // namespace
 
-torch::Tensor FusedAdam::step(LossClosure closure)
+template <typename Base, typename Options, typename State, bool Decoupled>
+torch::Tensor FusedAdamStep<Base, Options, State, Decoupled>::step(typename Base::LossClosure closure)
 {
-    m_fused = !closure && fusable<torch::optim::AdamOptions, torch::optim::AdamParamState>(param_groups_, state_);
+    m_fused = !closure && fusable<Options, State>(this->param_groups_, this->state_);
     if (!m_fused)
-        return Adam::step(std::move(closure));
-    fusedStep<torch::optim::AdamOptions, torch::optim::AdamParamState>(param_groups_, state_, false);
+        return Base::step(std::move(closure));
+    fusedStep<Options, State>(this->param_groups_, this->state_, Decoupled);
     return {};
 }
 
-torch::Tensor FusedAdamW::step(LossClosure closure)
-{
-    m_fused = !closure && fusable<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(param_groups_, state_);
-    if (!m_fused)
-        return AdamW::step(std::move(closure));
-    fusedStep<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(param_groups_, state_, true);
-    return {};
-}
+template class FusedAdamStep<torch::optim::Adam, torch::optim::AdamOptions, torch::optim::AdamParamState, false>;
+template class FusedAdamStep<torch::optim::AdamW, torch::optim::AdamWOptions, torch::optim::AdamWParamState, true>;
 
 } // namespace lepton
