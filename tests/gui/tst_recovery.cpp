@@ -93,6 +93,12 @@ QMessageBox* recoveryOffer(const MainWindow& window)
     return window.findChild<QMessageBox*>(QStringLiteral("recoveryOffer"));
 }
 
+// Clicks "recoverButton" or "discardButton" on the window's offer.
+void answerOffer(const MainWindow& window, const char* button)
+{
+    recoveryOffer(window)->findChild<QPushButton*>(QString::fromLatin1(button))->click();
+}
+
 // For the README, when LEPTON_SCREENSHOT_DIR asks: the window with the
 // offer over it, as the desktop would show them.
 void saveScreenshot(MainWindow& window, QWidget* offer)
@@ -145,7 +151,7 @@ void TestRecovery::editsOfAKilledWorkbenchAreRecovered()
     QTRY_VERIFY(recoveryOffer(window));
     saveScreenshot(window, recoveryOffer(window));
     QCOMPARE(window.document()->graph().node(kFc1)->name, std::string("fc1"));
-    recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
+    answerOffer(window, "recoverButton");
     QCOMPARE(window.document()->graph().node(kFc1)->name, kEditedName);
     QVERIFY(window.document()->isModified());
     QVERIFY(window.isWindowModified());
@@ -169,7 +175,7 @@ void TestRecovery::declinedRecoveryIsGone()
     MainWindow window;
     QVERIFY(window.files()->openProject(project));
     QTRY_VERIFY(recoveryOffer(window));
-    recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("discardButton"))->click();
+    answerOffer(window, "discardButton");
     QVERIFY(!QFile::exists(ProjectRecovery::recoveryPathFor(project)));
     QCOMPARE(window.document()->graph().node(kFc1)->name, std::string("fc1"));
     QVERIFY(!window.document()->isModified());
@@ -222,7 +228,7 @@ void TestRecovery::untitledEditsOfAKilledWorkbenchAreRecovered()
         second.files()->recovery()->offerUntitledRecovery();
         QVERIFY(!recoveryOffer(second));
     }
-    recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
+    answerOffer(window, "recoverButton");
     QVERIFY(window.document()->filePath().isEmpty());
     QCOMPARE(window.document()->graph().node(kFc1)->name, kEditedName);
     QVERIFY(window.document()->isModified());
@@ -246,7 +252,7 @@ void TestRecovery::declinedUntitledRecoveryIsGone()
     MainWindow window;
     window.files()->recovery()->offerUntitledRecovery();
     QTRY_VERIFY(recoveryOffer(window));
-    recoveryOffer(window)->findChild<QPushButton*>(QStringLiteral("discardButton"))->click();
+    answerOffer(window, "discardButton");
     QVERIFY(untitledFiles().isEmpty());
     QVERIFY(!window.document()->isModified());
 }
