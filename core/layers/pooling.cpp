@@ -1,6 +1,9 @@
 // Pooling over [channels, length] and [channels, height, width] samples.
 
 #include "layers/layerkit.h"
+#ifdef LEPTON_ENGINE
+#include "model/tiledmaxpool.h"
+#endif
 
 #include <cstdio>
 
@@ -32,6 +35,8 @@ BuiltLayer buildMaxPool2d(const LayerContext& c)
 {
     const Window w = windowOf(c);
     return unaryOp([w](const torch::Tensor& x) {
+        if (tiledMaxPoolApplies(x, w.kernel, w.stride, w.padding))
+            return tiledMaxPool2d(x, w.kernel);
         return torch::max_pool2d(x, {w.kernel, w.kernel}, {w.stride, w.stride},
                                  {w.padding, w.padding});
     });

@@ -1,6 +1,7 @@
 #include "model/graphmodule.h"
 
 #include "graph/layerregistry.h"
+#include "model/batchnormrelu.h"
 #include "model/modelsummary.h"
 
 #include <map>
@@ -66,6 +67,51 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
         stepOf[id] = m_steps.size();
         m_steps.push_back(std::move(step));
     }
+    fuseBatchNormRelu(graph);
+}
+
+void GraphModuleImpl::fuseBatchNormRelu(const Graph& graph)
+{
+    std::vector<int> consumers(m_steps.size(), 0);
+    for (const Step& step : m_steps) {
+        for (const Source& source : step.inputs)
+            ++consumers[source.step];
+    }
+    const auto typeOf = [&](size_t step) -> const std::string& { return graph.node(m_steps[step].id)->type; };
+    // The norm a ReLU step can fuse with: its only input's, read by nothing else.
+    const auto fusableNorm = [&](size_t step) -> std::shared_ptr<torch::nn::BatchNorm2dImpl> {
+        if (typeOf(step) != "ReLU")
+            return nullptr;
+        const size_t from = m_steps[step].inputs.at(0).step;
+        if (consumers[from] != 1 || typeOf(from) != "BatchNorm2d")
+            return nullptr;
+        return std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(layerModule(m_steps[from].id));
+    };
+
+    std::vector<std::shared_ptr<torch::nn::BatchNorm2dImpl>> norms(m_steps.size());
+    for (size_t i = 0; i < m_steps.size(); ++i)
+        norms[i] = fusableNorm(i);
+    // Where each step's output is read from once the fused ReLUs are gone.
+    std::vector<size_t> host(m_steps.size());
+    std::vector<Step> kept;
+    for (size_t i = 0; i < m_steps.size(); ++i) {
+        Step& step = m_steps[i];
+        for (Source& source : step.inputs)
+            source.step = host[source.step];
+        if (!norms[i]) {
+            host[i] = kept.size();
+            kept.push_back(std::move(step));
+            continue;
+        }
+        host[i] = step.inputs[0].step;
+        Step& normStep = kept[host[i]];
+        normStep.forward = [norm = norms[i], unfused = std::move(normStep.forward)](const Tensors& in, bool training) {
+            if (batchNormReluFusable(in.at(0), *norm))
+                return Tensors{batchNormRelu(in.at(0), *norm)};
+            return Tensors{torch::relu(unfused(in, training).at(0))};
+        };
+    }
+    m_steps = std::move(kept);
 }
 
 torch::Tensor GraphModuleImpl::forward(torch::Tensor input)

@@ -72,6 +72,10 @@ private:
         LayerForward forward;
     };
 
+    // A BatchNorm2d whose only reader is a ReLU becomes one step computing
+    // both (model/batchnormrelu.h), fused on the CPU in training.
+    void fuseBatchNormRelu(const Graph& graph);
+
     std::vector<Step> m_steps; // topological order, only nodes the Output needs
     ShapeReport m_shapes;
     Node m_inputNode;
