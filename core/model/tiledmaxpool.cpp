@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace lepton {
@@ -42,14 +43,12 @@ struct Planes {
     }
 };
 
-// Window by window across each output row, so the comparisons vectorize
-// into selects: which element wins is data-dependent, and branching on it
-// costs a misprediction every other comparison. Kernel > 0 fixes the size at
-// compile time, which the loads need to vectorize.
-template <int64_t Kernel>
+// Window by window across each output row, so the comparisons become
+// selects: which element wins is data-dependent, and branching on it costs a
+// misprediction every other comparison.
 void poolPlane(const Planes& p, const float* __restrict in, float* __restrict out, uint8_t* __restrict argmax)
 {
-    const int64_t k = Kernel > 0 ? Kernel : p.kernel;
+    const int64_t k = p.kernel;
     const int64_t width = p.outWidth;
     for (int64_t oh = 0; oh < p.outHeight; ++oh) {
         float* __restrict best = out + oh * width;
@@ -70,6 +69,40 @@ void poolPlane(const Planes& p, const float* __restrict in, float* __restrict ou
                     best[ow] = wins ? value : best[ow];
                     bestAt[ow] = wins ? offset : bestAt[ow];
                 }
+            }
+        }
+    }
+}
+
+// 2x2 windows, the common case, four outputs at a time in vector registers.
+// A row's last four outputs are computed again where its width is not a
+// multiple of four: pooling the same window twice gives the same result.
+using Floats = float __attribute__((vector_size(16)));
+using Ints = int32_t __attribute__((vector_size(16)));
+
+void poolPlane2x2(const Planes& p, const float* __restrict in, float* __restrict out, uint8_t* __restrict argmax)
+{
+    const int64_t width = p.outWidth;
+    if (width < 4)
+        return poolPlane(p, in, out, argmax);
+    for (int64_t oh = 0; oh < p.outHeight; ++oh) {
+        const float* top = in + 2 * oh * p.width;
+        const float* bottom = top + p.width;
+        for (int64_t start = 0; start < width; start += 4) {
+            const int64_t ow = std::min(start, width - 4);
+            const float* a = top + 2 * ow;
+            const float* b = bottom + 2 * ow;
+            Floats best = {a[0], a[2], a[4], a[6]};
+            Ints at = {0, 0, 0, 0};
+            const Floats candidates[3] = {{a[1], a[3], a[5], a[7]}, {b[0], b[2], b[4], b[6]}, {b[1], b[3], b[5], b[7]}};
+            for (int i = 0; i < 3; ++i) {
+                const Ints wins = (candidates[i] > best) | (candidates[i] != candidates[i]);
+                best = wins ? candidates[i] : best;
+                at = wins ? Ints{i + 1, i + 1, i + 1, i + 1} : at;
+            }
+            for (int lane = 0; lane < 4; ++lane) {
+                out[oh * width + ow + lane] = best[lane];
+                argmax[oh * width + ow + lane] = static_cast<uint8_t>(at[lane]);
             }
         }
     }
@@ -99,7 +132,7 @@ struct TiledMaxPool : torch::autograd::Function<TiledMaxPool> {
         float* out = y.data_ptr<float>();
         uint8_t* index = argmax.data_ptr<uint8_t>();
         p.forEach([&](int64_t plane) {
-            const auto pool = p.kernel == 2 ? poolPlane<2> : poolPlane<0>;
+            const auto pool = p.kernel == 2 ? poolPlane2x2 : poolPlane;
             pool(p, in + plane * p.inSize(), out + plane * p.outSize(), index + plane * p.outSize());
         });
         ctx->save_for_backward({argmax});
