@@ -21,6 +21,10 @@ constexpr int64_t kGrain = 32768;
 // Floats per block of channels-last rows: small enough to stay in L1 between
 // the two passes that compute a block's mean and spread.
 constexpr int64_t kBlockFloats = 4096;
+// Channels-last loops run over a period of whole rows, their per-channel
+// constants repeated to its length: a loop over one row of a few dozen
+// channels costs more to enter than to run.
+constexpr int64_t kPeriodFloats = 512;
 
 // How [N, C, H, W] activations lie in memory, cut into units whose partial
 // sums are kept: NCHW units are planes (one channel, H*W floats), channels-
@@ -32,7 +36,8 @@ struct Layout {
     int64_t values = 0;           // floats in all
     int64_t perChannel = 0;       // values of one channel: N*H*W
     int64_t planeSize = 0;        // NCHW: H*W
-    int64_t blockRows = 0;        // channels-last
+    int64_t blockRows = 0;        // channels-last: a whole number of periods
+    int64_t period = 0;           // channels-last: floats in a period of rows
     int64_t partialsPerChannel = 0;
 
     explicit Layout(const torch::Tensor& x)
@@ -43,7 +48,9 @@ struct Layout {
         , planeSize(x.size(2) * x.size(3))
     {
         const int64_t rows = perChannel;
-        blockRows = std::max<int64_t>(1, kBlockFloats / channels);
+        const int64_t periodRows = std::max<int64_t>(1, kPeriodFloats / channels);
+        period = periodRows * channels;
+        blockRows = periodRows * std::max<int64_t>(1, kBlockFloats / period);
         partialsPerChannel = channelsLast ? (rows + blockRows - 1) / blockRows : x.size(0);
     }
     int64_t units() const { return partialsPerChannel * (channelsLast ? 1 : channels); }
@@ -59,6 +66,38 @@ struct Layout {
     }
 };
 
+// Per-channel values repeated over a channels-last period.
+std::vector<float> tiled(const Layout& layout, const std::vector<float>& perChannel)
+{
+    std::vector<float> values(layout.period);
+    for (int64_t row = 0; row < layout.period; row += layout.channels)
+        std::copy(perChannel.begin(), perChannel.end(), values.begin() + row);
+    return values;
+}
+
+// Channel sums of a period-long accumulator, into `out`, divided by `divisor`.
+void fold(const Layout& layout, const std::vector<float>& accumulator, float* out, double divisor = 1.0)
+{
+    std::vector<double> sums(layout.channels, 0.0);
+    for (int64_t row = 0; row < layout.period; row += layout.channels) {
+        for (int64_t c = 0; c < layout.channels; ++c)
+            sums[c] += accumulator[row + c];
+    }
+    for (int64_t c = 0; c < layout.channels; ++c)
+        out[c] = static_cast<float>(sums[c] / divisor);
+}
+
+// The channels-last block `unit` as periods: work(offset, length) with
+// offsets from the start of the tensor, each period starting at channel 0.
+template <typename Work>
+void forEachPeriod(const Layout& layout, int64_t unit, const Work& work)
+{
+    const int64_t begin = unit * layout.blockRows * layout.channels;
+    const int64_t end = begin + layout.rowsOf(unit) * layout.channels;
+    for (int64_t offset = begin; offset < end; offset += layout.period)
+        work(offset, std::min(layout.period, end - offset));
+}
+
 void forEachUnit(const Layout& layout, const std::function<void(int64_t)>& work)
 {
     at::parallel_for(0, layout.units(), layout.unitGrain(), [&](int64_t begin, int64_t end) {
@@ -67,19 +106,73 @@ void forEachUnit(const Layout& layout, const std::function<void(int64_t)>& work)
     });
 }
 
-// Per channel: scale and shift of the normalization, scale * x + shift.
-struct Affine {
-    std::vector<float> scale, shift;
+// Per-channel constants as the inner loops read them: one value for a whole
+// NCHW plane, or a channels-last period's array.
+struct Uniform {
+    float value;
+    float operator[](int64_t) const { return value; }
+};
+using Tiled = const float* __restrict;
+
+// What a channel's constants are for a unit: NCHW planes take the channel's
+// value, channels-last blocks the period arrays.
+struct ChannelValues {
+    std::vector<float> perChannel, periodic;
+
+    ChannelValues(const Layout& layout, std::vector<float> values)
+        : perChannel(std::move(values))
+        , periodic(layout.channelsLast ? tiled(layout, perChannel) : std::vector<float>())
+    {
+    }
+    Uniform of(int64_t channel) const { return {perChannel[channel]}; }
+    const float* tiles() const { return periodic.data(); }
 };
 
-Affine affineOf(const float* mean, const float* invstd, const float* weight, const float* bias, int64_t channels)
+// The normalized value, (x - mean) * scale + shift: subtracting first keeps
+// the precision a large mean would cost as x * scale + (shift - mean * scale).
+struct Normalization {
+    ChannelValues mean, scale, shift;
+};
+
+template <typename Per>
+inline float normalized(float x, int64_t i, Per mean, Per scale, Per shift)
 {
-    Affine affine{std::vector<float>(channels), std::vector<float>(channels)};
-    for (int64_t c = 0; c < channels; ++c) {
-        affine.scale[c] = weight[c] * invstd[c];
-        affine.shift[c] = bias[c] - mean[c] * affine.scale[c];
+    return (x - mean[i]) * scale[i] + shift[i];
+}
+
+// Forward's second pass over a run of n floats.
+template <typename Per>
+void normalizeReluRun(const float* __restrict x, Per mean, Per scale, Per shift,
+                      float* __restrict y, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i) {
+        const float value = normalized(x[i], i, mean, scale, shift);
+        // NaN passes through, as in torch::relu.
+        y[i] = value < 0.0f ? 0.0f : value;
     }
-    return affine;
+}
+
+// The gradient reaching the normalization's output: ReLU's, which lets dy
+// through where the output was positive (or NaN), as threshold_backward.
+inline float reluGradient(float value, float dy)
+{
+    return value <= 0.0f ? 0.0f : dy;
+}
+
+// dx = a * dz + b * (x - mean) + d per channel, the batch norm gradient with
+// its batch-mean terms folded into b and d.
+struct InputGradient {
+    ChannelValues a, b, d;
+};
+
+template <typename Per>
+void inputGradientRun(const float* __restrict x, const float* __restrict dy, Per mean, Per scale, Per shift, Per a,
+                      Per b, Per d, float* __restrict dx, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i) {
+        const float dz = reluGradient(normalized(x[i], i, mean, scale, shift), dy[i]);
+        dx[i] = a[i] * dz + b[i] * (x[i] - mean[i]) + d[i];
+    }
 }
 
 // Per unit: the mean and the sum of squared deviations of each channel it
@@ -104,24 +197,25 @@ void unitMoments(const Layout& layout, const float* x, float* means, float* squa
             squares[unit] = square;
             return;
         }
-        const int64_t rows = layout.rowsOf(unit);
-        const float* block = x + unit * layout.blockRows * C;
+        std::vector<float> sum(layout.period, 0.0f);
+        forEachPeriod(layout, unit, [&](int64_t offset, int64_t length) {
+            float* __restrict total = sum.data();
+            const float* __restrict in = x + offset;
+            for (int64_t i = 0; i < length; ++i)
+                total[i] += in[i];
+        });
         float* mean = means + unit * C;
-        float* square = squares + unit * C;
-        std::fill(mean, mean + C, 0.0f);
-        std::fill(square, square + C, 0.0f);
-        for (int64_t r = 0; r < rows; ++r) {
-            for (int64_t c = 0; c < C; ++c)
-                mean[c] += block[r * C + c];
-        }
-        for (int64_t c = 0; c < C; ++c)
-            mean[c] /= static_cast<float>(rows);
-        for (int64_t r = 0; r < rows; ++r) {
-            for (int64_t c = 0; c < C; ++c) {
-                const float deviation = block[r * C + c] - mean[c];
-                square[c] += deviation * deviation;
-            }
-        }
+        fold(layout, sum, mean, static_cast<double>(layout.rowsOf(unit)));
+        const std::vector<float> centre = tiled(layout, std::vector<float>(mean, mean + C));
+        std::fill(sum.begin(), sum.end(), 0.0f);
+        forEachPeriod(layout, unit, [&](int64_t offset, int64_t length) {
+            float* __restrict total = sum.data();
+            const float* __restrict in = x + offset;
+            const float* __restrict middle = centre.data();
+            for (int64_t i = 0; i < length; ++i)
+                total[i] += (in[i] - middle[i]) * (in[i] - middle[i]);
+        });
+        fold(layout, sum, squares + unit * C);
     });
 }
 
@@ -148,111 +242,79 @@ void channelMoments(const Layout& layout, const float* means, const float* squar
     }
 }
 
-void normalizeRelu(const Layout& layout, const float* x, const Affine& affine, float* y)
+void normalizeRelu(const Layout& layout, const float* x, const Normalization& norm, float* y)
 {
-    const int64_t C = layout.channels;
     forEachUnit(layout, [&](int64_t unit) {
         if (!layout.channelsLast) {
-            const float scale = affine.scale[unit % C], shift = affine.shift[unit % C];
+            const int64_t c = unit % layout.channels;
             const int64_t offset = unit * layout.planeSize;
-            for (int64_t i = offset; i < offset + layout.planeSize; ++i) {
-                const float value = x[i] * scale + shift;
-                // NaN passes through, as in torch::relu.
-                y[i] = value < 0.0f ? 0.0f : value;
-            }
+            normalizeReluRun(x + offset, norm.mean.of(c), norm.scale.of(c), norm.shift.of(c), y + offset,
+                             layout.planeSize);
             return;
         }
-        const float* scale = affine.scale.data();
-        const float* shift = affine.shift.data();
-        const int64_t begin = unit * layout.blockRows * C;
-        for (int64_t r = 0; r < layout.rowsOf(unit); ++r) {
-            const float* in = x + begin + r * C;
-            float* out = y + begin + r * C;
-            for (int64_t c = 0; c < C; ++c) {
-                const float value = in[c] * scale[c] + shift[c];
-                out[c] = value < 0.0f ? 0.0f : value;
-            }
-        }
+        forEachPeriod(layout, unit, [&](int64_t offset, int64_t length) {
+            normalizeReluRun(x + offset, norm.mean.tiles(), norm.scale.tiles(), norm.shift.tiles(), y + offset,
+                             length);
+        });
     });
-}
-
-// The gradient reaching the normalization's output: ReLU's, which lets dy
-// through where the output was positive (or NaN), as threshold_backward.
-inline float reluGradient(float x, float scale, float shift, float dy)
-{
-    return x * scale + shift <= 0.0f ? 0.0f : dy;
 }
 
 // Per unit and channel: the sum of the normalization's output gradient dz and
 // of dz * (x - mean).
-void unitGradientSums(const Layout& layout, const float* x, const float* dy, const Affine& affine,
-                      const float* mean, float* sums, float* products)
+void unitGradientSums(const Layout& layout, const float* x, const float* dy, const Normalization& norm,
+                      float* sums, float* products)
 {
     const int64_t C = layout.channels;
     forEachUnit(layout, [&](int64_t unit) {
         if (!layout.channelsLast) {
             const int64_t c = unit % C;
-            const float scale = affine.scale[c], shift = affine.shift[c], centre = mean[c];
+            const Uniform mean = norm.mean.of(c), scale = norm.scale.of(c), shift = norm.shift.of(c);
             const float* in = x + unit * layout.planeSize;
             const float* grad = dy + unit * layout.planeSize;
             float sum = 0, product = 0;
 #pragma omp simd reduction(+ : sum, product)
             for (int64_t i = 0; i < layout.planeSize; ++i) {
-                const float dz = reluGradient(in[i], scale, shift, grad[i]);
+                const float dz = reluGradient(normalized(in[i], i, mean, scale, shift), grad[i]);
                 sum += dz;
-                product += dz * (in[i] - centre);
+                product += dz * (in[i] - mean.value);
             }
             sums[unit] = sum;
             products[unit] = product;
             return;
         }
-        const float* scale = affine.scale.data();
-        const float* shift = affine.shift.data();
-        float* sum = sums + unit * C;
-        float* product = products + unit * C;
-        std::fill(sum, sum + C, 0.0f);
-        std::fill(product, product + C, 0.0f);
-        const int64_t begin = unit * layout.blockRows * C;
-        for (int64_t r = 0; r < layout.rowsOf(unit); ++r) {
-            const float* in = x + begin + r * C;
-            const float* grad = dy + begin + r * C;
-            for (int64_t c = 0; c < C; ++c) {
-                const float dz = reluGradient(in[c], scale[c], shift[c], grad[c]);
-                sum[c] += dz;
-                product[c] += dz * (in[c] - mean[c]);
+        std::vector<float> sum(layout.period, 0.0f), product(layout.period, 0.0f);
+        forEachPeriod(layout, unit, [&](int64_t offset, int64_t length) {
+            float* __restrict sumOf = sum.data();
+            float* __restrict productOf = product.data();
+            const float* __restrict in = x + offset;
+            const float* __restrict grad = dy + offset;
+            const Tiled mean = norm.mean.tiles(), scale = norm.scale.tiles(), shift = norm.shift.tiles();
+            for (int64_t i = 0; i < length; ++i) {
+                const float dz = reluGradient(normalized(in[i], i, mean, scale, shift), grad[i]);
+                sumOf[i] += dz;
+                productOf[i] += dz * (in[i] - mean[i]);
             }
-        }
+        });
+        fold(layout, sum, sums + unit * C);
+        fold(layout, product, products + unit * C);
     });
 }
 
-// dx = a * dz + b * x + d per channel, the batch norm gradient with its mean
-// terms folded into b and d.
-struct InputGradient {
-    std::vector<float> a, b, d;
-};
-
-void inputGradient(const Layout& layout, const float* x, const float* dy, const Affine& affine,
+void inputGradient(const Layout& layout, const float* x, const float* dy, const Normalization& norm,
                    const InputGradient& g, float* dx)
 {
-    const int64_t C = layout.channels;
     forEachUnit(layout, [&](int64_t unit) {
         if (!layout.channelsLast) {
-            const int64_t c = unit % C;
-            const float scale = affine.scale[c], shift = affine.shift[c];
-            const float a = g.a[c], b = g.b[c], d = g.d[c];
+            const int64_t c = unit % layout.channels;
             const int64_t offset = unit * layout.planeSize;
-            for (int64_t i = offset; i < offset + layout.planeSize; ++i)
-                dx[i] = a * reluGradient(x[i], scale, shift, dy[i]) + b * x[i] + d;
+            inputGradientRun(x + offset, dy + offset, norm.mean.of(c), norm.scale.of(c), norm.shift.of(c),
+                             g.a.of(c), g.b.of(c), g.d.of(c), dx + offset, layout.planeSize);
             return;
         }
-        const int64_t begin = unit * layout.blockRows * C;
-        for (int64_t r = 0; r < layout.rowsOf(unit); ++r) {
-            const int64_t row = begin + r * C;
-            for (int64_t c = 0; c < C; ++c) {
-                const float dz = reluGradient(x[row + c], affine.scale[c], affine.shift[c], dy[row + c]);
-                dx[row + c] = g.a[c] * dz + g.b[c] * x[row + c] + g.d[c];
-            }
-        }
+        forEachPeriod(layout, unit, [&](int64_t offset, int64_t length) {
+            inputGradientRun(x + offset, dy + offset, norm.mean.tiles(), norm.scale.tiles(), norm.shift.tiles(),
+                             g.a.tiles(), g.b.tiles(), g.d.tiles(), dx + offset, length);
+        });
     });
 }
 
@@ -268,6 +330,23 @@ torch::Tensor channelTensor(const std::vector<double>& values)
     for (size_t c = 0; c < values.size(); ++c)
         out[c] = static_cast<float>(values[c]);
     return tensor;
+}
+
+std::vector<float> valuesOf(const torch::Tensor& tensor)
+{
+    return std::vector<float>(floats(tensor), floats(tensor) + tensor.numel());
+}
+
+// The normalization from the batch's statistics and the module's affine
+// parameters, all per channel.
+Normalization normalizationOf(const Layout& layout, const torch::Tensor& mean, const torch::Tensor& invstd,
+                              const torch::Tensor& weight, const torch::Tensor& bias)
+{
+    std::vector<float> scale = valuesOf(weight);
+    for (int64_t c = 0; c < layout.channels; ++c)
+        scale[c] *= floats(invstd)[c];
+    return {ChannelValues(layout, valuesOf(mean)), ChannelValues(layout, std::move(scale)),
+            ChannelValues(layout, valuesOf(bias))};
 }
 
 struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
@@ -294,9 +373,9 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
         }
         const torch::Tensor meanTensor = channelTensor(mean);
         const torch::Tensor invstdTensor = channelTensor(invstd);
-        const Affine affine = affineOf(floats(meanTensor), floats(invstdTensor), floats(weight), floats(bias), C);
         torch::Tensor y = torch::empty(x.sizes(), x.options().memory_format(layout.format()));
-        normalizeRelu(layout, floats(x), affine, y.data_ptr<float>());
+        normalizeRelu(layout, floats(x), normalizationOf(layout, meanTensor, invstdTensor, weight, bias),
+                      y.data_ptr<float>());
 
         ctx->save_for_backward({x, weight, bias, meanTensor, invstdTensor});
         return y;
@@ -306,19 +385,18 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
     {
         const variable_list saved = ctx->get_saved_variables();
         const torch::Tensor& x = saved[0];
+        const torch::Tensor& weight = saved[1];
+        const torch::Tensor& invstd = saved[4];
         const Layout layout(x);
         const int64_t C = layout.channels;
         const torch::Tensor dy = gradients[0].contiguous(layout.format());
-        const float* mean = floats(saved[3]);
-        const float* invstd = floats(saved[4]);
-        const float* weight = floats(saved[1]);
-        const Affine affine = affineOf(mean, invstd, weight, floats(saved[2]), C);
+        const Normalization norm = normalizationOf(layout, saved[3], invstd, weight, saved[2]);
 
         std::vector<float> sums(layout.partialsPerChannel * C), products(sums.size());
-        unitGradientSums(layout, floats(x), floats(dy), affine, mean, sums.data(), products.data());
+        unitGradientSums(layout, floats(x), floats(dy), norm, sums.data(), products.data());
         torch::Tensor weightGradient = torch::empty({C}, torch::kFloat);
         torch::Tensor biasGradient = torch::empty({C}, torch::kFloat);
-        InputGradient g{std::vector<float>(C), std::vector<float>(C), std::vector<float>(C)};
+        std::vector<float> a(C), b(C), d(C);
         const double count = static_cast<double>(layout.perChannel);
         for (int64_t c = 0; c < C; ++c) {
             double sum = 0, product = 0;
@@ -326,20 +404,21 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
                 sum += sums[k * C + c];
                 product += products[k * C + c];
             }
-            const double inv = invstd[c];
+            const double inv = floats(invstd)[c];
             weightGradient.data_ptr<float>()[c] = static_cast<float>(product * inv);
             biasGradient.data_ptr<float>()[c] = static_cast<float>(sum);
             // dx = w*inv * (dz - sum/n - (x - mean) * inv^2 * product/n)
-            const double a = weight[c] * inv;
-            const double b = -a * inv * inv * product / count;
-            g.a[c] = static_cast<float>(a);
-            g.b[c] = static_cast<float>(b);
-            g.d[c] = static_cast<float>(-a * sum / count - b * mean[c]);
+            const double scale = floats(weight)[c] * inv;
+            a[c] = static_cast<float>(scale);
+            b[c] = static_cast<float>(-scale * inv * inv * product / count);
+            d[c] = static_cast<float>(-scale * sum / count);
         }
         torch::Tensor dx;
         if (ctx->needs_input_grad(0)) {
             dx = torch::empty(x.sizes(), x.options().memory_format(layout.format()));
-            inputGradient(layout, floats(x), floats(dy), affine, g, dx.data_ptr<float>());
+            const InputGradient g{ChannelValues(layout, std::move(a)), ChannelValues(layout, std::move(b)),
+                                  ChannelValues(layout, std::move(d))};
+            inputGradient(layout, floats(x), floats(dy), norm, g, dx.data_ptr<float>());
         }
         return {dx, weightGradient, biasGradient, {}, {}, {}, {}};
     }

@@ -52,10 +52,13 @@ void updateParameter(torch::Tensor& param, State& state, const AdamConstants& c)
     });
 }
 
-bool isDenseCpuFloat(const torch::Tensor& tensor)
+// A float32 CPU tensor laid out element for element like `param` (row-major
+// or channels-last alike), so one pass can walk both buffers in step.
+bool isDenseCpuFloatLike(const torch::Tensor& tensor, const torch::Tensor& param)
 {
     return tensor.defined() && !tensor.is_sparse() && tensor.device().is_cpu()
-        && tensor.scalar_type() == torch::kFloat && tensor.is_contiguous();
+        && tensor.scalar_type() == torch::kFloat && tensor.is_non_overlapping_and_dense()
+        && tensor.strides() == param.strides();
 }
 
 using StateMap = ska::flat_hash_map<std::string, std::unique_ptr<torch::optim::OptimizerParamState>>;
@@ -76,12 +79,12 @@ bool fusable(std::vector<torch::optim::OptimizerParamGroup>& groups, const State
         for (const torch::Tensor& param : group.params()) {
             if (!param.grad().defined())
                 continue;
-            if (!isDenseCpuFloat(param) || !isDenseCpuFloat(param.grad()))
+            if (!isDenseCpuFloatLike(param, param) || !isDenseCpuFloatLike(param.grad(), param))
                 return false;
             const auto found = states.find(stateKey(param));
             if (found != states.end()) {
                 const auto& state = static_cast<const State&>(*found->second);
-                if (!isDenseCpuFloat(state.exp_avg()) || !isDenseCpuFloat(state.exp_avg_sq()))
+                if (!isDenseCpuFloatLike(state.exp_avg(), param) || !isDenseCpuFloatLike(state.exp_avg_sq(), param))
                     return false;
             }
         }

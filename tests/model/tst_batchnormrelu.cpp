@@ -1,4 +1,4 @@
-// The fused BatchNorm2d + ReLU against LibTorch's two modules, and the
+// The fused BatchNorm2d + ReLU against LibTorch's two modules in double, and the
 // GraphModule steps that use it.
 #include "graph/layerregistry.h"
 #include "model/batchnormrelu.h"
@@ -47,11 +47,13 @@ Step fusedStep(torch::nn::BatchNorm2dImpl& norm, const torch::Tensor& x, const t
     return {output.detach(), input.grad()};
 }
 
+// LibTorch's modules in double: the reference both float computations are
+// held to (LibTorch's own float channels-last statistics stray further).
 Step separateStep(torch::nn::BatchNorm2dImpl& norm, const torch::Tensor& x, const torch::Tensor& upstream)
 {
-    const torch::Tensor input = x.detach().clone(torch::MemoryFormat::Preserve).requires_grad_(true);
+    const torch::Tensor input = x.detach().to(torch::kDouble).clone(torch::MemoryFormat::Preserve).requires_grad_(true);
     const torch::Tensor output = torch::relu(norm.forward(input));
-    (output * upstream).sum().backward();
+    (output * upstream.to(torch::kDouble)).sum().backward();
     return {output.detach(), input.grad()};
 }
 
@@ -87,6 +89,7 @@ private Q_SLOTS:
         const std::vector<int64_t> sizes(shape.begin(), shape.end());
         torch::nn::BatchNorm2d ours = makeNorm(sizes[1]);
         const std::shared_ptr<torch::nn::BatchNorm2dImpl> theirs = copyOf(ours);
+        theirs->to(torch::kDouble);
         for (int step = 0; step < 2; ++step) { // the second starts from updated running statistics
             torch::Tensor x = torch::randn(sizes) * 2 + offset;
             if (channelsLast)

@@ -14,13 +14,16 @@ namespace {
 
 constexpr int kSteps = 25;
 
-// Parameters shaped like a small MLP's, the same for every optimizer made.
+// Parameters shaped like a small MLP's and a convolution's, the same for
+// every optimizer made.
 std::vector<torch::Tensor> parameters(torch::Dtype dtype = torch::kFloat)
 {
     torch::manual_seed(7);
     std::vector<torch::Tensor> made;
     for (const std::vector<int64_t>& shape : std::vector<std::vector<int64_t>>{{64, 40}, {64}, {3, 64}, {3}})
         made.push_back(torch::randn(shape, torch::dtype(dtype)).requires_grad_(true));
+    // A convolution's weight kept channels-last, as channels_last runs keep them.
+    made.push_back(torch::randn({6, 4, 3, 3}, torch::dtype(dtype)).contiguous(torch::MemoryFormat::ChannelsLast).requires_grad_(true));
     return made;
 }
 
