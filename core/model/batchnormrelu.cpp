@@ -33,7 +33,6 @@ constexpr int64_t kPeriodFloats = 512;
 struct Layout {
     bool channelsLast = false;
     int64_t channels = 0;
-    int64_t values = 0;           // floats in all
     int64_t perChannel = 0;       // values of one channel: N*H*W
     int64_t planeSize = 0;        // NCHW: H*W
     int64_t blockRows = 0;        // channels-last: a whole number of periods
@@ -43,7 +42,6 @@ struct Layout {
     explicit Layout(const torch::Tensor& x)
         : channelsLast(!x.is_contiguous())
         , channels(x.size(1))
-        , values(x.numel())
         , perChannel(x.numel() / x.size(1))
         , planeSize(x.size(2) * x.size(3))
     {

@@ -9,11 +9,12 @@ namespace lepton {
 // BatchNorm2d in training followed by ReLU, on float32 CPU tensors, as one
 // autograd function. These layers are bound by memory traffic, not
 // arithmetic: LibTorch's separate operations pass over the activations some
-// five times forward and eight times backward; this takes two and three,
+// five times forward and eight times backward; this takes two each way,
 // computing the statistics of small blocks that stay in cache and combining
 // them in a fixed order, so results do not depend on the thread count.
 // Outputs, gradients, running statistics and num_batches_tracked agree with
-// BatchNorm2d then ReLU to float rounding (tst_batchnormrelu).
+// BatchNorm2d then ReLU computed in double to float rounding
+// (tst_batchnormrelu).
 
 // Whether batchNormRelu() takes `input` through `norm`: a training module
 // that is affine, tracks running statistics with a fixed momentum, and an
