@@ -19,8 +19,12 @@ using torch::autograd::variable_list;
 // thread costs more than running it.
 constexpr int64_t kGrain = 32768;
 // Floats per block of channels-last rows: small enough to stay in L1 between
-// the two passes that compute a block's mean and spread.
+// the two passes that compute a block's mean and spread...
 constexpr int64_t kBlockFloats = 4096;
+// ...but with many channels, at least this many rows, or merging the blocks'
+// moments (one step per block and channel, on one thread) costs as much as
+// the passes themselves.
+constexpr int64_t kLeastBlockRows = 64;
 // Channels-last loops run over a period of whole rows, their per-channel
 // constants repeated to its length: a loop over one row of a few dozen
 // channels costs more to enter than to run.
@@ -48,7 +52,8 @@ struct Layout {
         const int64_t rows = perChannel;
         const int64_t periodRows = std::max<int64_t>(1, kPeriodFloats / channels);
         period = periodRows * channels;
-        blockRows = periodRows * std::max<int64_t>(1, kBlockFloats / period);
+        const int64_t periods = std::max(kBlockFloats / period, (kLeastBlockRows + periodRows - 1) / periodRows);
+        blockRows = periodRows * std::max<int64_t>(1, periods);
         partialsPerChannel = channelsLast ? (rows + blockRows - 1) / blockRows : x.size(0);
     }
     int64_t units() const { return partialsPerChannel * (channelsLast ? 1 : channels); }
@@ -381,6 +386,7 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
 
     static variable_list backward(AutogradContext* ctx, variable_list gradients)
     {
+        TORCH_CHECK(!at::GradMode::is_enabled(), "the fused BatchNorm2d + ReLU has no double backward");
         const variable_list saved = ctx->get_saved_variables();
         const torch::Tensor& x = saved[0];
         const torch::Tensor& weight = saved[1];

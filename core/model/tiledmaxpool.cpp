@@ -16,7 +16,7 @@ using torch::autograd::variable_list;
 // Floats one task reads at least.
 constexpr int64_t kGrain = 32768;
 // A window's argmax is kept as its row-major offset in one byte.
-constexpr int64_t kLargestKernel = 15;
+constexpr int64_t kLargestKernel = 16;
 
 struct Planes {
     int64_t count, height, width, outHeight, outWidth, kernel;
@@ -143,6 +143,7 @@ struct TiledMaxPool : torch::autograd::Function<TiledMaxPool> {
 
     static variable_list backward(AutogradContext* ctx, variable_list gradients)
     {
+        TORCH_CHECK(!at::GradMode::is_enabled(), "tiled max pooling has no double backward");
         const at::Tensor argmax = ctx->get_saved_variables()[0];
         const std::vector<int64_t> sizes = ctx->saved_data["sizes"].toIntVector();
         const Planes p(sizes, ctx->saved_data["kernel"].toInt());

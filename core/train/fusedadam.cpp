@@ -53,12 +53,19 @@ void updateParameter(torch::Tensor& param, State& state, const AdamConstants& c)
 }
 
 // A float32 CPU tensor laid out element for element like `param` (row-major
-// or channels-last alike), so one pass can walk both buffers in step.
+// or channels-last alike), so one pass can walk both buffers in step. Strides
+// of dims of size 1 do not matter: a 1x1 convolution's weight is both
+// layouts at once, and its gradient may come with the other one's strides.
 bool isDenseCpuFloatLike(const torch::Tensor& tensor, const torch::Tensor& param)
 {
-    return tensor.defined() && !tensor.is_sparse() && tensor.device().is_cpu()
-        && tensor.scalar_type() == torch::kFloat && tensor.is_non_overlapping_and_dense()
-        && tensor.strides() == param.strides();
+    if (!tensor.defined() || tensor.is_sparse() || !tensor.device().is_cpu() || tensor.scalar_type() != torch::kFloat
+        || !tensor.is_non_overlapping_and_dense() || tensor.sizes() != param.sizes())
+        return false;
+    for (int64_t d = 0; d < tensor.dim(); ++d) {
+        if (tensor.size(d) > 1 && tensor.stride(d) != param.stride(d))
+            return false;
+    }
+    return true;
 }
 
 using StateMap = ska::flat_hash_map<std::string, std::unique_ptr<torch::optim::OptimizerParamState>>;

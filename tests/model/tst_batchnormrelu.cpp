@@ -8,11 +8,13 @@
 
 #include <torch/torch.h>
 
+#include <set>
+
 using namespace lepton;
 
 namespace {
 
-using Layout = torch::MemoryFormat;
+using Format = torch::MemoryFormat;
 
 torch::nn::BatchNorm2d makeNorm(int64_t channels)
 {
@@ -26,6 +28,24 @@ torch::nn::BatchNorm2d makeNorm(int64_t channels)
 std::shared_ptr<torch::nn::BatchNorm2dImpl> copyOf(const torch::nn::BatchNorm2d& norm)
 {
     return std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(norm->clone());
+}
+
+// Whether the autograd graph behind `tensor` holds a node whose name holds `part`.
+bool graphHolds(const torch::Tensor& tensor, const std::string& part)
+{
+    std::vector<std::shared_ptr<torch::autograd::Node>> pending{tensor.grad_fn()};
+    std::set<torch::autograd::Node*> seen;
+    while (!pending.empty()) {
+        const std::shared_ptr<torch::autograd::Node> node = pending.back();
+        pending.pop_back();
+        if (!node || !seen.insert(node.get()).second)
+            continue;
+        if (node->name().find(part) != std::string::npos)
+            return true;
+        for (const torch::autograd::Edge& edge : node->next_edges())
+            pending.push_back(edge.function);
+    }
+    return false;
 }
 
 double largestRelativeDifference(const torch::Tensor& ours, const torch::Tensor& theirs)
@@ -76,6 +96,8 @@ private Q_SLOTS:
         QTest::newRow("channels-last, short last block") << QVector<qint64>{5, 3, 40, 41} << true << 0.0;
         QTest::newRow("NCHW, one sample") << QVector<qint64>{1, 4, 6, 6} << false << 0.0;
         QTest::newRow("1x1 images") << QVector<qint64>{16, 6, 1, 1} << false << 0.0;
+        // More channels than a period's 512 floats: a period is one row.
+        QTest::newRow("channels-last, 600 channels") << QVector<qint64>{2, 600, 3, 5} << true << 0.0;
         // A mean far above the spread: sums of squares would cancel.
         QTest::newRow("NCHW, large mean") << QVector<qint64>{6, 4, 12, 12} << false << 300.0;
         QTest::newRow("channels-last, large mean") << QVector<qint64>{6, 4, 12, 12} << true << 300.0;
@@ -93,7 +115,7 @@ private Q_SLOTS:
         for (int step = 0; step < 2; ++step) { // the second starts from updated running statistics
             torch::Tensor x = torch::randn(sizes) * 2 + offset;
             if (channelsLast)
-                x = x.contiguous(Layout::ChannelsLast);
+                x = x.contiguous(Format::ChannelsLast);
             QVERIFY(batchNormReluFusable(x, *ours));
             const torch::Tensor upstream = torch::randn(sizes);
             ours->zero_grad();
@@ -115,7 +137,7 @@ private Q_SLOTS:
 
     void resultsDoNotDependOnTheThreadCount()
     {
-        const torch::Tensor x = torch::randn({16, 8, 20, 20}).contiguous(Layout::ChannelsLast);
+        const torch::Tensor x = torch::randn({16, 8, 20, 20}).contiguous(Format::ChannelsLast);
         const torch::Tensor upstream = torch::randn({16, 8, 20, 20});
         const int threads = at::get_num_threads();
         std::vector<Step> steps;
@@ -193,6 +215,8 @@ private Q_SLOTS:
 
         const torch::Tensor x = torch::randn({8, 2, 6, 6});
         const torch::Tensor output = model->forward(x);
+        QCOMPARE(graphHolds(output, "BatchNormRelu"), !branch);
+        QCOMPARE(graphHolds(output, "NativeBatchNormBackward"), branch);
         output.square().sum().backward();
         const torch::Tensor convGradient = convolution->weight.grad().clone();
         convolution->weight.mutable_grad().zero_();

@@ -22,8 +22,9 @@ std::vector<torch::Tensor> parameters(torch::Dtype dtype = torch::kFloat)
     std::vector<torch::Tensor> made;
     for (const std::vector<int64_t>& shape : std::vector<std::vector<int64_t>>{{64, 40}, {64}, {3, 64}, {3}})
         made.push_back(torch::randn(shape, torch::dtype(dtype)).requires_grad_(true));
-    // A convolution's weight kept channels-last, as channels_last runs keep them.
+    // Convolution weights kept channels-last, as channels_last runs keep them.
     made.push_back(torch::randn({6, 4, 3, 3}, torch::dtype(dtype)).contiguous(torch::MemoryFormat::ChannelsLast).requires_grad_(true));
+    made.push_back(torch::randn({8, 4, 1, 1}, torch::dtype(dtype)).requires_grad_(true));
     return made;
 }
 
@@ -32,7 +33,11 @@ void setGradients(std::vector<torch::Tensor>& a, std::vector<torch::Tensor>& b, 
 {
     torch::manual_seed(100 + step);
     for (size_t i = 0; i < a.size(); ++i) {
-        const torch::Tensor grad = torch::randn_like(a[i]) * (1.0 + step % 3);
+        torch::Tensor grad = torch::randn_like(a[i]) * (1.0 + step % 3);
+        // A 1x1 weight is contiguous both ways; its gradient may come with
+        // the channels-last strides, as a oneDNN convolution hands it.
+        if (a[i].dim() == 4 && a[i].size(2) == 1)
+            grad = torch::empty_like(grad, torch::MemoryFormat::ChannelsLast).copy_(grad);
         a[i].mutable_grad() = grad.clone();
         b[i].mutable_grad() = grad.clone();
     }
