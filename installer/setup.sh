@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread libgloo-dev  # libgloo-dev: data-parallel training
   qt6-base-dev libgl-dev libqcustomplot-dev libqcustomplot2.1-qt6
-  libqt6svg6-dev  # plots export as SVG
+  qt6-svg-dev  # plots export as SVG
   nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libstb-dev
   libjpeg-dev libpng-dev libsqlite3-dev  # libsqlite3-dev: the run history
   libonnx-dev  # ONNX export through the ONNX library's own protobuf and checker
