@@ -359,28 +359,12 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
                                  torch::Tensor runningVar, double momentum, double eps)
     {
         const Layout layout(x);
-        const int64_t C = layout.channels;
-        std::vector<float> means(layout.partialsPerChannel * C), squares(means.size());
-        unitMoments(layout, floats(x), means.data(), squares.data());
-        std::vector<double> mean, variance;
-        channelMoments(layout, means.data(), squares.data(), mean, variance);
-
-        std::vector<double> invstd(C);
-        const double unbiased = static_cast<double>(layout.perChannel) / static_cast<double>(layout.perChannel - 1);
-        float* runningMeans = runningMean.data_ptr<float>();
-        float* runningVars = runningVar.data_ptr<float>();
-        for (int64_t c = 0; c < C; ++c) {
-            invstd[c] = 1.0 / std::sqrt(variance[c] + eps);
-            runningMeans[c] = static_cast<float>((1 - momentum) * runningMeans[c] + momentum * mean[c]);
-            runningVars[c] = static_cast<float>((1 - momentum) * runningVars[c] + momentum * variance[c] * unbiased);
-        }
-        const torch::Tensor meanTensor = channelTensor(mean);
-        const torch::Tensor invstdTensor = channelTensor(invstd);
+        const BatchStatistics statistics = batchStatistics(x, runningMean, runningVar, momentum, eps);
         torch::Tensor y = torch::empty(x.sizes(), x.options().memory_format(layout.format()));
-        normalizeRelu(layout, floats(x), normalizationOf(layout, meanTensor, invstdTensor, weight, bias),
+        normalizeRelu(layout, floats(x), normalizationOf(layout, statistics.mean, statistics.invstd, weight, bias),
                       y.data_ptr<float>());
 
-        ctx->save_for_backward({x, weight, bias, meanTensor, invstdTensor});
+        ctx->save_for_backward({x, weight, bias, statistics.mean, statistics.invstd});
         return y;
     }
 
@@ -398,33 +382,16 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
 
         std::vector<float> sums(layout.partialsPerChannel * C), products(sums.size());
         unitGradientSums(layout, floats(x), floats(dy), norm, sums.data(), products.data());
-        torch::Tensor weightGradient = torch::empty({C}, torch::kFloat);
-        torch::Tensor biasGradient = torch::empty({C}, torch::kFloat);
-        std::vector<float> a(C), b(C), d(C);
-        const double count = static_cast<double>(layout.perChannel);
-        for (int64_t c = 0; c < C; ++c) {
-            double sum = 0, product = 0;
-            for (int64_t k = 0; k < layout.partialsPerChannel; ++k) {
-                sum += sums[k * C + c];
-                product += products[k * C + c];
-            }
-            const double inv = floats(invstd)[c];
-            weightGradient.data_ptr<float>()[c] = static_cast<float>(product * inv);
-            biasGradient.data_ptr<float>()[c] = static_cast<float>(sum);
-            // dx = w*inv * (dz - sum/n - (x - mean) * inv^2 * product/n)
-            const double scale = floats(weight)[c] * inv;
-            a[c] = static_cast<float>(scale);
-            b[c] = static_cast<float>(-scale * inv * inv * product / count);
-            d[c] = static_cast<float>(-scale * sum / count);
-        }
+        NormGradients g = normGradients(channelSums(sums, C), channelSums(products, C), weight, invstd,
+                                        layout.perChannel);
         torch::Tensor dx;
         if (ctx->needs_input_grad(0)) {
             dx = torch::empty(x.sizes(), x.options().memory_format(layout.format()));
-            const InputGradient g{ChannelValues(layout, std::move(a)), ChannelValues(layout, std::move(b)),
-                                  ChannelValues(layout, std::move(d))};
-            inputGradient(layout, floats(x), floats(dy), norm, g, dx.data_ptr<float>());
+            const InputGradient coefficients{ChannelValues(layout, std::move(g.a)), ChannelValues(layout, std::move(g.b)),
+                                             ChannelValues(layout, std::move(g.d))};
+            inputGradient(layout, floats(x), floats(dy), norm, coefficients, dx.data_ptr<float>());
         }
-        return {dx, weightGradient, biasGradient, {}, {}, {}, {}};
+        return {dx, g.weight, g.bias, {}, {}, {}, {}};
     }
 };
 
@@ -450,12 +417,65 @@ bool batchNormReluFusable(const torch::Tensor& input, const torch::nn::BatchNorm
         && (input.is_contiguous() || input.is_contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
+BatchStatistics batchStatistics(const torch::Tensor& x, torch::Tensor runningMean, torch::Tensor runningVar,
+                                double momentum, double eps)
+{
+    const Layout layout(x);
+    const int64_t C = layout.channels;
+    std::vector<float> means(layout.partialsPerChannel * C), squares(means.size());
+    unitMoments(layout, floats(x), means.data(), squares.data());
+    std::vector<double> mean, variance;
+    channelMoments(layout, means.data(), squares.data(), mean, variance);
+
+    std::vector<double> invstd(C);
+    const double unbiased = static_cast<double>(layout.perChannel) / static_cast<double>(layout.perChannel - 1);
+    float* runningMeans = runningMean.data_ptr<float>();
+    float* runningVars = runningVar.data_ptr<float>();
+    for (int64_t c = 0; c < C; ++c) {
+        invstd[c] = 1.0 / std::sqrt(variance[c] + eps);
+        runningMeans[c] = static_cast<float>((1 - momentum) * runningMeans[c] + momentum * mean[c]);
+        runningVars[c] = static_cast<float>((1 - momentum) * runningVars[c] + momentum * variance[c] * unbiased);
+    }
+    return {channelTensor(mean), channelTensor(invstd)};
+}
+
+std::vector<double> channelSums(const std::vector<float>& partials, int64_t channels)
+{
+    std::vector<double> sums(channels, 0.0);
+    for (int64_t k = 0; k < static_cast<int64_t>(partials.size()); ++k)
+        sums[k % channels] += partials[k];
+    return sums;
+}
+
+NormGradients normGradients(const std::vector<double>& sums, const std::vector<double>& products,
+                            const torch::Tensor& weight, const torch::Tensor& invstd, int64_t count)
+{
+    const int64_t C = weight.numel();
+    NormGradients g{torch::empty({C}, torch::kFloat), torch::empty({C}, torch::kFloat), std::vector<float>(C),
+                    std::vector<float>(C), std::vector<float>(C)};
+    const double n = static_cast<double>(count);
+    for (int64_t c = 0; c < C; ++c) {
+        const double inv = floats(invstd)[c];
+        g.weight.data_ptr<float>()[c] = static_cast<float>(products[c] * inv);
+        g.bias.data_ptr<float>()[c] = static_cast<float>(sums[c]);
+        // dx = w*inv * (dz - sum/n - (x - mean) * inv^2 * product/n)
+        const double scale = floats(weight)[c] * inv;
+        g.a[c] = static_cast<float>(scale);
+        g.b[c] = static_cast<float>(-scale * inv * inv * products[c] / n);
+        g.d[c] = static_cast<float>(-scale * sums[c] / n);
+    }
+    return g;
+}
+
+void countBatch(torch::nn::BatchNorm2dImpl& norm)
+{
+    torch::NoGradGuard noGrad;
+    norm.num_batches_tracked += 1;
+}
+
 torch::Tensor batchNormRelu(const torch::Tensor& input, torch::nn::BatchNorm2dImpl& norm)
 {
-    {
-        torch::NoGradGuard noGrad;
-        norm.num_batches_tracked += 1;
-    }
+    countBatch(norm);
     return BatchNormRelu::apply(input, norm.weight, norm.bias, norm.running_mean, norm.running_var,
                                 *norm.options.momentum(), norm.options.eps());
 }

@@ -4,6 +4,8 @@
 // precompiled torch/torch.h, with flags of its own.
 #include <torch/nn/modules/batchnorm.h>
 
+#include <vector>
+
 namespace lepton {
 
 // BatchNorm2d in training followed by ReLU, on float32 CPU tensors, as one
@@ -25,5 +27,32 @@ bool batchNormReluFusable(const torch::Tensor& input, const torch::nn::BatchNorm
 // relu(norm(input)) in training, updating the running statistics as the
 // module's own forward does. Only for inputs batchNormReluFusable() accepts.
 torch::Tensor batchNormRelu(const torch::Tensor& input, torch::nn::BatchNorm2dImpl& norm);
+
+// The steps shared with the pooling fused after them (batchnormrelupool.h).
+
+// A training batch's per-channel mean and 1 / sqrt(variance + eps), with the
+// running statistics updated in place as the module's forward does.
+struct BatchStatistics {
+    torch::Tensor mean, invstd;
+};
+BatchStatistics batchStatistics(const torch::Tensor& x, torch::Tensor runningMean, torch::Tensor runningVar,
+                                double momentum, double eps);
+
+// Per channel, the sum of `partials` laid out as [k][channel], taken in
+// order of k in double, so the result does not depend on the thread count.
+std::vector<double> channelSums(const std::vector<float>& partials, int64_t channels);
+
+// From each channel's sums of dz, the gradient reaching the normalization's
+// output, and of dz * (x - mean) over its `count` values: the weight and bias
+// gradients, and the input gradient's terms dx = a * dz + b * (x - mean) + d.
+struct NormGradients {
+    torch::Tensor weight, bias;
+    std::vector<float> a, b, d;
+};
+NormGradients normGradients(const std::vector<double>& sums, const std::vector<double>& products,
+                            const torch::Tensor& weight, const torch::Tensor& invstd, int64_t count);
+
+// Counts a training batch in num_batches_tracked, as the module's forward does.
+void countBatch(torch::nn::BatchNorm2dImpl& norm);
 
 } // namespace lepton

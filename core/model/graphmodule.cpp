@@ -2,6 +2,7 @@
 
 #include "graph/layerregistry.h"
 #include "model/batchnormrelu.h"
+#include "model/batchnormrelupool.h"
 #include "model/modelsummary.h"
 
 #include <map>
@@ -58,6 +59,7 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
             m_outputDependsOnWeights = true;
         Step step;
         step.id = id;
+        step.type = node.type;
         step.forward = std::move(layer.forward);
         for (int port = 0; port < registry.inputCount(node); ++port) {
             const Edge edge = *graph.edgeInto(id, port);
@@ -67,51 +69,64 @@ GraphModuleImpl::GraphModuleImpl(const Graph& graph, const LayerRegistry& regist
         stepOf[id] = m_steps.size();
         m_steps.push_back(std::move(step));
     }
-    fuseBatchNormRelu(graph);
+    fuseBatchNorms(graph);
 }
 
-void GraphModuleImpl::fuseBatchNormRelu(const Graph& graph)
+void GraphModuleImpl::foldSteps(const std::function<LayerForward(const Step& host, const Step& reader)>& fold)
 {
-    std::vector<int> consumers(m_steps.size(), 0);
+    std::vector<int> readers(m_steps.size(), 0);
     for (const Step& step : m_steps) {
         for (const Source& source : step.inputs)
-            ++consumers[source.step];
+            ++readers[source.step];
     }
-    const auto typeOf = [&](size_t step) -> const std::string& { return graph.node(m_steps[step].id)->type; };
-    // The norm a ReLU step can fuse with: its only input's, read by nothing else.
-    const auto fusableNorm = [&](size_t step) -> std::shared_ptr<torch::nn::BatchNorm2dImpl> {
-        if (typeOf(step) != "ReLU")
-            return nullptr;
-        const size_t from = m_steps[step].inputs.at(0).step;
-        if (consumers[from] != 1 || typeOf(from) != "BatchNorm2d")
-            return nullptr;
-        return std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(layerModule(m_steps[from].id));
-    };
-
-    std::vector<std::shared_ptr<torch::nn::BatchNorm2dImpl>> norms(m_steps.size());
-    for (size_t i = 0; i < m_steps.size(); ++i)
-        norms[i] = fusableNorm(i);
-    // Where each step's output is read from once the fused ReLUs are gone.
+    // Where each step's output is read from once folded steps are gone.
     std::vector<size_t> host(m_steps.size());
     std::vector<Step> kept;
     for (size_t i = 0; i < m_steps.size(); ++i) {
         Step& step = m_steps[i];
+        const bool soleReader = step.inputs.size() == 1 && readers[step.inputs[0].step] == 1;
         for (Source& source : step.inputs)
             source.step = host[source.step];
-        if (!norms[i]) {
+        LayerForward folded = soleReader ? fold(kept[step.inputs[0].step], step) : LayerForward();
+        if (!folded) {
             host[i] = kept.size();
             kept.push_back(std::move(step));
             continue;
         }
         host[i] = step.inputs[0].step;
-        Step& normStep = kept[host[i]];
-        normStep.forward = [norm = norms[i], unfused = std::move(normStep.forward)](const Tensors& in, bool training) {
-            if (batchNormReluFusable(in.at(0), *norm))
-                return Tensors{batchNormRelu(in.at(0), *norm)};
-            return Tensors{torch::relu(unfused(in, training).at(0))};
-        };
+        Step& into = kept[host[i]];
+        into.forward = std::move(folded);
+        into.folded.push_back(step.type);
     }
     m_steps = std::move(kept);
+}
+
+void GraphModuleImpl::fuseBatchNorms(const Graph& graph)
+{
+    foldSteps([&](const Step& host, const Step& reader) -> LayerForward {
+        auto norm = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(layerModule(host.id));
+        if (host.type != "BatchNorm2d" || !norm)
+            return {};
+        if (host.folded.empty() && reader.type == "ReLU") {
+            return [norm, unfused = host.forward](const Tensors& in, bool training) {
+                if (batchNormReluFusable(in.at(0), *norm))
+                    return Tensors{batchNormRelu(in.at(0), *norm)};
+                return Tensors{torch::relu(unfused(in, training).at(0))};
+            };
+        }
+        if (host.folded == std::vector<std::string>{"ReLU"} && reader.type == "MaxPool2d") {
+            const LayerContext pool{*graph.node(reader.id), m_shapes.nodes.at(reader.id)};
+            const int64_t kernel = pool.integer("kernel_size");
+            const int64_t stride = pool.integer("stride");
+            const int64_t padding = pool.integer("padding");
+            return [=, normRelu = host.forward, unfused = reader.forward](const Tensors& in, bool training) {
+                if (batchNormReluPoolFusable(in.at(0), *norm, kernel, stride, padding))
+                    return Tensors{batchNormReluPool(in.at(0), *norm, kernel)};
+                return unfused(normRelu(in, training), training);
+            };
+        }
+        return {};
+    });
 }
 
 torch::Tensor GraphModuleImpl::forward(torch::Tensor input)

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -68,13 +69,21 @@ private:
     };
     struct Step {
         NodeId id = 0;
+        std::string type;
         std::vector<Source> inputs; // one per input port
         LayerForward forward;
+        std::vector<std::string> folded; // types of the layers folded into it
     };
 
-    // A BatchNorm2d whose only reader is a ReLU becomes one step computing
-    // both (model/batchnormrelu.h), fused on the CPU in training.
-    void fuseBatchNormRelu(const Graph& graph);
+    // Folds each single-input step into the step it reads from, where nothing
+    // else reads that: fold(host, reader) gives the forward computing both,
+    // or an empty one to leave them apart.
+    void foldSteps(const std::function<LayerForward(const Step& host, const Step& reader)>& fold);
+    // A BatchNorm2d read only by a ReLU becomes one step computing both
+    // (model/batchnormrelu.h); one whose ReLU is read only by a MaxPool2d,
+    // one step computing all three (model/batchnormrelupool.h). The fused
+    // kernels run on the CPU in training; otherwise the step runs the layers.
+    void fuseBatchNorms(const Graph& graph);
 
     std::vector<Step> m_steps; // topological order, only nodes the Output needs
     ShapeReport m_shapes;

@@ -2,9 +2,11 @@
 // step (forward and backward) at the sizes of the Fashion-MNIST CNN's two
 // blocks at batch 128, on one and two threads:
 //   - BatchNorm2d + ReLU (core/model/batchnormrelu.cpp), NCHW and channels-last;
-//   - 2x2 max pooling (core/model/tiledmaxpool.cpp), NCHW.
+//   - 2x2 max pooling (core/model/tiledmaxpool.cpp), NCHW;
+//   - the three as one (core/model/batchnormrelupool.cpp), NCHW.
 //   build/bin/bench_layerkernels
 #include "model/batchnormrelu.h"
+#include "model/batchnormrelupool.h"
 #include "model/tiledmaxpool.h"
 #include "train/runenvironment.h"
 
@@ -77,6 +79,18 @@ int main()
             const double theirs = msPerStep([&] { torch::max_pool2d(x, 2, 2).backward(upstream); });
             const double ours = msPerStep([&] { lepton::tiledMaxPool2d(x, 2).backward(upstream); });
             printRow("MaxPool 2x2", shape, false, threads, theirs, ours);
+        }
+    }
+    for (const std::vector<int64_t>& shape : shapes) {
+        for (const int threads : {1, 2}) {
+            torch::set_num_threads(threads);
+            torch::nn::BatchNorm2d norm(shape[1]);
+            const torch::Tensor x = torch::randn(shape).requires_grad_(true);
+            const torch::Tensor upstream = torch::randn({shape[0], shape[1], shape[2] / 2, shape[3] / 2});
+            const double theirs
+                = msPerStep([&] { torch::max_pool2d(torch::relu(norm->forward(x)), 2, 2).backward(upstream); });
+            const double ours = msPerStep([&] { lepton::batchNormReluPool(x, *norm, 2).backward(upstream); });
+            printRow("BN+ReLU+MaxPool", shape, false, threads, theirs, ours);
         }
     }
 }
