@@ -178,6 +178,27 @@ void inputGradientRun(const float* __restrict x, const float* __restrict dy, Per
     }
 }
 
+// The sum of term(i) over [0, n) as 16 running sums, one per i % 16, added
+// up at the end: one running sum would make each addition wait for the
+// last. The same order every time.
+template <typename Term>
+float interleavedSum(int64_t n, const Term& term)
+{
+    constexpr int64_t kLanes = 16;
+    float lanes[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (int64_t lane = 0; lane < kLanes; ++lane)
+            lanes[lane] += term(i + lane);
+    }
+    for (int64_t lane = 0; i + lane < n; ++lane)
+        lanes[lane] += term(i + lane);
+    float sum = 0;
+    for (float lane : lanes)
+        sum += lane;
+    return sum;
+}
+
 // Per unit: the mean and the sum of squared deviations of each channel it
 // holds, computed in two passes over memory that stays in cache.
 void unitMoments(const Layout& layout, const float* x, float* means, float* squares)
@@ -185,19 +206,7 @@ void unitMoments(const Layout& layout, const float* x, float* means, float* squa
     const int64_t C = layout.channels;
     forEachUnit(layout, [&](int64_t unit) {
         if (!layout.channelsLast) {
-            const float* plane = x + unit * layout.planeSize;
-            const int64_t size = layout.planeSize;
-            float sum = 0;
-#pragma omp simd reduction(+ : sum)
-            for (int64_t i = 0; i < size; ++i)
-                sum += plane[i];
-            const float mean = sum / static_cast<float>(size);
-            float square = 0;
-#pragma omp simd reduction(+ : square)
-            for (int64_t i = 0; i < size; ++i)
-                square += (plane[i] - mean) * (plane[i] - mean);
-            means[unit] = mean;
-            squares[unit] = square;
+            planeMoments(x + unit * layout.planeSize, layout.planeSize, means[unit], squares[unit]);
             return;
         }
         std::vector<float> sum(layout.period, 0.0f);
@@ -417,15 +426,30 @@ bool batchNormReluFusable(const torch::Tensor& input, const torch::nn::BatchNorm
         && (input.is_contiguous() || input.is_contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
+void planeMoments(const float* plane, int64_t size, float& mean, float& square)
+{
+    mean = interleavedSum(size, [&](int64_t i) { return plane[i]; }) / static_cast<float>(size);
+    const float centre = mean;
+    square = interleavedSum(size, [&](int64_t i) { return (plane[i] - centre) * (plane[i] - centre); });
+}
+
 BatchStatistics batchStatistics(const torch::Tensor& x, torch::Tensor runningMean, torch::Tensor runningVar,
                                 double momentum, double eps)
 {
     const Layout layout(x);
-    const int64_t C = layout.channels;
-    std::vector<float> means(layout.partialsPerChannel * C), squares(means.size());
+    std::vector<float> means(layout.partialsPerChannel * layout.channels), squares(means.size());
     unitMoments(layout, floats(x), means.data(), squares.data());
+    return batchStatistics(x, means, squares, runningMean, runningVar, momentum, eps);
+}
+
+BatchStatistics batchStatistics(const torch::Tensor& x, const std::vector<float>& unitMeans,
+                                const std::vector<float>& unitSquares, torch::Tensor runningMean,
+                                torch::Tensor runningVar, double momentum, double eps)
+{
+    const Layout layout(x);
+    const int64_t C = layout.channels;
     std::vector<double> mean, variance;
-    channelMoments(layout, means.data(), squares.data(), mean, variance);
+    channelMoments(layout, unitMeans.data(), unitSquares.data(), mean, variance);
 
     std::vector<double> invstd(C);
     const double unbiased = static_cast<double>(layout.perChannel) / static_cast<double>(layout.perChannel - 1);

@@ -37,6 +37,14 @@ struct BatchStatistics {
 };
 BatchStatistics batchStatistics(const torch::Tensor& x, torch::Tensor runningMean, torch::Tensor runningVar,
                                 double momentum, double eps);
+// The same from the moments of each plane of a contiguous NCHW `x`, in
+// [sample][channel] order, as planeMoments() gives them: for a caller that
+// reads the planes anyway.
+BatchStatistics batchStatistics(const torch::Tensor& x, const std::vector<float>& unitMeans,
+                                const std::vector<float>& unitSquares, torch::Tensor runningMean,
+                                torch::Tensor runningVar, double momentum, double eps);
+// One plane's mean and sum of squared deviations from it.
+void planeMoments(const float* plane, int64_t size, float& mean, float& square);
 
 // Per channel, the sum of `partials` laid out as [k][channel], taken in
 // order of k in double, so the result does not depend on the thread count.

@@ -25,11 +25,7 @@ const float* floats(const torch::Tensor& tensor)
 struct ChannelNorm {
     float mean, scale, shift;
 
-    template <typename Value>
-    Value operator()(Value x) const
-    {
-        return (x - mean) * scale + shift;
-    }
+    float operator()(float x) const { return (x - mean) * scale + shift; }
 };
 
 std::vector<ChannelNorm> channelNorms(const BatchStatistics& statistics, const torch::Tensor& weight,
@@ -50,30 +46,130 @@ inline float reluGradient(float pooled, float dy)
     return pooled <= 0.0f ? 0.0f : dy;
 }
 
+// One channel's input gradient, dx = a * dz + b * (x - mean) + d, where dz
+// is ReLU's gradient at the window maxima and zero everywhere else.
+struct InputGradient {
+    float a, b, d, mean;
+
+    template <typename Value>
+    Value withoutPooling(Value x) const
+    {
+        return b * (x - mean) + d;
+    }
+    template <typename Value>
+    Value withPooling(Value aTimesDz, Value x) const
+    {
+        return aTimesDz + b * (x - mean) + d;
+    }
+};
+
+// A plane's input gradient from its pooled output's.
+struct PlaneGradient {
+    const PoolPlanes& p;
+    InputGradient g;
+    const float* __restrict in;
+    const float* __restrict pooled;
+    const float* __restrict grad;
+    const uint8_t* __restrict argmax;
+
+    // Every value as if no window had its maximum there, then the maxima again.
+    void write(float* __restrict out) const
+    {
+        for (int64_t i = 0; i < p.inSize(); ++i)
+            out[i] = g.withoutPooling(in[i]);
+        for (int64_t oh = 0; oh < p.outHeight; ++oh) {
+            for (int64_t ow = 0; ow < p.outWidth; ++ow) {
+                const int64_t o = oh * p.outWidth + ow;
+                const int64_t at = p.argmaxOffset(oh, ow, argmax[o]);
+                out[at] = g.withPooling(g.a * reluGradient(pooled[o], grad[o]), in[at]);
+            }
+        }
+    }
+
+    // 2x2 windows, at least four to a row: four windows' two rows at a time,
+    // each window's gradient spread over its two columns and kept where its
+    // argmax is. As in windowMaxPlane2x2, a row's last four windows may be
+    // written twice, to the same values.
+    void write2x2(float* __restrict out) const
+    {
+        const PoolFloats zero = {0, 0, 0, 0};
+        for (int64_t oh = 0; oh < p.outHeight; ++oh) {
+            for (int64_t start = 0; start < p.outWidth; start += 4) {
+                const int64_t ow = std::min(start, p.outWidth - 4);
+                const int64_t o = oh * p.outWidth + ow;
+                const PoolFloats dz = loadFloats(pooled + o) <= zero ? zero : loadFloats(grad + o);
+                const PoolFloats aDz = g.a * dz;
+                PoolBytes bytes;
+                std::memcpy(&bytes, argmax + o, sizeof bytes);
+                const PoolInts at = __builtin_convertvector(bytes, PoolInts);
+                const PoolFloats aDzLeft = __builtin_shufflevector(aDz, aDz, 0, 0, 1, 1);
+                const PoolFloats aDzRight = __builtin_shufflevector(aDz, aDz, 2, 2, 3, 3);
+                const PoolInts atLeft = __builtin_shufflevector(at, at, 0, 0, 1, 1);
+                const PoolInts atRight = __builtin_shufflevector(at, at, 2, 2, 3, 3);
+                for (int32_t row = 0; row < 2; ++row) {
+                    const PoolInts corner = {2 * row, 2 * row + 1, 2 * row, 2 * row + 1};
+                    const int64_t offset = (2 * oh + row) * p.width + 2 * ow;
+                    storeFloats(out + offset,
+                                g.withPooling(atLeft == corner ? aDzLeft : zero, loadFloats(in + offset)));
+                    storeFloats(out + offset + 4,
+                                g.withPooling(atRight == corner ? aDzRight : zero, loadFloats(in + offset + 4)));
+                }
+            }
+        }
+        // An odd last column or row lies in no window.
+        for (int64_t h = 0; h < p.height; ++h) {
+            const int64_t first = h < 2 * p.outHeight ? 2 * p.outWidth : 0;
+            for (int64_t w = first; w < p.width; ++w)
+                out[h * p.width + w] = g.withoutPooling(in[h * p.width + w]);
+        }
+    }
+};
+
 struct BatchNormReluPool : torch::autograd::Function<BatchNormReluPool> {
     // runningMean and runningVar are updated in place; they take no gradient.
     static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
                                  const torch::Tensor& bias, torch::Tensor runningMean,
                                  torch::Tensor runningVar, double momentum, double eps, int64_t kernel)
     {
-        const BatchStatistics statistics = batchStatistics(x, runningMean, runningVar, momentum, eps);
-        const std::vector<ChannelNorm> norms = channelNorms(statistics, weight, bias);
         const PoolPlanes p(x.sizes(), kernel);
-        torch::Tensor y = torch::empty({x.size(0), x.size(1), p.outHeight, p.outWidth}, x.options());
+        const int64_t channels = x.size(1);
+        torch::Tensor y = torch::empty({x.size(0), channels, p.outHeight, p.outWidth}, x.options());
         torch::Tensor argmax = torch::empty(y.sizes(), x.options().dtype(torch::kByte));
         torch::Tensor inputAtArgmax = torch::empty_like(y);
         const float* in = floats(x);
+        const float* weights = floats(weight);
         float* out = y.data_ptr<float>();
         uint8_t* index = argmax.data_ptr<uint8_t>();
         float* raw = inputAtArgmax.data_ptr<float>();
-        const int64_t channels = x.size(1);
+
+        // The batch is read once: each plane's moments, and while it is in
+        // cache, where each window's normalized value will be largest. The
+        // normalization is monotonic, rising with a positive weight and
+        // falling with a negative one, so that is at the window's largest or
+        // smallest input, and the window's output is the normalization of it.
+        // y holds that input, negated for a smallest one, until the batch's
+        // statistics are known.
+        std::vector<float> means(p.count), squares(p.count);
         p.forEach([&](int64_t plane) {
-            float* pooled = out + plane * p.outSize();
-            windowMax(p, in + plane * p.inSize(), norms[plane % channels],
-                      {pooled, index + plane * p.outSize(), raw + plane * p.outSize()});
-            // The maximum of ReLU's outputs is ReLU of the maximum; NaN passes.
-            for (int64_t o = 0; o < p.outSize(); ++o)
-                pooled[o] = pooled[o] < 0.0f ? 0.0f : pooled[o];
+            const float* values = in + plane * p.inSize();
+            planeMoments(values, p.inSize(), means[plane], squares[plane]);
+            const WindowMaxima extremes{out + plane * p.outSize(), index + plane * p.outSize()};
+            if (weights[plane % channels] < 0.0f)
+                windowMax(p, values, [](auto value) { return -value; }, extremes);
+            else
+                windowMax(p, values, [](auto value) { return value; }, extremes);
+        });
+        const BatchStatistics statistics = batchStatistics(x, means, squares, runningMean, runningVar, momentum, eps);
+        const std::vector<ChannelNorm> norms = channelNorms(statistics, weight, bias);
+        p.forEach([&](int64_t plane) {
+            const int64_t c = plane % channels;
+            const float sign = weights[c] < 0.0f ? -1.0f : 1.0f;
+            for (int64_t o = plane * p.outSize(); o < (plane + 1) * p.outSize(); ++o) {
+                raw[o] = sign * out[o];
+                // The maximum of ReLU's outputs is ReLU of the maximum; NaN passes.
+                const float value = norms[c](raw[o]);
+                out[o] = value < 0.0f ? 0.0f : value;
+            }
         });
         ctx->save_for_backward({x, weight, statistics.mean, statistics.invstd, y, argmax, inputAtArgmax});
         ctx->saved_data["kernel"] = kernel;
@@ -102,6 +198,7 @@ struct BatchNormReluPool : torch::autograd::Function<BatchNormReluPool> {
             const float centre = mean[plane % channels];
             const int64_t first = plane * p.outSize();
             float sum = 0, product = 0;
+#pragma omp simd reduction(+ : sum, product)
             for (int64_t o = first; o < first + p.outSize(); ++o) {
                 const float dz = reluGradient(pooled[o], grad[o]);
                 sum += dz;
@@ -119,21 +216,16 @@ struct BatchNormReluPool : torch::autograd::Function<BatchNormReluPool> {
             float* out = dx.data_ptr<float>();
             p.forEach([&](int64_t plane) {
                 const int64_t c = plane % channels;
-                const float a = g.a[c], b = g.b[c], d = g.d[c], centre = mean[c];
-                const float* __restrict planeIn = in + plane * p.inSize();
-                float* __restrict planeOut = out + plane * p.inSize();
-                // dx = a * dz + b * (x - mean) + d, where dz is zero but at
-                // the window maxima, which are then written again with it.
-                for (int64_t i = 0; i < p.inSize(); ++i)
-                    planeOut[i] = b * (planeIn[i] - centre) + d;
-                const int64_t first = plane * p.outSize();
-                for (int64_t oh = 0; oh < p.outHeight; ++oh) {
-                    for (int64_t ow = 0; ow < p.outWidth; ++ow) {
-                        const int64_t o = first + oh * p.outWidth + ow;
-                        const int64_t at = p.argmaxOffset(oh, ow, argmax[o]);
-                        planeOut[at] = a * reluGradient(pooled[o], grad[o]) + b * (planeIn[at] - centre) + d;
-                    }
-                }
+                const PlaneGradient gradient{p,
+                                             {g.a[c], g.b[c], g.d[c], mean[c]},
+                                             in + plane * p.inSize(),
+                                             pooled + plane * p.outSize(),
+                                             grad + plane * p.outSize(),
+                                             argmax + plane * p.outSize()};
+                if (p.kernel == 2 && p.outWidth >= 4)
+                    gradient.write2x2(out + plane * p.inSize());
+                else
+                    gradient.write(out + plane * p.inSize());
             });
         }
         return {dx, g.weight, g.bias, {}, {}, {}, {}, {}};

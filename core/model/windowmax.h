@@ -4,13 +4,14 @@
 // equal to the kernel, no padding), one NCHW plane at a time, shared by the
 // plain pooling (tiledmaxpool.cpp) and the pooling fused after batch norm
 // and ReLU (batchnormrelupool.cpp). Each takes a transform applied to every
-// value before it is compared: the identity, or the normalization.
+// value before it is compared: the identity, or negation to find minima.
 
 #include <ATen/Parallel.h>
 #include <c10/util/ArrayRef.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <cstdint>
 
 namespace lepton {
@@ -55,12 +56,11 @@ struct PoolPlanes {
     }
 };
 
-// Where a plane's window maxima go: the transformed maximum, the window's
-// argmax, and, when `raw` is set, the untransformed value there.
+// Where a plane's window maxima go: the transformed maximum and the
+// window's argmax.
 struct WindowMaxima {
     float* __restrict best;
     uint8_t* __restrict argmax;
-    float* __restrict raw = nullptr;
 };
 
 // Window by window across each output row, so the comparisons become
@@ -93,18 +93,44 @@ void windowMaxPlane(const PoolPlanes& p, const float* __restrict in, const Trans
                 }
             }
         }
-        if (out.raw) {
-            for (int64_t ow = 0; ow < width; ++ow)
-                out.raw[oh * width + ow] = in[p.argmaxOffset(oh, ow, bestAt[ow])];
-        }
     }
 }
 
-// 2x2 windows, the common case, four outputs at a time in vector registers.
-// A row's last four outputs are computed again where its width is not a
-// multiple of four: pooling the same window twice gives the same result.
+// 2x2 windows, the common case, four outputs at a time in vector registers:
+// two rows of eight inputs are loaded and split into the windows' four
+// corners. A row's last four outputs are computed again where its width is
+// not a multiple of four: pooling the same window twice gives the same result.
 using PoolFloats = float __attribute__((vector_size(16)));
 using PoolInts = int32_t __attribute__((vector_size(16)));
+using PoolBytes = uint8_t __attribute__((vector_size(4)));
+
+inline PoolFloats loadFloats(const float* from)
+{
+    PoolFloats values;
+    std::memcpy(&values, from, sizeof values);
+    return values;
+}
+
+inline void storeFloats(float* to, PoolFloats values)
+{
+    std::memcpy(to, &values, sizeof values);
+}
+
+// The four corners of four 2x2 windows whose top-left corners are at even
+// offsets of `top` and `bottom`: top-left, top-right, bottom-left, bottom-right.
+struct Corners {
+    PoolFloats at[4];
+
+    Corners(const float* top, const float* bottom)
+    {
+        const PoolFloats t0 = loadFloats(top), t1 = loadFloats(top + 4);
+        const PoolFloats b0 = loadFloats(bottom), b1 = loadFloats(bottom + 4);
+        at[0] = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
+        at[1] = __builtin_shufflevector(t0, t1, 1, 3, 5, 7);
+        at[2] = __builtin_shufflevector(b0, b1, 0, 2, 4, 6);
+        at[3] = __builtin_shufflevector(b0, b1, 1, 3, 5, 7);
+    }
+};
 
 template <typename Transform>
 void windowMaxPlane2x2(const PoolPlanes& p, const float* __restrict in, const Transform& transform,
@@ -118,29 +144,19 @@ void windowMaxPlane2x2(const PoolPlanes& p, const float* __restrict in, const Tr
         const float* bottom = top + p.width;
         for (int64_t start = 0; start < width; start += 4) {
             const int64_t ow = std::min(start, width - 4);
-            const float* a = top + 2 * ow;
-            const float* b = bottom + 2 * ow;
-            const PoolFloats values[4] = {
-                {a[0], a[2], a[4], a[6]}, {a[1], a[3], a[5], a[7]}, {b[0], b[2], b[4], b[6]}, {b[1], b[3], b[5], b[7]}};
-            PoolFloats best = transform(values[0]);
-            PoolFloats raw = values[0];
+            const Corners corners(top + 2 * ow, bottom + 2 * ow);
+            PoolFloats best = transform(corners.at[0]);
             PoolInts at = {0, 0, 0, 0};
             for (int i = 1; i < 4; ++i) {
-                const PoolFloats candidate = transform(values[i]);
+                const PoolFloats candidate = transform(corners.at[i]);
                 const PoolInts wins = (candidate > best) | (candidate != candidate);
                 best = wins ? candidate : best;
-                raw = wins ? values[i] : raw;
                 at = wins ? PoolInts{i, i, i, i} : at;
             }
             const int64_t o = oh * width + ow;
-            for (int lane = 0; lane < 4; ++lane) {
-                out.best[o + lane] = best[lane];
-                out.argmax[o + lane] = static_cast<uint8_t>(at[lane]);
-            }
-            if (out.raw) {
-                for (int lane = 0; lane < 4; ++lane)
-                    out.raw[o + lane] = raw[lane];
-            }
+            storeFloats(out.best + o, best);
+            const PoolBytes bytes = __builtin_convertvector(at, PoolBytes);
+            std::memcpy(out.argmax + o, &bytes, sizeof bytes);
         }
     }
 }

@@ -93,6 +93,7 @@ private Q_SLOTS:
         QTest::newRow("2x2 windows") << QVector<qint64>{8, 5, 28, 28} << 2 << 0.0 << 0.5;
         QTest::newRow("odd sizes leave a row and a column") << QVector<qint64>{4, 3, 9, 7} << 2 << 0.0 << 0.5;
         QTest::newRow("rows of five windows") << QVector<qint64>{3, 2, 6, 11} << 2 << 0.0 << 0.5;
+        QTest::newRow("odd sizes, rows of four windows") << QVector<qint64>{3, 3, 11, 9} << 2 << 0.0 << 0.5;
         QTest::newRow("rows of three windows") << QVector<qint64>{5, 2, 6, 6} << 2 << 0.0 << 0.5;
         QTest::newRow("3x3 windows") << QVector<qint64>{3, 2, 11, 12} << 3 << 0.0 << 0.5;
         QTest::newRow("one window per plane") << QVector<qint64>{6, 4, 4, 4} << 4 << 0.0 << 0.5;
