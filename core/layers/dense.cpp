@@ -1,6 +1,9 @@
 // Fully connected layers.
 
 #include "layers/layerkit.h"
+#ifdef LEPTON_ENGINE
+#include "model/splitlinear.h"
+#endif
 
 #include <algorithm>
 
@@ -17,9 +20,12 @@ int64_t leadingCount(const Shape& shape)
 #ifdef LEPTON_ENGINE
 BuiltLayer buildLinear(const LayerContext& c)
 {
-    return moduleLayer(torch::nn::Linear(
-        torch::nn::LinearOptions(c.integer("in_features"), c.integer("out_features"))
-            .bias(c.flag("bias"))));
+    torch::nn::Linear linear(
+        torch::nn::LinearOptions(c.integer("in_features"), c.integer("out_features")).bias(c.flag("bias")));
+    return {linear.ptr(), [linear](const Tensors& in, bool) mutable {
+                const torch::Tensor& x = in.at(0);
+                return Tensors{splitLinearApplies(x, *linear) ? splitLinear(x, *linear) : linear->forward(x)};
+            }};
 }
 
 BuiltLayer buildBilinear(const LayerContext& c)
