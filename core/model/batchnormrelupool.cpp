@@ -40,10 +40,17 @@ std::vector<ChannelNorm> channelNorms(const BatchStatistics& statistics, const t
 }
 
 // ReLU's gradient at a window's maximum: dy where the pooled output was
-// positive (or NaN), as threshold_backward.
+// positive (or NaN), as threshold_backward. Four at a time it is a select,
+// not a branch: which way it goes is as good as random.
 inline float reluGradient(float pooled, float dy)
 {
     return pooled <= 0.0f ? 0.0f : dy;
+}
+
+inline PoolFloats reluGradient(PoolFloats pooled, PoolFloats dy)
+{
+    const PoolFloats zero = {0, 0, 0, 0};
+    return pooled <= zero ? zero : dy;
 }
 
 // One channel's input gradient, dx = a * dz + b * (x - mean) + d, where dz
@@ -97,7 +104,7 @@ struct PlaneGradient {
             for (int64_t start = 0; start < p.outWidth; start += 4) {
                 const int64_t ow = std::min(start, p.outWidth - 4);
                 const int64_t o = oh * p.outWidth + ow;
-                const PoolFloats dz = loadFloats(pooled + o) <= zero ? zero : loadFloats(grad + o);
+                const PoolFloats dz = reluGradient(loadFloats(pooled + o), loadFloats(grad + o));
                 const PoolFloats aDz = g.a * dz;
                 PoolBytes bytes;
                 std::memcpy(&bytes, argmax + o, sizeof bytes);
@@ -196,16 +203,21 @@ struct BatchNormReluPool : torch::autograd::Function<BatchNormReluPool> {
         std::vector<float> sums(p.count), products(p.count);
         p.forEach([&](int64_t plane) {
             const float centre = mean[plane % channels];
-            const int64_t first = plane * p.outSize();
-            float sum = 0, product = 0;
-#pragma omp simd reduction(+ : sum, product)
-            for (int64_t o = first; o < first + p.outSize(); ++o) {
-                const float dz = reluGradient(pooled[o], grad[o]);
+            const int64_t end = (plane + 1) * p.outSize();
+            PoolFloats sum = {0, 0, 0, 0}, product = {0, 0, 0, 0};
+            int64_t o = plane * p.outSize();
+            for (; o + 4 <= end; o += 4) {
+                const PoolFloats dz = reluGradient(loadFloats(pooled + o), loadFloats(grad + o));
                 sum += dz;
-                product += dz * (inputAtArgmax[o] - centre);
+                product += dz * (loadFloats(inputAtArgmax + o) - centre);
             }
-            sums[plane] = sum;
-            products[plane] = product;
+            for (int lane = 0; o < end; ++o, ++lane) {
+                const float dz = reluGradient(pooled[o], grad[o]);
+                sum[lane] += dz;
+                product[lane] += dz * (inputAtArgmax[o] - centre);
+            }
+            sums[plane] = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+            products[plane] = (product[0] + product[1]) + (product[2] + product[3]);
         });
         const NormGradients g = normGradients(channelSums(sums, channels), channelSums(products, channels), weight,
                                               saved[3], x.numel() / channels);

@@ -37,6 +37,14 @@ void setLearningRate(torch::optim::Optimizer& optimizer, double rate)
         group.options().set_lr(rate);
 }
 
+void releaseGradients(torch::optim::Optimizer& optimizer)
+{
+    for (torch::optim::OptimizerParamGroup& group : optimizer.param_groups()) {
+        for (torch::Tensor& parameter : group.params())
+            parameter.mutable_grad() = torch::Tensor();
+    }
+}
+
 void clipGradients(GraphModule& model, const TrainingConfig& config)
 {
     if (config.clipping == ClippingKind::Norm)

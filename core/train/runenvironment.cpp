@@ -1,6 +1,7 @@
 #include "train/runenvironment.h"
 
 #include "train/computedevices.h"
+#include "train/flushdenormals.h"
 #include "train/trainingconfig.h"
 
 #include <dlfcn.h>
@@ -19,6 +20,7 @@ namespace lepton {
 void applyThreadPlan(const ThreadPlan& plan)
 {
     at::set_num_threads(plan.intraOp);
+    flushDenormals();
     using SetThreads = void (*)(int);
     if (auto setThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
         setThreads(plan.blas);

@@ -11,7 +11,8 @@ namespace lepton {
 
 // How a run sets up the process and picks its device, before any batch.
 
-// Gives LibTorch's intra-op pool and OpenBLAS the plan's threads.
+// Gives LibTorch's intra-op pool and OpenBLAS the plan's threads, and has
+// them all flush denormal floats to zero.
 void applyThreadPlan(const ThreadPlan& plan);
 // Keeps the training step's freed buffers in the heap rather than handing
 // them back to the kernel after every batch; once per process.

@@ -328,7 +328,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             learningRate = progress.schedule.rate(epoch, static_cast<int64_t>(b));
             setLearningRate(*optimizer, learningRate);
             TensorData batch = batches.next();
-            optimizer->zero_grad();
+            releaseGradients(*optimizer);
             torch::Tensor output, batchLoss;
             {
                 const AutocastScope autocast(mixedPrecision);
