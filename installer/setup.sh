@@ -10,6 +10,7 @@ BUILD_DIR="${LEPTON_BUILD_DIR:-$ROOT/build}"
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread libgloo-dev  # libgloo-dev: data-parallel training
+  libdnnl-dev  # Linear layers on oneDNN's matrix product
   qt6-base-dev libgl-dev libqcustomplot-dev libqcustomplot2.1-qt6
   qt6-svg-dev  # plots export as SVG
   nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libstb-dev

@@ -2,7 +2,7 @@
 
 #include "layers/layerkit.h"
 #ifdef LEPTON_ENGINE
-#include "model/splitlinear.h"
+#include "model/onednnlinear.h"
 #endif
 
 #include <algorithm>
@@ -24,7 +24,7 @@ BuiltLayer buildLinear(const LayerContext& c)
         torch::nn::LinearOptions(c.integer("in_features"), c.integer("out_features")).bias(c.flag("bias")));
     return {linear.ptr(), [linear](const Tensors& in, bool) mutable {
                 const torch::Tensor& x = in.at(0);
-                return Tensors{splitLinearApplies(x, *linear) ? splitLinear(x, *linear) : linear->forward(x)};
+                return Tensors{oneDnnLinearApplies(x, *linear) ? oneDnnLinear(x, *linear) : linear->forward(x)};
             }};
 }
 

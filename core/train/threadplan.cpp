@@ -20,22 +20,28 @@ constexpr double kMatrixStepFlops = 20e6;
 
 } // namespace
 
-ThreadPlan planThreads(const ModelSummary& summary, int64_t batchSize, int cores)
+ThreadPlan planThreads(const ModelSummary& summary, int64_t batchSize, int cores, bool oneDnnLinear)
 {
     ThreadPlan plan;
     if (cores <= 1) {
         plan.reason = "one core";
         return plan;
     }
-    int64_t convolutionMacs = 0;
+    int64_t convolutionMacs = 0, linearMacs = 0;
     for (const LayerSummary& layer : summary.layers) {
         if (layer.type.rfind("Conv", 0) == 0)
             convolutionMacs += layer.macs;
+        if (layer.type == "Linear")
+            linearMacs += layer.macs;
     }
     const bool convolutional = 2 * convolutionMacs >= summary.macs;
+    const bool linear = oneDnnLinear && 2 * linearMacs >= summary.macs;
     if (convolutional && stepFlops(convolutionMacs, batchSize) >= kConvolutionStepFlops) {
         plan.intraOp = cores;
         plan.reason = "convolutions do most of the work";
+    } else if (linear && stepFlops(linearMacs, batchSize) >= kMatrixStepFlops) {
+        plan.intraOp = cores;
+        plan.reason = "Linear layers do most of the work, on oneDNN";
     } else if (!convolutional && stepFlops(summary.macs - convolutionMacs, batchSize) >= kMatrixStepFlops) {
         plan.blas = cores;
         plan.reason = "matrix products do most of the work";

@@ -3,6 +3,7 @@
 #include "graph/layerregistry.h"
 #include "model/graphmodule.h"
 #include "model/modelerror.h"
+#include "model/onednnlinear.h"
 #include "model/modelsummary.h"
 #include "train/runchecks.h"
 #include "train/checkpoint.h"
@@ -179,7 +180,8 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
 
     // Workers on one machine share its cores.
     const int cores = std::max(1, (m_job.cores > 0 ? m_job.cores : availableCores()) / m_job.worker.localWorldSize);
-    const ThreadPlan plan = planThreads(summarizeModel(m_job.graph, LayerRegistry::builtin()), config.batchSize, cores);
+    const ThreadPlan plan = planThreads(summarizeModel(m_job.graph, LayerRegistry::builtin()), config.batchSize, cores,
+                                        oneDnnLinearBuilt());
     applyThreadPlan(plan);
     summary.threads = plan.intraOp;
     summary.blasThreads = plan.blas;

@@ -1,5 +1,5 @@
-// The Linear layer split across intra-op threads against LibTorch's own.
-#include "model/splitlinear.h"
+// The Linear layer on oneDNN's matrix product against LibTorch's own.
+#include "model/onednnlinear.h"
 
 #include <QtTest>
 
@@ -17,14 +17,15 @@ double largestRelativeDifference(const torch::Tensor& ours, const torch::Tensor&
 
 } // namespace
 
-class TestSplitLinear : public QObject {
+class TestOneDnnLinear : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
     void init()
     {
+        if (!oneDnnLinearBuilt())
+            QSKIP("built without oneDNN's headers (libdnnl-dev)");
         torch::manual_seed(23);
-        at::set_num_threads(2);
     }
 
     void matchesLinear_data()
@@ -32,9 +33,10 @@ private Q_SLOTS:
         QTest::addColumn<int>("batch");
         QTest::addColumn<bool>("bias");
         QTest::addColumn<int>("threads");
-        QTest::newRow("batch 128, bias") << 128 << true << 2;
-        QTest::newRow("odd batch, no bias") << 131 << false << 2;
-        QTest::newRow("three threads, shares of unequal size") << 100 << true << 3;
+        QTest::newRow("batch 128, bias, two threads") << 128 << true << 2;
+        QTest::newRow("odd batch, no bias, two threads") << 131 << false << 2;
+        QTest::newRow("one thread") << 64 << true << 1;
+        QTest::newRow("one row") << 1 << true << 2;
     }
 
     void matchesLinear()
@@ -45,12 +47,12 @@ private Q_SLOTS:
         at::set_num_threads(threads);
         torch::nn::Linear linear(torch::nn::LinearOptions(1001, 97).bias(bias));
         const torch::Tensor x = torch::randn({batch, 1001});
-        QVERIFY(splitLinearApplies(x, *linear));
+        QVERIFY(oneDnnLinearApplies(x, *linear));
         const torch::Tensor upstream = torch::randn({batch, 97});
 
         const torch::Tensor ourInput = x.clone().requires_grad_(true);
-        const torch::Tensor ours = splitLinear(ourInput, *linear);
-        QVERIFY(ours.grad_fn()->name().find("SplitLinear") != std::string::npos);
+        const torch::Tensor ours = oneDnnLinear(ourInput, *linear);
+        QVERIFY(ours.grad_fn()->name().find("OneDnnLinear") != std::string::npos);
         (ours * upstream).sum().backward();
         const torch::Tensor ourWeightGradient = linear->weight.grad().clone();
         const torch::Tensor ourBiasGradient = bias ? linear->bias.grad().clone() : torch::Tensor();
@@ -67,19 +69,17 @@ private Q_SLOTS:
             QVERIFY(largestRelativeDifference(ourBiasGradient, linear->bias.grad()) < 1e-5);
     }
 
-    void onlySharesWorthSplittingAreSplit()
+    void onlyFloatCpuMatricesAreTaken()
     {
-        torch::nn::Linear linear(3136, 128);
-        const torch::Tensor x = torch::randn({128, 3136});
-        QVERIFY(splitLinearApplies(x, *linear));
-        QVERIFY(!splitLinearApplies(x.narrow(0, 0, 2), *linear)); // too little work
-        QVERIFY(!splitLinearApplies(x.t().contiguous().t(), *linear)); // not contiguous
-        QVERIFY(!splitLinearApplies(x.to(torch::kDouble), *linear));
-        QVERIFY(!splitLinearApplies(x.view({128, 7, 448}), *linear)); // not 2-d
-        at::set_num_threads(1);
-        QVERIFY(!splitLinearApplies(x, *linear));
+        torch::nn::Linear linear(448, 16);
+        const torch::Tensor x = torch::randn({128, 448});
+        QVERIFY(oneDnnLinearApplies(x, *linear));
+        QVERIFY(!oneDnnLinearApplies(x.narrow(0, 0, 0), *linear)); // no rows
+        QVERIFY(!oneDnnLinearApplies(torch::randn({448, 128}).t(), *linear)); // not contiguous
+        QVERIFY(!oneDnnLinearApplies(x.to(torch::kDouble), *linear));
+        QVERIFY(!oneDnnLinearApplies(torch::randn({2, 64, 448}), *linear)); // not 2-d
     }
 };
 
-QTEST_GUILESS_MAIN(TestSplitLinear)
-#include "tst_splitlinear.moc"
+QTEST_GUILESS_MAIN(TestOneDnnLinear)
+#include "tst_onednnlinear.moc"
