@@ -7,55 +7,18 @@
 #include "model/graphmodule.h"
 #include "model/tiledmaxpool.h"
 
+#include "common/kerneltestutil.h"
+
 #include <QtTest>
 
 #include <torch/torch.h>
 
 #include <limits>
-#include <set>
 
 using namespace lepton;
+using namespace lepton::testing;
 
 namespace {
-
-torch::nn::BatchNorm2d makeNorm(int64_t channels, double lowestWeight = 0.5)
-{
-    torch::nn::BatchNorm2d norm(torch::nn::BatchNorm2dOptions(channels).momentum(0.3).eps(1e-4));
-    torch::NoGradGuard noGrad;
-    norm->weight.uniform_(lowestWeight, 1.5);
-    norm->bias.uniform_(-0.5, 0.5);
-    return norm;
-}
-
-std::shared_ptr<torch::nn::BatchNorm2dImpl> copyOf(const torch::nn::BatchNorm2dImpl& norm)
-{
-    return std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(norm.clone());
-}
-
-double largestRelativeDifference(const torch::Tensor& ours, const torch::Tensor& theirs)
-{
-    const double scale = std::max(1.0, theirs.abs().max().item<double>());
-    return (ours.to(torch::kDouble) - theirs.to(torch::kDouble)).abs().max().item<double>() / scale;
-}
-
-// Whether the autograd graph behind `tensor` holds the engine's function
-// `name` ("torch::autograd::CppNode<lepton::(anonymous namespace)::NAME>").
-bool graphHolds(const torch::Tensor& tensor, const std::string& name)
-{
-    std::vector<std::shared_ptr<torch::autograd::Node>> pending{tensor.grad_fn()};
-    std::set<torch::autograd::Node*> seen;
-    while (!pending.empty()) {
-        const std::shared_ptr<torch::autograd::Node> node = pending.back();
-        pending.pop_back();
-        if (!node || !seen.insert(node.get()).second)
-            continue;
-        if (node->name().find("::" + name + ">") != std::string::npos)
-            return true;
-        for (const torch::autograd::Edge& edge : node->next_edges())
-            pending.push_back(edge.function);
-    }
-    return false;
-}
 
 struct Step {
     torch::Tensor output, inputGradient;
@@ -218,9 +181,7 @@ private Q_SLOTS:
         const LayerRegistry& registry = LayerRegistry::builtin();
         Graph graph;
         const auto add = [&](const std::string& type, const nlohmann::json& params = nlohmann::json::object()) {
-            Node node = registry.makeNode(type, graph);
-            node.params.update(params);
-            return graph.addNode(node);
+            return addLayer(graph, type, params);
         };
         const NodeId in = add("Input", {{"shape", {2, 8, 8}}});
         const NodeId conv = add("Conv2d", {{"out_channels", 4}, {"padding", 1}});
