@@ -173,7 +173,8 @@ RunHistory::RunHistory(const std::string& directory)
                                  + std::to_string(kSchemaVersion) + ")");
     // WAL: readers never block the writer; NORMAL: a commit is not lost when the
     // process is killed, only (rarely) when the machine loses power.
-    m_db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    m_db.useWriteAheadLog();
+    m_db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     m_db.execute(kSchema);
     m_db.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
 }

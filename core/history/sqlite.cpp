@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace lepton {
 
@@ -37,6 +39,22 @@ void SqliteDatabase::execute(const std::string& sql)
         const std::string message = error ? error : sqlite3_errmsg(m_db);
         sqlite3_free(error);
         throw std::runtime_error(m_path + ": " + message);
+    }
+}
+
+void SqliteDatabase::useWriteAheadLog()
+{
+    // The switch takes an exclusive lock and, unlike other statements, fails at
+    // once rather than calling the busy handler while another process holds
+    // the file: two sweep trials creating a history together meet this.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+        const int status = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+        if (status == SQLITE_OK)
+            return;
+        if ((status & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline)
+            fail("cannot switch to write-ahead logging");
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 

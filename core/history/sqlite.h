@@ -20,6 +20,7 @@ public:
 
     // Runs one or more statements that return nothing needed.
     void execute(const std::string& sql);
+    void useWriteAheadLog(); // waits out other processes switching the same file
     int64_t lastInsertId() const;
     const std::string& path() const { return m_path; }
     sqlite3* handle() const { return m_db; }

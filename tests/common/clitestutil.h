@@ -103,6 +103,9 @@ inline QString writeVariant(const QTemporaryDir& dir, const QString& name,
 inline CliResult signalDuringRun(const QStringList& arguments, const QString& epochLine, int signal)
 {
     QProcess process;
+    // The progress goes to stderr (the callers pass --json): waking on it sends
+    // the signal within the epoch it names, however short epochs are.
+    process.setReadChannel(QProcess::StandardError);
     process.start(QStringLiteral(LEPTON_CLI), arguments);
     QString progress;
     if (!process.waitForStarted() || process.processId() <= 0)

@@ -227,6 +227,45 @@ private Q_SLOTS:
         QCOMPARE(history.run(next)->name, "run " + std::to_string(next));
     }
 
+    // Sweep trials start side by side: processes opening a history that does
+    // not exist yet all get their run recorded, none is turned away as locked.
+    void processesStartingTogetherAreAllRecorded()
+    {
+        constexpr int kRounds = 12;
+        constexpr int kProcesses = 4;
+        for (int round = 0; round < kRounds; ++round) {
+            QTemporaryDir dir;
+            const std::string folder = dir.path().toStdString();
+            int gate[2];
+            QVERIFY(pipe(gate) == 0);
+            std::vector<pid_t> children;
+            for (int i = 0; i < kProcesses; ++i) {
+                const pid_t child = fork();
+                if (child == 0) {
+                    close(gate[1]);
+                    char released;
+                    [[maybe_unused]] const ssize_t ignored = read(gate[0], &released, 1); // returns once the gate closes
+                    try {
+                        RunHistory(folder).begin(startOn("cpu"));
+                        _exit(0);
+                    } catch (const std::exception& error) {
+                        std::fprintf(stderr, "%s\n", error.what());
+                        _exit(1);
+                    }
+                }
+                children.push_back(child);
+            }
+            close(gate[0]);
+            close(gate[1]); // all start at once
+            for (const pid_t child : children) {
+                int status = 0;
+                waitpid(child, &status, 0);
+                QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a process could not record its run");
+            }
+            QCOMPARE(RunHistory(folder).runs().size(), size_t(kProcesses));
+        }
+    }
+
     void unreadableHistoriesNameTheirFile()
     {
         QTemporaryDir dir;
