@@ -6,6 +6,7 @@
 
 #include <torch/autograd.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace lepton {
@@ -244,12 +245,22 @@ struct BatchNormReluPool : torch::autograd::Function<BatchNormReluPool> {
     }
 };
 
+// A zero weight normalizes every input of a window to the same value, and
+// max_pool2d's gradient then goes to the window's first element, which the
+// choice by input value does not find.
+bool hasZeroWeight(const torch::Tensor& weight)
+{
+    const float* values = floats(weight);
+    return std::find(values, values + weight.numel(), 0.0f) != values + weight.numel();
+}
+
 } // namespace
 
 bool batchNormReluPoolFusable(const torch::Tensor& input, const torch::nn::BatchNorm2dImpl& norm, int64_t kernel,
                               int64_t stride, int64_t padding)
 {
-    return batchNormReluFusable(input, norm) && tiledMaxPoolApplies(input, kernel, stride, padding);
+    return batchNormReluFusable(input, norm) && tiledMaxPoolApplies(input, kernel, stride, padding)
+        && !hasZeroWeight(norm.weight);
 }
 
 torch::Tensor batchNormReluPool(const torch::Tensor& input, torch::nn::BatchNorm2dImpl& norm, int64_t kernel)

@@ -85,14 +85,19 @@ bool oneDnnLinearBuilt()
 
 bool oneDnnLinearApplies(const torch::Tensor& input, const torch::nn::LinearImpl& linear)
 {
-    return input.dim() == 2 && input.size(0) > 0 && isCpuFloat(input) && isCpuFloat(linear.weight)
-        && (!linear.bias.defined() || isCpuFloat(linear.bias));
+    return input.dim() >= 2 && input.numel() > 0 && input.size(-1) == linear.weight.size(1) && isCpuFloat(input)
+        && isCpuFloat(linear.weight) && (!linear.bias.defined() || isCpuFloat(linear.bias));
 }
 
 torch::Tensor oneDnnLinear(const torch::Tensor& input, torch::nn::LinearImpl& linear)
 {
-    return OneDnnLinear::apply(input, linear.weight,
-                               linear.bias.defined() ? linear.bias : torch::empty({0}, input.options()));
+    // Leading dimensions (a sequence's positions) become rows of one product.
+    const torch::Tensor rows = input.reshape({-1, input.size(-1)});
+    const torch::Tensor output = OneDnnLinear::apply(
+        rows, linear.weight, linear.bias.defined() ? linear.bias : torch::empty({0}, input.options()));
+    std::vector<int64_t> shape = input.sizes().vec();
+    shape.back() = linear.weight.size(0);
+    return output.view(shape);
 }
 #else
 bool oneDnnLinearBuilt()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/onednnbuild.h"
+
 #include <torch/nn/modules/linear.h>
 
 namespace lepton {
@@ -14,11 +16,9 @@ namespace lepton {
 // comes from one product; no double backward. Built where oneDNN's headers
 // are found (libdnnl-dev); elsewhere Linear stays LibTorch's.
 
-// Whether this build has it.
-bool oneDnnLinearBuilt();
-
 // Whether oneDnnLinear() takes `input` through `linear`: float32 CPU
-// tensors, a contiguous 2-d input of at least one row.
+// tensors, a contiguous non-empty input of two or more dimensions whose last
+// is the layer's in_features.
 bool oneDnnLinearApplies(const torch::Tensor& input, const torch::nn::LinearImpl& linear);
 
 torch::Tensor oneDnnLinear(const torch::Tensor& input, torch::nn::LinearImpl& linear);

@@ -3,7 +3,7 @@
 #include "graph/layerregistry.h"
 #include "model/graphmodule.h"
 #include "model/modelerror.h"
-#include "model/onednnlinear.h"
+#include "model/onednnbuild.h"
 #include "model/modelsummary.h"
 #include "train/runchecks.h"
 #include "train/checkpoint.h"

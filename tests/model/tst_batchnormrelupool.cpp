@@ -160,6 +160,13 @@ private Q_SLOTS:
         QVERIFY(!batchNormReluPoolFusable(x, *norm, 2, 2, 1)); // padding
         QVERIFY(!batchNormReluPoolFusable(x.contiguous(torch::MemoryFormat::ChannelsLast), *norm, 2, 2, 0));
         QVERIFY(!batchNormReluPoolFusable(x.to(torch::kDouble), *norm, 2, 2, 0));
+        {
+            torch::NoGradGuard noGrad;
+            norm->weight[1] = 0.0f; // every window of channel 1 ties
+        }
+        QVERIFY(!batchNormReluPoolFusable(x, *norm, 2, 2, 0));
+        norm->weight.data()[1] = 1.0f;
+        QVERIFY(batchNormReluPoolFusable(x, *norm, 2, 2, 0));
         norm->eval();
         QVERIFY(!batchNormReluPoolFusable(x, *norm, 2, 2, 0));
     }
