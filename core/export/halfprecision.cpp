@@ -2,6 +2,7 @@
 
 #include "data/datasplit.h"
 #include "train/evaluation.h"
+#include "train/threadplan.h"
 #include "train/trainingconfig.h"
 
 #include <cstdio>
@@ -59,7 +60,7 @@ HalfPrecisionChange roundToHalfPrecision(TrainedModel& model)
     const BatchTransform transform(prepared.scaling, data->featureDType, AugmentationSettings{}, cpu);
     const LossFunction loss(config, cpu);
     static const std::atomic<bool> neverStop{false};
-    const Score before = *evaluate(model.module, set, transform, cpu, loss, 256, neverStop);
+    const Score before = *evaluate(model.module, set, transform, cpu, loss, 256, neverStop, availableCores());
     {
         torch::NoGradGuard noGrad;
         for (torch::Tensor tensor : model.module->parameters())
@@ -69,7 +70,7 @@ HalfPrecisionChange roundToHalfPrecision(TrainedModel& model)
                 tensor.copy_(tensor.to(torch::kHalf).to(tensor.scalar_type()));
         }
     }
-    const Score after = *evaluate(model.module, set, transform, cpu, loss, 256, neverStop);
+    const Score after = *evaluate(model.module, set, transform, cpu, loss, 256, neverStop, availableCores());
     change.samples = set.size();
     change.lossBefore = before.loss;
     change.lossAfter = after.loss;

@@ -6,7 +6,7 @@ namespace lepton {
 
 std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
                               const BatchTransform& transform, torch::Device device, const LossFunction& loss,
-                              int64_t batchSize, const std::atomic<bool>& stop)
+                              int64_t batchSize, const std::atomic<bool>& stop, int cores)
 {
     torch::NoGradGuard noGrad;
     model->eval();
@@ -14,7 +14,8 @@ std::optional<Score> evaluate(GraphModule& model, const SampleSet& set,
     torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions(torch::kFloat64).device(device));
     torch::Tensor correct = torch::zeros({}, torch::TensorOptions(torch::kInt64).device(device));
     const auto ranges = batchRanges(set.size(), batchSize);
-    BatchPrefetcher batches(set.data, set.indices, ranges, transform, device, nullptr);
+    BatchPrefetcher batches(set.data, set.indices, ranges, transform, device, nullptr,
+                            worthPreparingAhead(set.data, device, cores));
     for (auto [begin, end] : ranges) {
         if (stop.load())
             return std::nullopt;

@@ -29,9 +29,10 @@ struct SampleSet {
 };
 
 // Mean loss and accuracy over a whole set in eval mode; leaves the model in
-// eval mode. Nothing when `stop` is raised before a batch.
+// eval mode. Nothing when `stop` is raised before a batch. `cores`: those the
+// evaluation may use (batchprefetcher.h, worthPreparingAhead()).
 std::optional<Score> evaluate(GraphModule& model, const SampleSet& set, const BatchTransform& transform,
                               torch::Device device, const LossFunction& loss, int64_t batchSize,
-                              const std::atomic<bool>& stop);
+                              const std::atomic<bool>& stop, int cores);
 
 } // namespace lepton

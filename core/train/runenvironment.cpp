@@ -5,6 +5,8 @@
 #include "train/trainingconfig.h"
 
 #include <dlfcn.h>
+
+#include <algorithm>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -24,6 +26,13 @@ void applyThreadPlan(const ThreadPlan& plan)
     using SetThreads = void (*)(int);
     if (auto setThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
         setThreads(plan.blas);
+}
+
+int stepThreads()
+{
+    using GetThreads = int (*)();
+    const auto blasThreads = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return std::max(at::get_num_threads(), blasThreads ? blasThreads() : 1);
 }
 
 // glibc hands the training step's freed buffers back to the kernel after

@@ -14,6 +14,9 @@ namespace lepton {
 // Gives LibTorch's intra-op pool and OpenBLAS the plan's threads, and has
 // them all flush denormal floats to zero.
 void applyThreadPlan(const ThreadPlan& plan);
+// The most threads a CPU step on this thread keeps busy at once: the
+// intra-op pool's or OpenBLAS's, whichever has more.
+int stepThreads();
 // Keeps the training step's freed buffers in the heap rather than handing
 // them back to the kernel after every batch; once per process.
 void keepFreedMemory();

@@ -244,7 +244,8 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             train.indices.index_select(0, torch::randperm(train.size(), m_generator, torch::kInt64));
         if (m_group) // every worker takes its share of the same batches
             m_group->broadcast({order});
-        BatchPrefetcher batches(train.data, order, shares, sets.transform, device, &m_generator);
+        BatchPrefetcher batches(train.data, order, shares, sets.transform, device, &m_generator,
+                                worthPreparingAhead(train.data, device, m_cores));
         EpochSoFar earlier; // of this epoch, before the run stopped and was resumed
         if (epoch == progress.firstEpoch && progress.resumeWithin.batches > 0) {
             earlier = progress.resumeWithin;
@@ -391,7 +392,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
             const std::optional<Score> score = evaluate(model, *sets.validation, sets.transform,
                                                         device, loss,
                                                         evaluationBatchSize(config),
-                                                        evaluationStop);
+                                                        evaluationStop, m_cores);
             if (!score) { // kept as an epoch with every batch trained and its validation to do
                 progress.trainedSamples -= seen;
                 progress.trainingSeconds -= epochSeconds;
@@ -448,7 +449,7 @@ TrainerState Trainer::Run::runEpochs(GraphModule& model, torch::Device device,
 
     if (sets.test) {
         const std::optional<Score> score = evaluate(model, *sets.test, sets.transform, device,
-                                                    loss, evaluationBatchSize(config), evaluationStop);
+                                                    loss, evaluationBatchSize(config), evaluationStop, m_cores);
         if (!score)
             return TrainerState::Stopped;
         summary.testLoss = score->loss;

@@ -111,6 +111,7 @@ TensorData toTensors(const Dataset& dataset, LossKind loss)
     };
     TensorData data;
     // Bytes stay bytes here; BatchTransform makes floats one batch at a time.
+    data.mapped = dataset.mapped != nullptr;
     if (dataset.isLazy())
         data.lazy = &dataset;
     else if (dataset.storesBytes())

@@ -19,6 +19,7 @@ namespace lepton {
 struct TensorData {
     torch::Tensor features; // [N, featureShape...]; undefined for a lazy whole set
     const Dataset* lazy = nullptr; // the lazy dataset whose samples select() makes
+    bool mapped = false;           // features in a mapped file: a batch may wait for the disk
     // What the loss compares with: class indices for cross_entropy and nll,
     // one-hot rows (classification) or the targets (regression) otherwise.
     torch::Tensor targets;

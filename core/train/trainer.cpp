@@ -179,8 +179,8 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
     throwIfProblem(monitorProblem(config, sets.validation.has_value(), all.labels.defined()));
 
     // Workers on one machine share its cores.
-    const int cores = std::max(1, (m_job.cores > 0 ? m_job.cores : availableCores()) / m_job.worker.localWorldSize);
-    const ThreadPlan plan = planThreads(summarizeModel(m_job.graph, LayerRegistry::builtin()), config.batchSize, cores,
+    m_cores = std::max(1, (m_job.cores > 0 ? m_job.cores : availableCores()) / m_job.worker.localWorldSize);
+    const ThreadPlan plan = planThreads(summarizeModel(m_job.graph, LayerRegistry::builtin()), config.batchSize, m_cores,
                                         oneDnnLinearBuilt());
     applyThreadPlan(plan);
     summary.threads = plan.intraOp;

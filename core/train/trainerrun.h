@@ -130,6 +130,7 @@ private:
     torch::Generator m_generator; // shuffles; separate from the global one that seeds weights
     std::unique_ptr<WorkerGroup> m_group; // the other workers of a data-parallel run
     nlohmann::json m_modelRecord;         // modelrecord.h: what every checkpoint keeps
+    int m_cores = 1; // this worker's share of the machine: for its threads and its batch preparation
     std::thread m_thread;          // last: starts once the members above exist
 };
 
