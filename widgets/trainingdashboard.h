@@ -3,6 +3,8 @@
 #include "train/trainingevent.h"
 #include "util/minmaxseries.h"
 
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QWidget>
 
 #include <utility>
@@ -43,6 +45,8 @@ public:
     QCustomPlot* lossPlot() const { return m_lossPlot; }
     QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
     QString statusText() const;
+    // Whether new figures wait for the plots' next redraw (spaced while a run trains).
+    bool redrawPending() const { return m_pendingRedraw.isActive(); }
     QString errorText() const;
     // Batch points received for the loss curve (the plot shows fewer).
     size_t batchPointCount() const { return m_trainLoss.series.size(); }
@@ -148,6 +152,9 @@ private:
     bool m_editedDuringRun = false;
     QString m_recordedRun; // the history's run shown, when it is not the session's
     bool m_changed = false;
+    QElapsedTimer m_sinceRedraw;     // since the last redraw for new figures
+    double m_redrawSpacingMs = 0.0; // before the next one, while a run trains
+    QTimer m_pendingRedraw;          // draws figures that came too soon after the last redraw
 };
 
 } // namespace lepton

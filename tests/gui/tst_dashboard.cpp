@@ -70,6 +70,7 @@ class TestDashboard : public QObject {
 private Q_SLOTS:
     void controlsChangeWhatIsShown();
     void plotsExportAsPngSvgAndPdf();
+    void redrawsAreSpacedWhileARunTrains();
 };
 
 void TestDashboard::controlsChangeWhatIsShown()
@@ -80,6 +81,7 @@ void TestDashboard::controlsChangeWhatIsShown()
     dashboard.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
     deliver(session, 2);
+    QTRY_VERIFY(!dashboard.redrawPending());
     QCustomPlot* loss = dashboard.lossPlot();
     QCOMPARE(dashboard.batchPointCount(), size_t(2 * kPerEpoch));
     QCOMPARE(loss->xAxis->range().upper, 4.0); // the run's epochs, from the batches
@@ -156,12 +158,54 @@ void TestDashboard::controlsChangeWhatIsShown()
     const QCPRange zoomed = loss->xAxis->range();
     QVERIFY(zoomed.upper < 4.0);
     deliver(session, 1);
+    QTRY_VERIFY(!dashboard.redrawPending());
     QCOMPARE(loss->xAxis->range(), zoomed);
     QTest::mouseDClick(loss, Qt::LeftButton, Qt::NoModifier, inside);
     QCOMPARE(loss->xAxis->range().upper, 4.0);
 
     dashboard.clear();
     QCOMPARE(dashboard.batchPointCount(), size_t(0));
+}
+
+// A redraw takes its time from the run: figures arriving right after one
+// wait for the next, which comes by itself; a run's end is drawn at once.
+void TestDashboard::redrawsAreSpacedWhileARunTrains()
+{
+    TrainingSession session;
+    TrainingDashboard dashboard(&session);
+    dashboard.resize(900, 400);
+    dashboard.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+    Q_EMIT session.stateChanged(TrainerState::Running, QString());
+    const auto batch = [&](int step) {
+        BatchMetrics m;
+        m.epoch = 1;
+        m.batch = step;
+        m.batchesPerEpoch = kPerEpoch;
+        m.epochs = 1;
+        m.loss = 1.0 / step;
+        m.accuracy = 0.5;
+        m.learningRate = 0.01;
+        m.elapsedSeconds = 0.01 * step;
+        Q_EMIT session.batchReported(m);
+        Q_EMIT session.eventsDrained();
+    };
+    QCPGraph* rawLoss = dashboard.lossPlot()->graph(0);
+    QTRY_VERIFY(!dashboard.redrawPending());
+    batch(1);
+    QCOMPARE(rawLoss->dataCount(), 1);
+    batch(2);
+    QVERIFY(dashboard.redrawPending());
+    QCOMPARE(rawLoss->dataCount(), 1);
+    QVERIFY2(dashboard.statusText().contains(QStringLiteral("batch 2 / 50")), qPrintable(dashboard.statusText())); // follows every drain
+    QTRY_VERIFY(!dashboard.redrawPending());
+    QCOMPARE(rawLoss->dataCount(), 2);
+
+    batch(3);
+    Q_EMIT session.stateChanged(TrainerState::Finished, QString());
+    Q_EMIT session.eventsDrained();
+    QVERIFY(!dashboard.redrawPending());
+    QCOMPARE(rawLoss->dataCount(), 3);
 }
 
 void TestDashboard::plotsExportAsPngSvgAndPdf()
@@ -171,6 +215,7 @@ void TestDashboard::plotsExportAsPngSvgAndPdf()
     dashboard.resize(900, 400);
     dashboard.show();
     deliver(session, 2);
+    QTRY_VERIFY(!dashboard.redrawPending());
     QTemporaryDir dir;
     const QByteArray starts[] = {"\x89PNG", "<?xml", "%PDF"};
     int i = 0;
