@@ -18,22 +18,27 @@ namespace {
 
 constexpr int kPerEpoch = 50;
 
+// Batch `batch` of epoch `epoch` in a run of `epochs`, kPerEpoch batches each.
+BatchMetrics batchAt(int epoch, int batch, int epochs, double loss)
+{
+    BatchMetrics m;
+    m.epoch = epoch;
+    m.batch = batch;
+    m.batchesPerEpoch = kPerEpoch;
+    m.epochs = epochs;
+    m.loss = loss;
+    m.accuracy = 0.5;
+    m.learningRate = 0.01 / epoch;
+    m.elapsedSeconds = 0.01 * ((epoch - 1) * kPerEpoch + batch);
+    return m;
+}
+
 void deliver(TrainingSession& session, int epochs)
 {
     Q_EMIT session.stateChanged(TrainerState::Running, QString());
     for (int epoch = 1; epoch <= epochs; ++epoch) {
-        for (int batch = 1; batch <= kPerEpoch; ++batch) {
-            BatchMetrics m;
-            m.epoch = epoch;
-            m.batch = batch;
-            m.batchesPerEpoch = kPerEpoch;
-            m.epochs = 4;
-            m.loss = batch % 2 ? 2.0 / epoch : 1.0 / epoch; // a zigzag that smoothing evens out
-            m.accuracy = 0.5;
-            m.learningRate = 0.01 / epoch;
-            m.elapsedSeconds = 0.01 * ((epoch - 1) * kPerEpoch + batch);
-            Q_EMIT session.batchReported(m);
-        }
+        for (int batch = 1; batch <= kPerEpoch; ++batch) // a zigzag that smoothing evens out
+            Q_EMIT session.batchReported(batchAt(epoch, batch, 4, batch % 2 ? 2.0 / epoch : 1.0 / epoch));
         EpochMetrics e;
         e.epoch = epoch;
         e.epochs = 4;
@@ -178,16 +183,7 @@ void TestDashboard::redrawsAreSpacedWhileARunTrains()
     QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
     Q_EMIT session.stateChanged(TrainerState::Running, QString());
     const auto batch = [&](int step) {
-        BatchMetrics m;
-        m.epoch = 1;
-        m.batch = step;
-        m.batchesPerEpoch = kPerEpoch;
-        m.epochs = 1;
-        m.loss = 1.0 / step;
-        m.accuracy = 0.5;
-        m.learningRate = 0.01;
-        m.elapsedSeconds = 0.01 * step;
-        Q_EMIT session.batchReported(m);
+        Q_EMIT session.batchReported(batchAt(1, step, 1, 1.0 / step));
         Q_EMIT session.eventsDrained();
     };
     QCPGraph* rawLoss = dashboard.lossPlot()->graph(0);
