@@ -213,7 +213,10 @@ int runTrain(const TrainOptions& options)
             pauseSignalsSeen = signals;
             trainer.setPaused(signals % 2 != 0); // every other signal pauses
         }
-        for (const TrainingEvent& event : trainer.events().waitAndTakeAll(std::chrono::milliseconds(200))) {
+        // Gathered for a tenth of a second: the progress line shows no more, and a
+        // wake at every batch would take time from the run.
+        const auto events = trainer.events().waitAndTakeAll(std::chrono::milliseconds(200), std::chrono::milliseconds(100));
+        for (const TrainingEvent& event : events) {
             if (event.kind != TrainingEvent::Kind::Batch)
                 bar.clear();
             switch (event.kind) {

@@ -19,7 +19,7 @@ RunStart runStartFor(const TrainingJob& job, const std::string& source);
 // Keeps a trainer's runs in their project's history from a thread of its
 // own: it drains a queue the trainer fans every event out to, writes the
 // batches and epochs of the run begun with begin() (one transaction per
-// drain, so a kill loses at most the last fraction of a second) and, at the
+// quarter second, so a kill loses at most the last fraction of a second) and, at the
 // run's Finished event, how it ended. A recording problem never stops the
 // training: the recorder stops recording and says why in problem().
 class RunRecorder {

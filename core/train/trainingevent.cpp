@@ -74,11 +74,15 @@ nlohmann::ordered_json summaryToJson(const TrainingSummary& s)
 
 void EventQueue::push(TrainingEvent event)
 {
+    bool wake = false;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
+        // Only what a waiter waits for: a first event, or the run's end.
+        wake = m_events.empty() || event.kind == TrainingEvent::Kind::Finished;
         m_events.push_back(std::move(event));
     }
-    m_ready.notify_all();
+    if (wake)
+        m_ready.notify_all();
 }
 
 std::vector<TrainingEvent> EventQueue::takeAll()
@@ -87,10 +91,14 @@ std::vector<TrainingEvent> EventQueue::takeAll()
     return drain(m_events);
 }
 
-std::vector<TrainingEvent> EventQueue::waitAndTakeAll(std::chrono::milliseconds timeout)
+std::vector<TrainingEvent> EventQueue::waitAndTakeAll(std::chrono::milliseconds timeout,
+                                                      std::chrono::milliseconds gather)
 {
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_ready.wait_for(lock, timeout, [this] { return !m_events.empty(); });
+    if (m_ready.wait_for(lock, timeout, [this] { return !m_events.empty(); }) && gather.count() > 0)
+        m_ready.wait_for(lock, gather, [this] {
+            return !m_events.empty() && m_events.back().kind == TrainingEvent::Kind::Finished;
+        });
     return drain(m_events);
 }
 

@@ -84,8 +84,12 @@ public:
     void push(TrainingEvent event);
     // Everything queued so far, without waiting.
     std::vector<TrainingEvent> takeAll();
-    // Waits up to `timeout` for at least one event, then takes all.
-    std::vector<TrainingEvent> waitAndTakeAll(std::chrono::milliseconds timeout);
+    // Waits up to `timeout` for at least one event, then up to `gather`
+    // longer for the events that follow it, unless the run finishes first,
+    // and takes all: a reader that handles events in bulk (one transaction,
+    // one progress line) then wakes a few times a second, not at every batch.
+    std::vector<TrainingEvent> waitAndTakeAll(std::chrono::milliseconds timeout,
+                                              std::chrono::milliseconds gather = std::chrono::milliseconds(0));
 
 private:
     std::mutex m_mutex;

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <thread>
@@ -38,6 +39,39 @@ private Q_SLOTS:
         };
         QVERIFY(signature(recorder->takeAll()) == signature(events));
         QVERIFY(signature(printer->takeAll()) == signature(events));
+    }
+
+    // A reader that gathers takes the events that follow the first in one
+    // go, and the run's end cuts the gathering short.
+    void waitingReadersGatherEventsUntilTheRunEnds()
+    {
+        EventQueue queue;
+        const auto batch = [](int64_t number) {
+            TrainingEvent event;
+            event.kind = Kind::Batch;
+            event.batch.batch = number;
+            return event;
+        };
+        queue.push(batch(1));
+        QCOMPARE(queue.waitAndTakeAll(std::chrono::milliseconds(200)).size(), size_t(1)); // no gathering
+
+        queue.push(batch(2));
+        std::thread trainer([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            queue.push(batch(3));
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            TrainingEvent finished;
+            finished.kind = Kind::Finished;
+            queue.push(finished);
+        });
+        const auto started = std::chrono::steady_clock::now();
+        const std::vector<TrainingEvent> events = queue.waitAndTakeAll(std::chrono::milliseconds(200), std::chrono::minutes(5));
+        const auto waited = std::chrono::steady_clock::now() - started;
+        trainer.join();
+        QCOMPARE(events.size(), size_t(3));
+        QCOMPARE(events[1].batch.batch, int64_t(3));
+        QVERIFY(events[2].kind == Kind::Finished);
+        QVERIFY(waited < std::chrono::minutes(1)); // ended by the Finished event, not the five minutes
     }
 
     // A folder that cannot take checkpoints costs the checkpoints, not the run.
