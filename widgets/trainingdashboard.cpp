@@ -40,10 +40,18 @@ const QString kSeparator = QStringLiteral(" &nbsp;·&nbsp; ");
 // which holds every core, and stalls the run's other threads at their next
 // join besides. Redrawn at every drain (30 a second), the plots cost the
 // batch-32 CNN 18% of its speed on 2 cores; so their redraws are spaced to
-// take at most this share of the time, judged by what the last one cost
-// (the status line still follows every drain).
+// take at most this share of the time, judged by what the last one cost.
 constexpr double kRedrawShare = 0.015;
 constexpr double kLongestRedrawSpacingMs = 1000.0;
+// The status line, rich text laid out anew at each change, follows at its
+// own pace: at every drain it cost a small network 3% of its speed.
+constexpr double kStatusSpacingMs = 250.0;
+
+// How long is left of `spacingMs` since `since` started; none when it never did.
+double msLeft(const QElapsedTimer& since, double spacingMs)
+{
+    return since.isValid() ? spacingMs - double(since.elapsed()) : 0.0;
+}
 
 QString formatDuration(double seconds)
 {
@@ -332,6 +340,9 @@ void TrainingDashboard::clear()
     m_changed = true;
     updateStatus();
     replotIfChanged();
+    // The first figures of what comes next show at once, whatever its state.
+    m_sinceStatus.invalidate();
+    m_sinceRedraw.invalidate();
 }
 
 void TrainingDashboard::showError(const QString& message)
@@ -514,14 +525,18 @@ void TrainingDashboard::replotIfChanged()
 {
     if (!m_changed)
         return;
-    updateStatus();
-    if (m_state == TrainerState::Running && m_sinceRedraw.isValid()) {
-        const double wait = m_redrawSpacingMs - double(m_sinceRedraw.elapsed());
-        if (wait > 0.0) {
-            if (!m_pendingRedraw.isActive())
-                m_pendingRedraw.start(static_cast<int>(std::ceil(wait)));
-            return;
-        }
+    const bool spaced = m_state == TrainerState::Running;
+    const double statusLeft = spaced ? msLeft(m_sinceStatus, kStatusSpacingMs) : 0.0;
+    const double plotsLeft = spaced ? msLeft(m_sinceRedraw, m_redrawSpacingMs) : 0.0;
+    if (statusLeft <= 0.0 || plotsLeft <= 0.0) { // with the plots, so both show the same batch
+        updateStatus();
+        m_sinceStatus.start();
+    }
+    if (plotsLeft > 0.0) {
+        const double next = std::min(plotsLeft, statusLeft > 0.0 ? statusLeft : kStatusSpacingMs);
+        if (!m_pendingRedraw.isActive() || m_pendingRedraw.remainingTime() > next)
+            m_pendingRedraw.start(static_cast<int>(std::ceil(next)));
+        return;
     }
     m_pendingRedraw.stop();
     m_changed = false;

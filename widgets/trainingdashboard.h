@@ -154,7 +154,8 @@ private:
     bool m_changed = false;
     QElapsedTimer m_sinceRedraw;     // since the last redraw for new figures
     double m_redrawSpacingMs = 0.0; // before the next one, while a run trains
-    QTimer m_pendingRedraw;          // draws figures that came too soon after the last redraw
+    QElapsedTimer m_sinceStatus;     // since the status line last changed
+    QTimer m_pendingRedraw;          // shows figures that came too soon after the last redraw
 };
 
 } // namespace lepton

@@ -4,6 +4,7 @@
 #include "blocks/userblocklibrary.h"
 #include "canvasactions.h"
 #include "data/datapanel.h"
+#include "data/datapreviewloader.h"
 #include "exportdialog.h"
 #include "graphdocument.h"
 #include "graphscene.h"
@@ -318,6 +319,9 @@ void MainWindow::createDocks()
     // The data shares the space below the canvas with the dashboard; Train
     // brings the dashboard forward.
     m_dataPanel = new DataPanel(m_document, this);
+    DataPreviewLoader* preview = m_dataPanel->loader();
+    connect(m_session, &TrainingSession::started, preview, [preview] { preview->setBackground(true); });
+    connect(m_session, &TrainingSession::finished, preview, [preview] { preview->setBackground(false); });
     m_dataDock = new QDockWidget(tr("Data"), this);
     m_dataDock->setObjectName(QStringLiteral("dataDock"));
     m_dataDock->setWidget(m_dataPanel);

@@ -16,8 +16,10 @@
 #include "data/sampletablemodel.h"
 #include "parameditor.h"
 #include "project/projectfromdata.h"
+#include "trainingsession.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
@@ -25,6 +27,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QStatusBar>
 #include <QTest>
 #include <QTimer>
@@ -82,6 +85,24 @@ bool previewSettled(DataPanel* panel)
     return QTest::qWaitFor([panel] { return !panel->loader()->isBusy(); }, kLoadTimeoutMs);
 }
 
+// How many of this process's threads run at the lowest priority (nice 19).
+int lowestPriorityThreads()
+{
+    int count = 0;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString& task : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile stat(tasks.filePath(task + QStringLiteral("/stat")));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue; // the thread has ended
+        const QByteArray text = stat.readAll();
+        // The fields after the thread's name, which may hold spaces: nice is the 17th.
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 16 && fields[16].toInt() == 19)
+            ++count;
+    }
+    return count;
+}
+
 } // namespace
 
 class TestDataPanel : public QObject {
@@ -94,6 +115,7 @@ private Q_SLOTS:
     void invalidValuesAreRefused();
     void previewLoadsSyntheticDataOnce();
     void closingDuringALoadIsSafe();
+    void previewLoadsInTheBackgroundWhileARunTrains();
     void idxImagesShowInTheGrid();
     void imagesDecodedPerBatchShowInTheGrid();
     void loadErrorsNameTheFile();
@@ -285,6 +307,38 @@ void TestDataPanel::closingDuringALoadIsSafe()
     // The load in flight outlives the panel; its result goes nowhere.
     window.reset();
     QTest::qWait(300);
+}
+
+// A preview loaded while a run trains takes only the time the run leaves:
+// its thread runs at the lowest priority; once the run ends, loads do not.
+void TestDataPanel::previewLoadsInTheBackgroundWhileARunTrains()
+{
+#ifndef Q_OS_LINUX
+    QSKIP("thread priorities are read from /proc");
+#endif
+    QTemporaryDir dir;
+    const QString path = writeSpiralVariant(dir.filePath(QStringLiteral("long.lepton")), [](nlohmann::json& project) {
+        project["training"]["epochs"] = 2000;
+    });
+    MainWindow window;
+    QVERIFY(window.files()->openProject(path));
+    DataPanel* panel = window.dataPanel();
+    QVERIFY(previewSettled(panel));
+    QCOMPARE(lowestPriorityThreads(), 0);
+
+    auto* session = window.findChild<TrainingSession*>();
+    QSignalSpy finished(session, &TrainingSession::finished);
+    action(window, "actionTrain")->trigger();
+    QVERIFY(panel->loader()->isBackground());
+    panel->form()->editor("params.samples")->findChild<QSpinBox*>()->setValue(321);
+    QVERIFY(previewSettled(panel));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->preview()->tableModel()->rowCount(), 321, kLoadTimeoutMs);
+    QVERIFY(session->isActive()); // the load ran beside the run
+    QCOMPARE(lowestPriorityThreads(), 1);
+
+    session->stop();
+    QVERIFY(finished.wait(kLoadTimeoutMs));
+    QVERIFY(!panel->loader()->isBackground());
 }
 
 void TestDataPanel::idxImagesShowInTheGrid()

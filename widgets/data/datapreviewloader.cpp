@@ -1,6 +1,13 @@
 #include "data/datapreviewloader.h"
 
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace lepton {
 
@@ -17,6 +24,18 @@ std::string loadKey(const DatasetSpec& dataset, const QString& baseDir)
                           {"target", int(dataset.target)},
                           {"base", baseDir.toStdString()}}
         .dump();
+}
+
+// Lowest CPU priority for the calling thread, for good: an unprivileged
+// thread cannot raise it again.
+void lowerThisThreadsPriority()
+{
+#ifdef Q_OS_LINUX
+    // Qt's priorities do not reach the normal policy here; a thread's own nice value does.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+#else
+    QThread::currentThread()->setPriority(QThread::LowestPriority);
+#endif
 }
 
 // Runs on a pool thread: owns copies of everything it reads.
@@ -103,7 +122,19 @@ void DataPreviewLoader::start()
     m_startedKey = m_requestKey;
     Q_EMIT started();
     // A new future replaces the watched one: the old one's end goes unheard.
-    m_watcher.setFuture(QtConcurrent::run(load, m_dataset, m_baseDir.toStdString(), m_stop));
+    if (!m_background) {
+        m_watcher.setFuture(QtConcurrent::run(load, m_dataset, m_baseDir.toStdString(), m_stop));
+        return;
+    }
+    if (!m_backgroundPool) {
+        m_backgroundPool = std::make_unique<QThreadPool>();
+        m_backgroundPool->setMaxThreadCount(2); // a superseded load may still be finishing
+        m_backgroundPool->setExpiryTimeout(-1);
+    }
+    m_watcher.setFuture(QtConcurrent::run(m_backgroundPool.get(), [dataset = m_dataset, baseDir = m_baseDir.toStdString(), stop = m_stop] {
+        lowerThisThreadsPriority();
+        return load(dataset, baseDir, stop);
+    }));
 }
 
 void DataPreviewLoader::stopInFlight()

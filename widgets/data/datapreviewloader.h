@@ -7,6 +7,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -44,6 +45,11 @@ public:
     // Forgets the request and stops the load in flight.
     void cancel();
     bool isBusy() const;
+    // Whether loads started from now on run at the lowest CPU priority: set
+    // while a training run holds the cores, so that a preview takes only the
+    // time they leave idle (on two cores, it took a tenth of a short run).
+    void setBackground(bool background) { m_background = background; }
+    bool isBackground() const { return m_background; }
 
 Q_SIGNALS:
     void started();
@@ -55,6 +61,10 @@ private:
 
     QTimer m_timer;
     QFutureWatcher<DataPreviewResult> m_watcher;
+    bool m_background = false;
+    // Made on the first background load; its threads keep their low priority.
+    // Its end waits for a load of its own still in flight.
+    std::unique_ptr<QThreadPool> m_backgroundPool;
     DatasetSpec m_dataset;
     QString m_baseDir;
     std::string m_requestKey; // what the last request loads
