@@ -133,8 +133,9 @@ TrainerState Trainer::Run::train(TrainingSummary& summary)
         log("worker " + std::to_string(m_job.worker.rank) + " of " + std::to_string(m_job.worker.worldSize)
             + ": joining the others at " + m_job.worker.masterAddress + ":"
             + std::to_string(m_job.worker.masterPort));
-        m_group = std::make_unique<WorkerGroup>(m_job.worker);
+        m_group = std::make_unique<WorkerGroup>(m_job.worker, device);
         summary.workers = m_job.worker.worldSize;
+        log(std::string("the workers exchange through ") + m_group->backendName());
     }
 
     // Loaded once the graph and device are known to work, so their mistakes show at once.

@@ -4,64 +4,90 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
-#ifdef LEPTON_GLOO
+#if defined(LEPTON_GLOO) || defined(LEPTON_NCCL)
+#define LEPTON_DISTRIBUTED
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
+#ifdef LEPTON_GLOO
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
+#ifdef LEPTON_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
 namespace lepton {
 
-#ifdef LEPTON_GLOO
+#ifdef LEPTON_DISTRIBUTED
 
 namespace {
 
-using Exchange = std::function<void(torch::Tensor& flat)>;
+using Collective = std::function<c10::intrusive_ptr<c10d::Work>(std::vector<at::Tensor>&)>;
 
-// Runs `exchange` once per dtype and device on all of `tensors` flattened
-// together: one message per step instead of one per layer.
-void exchangeFlattened(const std::vector<torch::Tensor>& tensors, const Exchange& exchange)
-{
-    std::map<std::pair<int, std::string>, std::vector<torch::Tensor>> groups;
-    for (const torch::Tensor& tensor : tensors)
-        groups[{static_cast<int>(tensor.scalar_type()), tensor.device().str()}].push_back(tensor);
-    torch::NoGradGuard noGrad;
-    for (auto& [key, members] : groups) {
-        std::vector<torch::Tensor> flat;
-        for (const torch::Tensor& tensor : members)
-            flat.push_back(tensor.reshape(-1));
-        torch::Tensor joined = torch::cat(flat);
-        exchange(joined);
-        int64_t offset = 0;
-        for (torch::Tensor& tensor : members) {
-            tensor.copy_(joined.narrow(0, offset, tensor.numel()).view_as(tensor));
-            offset += tensor.numel();
-        }
-    }
-}
+// Long enough for the slowest worker to load its data before the first exchange.
+constexpr std::chrono::minutes kExchangeTimeout(30);
 
 } // namespace
 
 struct WorkerGroup::Backend {
     c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    const char* name = "";
+    Collective broadcast;
+    Collective allreduce;
+    // Where every exchanged tensor must be: NCCL's GPU. Gloo takes any.
+    std::optional<torch::Device> exchangeDevice;
 
-    void run(const c10::intrusive_ptr<c10d::Work>& work, const char* what)
+    template <typename Group>
+    void use(const c10::intrusive_ptr<Group>& group)
     {
+        broadcast = [group](std::vector<at::Tensor>& tensors) { return group->broadcast(tensors); };
+        allreduce = [group](std::vector<at::Tensor>& tensors) { return group->allreduce(tensors); };
+    }
+
+    void run(const Collective& collective, torch::Tensor& flat, const char* what) const
+    {
+        std::vector<at::Tensor> one{flat};
         try {
-            work->wait();
+            collective(one)->wait();
         } catch (const std::exception& error) {
             throw std::runtime_error(std::string("the workers could not ") + what
                                      + "; another worker has probably failed or been stopped ("
                                      + error.what() + ")");
         }
     }
+
+    // Runs `collective` once per dtype and device on all of `tensors`
+    // flattened together: one message per step instead of one per layer.
+    void exchangeFlattened(const std::vector<torch::Tensor>& tensors, const Collective& collective,
+                           const char* what) const
+    {
+        std::map<std::pair<int, std::string>, std::vector<torch::Tensor>> groups;
+        for (const torch::Tensor& tensor : tensors)
+            groups[{static_cast<int>(tensor.scalar_type()), tensor.device().str()}].push_back(tensor);
+        torch::NoGradGuard noGrad;
+        for (auto& [key, members] : groups) {
+            std::vector<torch::Tensor> flat;
+            for (const torch::Tensor& tensor : members)
+                flat.push_back(tensor.reshape(-1));
+            torch::Tensor joined = torch::cat(flat);
+            if (exchangeDevice)
+                joined = joined.to(*exchangeDevice); // the step's figures and the epoch's order live on the host
+            run(collective, joined, what);
+            int64_t offset = 0;
+            for (torch::Tensor& tensor : members) {
+                tensor.copy_(joined.narrow(0, offset, tensor.numel()).view_as(tensor));
+                offset += tensor.numel();
+            }
+        }
+    }
 };
 
 namespace {
 
+#ifdef LEPTON_GLOO
 // Gloo's own socket: the loopback device for a run on this machine, else the
 // interface GLOO_SOCKET_IFNAME names, else the one this host's name resolves to.
 std::shared_ptr<gloo::transport::Device> glooDevice(const WorkerPlace& place)
@@ -72,10 +98,11 @@ std::shared_ptr<gloo::transport::Device> glooDevice(const WorkerPlace& place)
         return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
     return c10d::ProcessGroupGloo::createDefaultDevice();
 }
+#endif
 
 } // namespace
 
-WorkerGroup::WorkerGroup(const WorkerPlace& place)
+WorkerGroup::WorkerGroup(const WorkerPlace& place, const torch::Device& device)
     : m_place(place), m_backend(std::make_unique<Backend>())
 {
     const std::chrono::minutes joinTimeout(5);
@@ -91,45 +118,62 @@ WorkerGroup::WorkerGroup(const WorkerPlace& place)
         if (!place.launcherStorePrefix.empty())
             m_backend->store = c10::make_intrusive<c10d::PrefixStore>(place.launcherStorePrefix, m_backend->store);
 
+#ifdef LEPTON_NCCL
+        if (device.is_cuda()) { // GPU to GPU, without the host in between
+            auto groupOptions = c10d::ProcessGroupNCCL::Options::create();
+            groupOptions->timeout = kExchangeTimeout;
+            m_backend->use(c10::make_intrusive<c10d::ProcessGroupNCCL>(
+                m_backend->store, place.rank, place.worldSize, groupOptions));
+            m_backend->name = "NCCL";
+            m_backend->exchangeDevice = device;
+            return;
+        }
+#endif
+#ifdef LEPTON_GLOO
         auto groupOptions = c10d::ProcessGroupGloo::Options::create();
         groupOptions->devices.push_back(glooDevice(place));
-        // Long enough for the slowest worker to load its data before the first exchange.
-        groupOptions->timeout = std::chrono::minutes(30);
-        m_backend->group = c10::make_intrusive<c10d::ProcessGroupGloo>(
-            m_backend->store, place.rank, place.worldSize, groupOptions);
+        groupOptions->timeout = kExchangeTimeout;
+        m_backend->use(c10::make_intrusive<c10d::ProcessGroupGloo>(
+            m_backend->store, place.rank, place.worldSize, groupOptions));
+        m_backend->name = "Gloo";
+#else
+        throw std::runtime_error("this build has NCCL for GPUs but not Gloo, which workers on the " + device.str()
+                                 + " need (Gloo's headers, libgloo-dev, were missing)");
+#endif
     } catch (const std::exception& error) {
         throw std::runtime_error("worker " + std::to_string(place.rank) + " of " + std::to_string(place.worldSize)
                                  + " could not join the others at " + where + ": " + error.what());
     }
 }
 
+const char* WorkerGroup::backendName() const
+{
+    return m_backend->name;
+}
+
 void WorkerGroup::broadcast(const std::vector<torch::Tensor>& tensors)
 {
-    exchangeFlattened(tensors, [this](torch::Tensor& flat) {
-        std::vector<torch::Tensor> one{flat};
-        m_backend->run(m_backend->group->broadcast(one), "share rank 0's tensors");
-    });
+    m_backend->exchangeFlattened(tensors, m_backend->broadcast, "share rank 0's tensors");
 }
 
 void WorkerGroup::sum(const std::vector<torch::Tensor>& tensors)
 {
-    exchangeFlattened(tensors, [this](torch::Tensor& flat) {
-        std::vector<torch::Tensor> one{flat};
-        m_backend->run(m_backend->group->allreduce(one), "sum their gradients");
-    });
+    m_backend->exchangeFlattened(tensors, m_backend->allreduce, "sum their gradients");
 }
 
 #else
 
 struct WorkerGroup::Backend {};
 
-WorkerGroup::WorkerGroup(const WorkerPlace& place)
+WorkerGroup::WorkerGroup(const WorkerPlace& place, const torch::Device&)
     : m_place(place)
 {
-    throw std::runtime_error("this build of Lepton has no distributed training: its LibTorch was built without"
-                             " c10d's Gloo backend, or Gloo's headers (libgloo-dev) were missing");
+    throw std::runtime_error("this build of Lepton has no distributed training: it found neither Gloo's headers"
+                             " (libgloo-dev) beside a LibTorch with c10d's Gloo, nor NCCL's (nccl.h) beside a CUDA"
+                             " LibTorch");
 }
 
+const char* WorkerGroup::backendName() const { return ""; }
 void WorkerGroup::broadcast(const std::vector<torch::Tensor>&) {}
 void WorkerGroup::sum(const std::vector<torch::Tensor>&) {}
 

@@ -152,6 +152,7 @@ private Q_SLOTS:
         QCOMPARE(summaryOf(workers)["workers"].toInt(), 2);
         QCOMPARE(summaryOf(one)["workers"].toInt(), 1);
         QVERIFY(workers.err.contains("training on cpu with 2 workers"));
+        QVERIFY2(workers.err.contains("the workers exchange through Gloo"), qPrintable(workers.err)); // on the CPU
 
         const Checkpoint fromWorkers = readCheckpoint((pair + ".d/last.ckpt").toStdString());
         const Checkpoint fromOne = readCheckpoint((single + ".d/last.ckpt").toStdString());
