@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace lepton {
@@ -240,7 +241,7 @@ void TrainingDashboard::showRecordedRun(const QString& name, TrainerState state,
         addEpoch(epoch);
     m_state = state;
     m_recordedRun = name;
-    m_changed = true;
+    markChanged();
     replotIfChanged();
 }
 
@@ -337,7 +338,7 @@ void TrainingDashboard::clear()
     m_recordedRun.clear();
     m_error->clear();
     m_error->hide();
-    m_changed = true;
+    markChanged();
     updateStatus();
     replotIfChanged();
     // The first figures of what comes next show at once, whatever its state.
@@ -476,7 +477,7 @@ void TrainingDashboard::addBatch(const BatchMetrics& metrics)
     m_batchesPerEpoch = metrics.batchesPerEpoch;
     m_samplesPerSecond = metrics.samplesPerSecond;
     m_elapsedSeconds = metrics.elapsedSeconds;
-    m_changed = true;
+    markChanged();
 }
 
 void TrainingDashboard::addEpoch(const EpochMetrics& metrics)
@@ -493,7 +494,7 @@ void TrainingDashboard::addEpoch(const EpochMetrics& metrics)
     m_epochs = metrics.epochs;
     m_samplesPerSecond = metrics.samplesPerSecond;
     m_elapsedSeconds = metrics.elapsedSeconds;
-    m_changed = true;
+    markChanged();
 }
 
 void TrainingDashboard::setState(TrainerState state, const QString& message)
@@ -501,7 +502,7 @@ void TrainingDashboard::setState(TrainerState state, const QString& message)
     m_state = state;
     if (state == TrainerState::Failed)
         showError(message.isEmpty() ? tr("Training failed.") : message);
-    m_changed = true;
+    markChanged();
 }
 
 void TrainingDashboard::setFinished(const TrainingSummary& summary)
@@ -518,28 +519,44 @@ void TrainingDashboard::setFinished(const TrainingSummary& summary)
     if (!summary.device.empty())
         parts << QString::fromStdString(summary.device);
     m_summary = parts.join(kSeparator);
-    m_changed = true;
+    markChanged();
+}
+
+void TrainingDashboard::markChanged()
+{
+    m_plotsChanged = true;
+    m_statusChanged = true;
 }
 
 void TrainingDashboard::replotIfChanged()
 {
-    if (!m_changed)
-        return;
+    // While a run trains, the status line and the plots each follow at their own pace.
     const bool spaced = m_state == TrainerState::Running;
-    const double statusLeft = spaced ? msLeft(m_sinceStatus, kStatusSpacingMs) : 0.0;
-    const double plotsLeft = spaced ? msLeft(m_sinceRedraw, m_redrawSpacingMs) : 0.0;
-    if (statusLeft <= 0.0 || plotsLeft <= 0.0) { // with the plots, so both show the same batch
+    const auto wait = [spaced](const QElapsedTimer& since, double spacingMs) {
+        return spaced ? msLeft(since, spacingMs) : 0.0;
+    };
+    if (m_statusChanged && wait(m_sinceStatus, kStatusSpacingMs) <= 0.0) {
+        m_statusChanged = false;
         updateStatus();
         m_sinceStatus.start();
     }
-    if (plotsLeft > 0.0) {
-        const double next = std::min(plotsLeft, statusLeft > 0.0 ? statusLeft : kStatusSpacingMs);
-        if (!m_pendingRedraw.isActive() || m_pendingRedraw.remainingTime() > next)
-            m_pendingRedraw.start(static_cast<int>(std::ceil(next)));
-        return;
+    if (m_plotsChanged && wait(m_sinceRedraw, m_redrawSpacingMs) <= 0.0) {
+        m_plotsChanged = false;
+        redrawPlots();
     }
-    m_pendingRedraw.stop();
-    m_changed = false;
+    double next = std::numeric_limits<double>::infinity();
+    if (m_statusChanged)
+        next = wait(m_sinceStatus, kStatusSpacingMs);
+    if (m_plotsChanged)
+        next = std::min(next, wait(m_sinceRedraw, m_redrawSpacingMs));
+    if (std::isinf(next))
+        m_pendingRedraw.stop();
+    else if (!m_pendingRedraw.isActive() || m_pendingRedraw.remainingTime() > next)
+        m_pendingRedraw.start(static_cast<int>(std::ceil(next)));
+}
+
+void TrainingDashboard::redrawPlots()
+{
     QElapsedTimer cost;
     cost.start();
     replot();

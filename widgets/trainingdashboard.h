@@ -45,7 +45,8 @@ public:
     QCustomPlot* lossPlot() const { return m_lossPlot; }
     QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
     QString statusText() const;
-    // Whether new figures wait for the plots' next redraw (spaced while a run trains).
+    // Whether new figures wait for their turn: the plots' next redraw or the status
+    // line's next update, each spaced while a run trains.
     bool redrawPending() const { return m_pendingRedraw.isActive(); }
     QString errorText() const;
     // Batch points received for the loss curve (the plot shows fewer).
@@ -93,6 +94,8 @@ private:
     void setState(TrainerState state, const QString& message);
     void setFinished(const TrainingSummary& summary);
     void replotIfChanged();
+    void markChanged();
+    void redrawPlots();
     void replot();
     void resmooth();
     // The x axis's value of a step, and the step of an x axis value.
@@ -151,7 +154,8 @@ private:
     QString m_summary;
     bool m_editedDuringRun = false;
     QString m_recordedRun; // the history's run shown, when it is not the session's
-    bool m_changed = false;
+    bool m_plotsChanged = false;  // new figures the plots do not show yet
+    bool m_statusChanged = false; // new figures the status line does not show yet
     QElapsedTimer m_sinceRedraw;     // since the last redraw for new figures
     double m_redrawSpacingMs = 0.0; // before the next one, while a run trains
     QElapsedTimer m_sinceStatus;     // since the status line last changed

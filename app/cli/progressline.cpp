@@ -10,7 +10,6 @@ namespace lepton::cli {
 namespace {
 
 constexpr int kBarWidth = 24;
-constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
 
 std::string clock(double seconds)
 {
@@ -40,10 +39,6 @@ void ProgressLine::update(const BatchMetrics& batch)
         m_firstStep = step;
         m_firstElapsed = batch.elapsedSeconds;
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (m_shown && now - m_lastDrawn < kRedrawInterval && batch.batch != batch.batchesPerEpoch)
-        return;
-    m_lastDrawn = now;
 
     const int filled = static_cast<int>(kBarWidth * batch.batch / batch.batchesPerEpoch);
     std::string bar(static_cast<size_t>(filled), '#');

@@ -93,7 +93,7 @@ nlohmann::ordered_json summaryJson(const TrainingSummary& s, TrainerState state,
 
 void printSummary(std::ostream& out, const TrainingSummary& s, TrainerState state)
 {
-    out << toString(state) << ": " << s.epochsCompleted << " epochs in " << number(s.seconds, "%.1f")
+    out << toString(state) << ": " << s.epochsCompleted << (s.epochsCompleted == 1 ? " epoch in " : " epochs in ") << number(s.seconds, "%.1f")
         << " s on " << s.device << (s.workers > 1 ? " with " + std::to_string(s.workers) + " workers" : "") << ", " << number(s.samplesPerSecond, "%.0f") << " samples/s"
         << (s.stoppedEarly ? ", stopped early" : "") << '\n';
     if (s.bestEpoch > 0)
@@ -216,9 +216,12 @@ int runTrain(const TrainOptions& options)
         // Gathered for a tenth of a second: the progress line shows no more, and a
         // wake at every batch would take time from the run.
         const auto events = trainer.events().waitAndTakeAll(std::chrono::milliseconds(200), std::chrono::milliseconds(100));
+        const BatchMetrics* latestBatch = nullptr; // drawn once the lines before it are out
         for (const TrainingEvent& event : events) {
-            if (event.kind != TrainingEvent::Kind::Batch)
+            if (event.kind != TrainingEvent::Kind::Batch) {
                 bar.clear();
+                latestBatch = nullptr;
+            }
             switch (event.kind) {
             case TrainingEvent::Kind::Epoch:
                 printEpoch(progress, event.epoch);
@@ -263,10 +266,12 @@ int runTrain(const TrainOptions& options)
                     return 128 + (g_stopSignal != 0 ? g_stopSignal.load() : SIGINT);
                 return event.state == TrainerState::Finished ? 0 : 1;
             case TrainingEvent::Kind::Batch:
-                bar.update(event.batch);
+                latestBatch = &event.batch;
                 break;
             }
         }
+        if (latestBatch)
+            bar.update(*latestBatch);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "train/workergroup.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <functional>
@@ -17,6 +18,8 @@
 #endif
 #ifdef LEPTON_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+
+#include <unistd.h>
 #endif
 
 namespace lepton {
@@ -59,22 +62,24 @@ struct WorkerGroup::Backend {
         }
     }
 
-    // Runs `collective` once per dtype and device on all of `tensors`
-    // flattened together: one message per step instead of one per layer.
+    // Runs `collective` once per dtype and exchange device on all of
+    // `tensors` flattened together: one message per step instead of one per
+    // layer. For NCCL, tensors on the host (the step's figures, the epoch's
+    // order) join the GPU's of their dtype.
     void exchangeFlattened(const std::vector<torch::Tensor>& tensors, const Collective& collective,
                            const char* what) const
     {
         std::map<std::pair<int, std::string>, std::vector<torch::Tensor>> groups;
-        for (const torch::Tensor& tensor : tensors)
-            groups[{static_cast<int>(tensor.scalar_type()), tensor.device().str()}].push_back(tensor);
+        for (const torch::Tensor& tensor : tensors) {
+            const torch::Device where = exchangeDevice.value_or(tensor.device());
+            groups[{static_cast<int>(tensor.scalar_type()), where.str()}].push_back(tensor);
+        }
         torch::NoGradGuard noGrad;
         for (auto& [key, members] : groups) {
             std::vector<torch::Tensor> flat;
             for (const torch::Tensor& tensor : members)
-                flat.push_back(tensor.reshape(-1));
+                flat.push_back(tensor.reshape(-1).to(exchangeDevice.value_or(tensor.device())));
             torch::Tensor joined = torch::cat(flat);
-            if (exchangeDevice)
-                joined = joined.to(*exchangeDevice); // the step's figures and the epoch's order live on the host
             run(collective, joined, what);
             int64_t offset = 0;
             for (torch::Tensor& tensor : members) {
@@ -100,6 +105,29 @@ std::shared_ptr<gloo::transport::Device> glooDevice(const WorkerPlace& place)
 }
 #endif
 
+#ifdef LEPTON_NCCL
+// NCCL needs a GPU of its own for each worker; two sharing one fail only at
+// the first exchange, with an error that does not say why. Each worker posts
+// its GPU in the store and compares it with the others'.
+void checkOneGpuPerWorker(c10d::Store& store, const WorkerPlace& place, const torch::Device& device)
+{
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
+    const std::string mine = device.str() + " of " + host + (visible ? std::string(" (CUDA_VISIBLE_DEVICES=") + visible + ")" : "");
+    const auto key = [](int rank) { return "lepton/gpu/" + std::to_string(rank); };
+    store.set(key(place.rank), std::vector<uint8_t>(mine.begin(), mine.end()));
+    for (int rank = 0; rank < place.worldSize; ++rank) {
+        const std::vector<uint8_t> theirs = rank == place.rank ? std::vector<uint8_t>() : store.get(key(rank));
+        if (rank != place.rank && std::string(theirs.begin(), theirs.end()) == mine)
+            throw std::runtime_error("workers " + std::to_string(std::min(rank, place.rank)) + " and "
+                                     + std::to_string(std::max(rank, place.rank)) + " would both train on " + mine
+                                     + ", and NCCL needs a GPU for each worker: set the device to \"cuda\", and each"
+                                       " worker takes the GPU of its local rank");
+    }
+}
+#endif
+
 } // namespace
 
 WorkerGroup::WorkerGroup(const WorkerPlace& place, const torch::Device& device)
@@ -120,6 +148,13 @@ WorkerGroup::WorkerGroup(const WorkerPlace& place, const torch::Device& device)
 
 #ifdef LEPTON_NCCL
         if (device.is_cuda()) { // GPU to GPU, without the host in between
+            checkOneGpuPerWorker(*m_backend->store, place, device);
+            // Without blocking waits, a wait only makes the GPU's stream follow
+            // NCCL's, and a worker that failed or hangs is left to NCCL's watchdog,
+            // which ends the whole process; with them, the wait throws on an error
+            // or at the timeout, and the run ends with a message.
+            setenv("TORCH_NCCL_BLOCKING_WAIT", "1", 0);
+            setenv("NCCL_BLOCKING_WAIT", "1", 0); // its name before PyTorch 2.2
             auto groupOptions = c10d::ProcessGroupNCCL::Options::create();
             groupOptions->timeout = kExchangeTimeout;
             m_backend->use(c10::make_intrusive<c10d::ProcessGroupNCCL>(

@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -81,12 +83,17 @@ int main(int argc, char** argv)
         const DataPreviewLoader* preview = window.findChild<DataPanel*>()->loader();
         QTimer poll;
         QEventLoop settled;
+        const QDeadlineTimer giveUp(std::chrono::minutes(5));
         QObject::connect(&poll, &QTimer::timeout, &settled, [&] {
-            if (!preview->isBusy())
+            if (!preview->isBusy() || giveUp.hasExpired())
                 settled.quit();
         });
         poll.start(50);
         settled.exec();
+        if (preview->isBusy()) {
+            std::cerr << "the Data preview was still loading after five minutes\n";
+            return 1;
+        }
     }
     window.findChild<QAction*>("actionTrain")->trigger();
     app.exec();

@@ -6,6 +6,7 @@
 #include "plotinteraction.h"
 #include "trainingsession.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QMouseEvent>
 #include <QTemporaryDir>
@@ -189,14 +190,18 @@ void TestDashboard::redrawsAreSpacedWhileARunTrains()
     };
     QCPGraph* rawLoss = dashboard.lossPlot()->graph(0);
     QTRY_VERIFY(!dashboard.redrawPending());
+    QElapsedTimer sinceFirst;
+    sinceFirst.start();
     batch(1);
     QCOMPARE(rawLoss->dataCount(), 1);
     QVERIFY2(dashboard.statusText().contains(QStringLiteral("batch 1 / 50")), qPrintable(dashboard.statusText()));
     batch(2);
     QVERIFY(dashboard.redrawPending());
     QCOMPARE(rawLoss->dataCount(), 1);
-    // The status line is spaced too, at a quarter second.
-    QVERIFY2(dashboard.statusText().contains(QStringLiteral("batch 1 / 50")), qPrintable(dashboard.statusText()));
+    // The status line is spaced too, at a quarter second: it shows batch 2 only once
+    // that has passed (a machine too slow to get here sooner cannot tell).
+    if (sinceFirst.elapsed() < 250)
+        QVERIFY2(dashboard.statusText().contains(QStringLiteral("batch 1 / 50")), qPrintable(dashboard.statusText()));
     QTRY_VERIFY2(dashboard.statusText().contains(QStringLiteral("batch 2 / 50")), qPrintable(dashboard.statusText()));
     QTRY_VERIFY(!dashboard.redrawPending());
     QCOMPARE(rawLoss->dataCount(), 2);

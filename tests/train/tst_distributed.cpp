@@ -57,6 +57,13 @@ QJsonObject summaryOf(const CliResult& result)
 
 } // namespace
 
+// Tests that start a group of workers on the CPU need this build's Gloo.
+#ifdef LEPTON_GLOO
+#define SKIP_WITHOUT_GLOO()
+#else
+#define SKIP_WITHOUT_GLOO() QSKIP("this build has no Gloo (libgloo-dev): workers on the CPU cannot exchange")
+#endif
+
 class TestDistributed : public QObject {
     Q_OBJECT
 
@@ -142,6 +149,7 @@ private Q_SLOTS:
     // weights as one process taking the 32 samples together.
     void twoWorkersMatchOneProcessOnTheirCombinedBatches()
     {
+        SKIP_WITHOUT_GLOO();
         QTemporaryDir dir;
         const QString pair = spiralProject(dir, "pair.lepton", 16, 3);
         const QString single = spiralProject(dir, "single.lepton", 32, 3);
@@ -176,6 +184,7 @@ private Q_SLOTS:
     // serving the store) on one machine: the CLI runs unchanged under it.
     void runsUnderTorchrun()
     {
+        SKIP_WITHOUT_GLOO();
         const QString torchrun = QStandardPaths::findExecutable("torchrun");
         if (torchrun.isEmpty())
             QSKIP("torchrun (python3-torch) is not installed");
@@ -196,6 +205,7 @@ private Q_SLOTS:
     // keeps the checkpoint, and the group resumes from it.
     void interruptedWorkersStopTogetherAndResume()
     {
+        SKIP_WITHOUT_GLOO();
         QTemporaryDir dir;
         const QString project = spiralProject(dir, "pair.lepton", 16, 400);
         QProcess launcher;

@@ -3,12 +3,6 @@
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
-#ifdef Q_OS_LINUX
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 namespace lepton {
 
 namespace {
@@ -24,18 +18,6 @@ std::string loadKey(const DatasetSpec& dataset, const QString& baseDir)
                           {"target", int(dataset.target)},
                           {"base", baseDir.toStdString()}}
         .dump();
-}
-
-// Lowest CPU priority for the calling thread, for good: an unprivileged
-// thread cannot raise it again.
-void lowerThisThreadsPriority()
-{
-#ifdef Q_OS_LINUX
-    // Qt's priorities do not reach the normal policy here; a thread's own nice value does.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
-#else
-    QThread::currentThread()->setPriority(QThread::LowestPriority);
-#endif
 }
 
 // Runs on a pool thread: owns copies of everything it reads.
@@ -129,12 +111,10 @@ void DataPreviewLoader::start()
     if (!m_backgroundPool) {
         m_backgroundPool = std::make_unique<QThreadPool>();
         m_backgroundPool->setMaxThreadCount(2); // a superseded load may still be finishing
-        m_backgroundPool->setExpiryTimeout(-1);
+        // Linux's SCHED_IDLE: the threads run when a core would otherwise idle.
+        m_backgroundPool->setThreadPriority(QThread::IdlePriority);
     }
-    m_watcher.setFuture(QtConcurrent::run(m_backgroundPool.get(), [dataset = m_dataset, baseDir = m_baseDir.toStdString(), stop = m_stop] {
-        lowerThisThreadsPriority();
-        return load(dataset, baseDir, stop);
-    }));
+    m_watcher.setFuture(QtConcurrent::run(m_backgroundPool.get(), load, m_dataset, m_baseDir.toStdString(), m_stop));
 }
 
 void DataPreviewLoader::stopInFlight()

@@ -62,8 +62,10 @@ private:
     QTimer m_timer;
     QFutureWatcher<DataPreviewResult> m_watcher;
     bool m_background = false;
-    // Made on the first background load; its threads keep their low priority.
-    // Its end waits for a load of its own still in flight.
+    // Made on the first background load; its threads start at the lowest
+    // priority. Its end waits for its load still in flight, which the
+    // loader's end has told to stop (at its next check, while a run trains
+    // beside it only as fast as the idle time lets it get there).
     std::unique_ptr<QThreadPool> m_backgroundPool;
     DatasetSpec m_dataset;
     QString m_baseDir;
