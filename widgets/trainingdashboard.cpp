@@ -339,7 +339,6 @@ void TrainingDashboard::clear()
     m_error->clear();
     m_error->hide();
     markChanged();
-    updateStatus();
     replotIfChanged();
     // The first figures of what comes next show at once, whatever its state.
     m_sinceStatus.invalidate();
@@ -549,10 +548,14 @@ void TrainingDashboard::replotIfChanged()
         next = wait(m_sinceStatus, kStatusSpacingMs);
     if (m_plotsChanged)
         next = std::min(next, wait(m_sinceRedraw, m_redrawSpacingMs));
-    if (std::isinf(next))
+    if (std::isinf(next)) {
         m_pendingRedraw.stop();
-    else if (!m_pendingRedraw.isActive() || m_pendingRedraw.remainingTime() > next)
-        m_pendingRedraw.start(static_cast<int>(std::ceil(next)));
+        return;
+    }
+    // What was drawn above took time from the other's wait, maybe all of it.
+    const int nextMs = std::max(0, static_cast<int>(std::ceil(next)));
+    if (!m_pendingRedraw.isActive() || m_pendingRedraw.remainingTime() > nextMs)
+        m_pendingRedraw.start(nextMs);
 }
 
 void TrainingDashboard::redrawPlots()

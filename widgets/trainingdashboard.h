@@ -48,6 +48,8 @@ public:
     // Whether new figures wait for their turn: the plots' next redraw or the status
     // line's next update, each spaced while a run trains.
     bool redrawPending() const { return m_pendingRedraw.isActive(); }
+    // How long the plots wait after a redraw while a run trains, by what it cost.
+    double redrawSpacingMs() const { return m_redrawSpacingMs; }
     QString errorText() const;
     // Batch points received for the loss curve (the plot shows fewer).
     size_t batchPointCount() const { return m_trainLoss.series.size(); }

@@ -6,6 +6,7 @@
 #include "project/project.h"
 #include "sweep/projectoverride.h"
 #include "train/trainer.h"
+#include "train/workerplace.h"
 #include "util/displaytext.h"
 
 #include <nlohmann/json.hpp>
@@ -160,6 +161,8 @@ int runTrain(const TrainOptions& options)
     sigprocmask(SIG_UNBLOCK, &handled, nullptr);
 
     TrainingJob job = jobFor(options);
+    if (job.worker.distributed())
+        prepareWorkerEnvironment();
 
     // With --json, stdout carries only the summary so scripts can parse it.
     // Of a data-parallel group only rank 0 reports; the others say only what went wrong.

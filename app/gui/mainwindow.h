@@ -89,6 +89,8 @@ private:
     void showError(const QString& title, const QString& message);
 
     GraphDocument* m_document;
+    // Made before the panels, so destroyed before them: its run stops before
+    // the Data panel's end waits for an idle-priority preview load.
     TrainingSession* m_session;
     TrainingActions* m_trainingActions;
     GraphScene* m_scene;

@@ -86,7 +86,11 @@ TrainedModel loadTrainedModel(const std::string& projectPath, const std::string&
         // and data as they are now, with the normalization fitted again.
         model.graph = project.graph;
         model.dataset = project.dataset;
-        TrainingJob job{project.graph, project.dataset, model.baseDir, project.training};
+        TrainingJob job;
+        job.graph = project.graph;
+        job.dataset = project.dataset;
+        job.baseDir = model.baseDir;
+        job.config = project.training;
         model.record = modelRecord(job, prepareData(project.dataset, DataLoadContext{job.baseDir, nullptr}));
     }
     model.shapes = inferShapes(model.graph, registry);

@@ -17,7 +17,9 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
 #ifdef LEPTON_NCCL
+#include <ATen/cuda/CUDAContext.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#include <torch/version.h>
 
 #include <unistd.h>
 #endif
@@ -108,22 +110,30 @@ std::shared_ptr<gloo::transport::Device> glooDevice(const WorkerPlace& place)
 #ifdef LEPTON_NCCL
 // NCCL needs a GPU of its own for each worker; two sharing one fail only at
 // the first exchange, with an error that does not say why. Each worker posts
-// its GPU in the store and compares it with the others'.
+// its GPU's UUID (the same however CUDA_VISIBLE_DEVICES numbers it) in the
+// store, and every worker reads all of them, so all refuse together.
 void checkOneGpuPerWorker(c10d::Store& store, const WorkerPlace& place, const torch::Device& device)
 {
+    const cudaUUID_t uuid = at::cuda::getDeviceProperties(device.index())->uuid;
     char host[256] = {};
     gethostname(host, sizeof host - 1);
-    const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
-    const std::string mine = device.str() + " of " + host + (visible ? std::string(" (CUDA_VISIBLE_DEVICES=") + visible + ")" : "");
+    const std::string where = device.str() + " of " + host;
     const auto key = [](int rank) { return "lepton/gpu/" + std::to_string(rank); };
-    store.set(key(place.rank), std::vector<uint8_t>(mine.begin(), mine.end()));
+    std::vector<uint8_t> posted(reinterpret_cast<const uint8_t*>(uuid.bytes),
+                                reinterpret_cast<const uint8_t*>(uuid.bytes) + sizeof uuid.bytes);
+    posted.insert(posted.end(), where.begin(), where.end()); // for the message
+    store.set(key(place.rank), posted);
+    std::map<std::vector<uint8_t>, int> firstOn; // a GPU's UUID -> the first rank on it
     for (int rank = 0; rank < place.worldSize; ++rank) {
-        const std::vector<uint8_t> theirs = rank == place.rank ? std::vector<uint8_t>() : store.get(key(rank));
-        if (rank != place.rank && std::string(theirs.begin(), theirs.end()) == mine)
-            throw std::runtime_error("workers " + std::to_string(std::min(rank, place.rank)) + " and "
-                                     + std::to_string(std::max(rank, place.rank)) + " would both train on " + mine
-                                     + ", and NCCL needs a GPU for each worker: set the device to \"cuda\", and each"
-                                       " worker takes the GPU of its local rank");
+        const std::vector<uint8_t> theirs = store.get(key(rank));
+        const std::vector<uint8_t> gpu(theirs.begin(), theirs.begin() + std::min(theirs.size(), sizeof uuid.bytes));
+        const auto [first, isNew] = firstOn.emplace(gpu, rank);
+        if (!isNew)
+            throw std::runtime_error("workers " + std::to_string(first->second) + " and " + std::to_string(rank)
+                                     + " would both train on the GPU "
+                                     + std::string(theirs.begin() + long(gpu.size()), theirs.end())
+                                     + ", and NCCL needs a GPU for each: give each worker on a machine its own"
+                                       " LOCAL_RANK and the device \"cuda\", and it takes the GPU of that number");
     }
 }
 #endif
@@ -149,12 +159,6 @@ WorkerGroup::WorkerGroup(const WorkerPlace& place, const torch::Device& device)
 #ifdef LEPTON_NCCL
         if (device.is_cuda()) { // GPU to GPU, without the host in between
             checkOneGpuPerWorker(*m_backend->store, place, device);
-            // Without blocking waits, a wait only makes the GPU's stream follow
-            // NCCL's, and a worker that failed or hangs is left to NCCL's watchdog,
-            // which ends the whole process; with them, the wait throws on an error
-            // or at the timeout, and the run ends with a message.
-            setenv("TORCH_NCCL_BLOCKING_WAIT", "1", 0);
-            setenv("NCCL_BLOCKING_WAIT", "1", 0); // its name before PyTorch 2.2
             auto groupOptions = c10d::ProcessGroupNCCL::Options::create();
             groupOptions->timeout = kExchangeTimeout;
             m_backend->use(c10::make_intrusive<c10d::ProcessGroupNCCL>(
@@ -177,13 +181,28 @@ WorkerGroup::WorkerGroup(const WorkerPlace& place, const torch::Device& device)
 #endif
     } catch (const std::exception& error) {
         throw std::runtime_error("worker " + std::to_string(place.rank) + " of " + std::to_string(place.worldSize)
-                                 + " could not join the others at " + where + ": " + error.what());
+                                 + ", meeting the others at " + where + ": " + error.what());
     }
 }
 
 const char* WorkerGroup::backendName() const
 {
     return m_backend->name;
+}
+
+void prepareWorkerEnvironment()
+{
+#ifdef LEPTON_NCCL
+    // Without blocking waits, a wait only makes the GPU's stream follow
+    // NCCL's, and a worker that failed or hangs is left to NCCL's watchdog,
+    // which ends the whole process; with them, the wait throws on an error or
+    // at the timeout, and the run ends with a message. Left as the user set it.
+    if (!std::getenv("TORCH_NCCL_BLOCKING_WAIT") && !std::getenv("NCCL_BLOCKING_WAIT"))
+        setenv(TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+                   ? "TORCH_NCCL_BLOCKING_WAIT" // its name since PyTorch 2.2
+                   : "NCCL_BLOCKING_WAIT",
+               "1", 0);
+#endif
 }
 
 void WorkerGroup::broadcast(const std::vector<torch::Tensor>& tensors)
@@ -209,6 +228,7 @@ WorkerGroup::WorkerGroup(const WorkerPlace& place, const torch::Device&)
 }
 
 const char* WorkerGroup::backendName() const { return ""; }
+void prepareWorkerEnvironment() {}
 void WorkerGroup::broadcast(const std::vector<torch::Tensor>&) {}
 void WorkerGroup::sum(const std::vector<torch::Tensor>&) {}
 

@@ -33,6 +33,12 @@ struct WorkerPlace {
 using EnvironmentLookup = std::function<const char*(const char* name)>;
 WorkerPlace workerPlaceFromEnvironment(const EnvironmentLookup& lookup = {});
 
+// Sets what the exchange backends read from the environment where the user
+// has not (NCCL's blocking waits). Call it before the process starts threads
+// (setenv races their getenv); it is defined beside the backends, in
+// workergroup.cpp.
+void prepareWorkerEnvironment();
+
 // This worker's part of one batch of the whole group: [begin, end) of the
 // shuffled order split as evenly as it goes, so the parts of all workers
 // together are exactly the batch one process would take.

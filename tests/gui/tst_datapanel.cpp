@@ -85,7 +85,6 @@ bool previewSettled(DataPanel* panel)
     return QTest::qWaitFor([panel] { return !panel->loader()->isBusy(); }, kLoadTimeoutMs);
 }
 
-// How many of this process's threads run at the lowest priority (nice 19).
 // Threads of this process that run only when a core would idle (Linux's SCHED_IDLE).
 int idlePriorityThreads()
 {
@@ -326,7 +325,7 @@ void TestDataPanel::previewLoadsInTheBackgroundWhileARunTrains()
     QVERIFY(window.files()->openProject(path));
     DataPanel* panel = window.dataPanel();
     QVERIFY(previewSettled(panel));
-    const int idleBefore = idlePriorityThreads();
+    QCOMPARE(idlePriorityThreads(), 0); // loads before the run take their share
 
     auto* session = window.findChild<TrainingSession*>();
     QSignalSpy finished(session, &TrainingSession::finished);
@@ -336,7 +335,7 @@ void TestDataPanel::previewLoadsInTheBackgroundWhileARunTrains()
     QVERIFY(previewSettled(panel));
     QTRY_COMPARE_WITH_TIMEOUT(panel->preview()->tableModel()->rowCount(), 321, kLoadTimeoutMs);
     QVERIFY(session->isActive()); // the load ran beside the run
-    QVERIFY(idlePriorityThreads() > idleBefore);
+    QVERIFY(idlePriorityThreads() >= 1);
 
     session->stop();
     QVERIFY(finished.wait(kLoadTimeoutMs));

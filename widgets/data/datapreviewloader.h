@@ -45,9 +45,10 @@ public:
     // Forgets the request and stops the load in flight.
     void cancel();
     bool isBusy() const;
-    // Whether loads started from now on run at the lowest CPU priority: set
-    // while a training run holds the cores, so that a preview takes only the
-    // time they leave idle (on two cores, it took a tenth of a short run).
+    // Whether loads started from now on run at the idle priority (Linux's
+    // SCHED_IDLE; the lowest elsewhere): set while a training run holds the
+    // cores, so that a preview takes only the time they leave idle (on two
+    // cores, at normal priority, it took a tenth of a short run).
     void setBackground(bool background) { m_background = background; }
     bool isBackground() const { return m_background; }
 
@@ -62,10 +63,10 @@ private:
     QTimer m_timer;
     QFutureWatcher<DataPreviewResult> m_watcher;
     bool m_background = false;
-    // Made on the first background load; its threads start at the lowest
+    // Made on the first background load; its threads start at the idle
     // priority. Its end waits for its load still in flight, which the
-    // loader's end has told to stop (at its next check, while a run trains
-    // beside it only as fast as the idle time lets it get there).
+    // loader's end has told to stop: the main window's training session is
+    // destroyed before its panels, so that no run holds the cores by then.
     std::unique_ptr<QThreadPool> m_backgroundPool;
     DatasetSpec m_dataset;
     QString m_baseDir;
